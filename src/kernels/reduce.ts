@@ -1,0 +1,77 @@
+/**
+ * Reductions along axes. Reduced axes that form one contiguous block reduce in place as an
+ * [outer, mid, inner] walk; any other set of axes is first transposed to the end.
+ */
+import { type Data, type Shape, type Tensor, alloc, fromData, sizeOf } from '../tensor/index.js'
+import { transpose } from './layout.js'
+
+/** Names of the reduction kernels. @category kernels */
+export type ReduceKernel = 'sum' | 'max'
+
+const contiguous = (axes: ReadonlyArray<number>): boolean => axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1)
+
+/**
+ * Reduces `x` over `axes` (sorted, unique, non-empty). The result keeps reduced axes as
+ * size 1 when `keepDims`, else drops them.
+ * @category kernels
+ */
+export const reduce = (op: ReduceKernel, x: Tensor, axes: ReadonlyArray<number>, keepDims: boolean): Tensor => {
+  const shape = x.shape
+  const outShape: number[] = []
+  for (let i = 0; i < shape.length; i++) {
+    if (!axes.includes(i)) outShape.push(shape[i]!)
+    else if (keepDims) outShape.push(1)
+  }
+  if (axes.length === 0) return fromData(outShape, x.data.slice())
+  let src = x
+  let first = axes[0]!
+  let last = axes[axes.length - 1]!
+  if (!contiguous(axes)) {
+    const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i))
+    src = transpose(x, [...kept, ...axes])
+    first = kept.length
+    last = shape.length - 1
+  }
+  const s: Shape = src.shape
+  const outer = sizeOf(s.slice(0, first))
+  const mid = sizeOf(s.slice(first, last + 1))
+  const inner = sizeOf(s.slice(last + 1))
+  const o = alloc(x.dtype, outer * inner)
+  block(op, src.data, o, outer, mid, inner)
+  return fromData(outShape, o)
+}
+
+const block = (op: ReduceKernel, a: Data, o: Data, outer: number, mid: number, inner: number): void => {
+  if (op === 'sum') {
+    if (inner === 1) {
+      for (let r = 0; r < outer; r++) {
+        let acc = 0
+        const base = r * mid
+        for (let k = 0; k < mid; k++) acc += a[base + k]!
+        o[r] = acc
+      }
+    } else {
+      // accumulate whole rows so the inner loop runs along contiguous memory
+      for (let r = 0; r < outer; r++) {
+        const ob = r * inner
+        for (let k = 0; k < mid; k++) {
+          const ab = (r * mid + k) * inner
+          for (let j = 0; j < inner; j++) o[ob + j] = o[ob + j]! + a[ab + j]!
+        }
+      }
+    }
+    return
+  }
+  for (let r = 0; r < outer; r++) {
+    const ob = r * inner
+    for (let j = 0; j < inner; j++) o[ob + j] = mid === 0 ? -Infinity : a[r * mid * inner + j]!
+    for (let k = 1; k < mid; k++) {
+      const ab = (r * mid + k) * inner
+      for (let j = 0; j < inner; j++) {
+        const v = a[ab + j]!
+        // NaN propagates, as in NumPy
+        if (v > o[ob + j]! || v !== v) o[ob + j] = v
+      }
+    }
+  }
+}
