@@ -1,0 +1,79 @@
+/**
+ * A primitive is an operation with its own derivative rules, defined once as a readonly record:
+ * its kernel (`impl`), its JVP rule (forward mode) and its VJP rule (reverse mode), its smooth
+ * domain, and a call signature. Everything differentiable is a primitive or a composite of them.
+ *
+ * Contract of a primitive:
+ * 1. `impl` runs on tensors whose `data` is concrete, checks shapes (throwing `ShapeError`) and
+ *    returns a fresh tensor. It never sees the interpreters.
+ * 2. `jvp` is linear in the tangents; `undefined` is a symbolic zero tangent (in and out).
+ * 3. `vjp` is the transpose of `jvp`: `<ct, J t> = <vjp(ct), t>`. It returns one cotangent per
+ *    argument (`undefined` for zero, or when `needs[i]` is false: nobody asked for it).
+ * 4. Rules are written with differentiable functions (other primitives), never with kernels, so
+ *    the derivative of a derivative is again a derivative.
+ *
+ * A primitive is callable: `exp(x)` binds the primitive to its arguments through the
+ * interpreter stack (see `bind` in `trace.ts`).
+ */
+import type { Tensor } from '../tensor/index.js'
+import { bind } from './trace.js'
+
+/**
+ * Where a primitive is smooth, used by the property suite to draw inputs:
+ * `real` anywhere, `positive` on (0, inf), `nonzero` away from a kink at 0, `unit` inside (-1, 1),
+ * `none` for primitives that are not differentiable (their derivative is zero).
+ * @category model
+ */
+export type Domain = 'real' | 'positive' | 'nonzero' | 'unit' | 'separated' | 'none'
+
+/** What a rule receives: the primal arguments, the primal output and the static parameters. @category model */
+export interface Residuals<P> {
+  readonly args: ReadonlyArray<Tensor>
+  readonly out: Tensor
+  readonly params: P
+}
+
+/** The derivative rules and kernel of a primitive, as the interpreters see them. @category model */
+export interface PrimitiveRules<P> {
+  readonly name: string
+  readonly domain: Domain
+  /** The kernel, with shape checks. */
+  impl(args: ReadonlyArray<Tensor>, params: P): Tensor
+  /** The output tangent from input tangents (undefined = zero). */
+  jvp(tangents: ReadonlyArray<Tensor | undefined>, residuals: Residuals<P>): Tensor | undefined
+  /** The input cotangents from the output cotangent. */
+  vjp(ct: Tensor, residuals: Residuals<P>, needs: ReadonlyArray<boolean>): ReadonlyArray<Tensor | undefined>
+}
+
+/** A callable primitive: the call signature `F` plus its rules. @category model */
+export type Primitive<F extends (...args: never[]) => Tensor = (...args: never[]) => Tensor, P = unknown> = F &
+  PrimitiveRules<P>
+
+/** The rules of some primitive, with its parameter type forgotten (for interpreters). @category model */
+export type AnyRules = PrimitiveRules<unknown>
+
+/** The definition `primitive` takes: a call signature built from `bind`, and the rules. @category constructors */
+export interface PrimitiveDef<F extends (...args: never[]) => Tensor, P> {
+  readonly name: string
+  readonly domain: Domain
+  /** Builds the public call signature from a function that binds the primitive. */
+  readonly call: (bind: (args: ReadonlyArray<Tensor>, params: P) => Tensor) => F
+  readonly impl: (args: ReadonlyArray<Tensor>, params: P) => Tensor
+  readonly jvp: (tangents: ReadonlyArray<Tensor | undefined>, residuals: Residuals<P>) => Tensor | undefined
+  readonly vjp: (ct: Tensor, residuals: Residuals<P>, needs: ReadonlyArray<boolean>) => ReadonlyArray<Tensor | undefined>
+}
+
+/**
+ * Defines a primitive from its call signature and rules. The result is the callable primitive:
+ * calling it binds the primitive through the interpreter stack.
+ * @category constructors
+ */
+export const primitive = <F extends (...args: never[]) => Tensor, P>(def: PrimitiveDef<F, P>): Primitive<F, P> => {
+  const rules: Omit<PrimitiveRules<P>, 'name'> = { domain: def.domain, impl: def.impl, jvp: def.jvp, vjp: def.vjp }
+  const self: Primitive<F, P> = Object.assign(
+    def.call((args, params) => bind(self as unknown as AnyRules, args, params)),
+    rules,
+  ) as Primitive<F, P>
+  Object.defineProperty(self, 'name', { value: def.name })
+  return Object.freeze(self)
+}

@@ -1,0 +1,12 @@
+import * as K from '../../kernels/index.js'
+import { unary } from '../define.js'
+import { mul } from './mul.js'
+import { sign } from './sign.js'
+
+/** |x|;  d|x| = sign(x) dx, with the one-sided choice abs'(0) = 0 (as PyTorch).  @category primitives */
+export const abs = unary({
+  name: 'abs',
+  domain: 'nonzero',
+  kernel: (x) => K.unary('abs', x),
+  jvp: (dx, { x }) => mul(dx, sign(x)),
+})

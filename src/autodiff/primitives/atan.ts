@@ -1,0 +1,13 @@
+import * as K from '../../kernels/index.js'
+import { unary } from '../define.js'
+import { add } from './add.js'
+import { div } from './div.js'
+import { mul } from './mul.js'
+
+/** Arctangent;  d atan x = dx / (1 + x²).  @category primitives */
+export const atan = unary({
+  name: 'atan',
+  domain: 'real',
+  kernel: (x) => K.unary('atan', x),
+  jvp: (dx, { x }) => div(dx, add(1, mul(x, x))),
+})

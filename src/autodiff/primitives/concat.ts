@@ -1,0 +1,35 @@
+import * as K from '../../kernels/index.js'
+import { type Tensor, ShapeError, normalizeAxis, promote, zeros } from '../../tensor/index.js'
+import { type Primitive, primitive } from '../Primitive.js'
+import { slice } from './slice.js'
+
+/**
+ * Joins tensors along `axis`; every other dimension must agree.
+ * d concat(xs) = concat(dxs); its transpose slices the cotangent back into pieces.
+ * @category primitives
+ */
+export const concat: Primitive<(xs: ReadonlyArray<Tensor>, axis?: number) => Tensor, number> = primitive({
+  name: 'concat',
+  domain: 'real',
+  call: (bind) => (xs: ReadonlyArray<Tensor>, axis = 0): Tensor => {
+    const first = xs[0]
+    if (first === undefined) throw new ShapeError('concat', [], 'needs at least one tensor')
+    const ax = normalizeAxis('concat', first.shape, axis)
+    for (const x of xs) {
+      if (x.shape.length !== first.shape.length || x.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
+        throw new ShapeError('concat', [first.shape, x.shape], `shapes must agree on every axis but ${ax}`)
+      }
+    }
+    return bind(xs, ax)
+  },
+  impl: (xs, axis: number) => K.concat(xs, axis, xs.reduce((d, x) => promote(d, x.dtype), xs[0]!.dtype)),
+  jvp: (ts, { args, params: axis }) => concat(ts.map((t, i) => t ?? zeros(args[i]!.shape, { dtype: args[i]!.dtype })), axis),
+  vjp: (ct, { args, params: axis }, needs) => {
+    let offset = 0
+    return args.map((x, i) => {
+      const begin = x.shape.map((_, j) => (j === axis ? offset : 0))
+      offset += x.shape[axis]!
+      return needs[i] ? slice(ct, begin, x.shape) : undefined
+    })
+  },
+})

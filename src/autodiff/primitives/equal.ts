@@ -1,0 +1,12 @@
+import * as K from '../../kernels/index.js'
+import { binary } from '../define.js'
+import { mul } from './mul.js'
+
+/** [a = b] as 0 or 1, broadcasting. Piecewise constant: not differentiated.  @category primitives */
+export const equal = binary({
+  name: 'equal',
+  domain: 'none',
+  kernel: (a, b) => K.binary('equal', a, b),
+  da: (t) => mul(t, 0),
+  db: (t) => mul(t, 0),
+})

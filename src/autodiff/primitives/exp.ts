@@ -1,0 +1,11 @@
+import * as K from '../../kernels/index.js'
+import { unary } from '../define.js'
+import { mul } from './mul.js'
+
+/** e^x;  d e^x = e^x dx.  @category primitives */
+export const exp = unary({
+  name: 'exp',
+  domain: 'real',
+  kernel: (x) => K.unary('exp', x),
+  jvp: (dx, { y }) => mul(dx, y),
+})

@@ -1,0 +1,11 @@
+import * as K from '../../kernels/index.js'
+import { unary } from '../define.js'
+import { div } from './div.js'
+
+/** Natural logarithm, for x > 0;  d log x = dx / x.  @category primitives */
+export const log = unary({
+  name: 'log',
+  domain: 'positive',
+  kernel: (x) => K.unary('log', x),
+  jvp: (dx, { x }) => div(dx, x),
+})

@@ -1,0 +1,12 @@
+import * as K from '../../kernels/index.js'
+import { unary } from '../define.js'
+import { div } from './div.js'
+import { mul } from './mul.js'
+
+/** Square root, for x >= 0;  d sqrt(x) = dx / (2 sqrt(x)).  @category primitives */
+export const sqrt = unary({
+  name: 'sqrt',
+  domain: 'positive',
+  kernel: (x) => K.unary('sqrt', x),
+  jvp: (dx, { y }) => div(dx, mul(y, 2)),
+})

@@ -1,0 +1,11 @@
+import * as K from '../../kernels/index.js'
+import { unary } from '../define.js'
+import { mul } from './mul.js'
+
+/** x²;  d x² = 2x dx.  @category primitives */
+export const square = unary({
+  name: 'square',
+  domain: 'real',
+  kernel: (x) => K.unary('square', x),
+  jvp: (dx, { x }) => mul(dx, mul(x, 2)),
+})

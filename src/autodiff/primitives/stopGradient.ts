@@ -1,0 +1,15 @@
+import { type Tensor, fromData } from '../../tensor/index.js'
+import { type Primitive, primitive } from '../Primitive.js'
+
+/**
+ * The same values, with no derivative at any level: every transformation sees a constant.
+ * @category primitives
+ */
+export const stopGradient: Primitive<(x: Tensor) => Tensor, undefined> = primitive({
+  name: 'stopGradient',
+  domain: 'none',
+  call: (bind) => (x: Tensor): Tensor => bind([x], undefined),
+  impl: ([x]) => fromData(x!.shape, x!.data),
+  jvp: () => undefined,
+  vjp: () => [undefined],
+})

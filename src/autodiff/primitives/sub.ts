@@ -1,0 +1,12 @@
+import * as K from '../../kernels/index.js'
+import { binary } from '../define.js'
+import { neg } from './neg.js'
+
+/** a - b, broadcasting;  d(a - b) = da - db.  @category primitives */
+export const sub = binary({
+  name: 'sub',
+  domain: 'real',
+  kernel: (a, b) => K.binary('sub', a, b),
+  da: (t) => t,
+  db: (t) => neg(t),
+})

@@ -1,0 +1,100 @@
+/**
+ * Differentiable functions composed from primitives. None has derivative code of its own: their
+ * derivatives follow from the primitives', at every order.
+ */
+import * as P from '../autodiff/primitives/index.js'
+import { type Tensor, normalizeAxes, normalizeAxis, ones, sizeOf, zeros } from '../tensor/index.js'
+
+/** The mean over `axes` (all when omitted): sum / count. @category composites */
+export const mean = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => {
+  const ax = normalizeAxes('mean', x.shape, axes)
+  const n = sizeOf(ax.map((a) => x.shape[a]!))
+  return P.mul(P.sum(x, ax, keepDims), 1 / n)
+}
+
+/** The (biased) variance over `axes`: mean of squared deviations. @category composites */
+export const variance = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => {
+  const ax = normalizeAxes('variance', x.shape, axes)
+  return mean(P.square(P.sub(x, mean(x, ax, true))), ax, keepDims)
+}
+
+/** min(a, b) element-wise = -max(-a, -b). @category composites */
+export const minimum = (a: Tensor | number, b: Tensor | number): Tensor => P.neg(P.maximum(negate(a), negate(b)))
+
+const negate = (x: Tensor | number): Tensor | number => (typeof x === 'number' ? -x : P.neg(x))
+
+/** The minimum over `axes` = -max(-x). @category composites */
+export const min = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => P.neg(P.max(P.neg(x), axes, keepDims))
+
+/** Clips to [lo, hi]. @category composites */
+export const clip = (x: Tensor, lo: number, hi: number): Tensor => minimum(P.maximum(x, lo), hi)
+
+/** x^y for a tensor exponent, as exp(y · log x) (x > 0). @category composites */
+export const powTensor = (x: Tensor, y: Tensor | number): Tensor => P.exp(P.mul(y, P.log(x)))
+
+/** Leaky ReLU: x for x > 0, alpha·x otherwise (alpha in [0, 1]); = max(x, alpha·x). @category composites */
+export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => P.maximum(x, P.mul(x, alpha))
+
+/** ELU: x for x > 0, alpha·(e^x - 1) otherwise. @category composites */
+export const elu = (x: Tensor, alpha = 1): Tensor => P.where(P.greater(x, 0), x, P.mul(P.sub(P.exp(minimum(x, 0)), 1), alpha))
+
+/**
+ * GELU, the tanh approximation x/2 · (1 + tanh(√(2/π) (x + 0.044715 x³))) used by BERT, GPT-2
+ * and JAX's default `gelu`.
+ * @category composites
+ */
+export const gelu = (x: Tensor): Tensor => {
+  const inner = P.mul(P.add(x, P.mul(P.mul(P.square(x), x), 0.044715)), Math.sqrt(2 / Math.PI))
+  return P.mul(P.mul(x, 0.5), P.add(P.tanh(inner), 1))
+}
+
+/** Swish / SiLU: x · σ(x). @category composites */
+export const silu = (x: Tensor): Tensor => P.mul(x, P.sigmoid(x))
+
+// Moves `axis` to the end and back, so the last-axis fused primitives serve any axis.
+const alongAxis = (x: Tensor, axis: number, op: string, f: (x: Tensor) => Tensor): Tensor => {
+  const a = normalizeAxis(op, x.shape, axis)
+  const last = x.shape.length - 1
+  if (a === last) return f(x)
+  const perm = x.shape.map((_, i) => (i === a ? last : i === last ? a : i))
+  return P.transpose(f(P.transpose(x, perm)), perm)
+}
+
+/** softmax along `axis` (default: the last), stable for any input. @category composites */
+export const softmax = (x: Tensor, axis = -1): Tensor => alongAxis(x, axis, 'softmax', P.softmax)
+
+/** log softmax along `axis` (default: the last), stable for any input. @category composites */
+export const logSoftmax = (x: Tensor, axis = -1): Tensor => alongAxis(x, axis, 'logSoftmax', P.logSoftmax)
+
+/** log(sum(e^x)) along `axis` (default: the last), stable for large inputs. @category composites */
+export const logSumExp = (x: Tensor, axis = -1, keepDims = false): Tensor => {
+  const a = normalizeAxis('logSumExp', x.shape, axis)
+  const kept = alongAxis(x, a, 'logSumExp', P.logSumExp)
+  return keepDims ? kept : P.reshape(kept, x.shape.filter((_, i) => i !== a))
+}
+
+/** Inserts an axis of size 1 at `axis`. @category composites */
+export const expandDims = (x: Tensor, axis: number): Tensor => {
+  const rank = x.shape.length + 1
+  const a = axis < 0 ? axis + rank : axis
+  const shape = [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]
+  return P.reshape(x, shape)
+}
+
+/** Removes axes of size 1 (all of them when `axes` is omitted). @category composites */
+export const squeeze = (x: Tensor, axes?: number | ReadonlyArray<number>): Tensor => {
+  const ax = axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', x.shape, axes)
+  return P.reshape(x, x.shape.filter((_, i) => !ax.includes(i)))
+}
+
+/** Stacks tensors of one shape along a new axis. @category composites */
+export const stack = (xs: ReadonlyArray<Tensor>, axis = 0): Tensor => P.concat(xs.map((x) => expandDims(x, axis)), axis)
+
+/** Zeros with the shape and dtype of `x` (a constant). @category composites */
+export const zerosLike = (x: Tensor): Tensor => zeros(x.shape, { dtype: x.dtype })
+
+/** Ones with the shape and dtype of `x` (a constant). @category composites */
+export const onesLike = (x: Tensor): Tensor => ones(x.shape, { dtype: x.dtype })
+
+/** The inner product of two tensors of one shape: sum(a · b). @category composites */
+export const vdot = (a: Tensor, b: Tensor): Tensor => P.sum(P.mul(a, b))

@@ -1,0 +1,38 @@
+/**
+ * Arithmetic on whole trees, leaf by leaf: the vector-space structure that optimizers use.
+ * Every function is differentiable (it is built from ops), so it may appear inside `grad`.
+ */
+import * as P from '../autodiff/primitives/index.js'
+import { type Tensor, scalar, zeros } from '../tensor/index.js'
+import { type Tree, leaves, map, zipWith } from './Tree.js'
+
+/** a + b, leaf by leaf. @category arithmetic */
+export const add = <T extends Tree>(a: T, b: T): T => zipWith(a, b, (x, y) => P.add(x, y), 'tree.add')
+
+/** a - b, leaf by leaf. @category arithmetic */
+export const sub = <T extends Tree>(a: T, b: T): T => zipWith(a, b, (x, y) => P.sub(x, y), 'tree.sub')
+
+/** s · a for a number s. @category arithmetic */
+export const scale = <T extends Tree>(a: T, s: number): T => map(a, (x) => P.mul(x, s))
+
+/** a + s · b (the "axpy" of BLAS), leaf by leaf. @category arithmetic */
+export const addScaled = <T extends Tree>(a: T, b: T, s: number): T => zipWith(a, b, (x, y) => P.add(x, P.mul(y, s)), 'tree.addScaled')
+
+/** The inner product: the sum over all leaves of sum(a · b). A scalar tensor. @category arithmetic */
+export const dot = <T extends Tree>(a: T, b: T): Tensor => {
+  const prods: Tensor[] = []
+  zipWith(a, b, (x, y) => {
+    prods.push(P.sum(P.mul(x, y)))
+    return x
+  }, 'tree.dot')
+  return prods.reduce((s, p) => P.add(s, p), scalar(0, prods[0]?.dtype ?? 'float32'))
+}
+
+/** The Euclidean norm of all leaves taken together. A scalar tensor. @category arithmetic */
+export const norm = <T extends Tree>(a: T): Tensor => P.sqrt(dot(a, a))
+
+/** A tree of zeros with the structure, shapes and dtypes of `a`. @category arithmetic */
+export const zerosLike = <T extends Tree>(a: T): T => map(a, (x) => zeros(x.shape, { dtype: x.dtype }))
+
+/** The number of scalars in all leaves. @category arithmetic */
+export const size = (a: Tree): number => leaves(a).reduce((n, x) => n + x.size, 0)
