@@ -1,0 +1,69 @@
+/**
+ * The state of a training run: parameters, optimizer state, the number of steps taken and the
+ * run's key. A state is a frozen value; a step makes a new one. Every random choice of step `t`
+ * comes from `foldIn(key, t)` and every epoch's order from `foldIn(key, epoch)`, so any step
+ * or epoch can be replayed from the key alone.
+ */
+import type { Key } from '../random/index.js'
+import type { Tensor } from '../tensor/index.js'
+import type { Tree } from '../tree/index.js'
+import type { ApplyContext } from '../nn/Layer.js'
+
+/** Parameters, optimizer state, step count and key. @category model */
+export interface TrainState<P extends Tree, S> {
+  readonly params: P
+  readonly optState: S
+  readonly step: number
+  readonly key: Key
+}
+
+/** What training needs of a network: parameters to initialise and to apply. @category model */
+export interface Model<P> {
+  readonly name: string
+  readonly init: (key: Key) => P
+  readonly apply: (params: P) => (x: Tensor, ctx?: ApplyContext) => Tensor
+}
+
+/** What training needs of an optimizer (the shape of `optim`'s optimizers). @category model */
+export interface OptimizerLike<P, S> {
+  readonly init: (params: P) => S
+  readonly update: (grads: P, state: S, params: P) => readonly [P, S]
+}
+
+/** A loss: prediction and target to a scalar, the mean over the batch. @category model */
+export type Loss = (prediction: Tensor, target: Tensor) => Tensor
+
+/** Per-epoch summary: the mean training loss and any metrics. @category model */
+export interface EpochRecord {
+  readonly epoch: number
+  readonly loss: number
+  readonly metrics: Readonly<Record<string, number>>
+}
+
+/** The record of a run: the loss of every step, and a summary of every epoch. @category model */
+export interface History {
+  readonly loss: ReadonlyArray<number>
+  readonly epochs: ReadonlyArray<EpochRecord>
+}
+
+/**
+ * Thrown when a step produces a loss or a gradient that is NaN or infinite. Training stops;
+ * `state` is the last state whose values were all finite, so nothing is lost.
+ * @category errors
+ */
+export class DivergenceError<P extends Tree, S> extends Error {
+  override readonly name = 'DivergenceError'
+  constructor(
+    readonly step: number,
+    readonly what: 'loss' | 'gradient' | 'parameters',
+    readonly state: TrainState<P, S>,
+    readonly value: number,
+    /** The history up to the last finite state, when `fit` raised the error. */
+    readonly history?: History,
+  ) {
+    super(
+      `training diverged at step ${step}: the ${what} is ${what === 'loss' ? value : 'not finite'}` +
+        `; the last finite state (after ${state.step} steps) is kept in error.state. Try a smaller learning rate or gradient clipping (optim.clipByGlobalNorm).`,
+    )
+  }
+}

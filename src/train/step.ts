@@ -1,0 +1,52 @@
+/**
+ * One training step, as a pure function from a state and a batch to the next state:
+ * loss and gradient by `valueAndGrad`, then the optimizer's update. For plain SGD this is the
+ * lecture's rule  w <- w - lr · (mean over the batch of dJ/dw).
+ */
+import { valueAndGrad } from '../autodiff/index.js'
+import type { Dataset } from '../data/index.js'
+import * as K from '../kernels/index.js'
+import { foldIn } from '../random/index.js'
+import { item } from '../tensor/index.js'
+import { type Tree, add, leaves } from '../tree/index.js'
+import { DivergenceError, type Loss, type Model, type OptimizerLike, type TrainState } from './TrainState.js'
+
+/** What a step needs: a network, a loss and an optimizer. @category model */
+export interface StepConfig<P extends Tree, S> {
+  readonly net: Model<P>
+  readonly loss: Loss
+  readonly optimizer: OptimizerLike<P, S>
+}
+
+/** The next state and the loss of the batch it was computed on. @category model */
+export interface StepResult<P extends Tree, S> {
+  readonly state: TrainState<P, S>
+  readonly loss: number
+}
+
+/**
+ * The loss of `params` on a batch, in training mode with the key of step `step`.
+ * @category training
+ */
+export const batchLoss =
+  <P extends Tree>(net: Model<P>, loss: Loss, batch: Dataset, ctxKey: TrainState<P, unknown>['key']) =>
+  (params: P) =>
+    loss(net.apply(params)(batch.x, { mode: 'train', key: ctxKey }), batch.y)
+
+/**
+ * One pure step: `step(config)(state, batch)` is the next state. Throws `DivergenceError`
+ * (holding `state`, the last finite one) when the loss or a gradient is NaN or infinite.
+ * @category training
+ */
+export const step =
+  <P extends Tree, S>(config: StepConfig<P, S>) =>
+  (state: TrainState<P, S>, batch: Dataset): StepResult<P, S> => {
+    const key = foldIn(state.key, state.step)
+    const [value, grads] = valueAndGrad(batchLoss(config.net, config.loss, batch, key))(state.params)
+    const loss = item(value)
+    if (!Number.isFinite(loss)) throw new DivergenceError(state.step + 1, 'loss', state, loss)
+    if (!leaves(grads).every(K.allFinite)) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
+    const [updates, optState] = config.optimizer.update(grads, state.optState, state.params)
+    const params = add(state.params, updates)
+    return { state: Object.freeze({ params, optState, step: state.step + 1, key: state.key }), loss }
+  }
