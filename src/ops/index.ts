@@ -4,8 +4,8 @@
  * accept a plain number for either operand, taking the other operand's dtype.
  */
 export {
-  abs, add, atan, broadcastTo, cast, concat, div, equal, exp, greater, log, matmul, max, maximum,
-  mul, neg, pad, pow, relu, reshape, sigmoid, sign, slice, softplus, sqrt, square, step,
+  abs, add, atan, broadcastTo, cast, concat, cos, div, equal, exp, greater, log, matmul, max, maximum,
+  mul, neg, pad, pow, relu, reshape, sigmoid, sign, sin, slice, softplus, sqrt, square, step,
   stopGradient, sub, sum, tanh, transpose, where,
 } from '../autodiff/primitives/index.js'
 export type { MatmulOptions } from '../autodiff/primitives/index.js'

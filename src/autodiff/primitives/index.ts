@@ -9,6 +9,7 @@ import { atan } from './atan.js'
 import { broadcastTo } from './broadcastTo.js'
 import { cast } from './cast.js'
 import { concat } from './concat.js'
+import { cos } from './cos.js'
 import { div } from './div.js'
 import { equal } from './equal.js'
 import { exp } from './exp.js'
@@ -27,6 +28,7 @@ import { relu } from './relu.js'
 import { reshape } from './reshape.js'
 import { sigmoid } from './sigmoid.js'
 import { sign } from './sign.js'
+import { sin } from './sin.js'
 import { slice } from './slice.js'
 import { softmax } from './softmax.js'
 import { softplus } from './softplus.js'
@@ -42,14 +44,14 @@ import { where } from './where.js'
 
 /** Every primitive, by name. @category primitives */
 export const primitives = {
-  abs, add, atan, broadcastTo, cast, concat, div, equal, exp, greater, log, logSoftmax, logSumExp,
-  matmul, max, maximum, mul, neg, pad, pow, relu, reshape, sigmoid, sign, slice, softmax, softplus,
+  abs, add, atan, broadcastTo, cast, concat, cos, div, equal, exp, greater, log, logSoftmax, logSumExp,
+  matmul, max, maximum, mul, neg, pad, pow, relu, reshape, sigmoid, sign, sin, slice, softmax, softplus,
   sqrt, square, step, stopGradient, sub, sum, tanh, transpose, where,
 } as const
 
 export {
-  abs, add, atan, broadcastTo, cast, concat, div, equal, exp, greater, log, logSoftmax, logSumExp,
-  matmul, max, maximum, mul, neg, pad, pow, relu, reshape, sigmoid, sign, slice, softmax, softplus,
+  abs, add, atan, broadcastTo, cast, concat, cos, div, equal, exp, greater, log, logSoftmax, logSumExp,
+  matmul, max, maximum, mul, neg, pad, pow, relu, reshape, sigmoid, sign, sin, slice, softmax, softplus,
   sqrt, square, step, stopGradient, sub, sum, tanh, transpose, where,
 }
 export type { MatmulOptions } from './matmul.js'

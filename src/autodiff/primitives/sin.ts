@@ -1,0 +1,12 @@
+import * as K from '../../kernels/index.js'
+import { unary } from '../define.js'
+import { cos } from './cos.js'
+import { mul } from './mul.js'
+
+/** Sine;  d sin x = cos x dx.  @category primitives */
+export const sin = unary({
+  name: 'sin',
+  domain: 'real',
+  kernel: (x) => K.unary('sin', x),
+  jvp: (dx, { x }) => mul(dx, cos(x)),
+})
