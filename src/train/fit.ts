@@ -11,7 +11,7 @@ import * as D from '../data/index.js'
 import { type Key, foldIn, permutation, split } from '../random/index.js'
 import type { Tree } from '../tree/index.js'
 import { type StepConfig, step } from './step.js'
-import { DivergenceError, type EpochRecord, type History, type TrainState } from './TrainState.js'
+import { DivergenceError, type EpochRecord, type History, type OptimizerLike, type TrainState } from './TrainState.js'
 
 /** Options of `fit` and `trainStates`. @category model */
 export interface FitOptions<P extends Tree, S> extends StepConfig<P, S> {
@@ -45,7 +45,11 @@ export interface FitResult<P extends Tree, S> {
 }
 
 /** The state a run starts from: parameters from `split(key)[0]`, the step key `split(key)[1]`. @category training */
-export const initialState = <P extends Tree, S>(options: Pick<FitOptions<P, S>, 'net' | 'optimizer' | 'key'>): TrainState<P, S> => {
+export const initialState = <P extends Tree, S>(options: {
+  readonly net: FitOptions<P, S>['net']
+  readonly optimizer: OptimizerLike<NoInfer<P>, S>
+  readonly key: Key
+}): TrainState<P, S> => {
   const [initKey, stepKey] = split(options.key, 2) as [Key, Key]
   const params = options.net.init(initKey)
   return Object.freeze({ params, optState: options.optimizer.init(params), step: 0, key: stepKey })

@@ -8,14 +8,15 @@ import type { Dataset } from '../data/index.js'
 import * as K from '../kernels/index.js'
 import { foldIn } from '../random/index.js'
 import { item } from '../tensor/index.js'
-import { type Tree, add, leaves } from '../tree/index.js'
+import { applyUpdates } from '../optim/index.js'
+import { type Tree, leaves } from '../tree/index.js'
 import { DivergenceError, type Loss, type Model, type OptimizerLike, type TrainState } from './TrainState.js'
 
 /** What a step needs: a network, a loss and an optimizer. @category model */
 export interface StepConfig<P extends Tree, S> {
   readonly net: Model<P>
   readonly loss: Loss
-  readonly optimizer: OptimizerLike<P, S>
+  readonly optimizer: OptimizerLike<NoInfer<P>, S>
 }
 
 /** The next state and the loss of the batch it was computed on. @category model */
@@ -47,6 +48,6 @@ export const step =
     if (!Number.isFinite(loss)) throw new DivergenceError(state.step + 1, 'loss', state, loss)
     if (!leaves(grads).every(K.allFinite)) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
     const [updates, optState] = config.optimizer.update(grads, state.optState, state.params)
-    const params = add(state.params, updates)
+    const params = applyUpdates(state.params, updates)
     return { state: Object.freeze({ params, optState, step: state.step + 1, key: state.key }), loss }
   }

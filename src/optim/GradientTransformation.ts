@@ -1,0 +1,85 @@
+/**
+ * The gradient transformation, optax's shape: a pair of pure functions
+ * `init(params) -> state` and `update(updates, state, params) -> [updates, state]`. An optimizer
+ * is a gradient transformation whose output is the step to add to the parameters
+ * (`applyUpdates`); clipping, momentum, Adam's scaling and weight decay are transformations too,
+ * and `chain` composes them.
+ *
+ * Contract:
+ * 1. `init` and `update` are pure: the same arguments give bit-identical results, and neither
+ *    reads or writes anything but its arguments.
+ * 2. A state is a frozen plain value made of numbers, tensors, records and arrays only (so it can
+ *    be serialised); the step count lives in it.
+ * 3. `update` returns updates with the structure, shapes and dtypes of its input updates, and a
+ *    state with the structure of the one it was given.
+ * 4. `params` is always passed to `update`, even when a transformation does not read it.
+ *
+ * The methods are generic in the parameter tree, so one optimizer value serves any network, and
+ * `update` returns updates of the type of its input. They are declared as methods so that every
+ * optimizer widens to `Optimizer` (its state type forgotten), for tables of optimizers or a choice
+ * made at run time (`const opt: Optimizer = useAdam ? adam(1e-3) : sgd(0.1)`); a state of the
+ * wrong optimizer is still a type error where the state type is known, and a run-time error
+ * otherwise.
+ */
+import type { Tensor } from '../tensor/index.js'
+import type { Tree } from '../tree/index.js'
+
+/**
+ * The state of a transformation: numbers, tensors, and readonly records and arrays of them.
+ * Trees of tensors (moments shaped like the parameters) are states.
+ * @category model
+ */
+export type OptState = number | Tensor | ReadonlyArray<OptState> | { readonly [key: string]: OptState }
+
+/**
+ * A pure gradient transformation. `update(updates, state, params)` maps incoming updates
+ * (gradients, at the head of a chain) to outgoing ones and the next state.
+ * @category model
+ */
+export interface GradientTransformation<S extends OptState = OptState> {
+  init<T extends Tree>(params: T): S
+  update<T extends Tree>(updates: T, state: S, params: T): readonly [T, S]
+}
+
+/**
+ * An optimizer: a gradient transformation whose updates are added to the parameters
+ * (`params + updates`, by `applyUpdates`).
+ * @category model
+ */
+export type Optimizer<S extends OptState = OptState> = GradientTransformation<S>
+
+/** The state of a transformation, read off its type. @category model */
+export type StateOf<G> = G extends GradientTransformation<infer S> ? S : never
+
+/** The state of a transformation that counts its steps. @category model */
+export type CountState = {
+  /** The number of updates made so far (0 after `init`). */
+  readonly count: number
+}
+
+/** The empty state of a stateless transformation. @category model */
+export type EmptyState = { readonly [key: string]: never }
+
+/** The one empty state, shared (it is frozen). @category constructors */
+export const emptyState: EmptyState = Object.freeze({})
+
+/**
+ * Builds a transformation from its two functions, freezing the record. The functions must already
+ * return frozen states.
+ * @category constructors
+ */
+export const gradientTransformation = <S extends OptState>(
+  init: <T extends Tree>(params: T) => S,
+  update: <T extends Tree>(updates: T, state: S, params: T) => readonly [T, S],
+): GradientTransformation<S> => Object.freeze({ init, update })
+
+/**
+ * The step count of a counting state, with a clear error when the state is not one (e.g. the
+ * state of another optimizer was passed).
+ * @category internals
+ */
+export const countOf = (op: string, state: CountState): number => {
+  const count = (state as Partial<CountState> | undefined)?.count
+  if (typeof count !== 'number') throw new TypeError(`${op}: the state has no step count; pass the state that this optimizer's init (or its previous update) returned`)
+  return count
+}

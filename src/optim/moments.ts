@@ -1,0 +1,164 @@
+/**
+ * The transformations that keep moving averages of the updates, shaped like the parameters:
+ * `trace` (momentum), `scaleByAdam`, `scaleByRms` and `scaleByStandardDeviation` (centred
+ * RMSprop). Their states are frozen records of trees initialised to zeros of the parameters'
+ * shapes and dtypes.
+ * All arithmetic is whole-leaf tensor ops; the per-step scalars (decays, bias corrections) are
+ * folded into numbers first so each leaf sees as few temporaries as possible.
+ */
+import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js'
+import { type Tree, zerosLike, zipWith } from '../tree/index.js'
+import { type GradientTransformation, countOf, gradientTransformation } from './GradientTransformation.js'
+import { decayRate, flag, nonNegative } from './hyperparameters.js'
+
+/** The state of `trace`: the running momentum. @category model */
+export type TraceState = {
+  readonly trace: Tree
+}
+
+/** Options of `trace`. @category transformations */
+export interface TraceOptions {
+  /** The momentum coefficient β in [0, 1) (default 0.9). */
+  readonly decay?: number
+  /** Nesterov's look-ahead: return `u + β·m` instead of `m` (default false). */
+  readonly nesterov?: boolean
+}
+
+const record = <S extends object>(s: S): S => Object.freeze(s)
+
+/**
+ * Momentum (heavy ball, as PyTorch's SGD without dampening and optax's `trace`):
+ * `m ↦ u + β·m`, returning `m`, or `u + β·m` with Nesterov's look-ahead. `m` starts at 0, so the
+ * first update is `u` (`(1 + β)·u` with Nesterov).
+ * @category transformations
+ */
+export const trace = (options: TraceOptions = {}): GradientTransformation<TraceState> => traceTransformation('optim.trace', options)
+
+/** `trace` with the name of the optimizer that uses it, for error messages. @category internals */
+export const traceTransformation = (op: string, options: TraceOptions): GradientTransformation<TraceState> => {
+  const beta = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
+  const nesterov = flag(op, 'nesterov', options.nesterov ?? false)
+  return gradientTransformation(
+    (params) => record({ trace: zerosLike(params) }),
+    <T extends Tree>(updates: T, state: TraceState): readonly [T, TraceState] => {
+      const m = zipWith(updates, state.trace as T, (u, t) => add(u, mul(t, beta)), op)
+      const out = nesterov ? zipWith(updates, m, (u, t) => add(u, mul(t, beta)), op) : m
+      return [out, record({ trace: m })]
+    },
+  )
+}
+
+/** The state of `scaleByAdam`: the step count and the first and second moments. @category model */
+export type AdamState = {
+  /** The number of updates made so far (bias correction uses `count + 1`). */
+  readonly count: number
+  /** The moving average of the updates. */
+  readonly mu: Tree
+  /** The moving average of the squared updates. */
+  readonly nu: Tree
+}
+
+/** Options of `scaleByAdam`, `adam` and `adamw`. @category transformations */
+export interface AdamOptions {
+  /** The decay of the first moment, in [0, 1) (default 0.9). */
+  readonly b1?: number
+  /** The decay of the second moment, in [0, 1) (default 0.999). */
+  readonly b2?: number
+  /** Added to the root of the second moment, for stability (default 1e-8). */
+  readonly eps?: number
+}
+
+/**
+ * Adam's scaling (Kingma and Ba), before the learning rate: at step `t = count + 1`,
+ * `mu ↦ b1·mu + (1 - b1)·u`, `nu ↦ b2·nu + (1 - b2)·u²`, and the update is
+ * `mû / (√nû + eps)` with `mû = mu / (1 - b1^t)` and `nû = nu / (1 - b2^t)`. Computed as
+ * `mu · (√c2 / c1) / (√nu + eps·√c2)` with `c1 = 1 - b1^t`, `c2 = 1 - b2^t` (the same number,
+ * with the bias corrections folded into scalars). The first update is `u / (|u| + eps)`, nearly
+ * `sign(u)`.
+ * @category transformations
+ */
+export const scaleByAdam = (options: AdamOptions = {}): GradientTransformation<AdamState> => adamTransformation('optim.scaleByAdam', options)
+
+/** `scaleByAdam` with the name of the optimizer that uses it, for error messages. @category internals */
+export const adamTransformation = (op: string, options: AdamOptions): GradientTransformation<AdamState> => {
+  const b1 = decayRate(op, 'b1', options.b1 ?? 0.9, '0.9')
+  const b2 = decayRate(op, 'b2', options.b2 ?? 0.999, '0.999 (or 0.98 for transformers)')
+  const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
+  return gradientTransformation(
+    (params) => record({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
+    <T extends Tree>(updates: T, state: AdamState): readonly [T, AdamState] => {
+      const t = countOf(op, state) + 1
+      const mu = zipWith(updates, state.mu as T, (u, m) => add(mul(m, b1), mul(u, 1 - b1)), op)
+      const nu = zipWith(updates, state.nu as T, (u, v) => add(mul(v, b2), mul(square(u), 1 - b2)), op)
+      const root2 = Math.sqrt(1 - b2 ** t)
+      const step = root2 / (1 - b1 ** t)
+      const epsilon = eps * root2
+      const out = zipWith(mu, nu, (m, v) => div(mul(m, step), add(sqrt(v), epsilon)), op)
+      return [out, record({ count: t, mu, nu })]
+    },
+  )
+}
+
+/** The state of `scaleByRms`: the moving average of the squared updates. @category model */
+export type RmsState = {
+  readonly nu: Tree
+}
+
+/** Options of `scaleByRms` and `scaleByStandardDeviation`. @category transformations */
+export interface RmsOptions {
+  /** The decay of the moving averages, in [0, 1) (default 0.9). */
+  readonly decay?: number
+  /** Added to the root, for stability (default 1e-8). */
+  readonly eps?: number
+}
+
+/**
+ * RMSprop's scaling (Hinton's lecture 6e): `nu ↦ decay·nu + (1 - decay)·u²` and the update is
+ * `u / (√nu + eps)` (eps outside the root, as PyTorch and Keras). `nu` starts at 0.
+ * @category transformations
+ */
+export const scaleByRms = (options: RmsOptions = {}): GradientTransformation<RmsState> => rmsTransformation('optim.scaleByRms', options)
+
+/** `scaleByRms` with the name of the optimizer that uses it, for error messages. @category internals */
+export const rmsTransformation = (op: string, options: RmsOptions): GradientTransformation<RmsState> => {
+  const decay = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
+  const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
+  return gradientTransformation(
+    (params) => record({ nu: zerosLike(params) }),
+    <T extends Tree>(updates: T, state: RmsState): readonly [T, RmsState] => {
+      const nu = zipWith(updates, state.nu as T, (u, v) => add(mul(v, decay), mul(square(u), 1 - decay)), op)
+      const out = zipWith(updates, nu, (u, v) => div(u, add(sqrt(v), eps)), op)
+      return [out, record({ nu })]
+    },
+  )
+}
+
+/** The state of `scaleByStandardDeviation`: the moving averages of the updates and of their squares. @category model */
+export type StandardDeviationState = {
+  readonly mu: Tree
+  readonly nu: Tree
+}
+
+/**
+ * Centred RMSprop's scaling (Graves 2013): as `scaleByRms`, with also
+ * `mu ↦ decay·mu + (1 - decay)·u`, dividing by the estimated standard deviation:
+ * `u / (√max(nu - mu², 0) + eps)` (the max only absorbs rounding; nu ≥ mu² exactly).
+ * @category transformations
+ */
+export const scaleByStandardDeviation = (options: RmsOptions = {}): GradientTransformation<StandardDeviationState> => standardDeviationTransformation('optim.scaleByStandardDeviation', options)
+
+/** `scaleByStandardDeviation` with the name of the optimizer that uses it, for error messages. @category internals */
+export const standardDeviationTransformation = (op: string, options: RmsOptions): GradientTransformation<StandardDeviationState> => {
+  const decay = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
+  const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
+  return gradientTransformation(
+    (params) => record({ mu: zerosLike(params), nu: zerosLike(params) }),
+    <T extends Tree>(updates: T, state: StandardDeviationState): readonly [T, StandardDeviationState] => {
+      const mu = zipWith(updates, state.mu as T, (u, m) => add(mul(m, decay), mul(u, 1 - decay)), op)
+      const nu = zipWith(updates, state.nu as T, (u, v) => add(mul(v, decay), mul(square(u), 1 - decay)), op)
+      const variance = zipWith(nu, mu, (v, m) => maximum(sub(v, square(m)), 0), op)
+      const out = zipWith(updates, variance, (u, s) => div(u, add(sqrt(s), eps)), op)
+      return [out, record({ mu, nu })]
+    },
+  )
+}
