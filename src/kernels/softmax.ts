@@ -2,11 +2,13 @@
  * Fused, numerically stable softmax kernels along the last axis. Each row is shifted by its
  * maximum before exponentiating, so no exp overflows and the largest term is exactly e^0 = 1.
  */
-import { type Tensor, alloc, fromData } from '../tensor/index.js'
+import { type Tensor, alloc, fromData, sizeOf } from '../tensor/index.js'
 
+// The row count comes from the leading axes, not size / n: an empty last axis ([3, 0]) still has
+// 3 rows, and logSumExp must give each of them log(0) = -Infinity.
 const rows = (x: Tensor): [number, number] => {
   const n = x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1]!
-  return [n === 0 ? 0 : x.size / n, n]
+  return [sizeOf(x.shape.slice(0, -1)), n]
 }
 
 /** log(sum(exp(x))) over the last axis, keeping it as size 1. @category kernels */
@@ -17,7 +19,8 @@ export const logSumExp = (x: Tensor): Tensor => {
   for (let r = 0; r < m; r++) {
     const base = r * n
     let mx = -Infinity
-    for (let j = 0; j < n; j++) { const v = a[base + j]!; if (v > mx) mx = v }
+    // a NaN must win the maximum, or the shortcut below would hide it behind ±Infinity
+    for (let j = 0; j < n; j++) { const v = a[base + j]!; if (v > mx || v !== v) mx = v }
     if (mx === -Infinity || mx === Infinity) { o[r] = mx; continue }
     let s = 0
     for (let j = 0; j < n; j++) s += Math.exp(a[base + j]! - mx)

@@ -36,7 +36,7 @@ const checkKey = (op: string, k: Key): void => {
 }
 
 /**
- * The key for an integer seed in [-2^53, 2^53].
+ * The key for a safe integer seed, |seed| < 2^53 (negative seeds wrap to two’s complement).
  * @category constructors
  */
 export const key = (seed: number): Key => {
@@ -103,6 +103,8 @@ export const uniform = (k: Key, shape: Shape, options: UniformOptions = {}): Ten
   const lo = options.min ?? 0
   const hi = options.max ?? 1
   if (!(hi > lo)) throw new RangeError(`random.uniform: max (${hi}) must be greater than min (${lo})`)
+  // an infinite width would turn lo + width * u into Infinity, or NaN where u = 0
+  if (!Number.isFinite(hi - lo)) throw new RangeError(`random.uniform: min (${lo}) and max (${hi}) must be finite and max - min must not overflow`)
   const n = sizeOf(shape)
   const u = unit(k, n, dtype)
   const o = alloc(dtype, n)

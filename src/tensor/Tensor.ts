@@ -142,24 +142,28 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: DTypeOp
 
 /** A scalar tensor. @category constructors */
 export const scalar = (value: number, dtype: DType = 'float32'): Tensor => {
-  const d = alloc(dtype, 1)
+  const d = alloc(checkDType('scalar', dtype), 1)
   d[0] = value
   return fromData([], d)
 }
 
-/** A tensor of `shape` filled with `value`. @category constructors */
-export const full = (shape: Shape, value: number, options: DTypeOptions = {}): Tensor => {
-  checkShape('full', shape)
-  const d = alloc(checkDType('full', options.dtype), sizeOf(shape))
-  if (value !== 0) d.fill(value)
+// `op` is the public name the caller used, so that zeros([-1]) is reported as zeros, not full.
+const filled = (op: string, shape: Shape, value: number, options: DTypeOptions): Tensor => {
+  checkShape(op, shape)
+  const d = alloc(checkDType(op, options.dtype), sizeOf(shape))
+  // Object.is, not !==: -0 === 0, and a skipped fill would turn full(shape, -0) into +0
+  if (!Object.is(value, 0)) d.fill(value)
   return fromData(shape, d)
 }
 
+/** A tensor of `shape` filled with `value`. @category constructors */
+export const full = (shape: Shape, value: number, options: DTypeOptions = {}): Tensor => filled('full', shape, value, options)
+
 /** A tensor of zeros. @category constructors */
-export const zeros = (shape: Shape, options: DTypeOptions = {}): Tensor => full(shape, 0, options)
+export const zeros = (shape: Shape, options: DTypeOptions = {}): Tensor => filled('zeros', shape, 0, options)
 
 /** A tensor of ones. @category constructors */
-export const ones = (shape: Shape, options: DTypeOptions = {}): Tensor => full(shape, 1, options)
+export const ones = (shape: Shape, options: DTypeOptions = {}): Tensor => filled('ones', shape, 1, options)
 
 /**
  * `arange(stop)` is `[0, 1, ..., stop - 1]`; `arange(start, stop, step)` counts from `start`

@@ -56,6 +56,8 @@ export const paths = (t: Tree): string[] => {
   const walk = (u: Tree, path: string): void => {
     if (isTensor(u)) out.push(path)
     else if (Array.isArray(u)) u.forEach((v: Tree, i: number) => walk(v, `${path}[${i}]`))
+    // Object.entries of a number is [], so without this check a bad leaf would vanish silently
+    else if (!isRecord(u)) throw new TreeError('tree.paths', path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
     else for (const [k, v] of Object.entries(u)) walk(v, keyPath(path, k))
   }
   walk(t, '')
@@ -79,6 +81,7 @@ export const unflatten = <T extends Tree>(structure: T, values: ReadonlyArray<Te
       return v
     }
     if (Array.isArray(u)) return Object.freeze(u.map((v: Tree, j: number) => build(v, `${path}[${j}]`)))
+    if (!isRecord(u)) throw new TreeError('tree.unflatten', path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
     const out: { [key: string]: Tree } = {}
     for (const [k, v] of Object.entries(u)) out[k] = build(v, keyPath(path, k))
     return Object.freeze(out)
@@ -116,6 +119,7 @@ export const zipWith = <T extends Tree>(a: T, b: T, f: (x: Tensor, y: Tensor, pa
       if (!Array.isArray(v) || v.length !== u.length) throw new TreeError(op, path, `expected ${describeNode(u)}, got ${describeNode(v)}`)
       return Object.freeze(u.map((x: Tree, j: number) => build(x, v[j], `${path}[${j}]`)))
     }
+    if (!isRecord(u)) throw new TreeError(op, path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
     if (!isRecord(v)) throw new TreeError(op, path, `expected a record, got ${describeNode(v)}`)
     const ur = u as { readonly [key: string]: Tree }
     const ku = Object.keys(ur)
