@@ -9,9 +9,14 @@
  *    `{}` for parameterless layers).
  * 5. Randomness at apply time (dropout) comes only from `ctx.key`; with no context, or in
  *    `eval` mode, a layer is deterministic.
+ *
+ * Size-preserving layers (activations, dropout, residuals of them) work at any feature size and
+ * return the size they are given. They carry the marker `preservesSize: true`; their `inSize` and
+ * `outSize` are `NaN` at run time ("any") and `number` in the types, and the combinators pass the
+ * previous layer's size through them, both in the types and in the run-time checks.
  */
 import type { Key } from '../random/index.js'
-import type { Tensor } from '../tensor/index.js'
+import { type Tensor, ShapeError } from '../tensor/index.js'
 
 /** How a layer is applied: evaluation (deterministic), or training with a key for its randomness. @category model */
 export type ApplyContext =
@@ -26,4 +31,63 @@ export interface Layer<P, In extends number = number, Out extends number = numbe
   readonly outSize: Out
   readonly init: (key: Key) => P
   readonly apply: (params: P) => (x: Tensor, ctx?: ApplyContext) => Tensor
+}
+
+/** The marker of a layer that works at any feature size and returns the size it is given. @category model */
+export interface SizePreserving {
+  readonly preservesSize: true
+}
+
+/**
+ * A size-preserving layer (an activation, dropout): its sizes are "any" (`NaN` at run time), and
+ * `serial` passes the previous layer's size through it.
+ * @category model
+ */
+export type SizePreservingLayer<P> = Layer<P, number, number> & SizePreserving
+
+/** The parameters of a parameterless layer: the empty record `{}`. @category model */
+export type NoParams = { readonly [key: string]: never }
+
+/**
+ * Any layer, whatever its parameters: the constraint the combinators take. `apply`'s parameter is
+ * `never` because parameters are read (contravariant): every `Layer<P, ...>` is assignable here,
+ * which `Layer<unknown>` would not allow.
+ * @category model
+ */
+export interface AnyLayer {
+  readonly name: string
+  readonly inSize: number
+  readonly outSize: number
+  readonly init: (key: Key) => unknown
+  readonly apply: (params: never) => (x: Tensor, ctx?: ApplyContext) => Tensor
+}
+
+/** The parameter type of a layer. @category model */
+export type ParamsOf<L> = L extends { readonly init: (key: Key) => infer P } ? P : never
+
+/** The input size type of a layer. @category model */
+export type InSizeOf<L> = L extends { readonly inSize: infer N extends number } ? N : number
+
+/** The output size type of a layer. @category model */
+export type OutSizeOf<L> = L extends { readonly outSize: infer N extends number } ? N : number
+
+/** The `inSize`/`outSize` of a size-preserving layer: any size. @category model */
+export const anySize: number = NaN
+
+/** Whether a layer is size-preserving (works at any size, returns the size it is given). @category guards */
+export const preservesSize = (layer: AnyLayer): boolean => (layer as Partial<SizePreserving>).preservesSize === true
+
+/**
+ * Checks that `x` is a batch of `size`-feature rows, `[batch, size]`, for the layer called `name`.
+ * The error names the layer, the expected and the actual shape, and how to fix the common cases.
+ * @category guards
+ */
+export const checkInput = (name: string, size: number, x: Tensor): void => {
+  if (x.shape.length !== 2) {
+    const hint = x.shape.length === 1 && x.shape[0] === size ? `; add a batch axis with ops.reshape(x, [1, ${size}])` : x.shape.length > 2 ? `; flatten each example to ${size} features with ops.reshape` : ''
+    throw new ShapeError(name, [x.shape], `expects an input of shape [batch, ${size}], got rank ${x.shape.length}${hint}`)
+  }
+  if (x.shape[1] !== size) {
+    throw new ShapeError(name, [x.shape], `expects an input of shape [batch, ${size}], got ${x.shape[1]} features; check the previous layer's output size or the data's width`)
+  }
 }

@@ -1,0 +1,32 @@
+/**
+ * Quick runs of the examples: each one trains briefly and must show learning.
+ */
+import { describe, expect, it } from 'vitest'
+import { run as mnist } from './mnist.js'
+import { run as regression } from './regression.js'
+import { run as xor } from './xor.js'
+
+describe('examples (quick mode)', () => {
+  it('xor: a 2-4-1 network separates the four points', () => {
+    const { loss, probabilities } = xor({ steps: 400, seed: 0 })
+    expect(loss[loss.length - 1]!).toBeLessThan(loss[0]! / 4)
+    const [p00, p01, p10, p11] = probabilities as [number, number, number, number]
+    expect(p00).toBeLessThan(0.5)
+    expect(p01).toBeGreaterThan(0.5)
+    expect(p10).toBeGreaterThan(0.5)
+    expect(p11).toBeLessThan(0.5)
+  })
+
+  it('regression: tanh units fit a noisy sine', () => {
+    const r = regression({ epochs: 60, seed: 0 })
+    expect(r.epochLoss[r.epochLoss.length - 1]!).toBeLessThan(r.epochLoss[0]! / 3)
+    expect(r.fitError).toBeLessThan(0.1)
+  })
+
+  it('mnist: two epochs on a subset learn well above chance', () => {
+    const r = mnist({ epochs: 2, batch: 64, optimizer: 'sgd', lr: 0.1, seed: 0, trainPerClass: 200, testPerClass: 50 })
+    expect(r.reports.length).toBe(2)
+    expect(r.reports[1]!.trainLoss).toBeLessThan(r.reports[0]!.trainLoss)
+    expect(r.testAccuracy).toBeGreaterThan(0.75)
+  })
+})

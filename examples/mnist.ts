@@ -1,0 +1,138 @@
+/**
+ * The main job (`npm start`): a 784-128-10 ReLU network trained on the bundled MNIST digits with
+ * softmax cross-entropy and mini-batch SGD (or Adam), reporting per epoch the training loss, the
+ * test accuracy and the throughput.
+ *
+ *   npm start -- --epochs 20 --batch 64 --optimizer sgd --lr 0.1 --seed 0 [--json]
+ */
+import { SingleBar } from 'cli-progress'
+import * as E from 'fp-ts/lib/Either.js'
+import { pathToFileURL } from 'node:url'
+import { type Tensor, item, losses, nn, optim, random, train } from '../src/index.js'
+import { bool, natural, oneOf, parseFlags, positive, positiveInt, usage } from './cli.js'
+import { loadMnist } from './mnistData.js'
+
+/** Options of a run. */
+export interface MnistOptions {
+  readonly epochs: number
+  readonly batch: number
+  readonly optimizer: 'sgd' | 'adam'
+  readonly lr: number
+  readonly seed: number
+  /** Use only this many training digits per class (quick runs). */
+  readonly trainPerClass?: number
+  /** Use only this many test digits per class (quick runs). */
+  readonly testPerClass?: number
+  /** Called after every step and at the end of every epoch (progress reporting). */
+  readonly onStep?: (epoch: number, batch: number, batches: number) => void
+  readonly onEpoch?: (record: EpochReport) => void
+}
+
+/** What one epoch reports. */
+export interface EpochReport {
+  readonly epoch: number
+  readonly trainLoss: number
+  readonly testAccuracy: number
+  readonly samplesPerSecond: number
+}
+
+/** The network of the lecture: 784 inputs, 128 ReLU units, 10 logits. */
+export const network = nn.serial(nn.dense(784, 128), nn.relu, nn.dense(128, 10))
+
+/** Trains and evaluates; returns the final figures and the per-epoch reports. */
+export const run = (options: MnistOptions) => {
+  const { train: trainSet, test } = loadMnist({
+    ...(options.trainPerClass === undefined ? {} : { trainPerClass: options.trainPerClass }),
+    ...(options.testPerClass === undefined ? {} : { testPerClass: options.testPerClass }),
+  })
+  const optimizer: optim.Optimizer = options.optimizer === 'adam' ? optim.adam(options.lr) : optim.sgd(options.lr)
+  const testAccuracy = (params: typeof state.params): number => toNumber(losses.accuracy(network.apply(params)(test.x), test.y))
+  const n = trainSet.x.shape[0]!
+  const batches = Math.ceil(n / options.batch)
+  const reports: EpochReport[] = []
+  let state = train.initialState({ net: network, optimizer, key: random.key(options.seed) })
+  let epochLoss = 0
+  let epochStart = performance.now()
+  let trainingMs = 0
+  for (const snap of train.trainStates({
+    net: network,
+    loss: losses.softmaxCrossEntropy,
+    optimizer,
+    data: trainSet,
+    epochs: options.epochs,
+    batchSize: options.batch,
+    key: random.key(options.seed),
+  })) {
+    state = snap.state
+    epochLoss += snap.loss
+    options.onStep?.(snap.epoch, snap.batch, batches)
+    if (snap.epochEnd) {
+      const ms = performance.now() - epochStart
+      trainingMs += ms
+      const report = { epoch: snap.epoch + 1, trainLoss: epochLoss / batches, testAccuracy: testAccuracy(state.params), samplesPerSecond: (n / ms) * 1000 }
+      reports.push(report)
+      options.onEpoch?.(report)
+      epochLoss = 0
+      epochStart = performance.now()
+    }
+  }
+  const last = reports[reports.length - 1]
+  return {
+    testAccuracy: last?.testAccuracy ?? testAccuracy(state.params),
+    trainLoss: last?.trainLoss ?? NaN,
+    epochs: options.epochs,
+    samplesPerSecond: trainingMs > 0 ? (n * options.epochs * 1000) / trainingMs : 0,
+    reports,
+    params: state.params,
+  }
+}
+
+const toNumber = (x: number | Tensor): number => (typeof x === 'number' ? x : item(x))
+
+const flags = {
+  epochs: positiveInt('number of epochs (default 20)'),
+  batch: positiveInt('mini-batch size (default 64)'),
+  optimizer: oneOf(['sgd', 'adam'], 'sgd or adam (default sgd)'),
+  lr: positive('learning rate (default 0.1 for sgd, 0.001 for adam)'),
+  seed: natural('random seed (default 0)'),
+  json: bool('print one JSON line with the final figures'),
+  help: bool('show this help'),
+}
+
+const main = (argv: ReadonlyArray<string>): number => {
+  const parsed = parseFlags(argv, flags)
+  if (E.isLeft(parsed)) {
+    process.stderr.write(`mnist: ${parsed.left}\n${usage('npm start --', flags)}\n`)
+    return 2
+  }
+  const f = parsed.right
+  if (f.help === true) {
+    process.stdout.write(`${usage('npm start --', flags)}\n`)
+    return 0
+  }
+  const optimizer = f.optimizer ?? 'sgd'
+  const options = { epochs: f.epochs ?? 20, batch: f.batch ?? 64, optimizer, lr: f.lr ?? (optimizer === 'adam' ? 0.001 : 0.1), seed: f.seed ?? 0 }
+  const json = f.json === true
+  const log = (s: string): void => { if (!json) process.stdout.write(`${s}\n`) }
+  log(`purenet MNIST: ${network.name}, ${options.optimizer} lr=${options.lr}, batch ${options.batch}, ${options.epochs} epochs, seed ${options.seed}`)
+  const bar = json || !process.stdout.isTTY ? undefined : new SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches', hideCursor: true })
+  const result = run({
+    ...options,
+    onStep: (epoch, batch, batches) => {
+      if (bar === undefined) return
+      if (batch === 0) bar.start(batches, 0, { epoch: epoch + 1 })
+      bar.update(batch + 1, { epoch: epoch + 1 })
+      if (batch === batches - 1) bar.stop()
+    },
+    onEpoch: (r) =>
+      log(`epoch ${String(r.epoch).padStart(2)}  train loss ${r.trainLoss.toFixed(4)}  test accuracy ${(100 * r.testAccuracy).toFixed(2)}%  ${Math.round(r.samplesPerSecond)} samples/s`),
+  })
+  const summary = { testAccuracy: result.testAccuracy, trainLoss: result.trainLoss, epochs: result.epochs, samplesPerSecond: Math.round(result.samplesPerSecond) }
+  if (json) process.stdout.write(`${JSON.stringify(summary)}\n`)
+  else log(`final: test accuracy ${(100 * summary.testAccuracy).toFixed(2)}%, ${summary.samplesPerSecond} samples/s`)
+  return 0
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = main(process.argv.slice(2))
+}

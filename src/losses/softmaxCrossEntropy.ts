@@ -1,0 +1,52 @@
+import { logSoftmax, mean, mul, neg, sum } from '../ops/index.js'
+import { type Tensor, ShapeError, alloc, fromData, showShape } from '../tensor/index.js'
+
+/**
+ * One-hot rows for class indices, as a constant of `dtype`: the indices are data, not a function
+ * of the parameters, so nothing here is differentiated. Throws when an index is not an integer in
+ * [0, classes).
+ * @category internals
+ */
+export const oneHotTargets = (loss: string, indices: Tensor, classes: number, dtype: Tensor['dtype']): Tensor => {
+  const n = indices.size
+  const out = alloc(dtype, n * classes)
+  for (let i = 0; i < n; i++) {
+    const c = indices.data[i]!
+    if (!Number.isInteger(c) || c < 0 || c >= classes) {
+      throw new RangeError(`${loss}: target ${i} is ${c}, not a class index in [0, ${classes}); give class indices as integers, or one-hot rows of shape [batch, ${classes}]`)
+    }
+    out[i * classes + c] = 1
+  }
+  return fromData([n, classes], out)
+}
+
+/**
+ * Checks logits [batch, classes] against targets [batch, classes] (one-hot or probabilities) or
+ * [batch] (class indices), and returns the targets as rows of shape [batch, classes].
+ * @category internals
+ */
+export const targetRows = (loss: string, logits: Tensor, targets: Tensor): Tensor => {
+  if (logits.shape.length !== 2) {
+    throw new ShapeError(loss, [logits.shape, targets.shape], `expects logits of shape [batch, classes], got rank ${logits.shape.length}`)
+  }
+  const [batch, classes] = logits.shape as readonly [number, number]
+  if (targets.shape.length === 1 && targets.shape[0] === batch) return oneHotTargets(loss, targets, classes, logits.dtype)
+  if (targets.shape.length === 2 && targets.shape[0] === batch && targets.shape[1] === classes) return targets
+  throw new ShapeError(loss, [logits.shape, targets.shape],
+    `targets must be one-hot rows [${batch}, ${classes}] or class indices [${batch}] for logits ${showShape(logits.shape)}`)
+}
+
+/**
+ * Softmax cross-entropy between logits [batch, classes] and targets, the mean over the batch of
+ * -Σ_c t_c · log softmax(z)_c. Targets are one-hot rows (or any probability rows) of shape
+ * [batch, classes], or class indices of shape [batch] (equivalent to their one-hot rows).
+ *
+ * Computed through the fused, stable `logSoftmax` (z - max z - log Σ e^(z - max z)), so it is
+ * finite for logits of any size; its gradient with respect to the logits is
+ * (softmax(z) - t) / batch.
+ * @category losses
+ */
+export const softmaxCrossEntropy = (logits: Tensor, targets: Tensor): Tensor => {
+  const t = targetRows('softmaxCrossEntropy', logits, targets)
+  return neg(mean(sum(mul(t, logSoftmax(logits)), 1)))
+}

@@ -1,0 +1,83 @@
+/**
+ * The fully connected (affine) layer: y = x·w + b for a batch x of shape [batch, inSize].
+ */
+import { add, matmul } from '../ops/index.js'
+import { type Key, split } from '../random/index.js'
+import { type DType, type Tensor, ShapeError } from '../tensor/index.js'
+import { type Initializer, type InitializerName, initializers } from './initializers.js'
+import { type Layer, checkInput } from './Layer.js'
+
+/**
+ * The parameters of `dense`: weights `w` of shape [inSize, outSize] and bias `b` of shape
+ * [outSize]. A type alias, not an interface, so that it is assignable to `Tree`.
+ * @category layers
+ */
+export type DenseParams = {
+  readonly w: Tensor
+  readonly b: Tensor
+}
+
+/** Options of `dense`. @category layers */
+export interface DenseOptions {
+  /** How to initialise `w`: 'glorotUniform' (default), 'heNormal' (for ReLU networks), 'zeros', or any initialiser. */
+  readonly weights?: InitializerName | Initializer
+  /** How to initialise `b` (default 'zeros'). */
+  readonly bias?: InitializerName | Initializer
+  /** The dtype of the parameters (default 'float32'; 'float64' for gradient checks). */
+  readonly dtype?: DType
+}
+
+const checkSize = (what: string, n: number, name: string): void => {
+  if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${name}: ${what} must be a positive integer, got ${n}`)
+}
+
+const resolve = (name: string, what: string, init: InitializerName | Initializer): Initializer => {
+  if (typeof init === 'function') return init
+  const found = (initializers as Readonly<Record<string, Initializer>>)[init]
+  if (found === undefined) throw new RangeError(`${name}: unknown ${what} initialiser '${String(init)}'; use one of ${Object.keys(initializers).map((k) => `'${k}'`).join(', ')} or a function (key, shape, dtype) => Tensor`)
+  return found
+}
+
+const checkParams = (name: string, params: DenseParams, inSize: number, outSize: number): void => {
+  const { w, b } = params as Partial<DenseParams>
+  if (w === undefined || b === undefined) throw new TypeError(`${name}: expected parameters { w, b }, got keys [${Object.keys(params).join(', ')}]; use the parameters this layer's init made`)
+  if (w.shape.length !== 2 || w.shape[0] !== inSize || w.shape[1] !== outSize || b.shape.length !== 1 || b.shape[0] !== outSize) {
+    throw new ShapeError(name, [w.shape, b.shape], `expected w of shape [${inSize}, ${outSize}] and b of shape [${outSize}]; use the parameters this layer's init made`)
+  }
+}
+
+/**
+ * A fully connected layer from `inSize` to `outSize` features: `apply({ w, b })(x) = x·w + b`,
+ * with `w` of shape [inSize, outSize] and `b` of shape [outSize], for `x` of shape
+ * [batch, inSize]. The sizes are kept as literal types, so `serial` can check them.
+ *
+ * `init` draws `w` (Glorot uniform by default) and `b` (zeros by default) from two keys split
+ * from the one it is given.
+ * @example dense(784, 128, { weights: 'heNormal' })
+ * @category layers
+ */
+export const dense = <In extends number, Out extends number>(inSize: In, outSize: Out, options: DenseOptions = {}): Layer<DenseParams, In, Out> => {
+  const name = `dense(${inSize}, ${outSize})`
+  checkSize('inSize', inSize, name)
+  checkSize('outSize', outSize, name)
+  const weights = resolve(name, 'weight', options.weights ?? 'glorotUniform')
+  const bias = resolve(name, 'bias', options.bias ?? 'zeros')
+  const dtype = options.dtype ?? 'float32'
+  return Object.freeze({
+    name,
+    inSize,
+    outSize,
+    init: (key: Key): DenseParams => {
+      const [kw, kb] = split(key, 2) as [Key, Key]
+      return Object.freeze({ w: weights(kw, [inSize, outSize], dtype), b: bias(kb, [outSize], dtype) })
+    },
+    apply: (params: DenseParams) => {
+      checkParams(name, params, inSize, outSize)
+      const { w, b } = params
+      return (x: Tensor): Tensor => {
+        checkInput(name, inSize, x)
+        return add(matmul(x, w), b)
+      }
+    },
+  })
+}

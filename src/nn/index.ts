@@ -1,0 +1,17 @@
+/**
+ * Layers and combinators. A layer is a value `{ name, inSize, outSize, init, apply }`:
+ * `init(key)` makes its parameters (a frozen tree), `apply(params)(x, ctx?)` maps a batch
+ * `[batch, inSize]` to `[batch, outSize]`. Layers are built from ops only, so they work on
+ * tensors and on the tracers of `grad`/`jvp` alike. Feature sizes are literal types when known,
+ * so `serial` rejects mismatched neighbours at compile time, and at run time with a `ShapeError`.
+ * The contract and its laws are in `Layer.ts`.
+ */
+export * from './Layer.js'
+export * from './initializers.js'
+export * from './dense.js'
+export * from './activations.js'
+export * from './dropout.js'
+export { type Serial, type SerialChain, type SerialParams, serial } from './serial.js'
+export * from './parallel.js'
+export * from './residual.js'
+export type { AddSizes, SumSizes } from './sizes.js'

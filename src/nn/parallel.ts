@@ -1,0 +1,143 @@
+/**
+ * Side-by-side composition, concatenating outputs along the feature axis (axis 1):
+ * - `fanOut(a, b)` gives every layer the same input: x ↦ [a(x), b(x)]. (stax's
+ *   `serial(FanOut(n), parallel(...), FanInConcat)`, Keras's concatenated branches.)
+ * - `parallel(a, b)` gives each layer its own block of the input's features, in order:
+ *   [x₁, x₂] ↦ [a(x₁), b(x₂)] with x₁ the first `a.inSize` features. (stax's `parallel` on a
+ *   concatenated input; a block-diagonal layer.)
+ *
+ * Laws (checked in properties/nn.test.ts):
+ * 1. `fanOut(l)` and `parallel(l)` compute the same function as `l`.
+ * 2. `fanOut(identity, l)` is the skip-concatenation x ↦ [x, l(x)].
+ * 3. the output size is the sum of the layers' output sizes (in the types too, when literal).
+ *
+ * Parameters are a readonly array aligned with the layers; `init` splits its key per layer, and
+ * in training mode layer i gets the key `foldIn(ctx.key, i)`.
+ */
+import { concat, slice } from '../ops/index.js'
+import { type Key, split } from '../random/index.js'
+import { ShapeError, type Tensor } from '../tensor/index.js'
+import {
+  type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving,
+  checkInput, preservesSize,
+} from './Layer.js'
+import { type SerialParams, checkParamsArray, childContext } from './serial.js'
+import type { SumSizes } from './sizes.js'
+
+type Fits<A extends number, B extends number> = number extends A ? true : number extends B ? true : [A] extends [B] ? true : false
+
+/** The input size shared by the sized layers of a `fanOut`: the first one's. */
+type SharedIn<Ls extends ReadonlyArray<AnyLayer>> =
+  Ls extends readonly [infer H extends AnyLayer, ...infer T extends ReadonlyArray<AnyLayer>]
+    ? [H] extends [SizePreserving] ? SharedIn<T> : InSizeOf<H>
+    : number
+
+/**
+ * The layers `fanOut` accepts: each sized layer must take the shared input size; a mismatch is
+ * reported at the offending argument with the size it should have.
+ * @category combinators
+ */
+export type FanOutChain<Ls extends ReadonlyArray<AnyLayer>, In extends number = SharedIn<Ls>> = {
+  readonly [K in keyof Ls]: Ls[K] extends SizePreserving ? Ls[K] : Fits<In, InSizeOf<Ls[K]>> extends true ? Ls[K] : Layer<ParamsOf<Ls[K]>, In, OutSizeOf<Ls[K]>>
+}
+
+type OutSizes<Ls extends ReadonlyArray<AnyLayer>, In extends number> = { readonly [K in keyof Ls]: Ls[K] extends SizePreserving ? In : OutSizeOf<Ls[K]> }
+type InSizes<Ls extends ReadonlyArray<AnyLayer>> = { readonly [K in keyof Ls]: InSizeOf<Ls[K]> }
+
+/** The type of `fanOut(...Ls)`: the shared input size to the sum of the output sizes. @category combinators */
+export type FanOut<Ls extends ReadonlyArray<AnyLayer>> = Layer<SerialParams<Ls>, SharedIn<Ls>, SumSizes<OutSizes<Ls, SharedIn<Ls>>>>
+
+/** The type of `parallel(...Ls)`: the sum of the input sizes to the sum of the output sizes. @category combinators */
+export type Parallel<Ls extends ReadonlyArray<AnyLayer>> = Layer<SerialParams<Ls>, SumSizes<InSizes<Ls>>, SumSizes<OutSizes<Ls, number>>>
+
+const initAll = (list: ReadonlyArray<AnyLayer>) => (key: Key) => {
+  const keys = split(key, list.length)
+  return Object.freeze(list.map((l, i) => l.init(keys[i]!)))
+}
+
+const applyEach = (name: string, list: ReadonlyArray<AnyLayer>, params: ReadonlyArray<unknown>) => {
+  const ps = checkParamsArray(name, params, list.length)
+  return list.map((l, i) => (l.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor)(ps[i]))
+}
+
+const checkNonEmpty = (op: string, list: ReadonlyArray<AnyLayer>): void => {
+  if (list.length === 0) throw new RangeError(`${op}: needs at least one layer`)
+}
+
+/**
+ * Applies every layer to the same input and concatenates their outputs along the feature axis:
+ * `apply([p1, ..., pn])(x) = concat([l1(x), ..., ln(x)], 1)`. The sized layers must share one
+ * input size; size-preserving layers (`identity`, activations) contribute that many features.
+ * @example fanOut(identity, dense(4, 3)) // Layer<..., 4, 7>: x ↦ [x, x·w + b]
+ * @category combinators
+ */
+export const fanOut = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...layers: Ls & FanOutChain<Ls>): FanOut<Ls> => {
+  const list: ReadonlyArray<AnyLayer> = layers
+  checkNonEmpty('fanOut', list)
+  const name = `fanOut(${list.map((l) => l.name).join(', ')})`
+  const sized = list.filter((l) => !preservesSize(l))
+  const first = sized[0]
+  if (first === undefined) {
+    throw new ShapeError('fanOut', [], `${name} has no layer with a known input size, so its output size is unknown; put a sized layer among them (e.g. dense) or use serial`)
+  }
+  const inSize = first.inSize
+  for (const l of sized) {
+    if (l.inSize !== inSize) throw new ShapeError('fanOut', [], `every layer gets the same input, but ${first.name} expects ${inSize} features and ${l.name} expects ${l.inSize}; give them the same input size`)
+  }
+  const outSize = list.reduce((n, l) => n + (preservesSize(l) ? inSize : l.outSize), 0)
+  const layer = {
+    name,
+    inSize,
+    outSize,
+    init: initAll(list),
+    apply: (params: ReadonlyArray<unknown>) => {
+      const fs = applyEach(name, list, params)
+      return (x: Tensor, ctx?: ApplyContext): Tensor => {
+        checkInput(name, inSize, x)
+        const outs = fs.map((f, i) => f(x, childContext(ctx, i)))
+        return outs.length === 1 ? outs[0]! : concat(outs, 1)
+      }
+    },
+  }
+  return Object.freeze(layer) as unknown as FanOut<Ls>
+}
+
+/**
+ * Applies each layer to its own block of the input's features and concatenates the outputs:
+ * for layers of input sizes n1, ..., nk, the input has n1 + ... + nk features, layer i sees
+ * features [n1 + ... + n(i-1), n1 + ... + ni), and the output has the sum of the output sizes.
+ * Every layer needs a known input size (wrap an activation as `serial(dense(n, n), relu)` or
+ * apply it after the `parallel`).
+ * @example parallel(dense(2, 3), dense(4, 1)) // Layer<..., 6, 4>, block-diagonal
+ * @category combinators
+ */
+export const parallel = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...layers: Ls): Parallel<Ls> => {
+  const list: ReadonlyArray<AnyLayer> = layers
+  checkNonEmpty('parallel', list)
+  const name = `parallel(${list.map((l) => l.name).join(', ')})`
+  const unsized = list.find(preservesSize)
+  if (unsized !== undefined) {
+    throw new ShapeError('parallel', [], `${unsized.name} works at any size, so ${name} cannot tell which input features are its own; apply it after the parallel layer, or use fanOut to give every layer the whole input`)
+  }
+  const offsets = list.reduce<number[]>((acc, l) => [...acc, acc[acc.length - 1]! + l.inSize], [0])
+  const inSize = offsets[offsets.length - 1]!
+  const outSize = list.reduce((n, l) => n + l.outSize, 0)
+  const layer = {
+    name,
+    inSize,
+    outSize,
+    init: initAll(list),
+    apply: (params: ReadonlyArray<unknown>) => {
+      const fs = applyEach(name, list, params)
+      return (x: Tensor, ctx?: ApplyContext): Tensor => {
+        checkInput(name, inSize, x)
+        const outs = fs.map((f, i) => {
+          const block = list.length === 1 ? x : slice(x, [0, offsets[i]!], [x.shape[0]!, list[i]!.inSize])
+          return f(block, childContext(ctx, i))
+        })
+        return outs.length === 1 ? outs[0]! : concat(outs, 1)
+      }
+    },
+  }
+  return Object.freeze(layer) as unknown as Parallel<Ls>
+}

@@ -1,0 +1,55 @@
+/**
+ * Residual connections (He et al., 2016): `residual(f)` computes x + f(x), so a deep stack of
+ * them starts near the identity and gradients reach early layers through the skip path.
+ */
+import { add } from '../ops/index.js'
+import { ShapeError, type Tensor } from '../tensor/index.js'
+import { type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving, preservesSize } from './Layer.js'
+
+/**
+ * The layers `residual` accepts: size-preserving ones, and sized ones whose input and output
+ * sizes agree (a mismatch is reported with the size the output should have).
+ * @category combinators
+ */
+export type ResidualCheck<L extends AnyLayer> = [L] extends [SizePreserving]
+  ? L
+  : number extends InSizeOf<L> ? L : number extends OutSizeOf<L> ? L : [InSizeOf<L>] extends [OutSizeOf<L>] ? L : Layer<ParamsOf<L>, InSizeOf<L>, InSizeOf<L>>
+
+/** The type of `residual(L)`: L's parameters and sizes (size-preserving if L is). @category combinators */
+export type Residual<L extends AnyLayer> = [L] extends [SizePreserving]
+  ? Layer<ParamsOf<L>, number, number> & SizePreserving
+  : Layer<ParamsOf<L>, InSizeOf<L>, InSizeOf<L>>
+
+/**
+ * The residual block x ↦ x + layer(x). The layer's input and output sizes must agree; the
+ * parameters are the layer's own (no extra nesting), and the context is passed on unchanged.
+ * @example residual(serial(dense(64, 64), relu, dense(64, 64)))
+ * @category combinators
+ */
+export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Residual<L> => {
+  const inner: AnyLayer = layer
+  const name = `residual(${inner.name})`
+  const preserving = preservesSize(inner)
+  if (!preserving && inner.inSize !== inner.outSize) {
+    throw new ShapeError('residual', [], `x + f(x) needs f to keep the size, but ${inner.name} maps ${inner.inSize} features to ${inner.outSize}; use a layer from ${inner.inSize} to ${inner.inSize} features`)
+  }
+  const apply = inner.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor
+  const result = {
+    name,
+    inSize: inner.inSize,
+    outSize: inner.inSize,
+    init: inner.init,
+    apply: (params: unknown) => {
+      const f = apply(params)
+      return (x: Tensor, ctx?: ApplyContext): Tensor => {
+        const y = f(x, ctx)
+        if (y.shape.length !== x.shape.length || y.shape.some((d, i) => d !== x.shape[i])) {
+          throw new ShapeError(name, [x.shape, y.shape], `the block's output must have its input's shape to be added to it`)
+        }
+        return add(x, y)
+      }
+    },
+    ...(preserving ? { preservesSize: true as const } : {}),
+  }
+  return Object.freeze(result) as unknown as Residual<L>
+}

@@ -1,0 +1,136 @@
+/**
+ * Sequential composition: `serial(a, b, c)` applies a, then b, then c.
+ *
+ * Laws (checked in properties/nn.test.ts):
+ * 1. associativity: `serial(serial(a, b), c)` and `serial(a, serial(b, c))` compute the same
+ *    function, with parameters `[[pa, pb], pc]` and `[pa, [pb, pc]]`.
+ * 2. identity: `serial(identity, a)`, `serial(a, identity)` and `a` compute the same function.
+ * 3. `init` splits its key into one key per layer; `apply` in training mode gives layer i the key
+ *    `foldIn(ctx.key, i)`.
+ *
+ * Sizes are checked twice: in the types (a literal size mismatch between neighbours does not
+ * compile) and at construction (a `ShapeError` naming both layers). Size-preserving layers pass
+ * the previous size through.
+ */
+import { type Key, foldIn, split } from '../random/index.js'
+import { ShapeError, type Tensor } from '../tensor/index.js'
+import { TreeError } from '../tree/index.js'
+import {
+  type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving,
+  anySize, preservesSize,
+} from './Layer.js'
+
+/** Whether a layer whose input size is `B` may follow an output of size `A` (`number` is "not known until run time"). */
+type Fits<A extends number, B extends number> = number extends A ? true : number extends B ? true : [A] extends [B] ? true : false
+
+/**
+ * The layers `serial` accepts for `Ls`, given the size `Cur` flowing in: each layer itself when
+ * it fits, and otherwise the same layer with the input size it should have had, so the compiler
+ * reports the offending argument with the size it expected. Layers spread from an array of
+ * unknown length are accepted as they are.
+ * @category combinators
+ */
+export type SerialChain<Ls extends ReadonlyArray<AnyLayer>, Cur extends number = number> =
+  Ls extends readonly [infer H extends AnyLayer, ...infer T extends ReadonlyArray<AnyLayer>]
+    ? [H] extends [SizePreserving]
+      ? readonly [H, ...SerialChain<T, Cur>]
+      : Fits<Cur, InSizeOf<H>> extends true
+        ? readonly [H, ...SerialChain<T, OutSizeOf<H>>]
+        : readonly [Layer<ParamsOf<H>, Cur, OutSizeOf<H>>, ...SerialChain<T, OutSizeOf<H>>]
+    : Ls extends readonly [] ? readonly [] : Ls // an array of unknown length cannot be checked here; the run-time check remains
+
+/** The input size of a chain: the first sized layer's, `number` when there is none. */
+type FirstIn<Ls extends ReadonlyArray<AnyLayer>> =
+  Ls extends readonly [infer H extends AnyLayer, ...infer T extends ReadonlyArray<AnyLayer>]
+    ? [H] extends [SizePreserving] ? FirstIn<T> : InSizeOf<H>
+    : number
+
+/** The output size of a chain: the last sized layer's, `number` when there is none. */
+type LastOut<Ls extends ReadonlyArray<AnyLayer>> =
+  Ls extends readonly [...infer T extends ReadonlyArray<AnyLayer>, infer H extends AnyLayer]
+    ? [H] extends [SizePreserving] ? LastOut<T> : OutSizeOf<H>
+    : number
+
+/** Whether every layer of a chain is size-preserving. */
+type AllPreserving<Ls extends ReadonlyArray<AnyLayer>> = Ls extends ReadonlyArray<SizePreserving> ? true : false
+
+/** The parameters of `serial(...Ls)`: a readonly tuple of each layer's parameters. @category combinators */
+export type SerialParams<Ls extends ReadonlyArray<AnyLayer>> = { readonly [K in keyof Ls]: ParamsOf<Ls[K]> }
+
+/**
+ * The type of `serial(...Ls)`: from the first sized layer's input size to the last one's output
+ * size, and size-preserving itself when all its layers are.
+ * @category combinators
+ */
+export type Serial<Ls extends ReadonlyArray<AnyLayer>> = AllPreserving<Ls> extends true
+  ? Layer<SerialParams<Ls>, number, number> & SizePreserving
+  : Layer<SerialParams<Ls>, FirstIn<Ls>, LastOut<Ls>>
+
+/**
+ * The sizes flowing through a chain of layers, checking that each sized layer accepts the size
+ * the previous sized layer produces. Returns [inSize, outSize], `NaN` where no layer fixes it.
+ * @category internals
+ */
+export const chainSizes = (op: string, layers: ReadonlyArray<AnyLayer>): readonly [number, number] => {
+  let inSize = anySize
+  let producer: AnyLayer | undefined
+  for (const layer of layers) {
+    if (preservesSize(layer)) continue
+    if (producer === undefined) inSize = layer.inSize
+    else if (producer.outSize !== layer.inSize) {
+      throw new ShapeError(op, [],
+        `${producer.name} outputs ${producer.outSize} features but ${layer.name} expects ${layer.inSize}; ` +
+        `make them agree (e.g. ${layer.name.replace(/^dense\(\d+/, `dense(${producer.outSize}`)}) or put a layer from ${producer.outSize} to ${layer.inSize} features between them`)
+    }
+    producer = layer
+  }
+  return [inSize, producer === undefined ? anySize : producer.outSize]
+}
+
+/** Checks that combinator parameters are an array with one entry per layer. @category internals */
+export const checkParamsArray = (name: string, params: unknown, n: number): ReadonlyArray<unknown> => {
+  if (!Array.isArray(params) || params.length !== n) {
+    throw new TreeError(name, '', `expected an array of ${n} parameter sets (one per layer), got ${Array.isArray(params) ? `an array of length ${params.length}` : typeof params}; use the parameters this layer's init made`)
+  }
+  return params
+}
+
+/** The context for the i-th child of a combinator: its own key in training, unchanged otherwise. @category internals */
+export const childContext = (ctx: ApplyContext | undefined, i: number): ApplyContext | undefined =>
+  ctx === undefined || ctx.mode === 'eval' ? ctx : { mode: 'train', key: foldIn(ctx.key, i) }
+
+/**
+ * Sequential composition of layers: `apply([p1, ..., pn])(x) = ln(...l2(l1(x)))`. Parameters are
+ * a readonly array aligned with the layers; `init` splits its key into one key per layer, and in
+ * training mode layer i is applied with the key `foldIn(ctx.key, i)`.
+ *
+ * Neighbouring sizes must agree, size-preserving layers (activations, dropout) passing the size
+ * through: `serial(dense(784, 128), relu, dense(64, 10))` does not compile, and with sizes known
+ * only at run time it throws a `ShapeError` naming both layers.
+ * @example const net = serial(dense(784, 128), relu, dense(128, 10)) // Layer<..., 784, 10>
+ * @category combinators
+ */
+export const serial = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...layers: Ls & SerialChain<Ls>): Serial<Ls> => {
+  const list: ReadonlyArray<AnyLayer> = layers
+  if (list.length === 0) throw new RangeError('serial: needs at least one layer; use identity for a layer that does nothing')
+  const name = `serial(${list.map((l) => l.name).join(', ')})`
+  const [inSize, outSize] = chainSizes('serial', list)
+  const preserving = list.every(preservesSize)
+  const layer = {
+    name,
+    inSize,
+    outSize,
+    init: (key: Key) => {
+      const keys = split(key, list.length)
+      return Object.freeze(list.map((l, i) => l.init(keys[i]!)))
+    },
+    apply: (params: ReadonlyArray<unknown>) => {
+      const ps = checkParamsArray(name, params, list.length)
+      // apply(params) once per layer here, so per-parameter work (checks) is not repeated per call
+      const fs = list.map((l, i) => (l.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor)(ps[i]))
+      return (x: Tensor, ctx?: ApplyContext): Tensor => fs.reduce((h, f, i) => f(h, childContext(ctx, i)), x)
+    },
+    ...(preserving ? { preservesSize: true as const } : {}),
+  }
+  return Object.freeze(layer) as unknown as Serial<Ls>
+}
