@@ -1,0 +1,32 @@
+/**
+ * The README's code is real code: each block it shows is the text of an example file, and the
+ * hand-written training loop it shows computes exactly what `npm start` computes.
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { losses, optim, random, train } from '../src/index.js'
+import { loadMnist } from './mnistData.js'
+import { network } from './mnist.js'
+import { trainByHand } from './mnistLoop.js'
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const source = (file: string): string => readFileSync(new URL(file, import.meta.url), 'utf8').trim()
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!.trim())
+
+describe('README', () => {
+  it.each(['./tour.ts', './mnistLoop.ts'])('shows %s verbatim', (file) => {
+    expect(blocks).toContain(source(file))
+  })
+
+  it("the hand-written loop gives bit-identical parameters to train.fit, as npm start trains", () => {
+    const { train: trainSet } = loadMnist({ trainPerClass: 40 })
+    const byHand = trainByHand(trainSet, 2, 3)
+    const byFit = train.fit({ net: network, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: trainSet, epochs: 2, batchSize: 64, key: random.key(3) }).state.params
+    expect(byHand.length).toBe(byFit.length)
+    byHand.forEach((layer, i) => {
+      for (const name of Object.keys(layer) as Array<keyof typeof layer>) {
+        expect(Array.from(layer[name].data)).toEqual(Array.from((byFit[i] as typeof layer)[name].data))
+      }
+    })
+  })
+})
