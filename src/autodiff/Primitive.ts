@@ -21,7 +21,8 @@ import { bind } from './trace.js'
 /**
  * Where a primitive is smooth, used by the property suite to draw inputs:
  * `real` anywhere, `positive` on (0, inf), `nonzero` away from a kink at 0, `unit` inside (-1, 1),
- * `none` for primitives that are not differentiable (their derivative is zero).
+ * `separated` where no two arguments or elements are tied (`max`, `maximum`), `none` for
+ * primitives that are not differentiable (their derivative is zero).
  * @category model
  */
 export type Domain = 'real' | 'positive' | 'nonzero' | 'unit' | 'separated' | 'none'

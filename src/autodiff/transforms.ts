@@ -6,7 +6,8 @@
  * The argument of a differentiated function is a tree (a tensor, or nested readonly records and
  * arrays of tensors); derivatives come back in the same structure.
  *
- * Laws (checked in properties/autodiff.test.ts):
+ * Laws (1 and 2 checked for every primitive in properties/primitives.test.ts, 3 and 4 in
+ * properties/autodiff.test.ts):
  * 1. jvp/vjp consistency: `<u, J v> = <Jᵀ u, v>` for every primitive.
  * 2. finite differences: `grad` and `jvp` agree with central differences in float64.
  * 3. hvp symmetry: `<u, H v> = <H u, v>`.
@@ -41,6 +42,8 @@ export const jvp = <T extends Tree, O extends Out>(f: (x: T) => O, primal: T, ta
   try {
     const duals = zipWith(primal, tangent, (p, t, path) => {
       if (!shapeEquals(p.shape, t.shape)) throw new ShapeError(`jvp: tangent at ${path || 'the root'}`, [p.shape, t.shape], 'the tangent must have the primal\'s shape')
+      // a float64 tangent on a float32 primal would silently promote every derivative downstream
+      if (p.dtype !== t.dtype) throw new TypeError(`jvp: the tangent at ${path || 'the root'} is ${describe(t)} but its primal is ${describe(p)}; cast the tangent to ${p.dtype}`)
       return trace.dual(p, t)
     }, 'jvp (primal and tangent)')
     const out = f(duals)
@@ -78,6 +81,7 @@ export const vjp = <T extends Tree, O extends Out>(f: (x: T) => O, primal: T): r
     const seeds: Array<readonly [number, Tensor]> = []
     zipWith(out, ct, (o, c, path) => {
       if (!shapeEquals(o.shape, c.shape)) throw new ShapeError(`vjp: cotangent at ${path || 'the root'}`, [o.shape, c.shape], 'the cotangent must have the output\'s shape')
+      if (o.dtype !== c.dtype) throw new TypeError(`vjp: the cotangent at ${path || 'the root'} is ${describe(c)} but the output is ${describe(o)}; cast the cotangent to ${o.dtype}`)
       seeds.push([trace.nodeOf(o), c])
       return o
     }, 'vjp (output and cotangent)')

@@ -3,7 +3,7 @@
  * derivatives follow from the primitives', at every order.
  */
 import * as P from '../autodiff/primitives/index.js'
-import { type Tensor, normalizeAxes, normalizeAxis, ones, sizeOf, zeros } from '../tensor/index.js'
+import { type Tensor, ShapeError, normalizeAxes, normalizeAxis, ones, sizeOf, zeros } from '../tensor/index.js'
 
 /** The mean over `axes` (all when omitted): sum / count. @category composites */
 export const mean = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => {
@@ -32,11 +32,23 @@ export const clip = (x: Tensor, lo: number, hi: number): Tensor => minimum(P.max
 /** x^y for a tensor exponent, as exp(y · log x) (x > 0). @category composites */
 export const powTensor = (x: Tensor, y: Tensor | number): Tensor => P.exp(P.mul(y, P.log(x)))
 
-/** Leaky ReLU: x for x > 0, alpha·x otherwise (alpha in [0, 1]); = max(x, alpha·x). @category composites */
-export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => P.maximum(x, P.mul(x, alpha))
+/**
+ * Leaky ReLU: x for x > 0, alpha·x otherwise; leakyRelu'(0) = alpha, the one-sided choice of
+ * PyTorch (as relu'(0) = 0). A `where` rather than max(x, alpha·x), whose tie at 0 would split
+ * the derivative evenly and which is wrong for alpha > 1.
+ * @category composites
+ */
+export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => P.where(P.greater(x, 0), x, P.mul(x, alpha))
 
-/** ELU: x for x > 0, alpha·(e^x - 1) otherwise. @category composites */
-export const elu = (x: Tensor, alpha = 1): Tensor => P.where(P.greater(x, 0), x, P.mul(P.sub(P.exp(minimum(x, 0)), 1), alpha))
+/**
+ * ELU: x for x > 0, alpha·(e^x - 1) otherwise; elu'(0) = alpha, as PyTorch. The exponential
+ * sees only the non-positive part of x, so it never overflows on the branch `where` discards.
+ * @category composites
+ */
+export const elu = (x: Tensor, alpha = 1): Tensor => {
+  const positive = P.greater(x, 0)
+  return P.where(positive, x, P.mul(P.sub(P.exp(P.where(positive, 0, x)), 1), alpha))
+}
 
 /**
  * GELU, the tanh approximation x/2 · (1 + tanh(√(2/π) (x + 0.044715 x³))) used by BERT, GPT-2
@@ -73,9 +85,12 @@ export const logSumExp = (x: Tensor, axis = -1, keepDims = false): Tensor => {
   return keepDims ? kept : P.reshape(kept, x.shape.filter((_, i) => i !== a))
 }
 
-/** Inserts an axis of size 1 at `axis`. @category composites */
+/** Inserts an axis of size 1 at `axis` (in -(rank + 1)..rank, counted in the output). @category composites */
 export const expandDims = (x: Tensor, axis: number): Tensor => {
   const rank = x.shape.length + 1
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ShapeError('expandDims', [x.shape], `axis ${axis} is out of range: a new axis of a rank-${rank - 1} tensor goes at -${rank}..${rank - 1}`)
+  }
   const a = axis < 0 ? axis + rank : axis
   const shape = [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]
   return P.reshape(x, shape)
@@ -84,6 +99,10 @@ export const expandDims = (x: Tensor, axis: number): Tensor => {
 /** Removes axes of size 1 (all of them when `axes` is omitted). @category composites */
 export const squeeze = (x: Tensor, axes?: number | ReadonlyArray<number>): Tensor => {
   const ax = axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', x.shape, axes)
+  const wide = ax.find((a) => x.shape[a] !== 1)
+  if (wide !== undefined) {
+    throw new ShapeError('squeeze', [x.shape], `axis ${wide} has size ${x.shape[wide]}, not 1; only axes of size 1 can be removed (use sum or slice for the others)`)
+  }
   return P.reshape(x, x.shape.filter((_, i) => !ax.includes(i)))
 }
 

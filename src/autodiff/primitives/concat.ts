@@ -1,6 +1,7 @@
 import * as K from '../../kernels/index.js'
 import { type Tensor, ShapeError, normalizeAxis, promote, zeros } from '../../tensor/index.js'
 import { type Primitive, primitive } from '../Primitive.js'
+import { cast } from './cast.js'
 import { slice } from './slice.js'
 
 /**
@@ -29,7 +30,10 @@ export const concat: Primitive<(xs: ReadonlyArray<Tensor>, axis?: number) => Ten
     return args.map((x, i) => {
       const begin = x.shape.map((_, j) => (j === axis ? offset : 0))
       offset += x.shape[axis]!
-      return needs[i] ? slice(ct, begin, x.shape) : undefined
+      if (!needs[i]) return undefined
+      // the output promotes mixed dtypes; each piece's cotangent goes back to the piece's dtype
+      const g = slice(ct, begin, x.shape)
+      return g.dtype === x.dtype ? g : cast(g, x.dtype)
     })
   },
 })

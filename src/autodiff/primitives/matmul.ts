@@ -2,6 +2,7 @@ import * as K from '../../kernels/index.js'
 import { type Tensor, ShapeError } from '../../tensor/index.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { add } from './add.js'
+import { cast } from './cast.js'
 
 /** Which operands of a matrix product are transposed. @category model */
 export interface MatmulOptions {
@@ -24,6 +25,9 @@ const check = (a: Tensor, b: Tensor, ta: boolean, tb: boolean): void => {
     throw new ShapeError('matmul', [a.shape, b.shape], `inner dimensions differ (${k1} vs ${k2})${ta || tb ? ` with transposeA=${ta}, transposeB=${tb}` : ''}`)
   }
 }
+
+// A cotangent in its argument's dtype: the product of float32 and float64 is float64.
+const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g, x.dtype))
 
 /**
  * The matrix product op(a) · op(b), where op transposes an operand when asked, without copying.
@@ -52,9 +56,9 @@ export const matmul: Primitive<(a: Tensor, b: Tensor, options?: MatmulOptions) =
     const [a, b] = args as [Tensor, Tensor]
     return [
       // d op(A) = dC · op(B)ᵀ, and A = op(A)ᵀ when ta
-      needs[0] ? (ta ? matmul(b, ct, { transposeA: tb, transposeB: true }) : matmul(ct, b, { transposeB: !tb })) : undefined,
+      needs[0] ? like(ta ? matmul(b, ct, { transposeA: tb, transposeB: true }) : matmul(ct, b, { transposeB: !tb }), a) : undefined,
       // d op(B) = op(A)ᵀ · dC, and B = op(B)ᵀ when tb
-      needs[1] ? (tb ? matmul(ct, a, { transposeA: true, transposeB: ta }) : matmul(a, ct, { transposeA: !ta })) : undefined,
+      needs[1] ? like(tb ? matmul(ct, a, { transposeA: true, transposeB: ta }) : matmul(a, ct, { transposeA: !ta }), b) : undefined,
     ]
   },
 })

@@ -4,7 +4,8 @@ import { type Primitive, primitive } from '../Primitive.js'
 import { mul } from './mul.js'
 
 /**
- * x^p for a constant exponent p (x > 0 unless p is an integer);  d x^p = p x^(p-1) dx.
+ * x^p for a constant exponent p (x > 0 unless p is an integer);  d x^p = p x^(p-1) dx, and
+ * exactly 0 for p = 0 (where p x^(p-1) would be 0·inf = NaN at x = 0).
  * @category primitives
  */
 export const pow: Primitive<(x: Tensor, p: number) => Tensor, number> = primitive({
@@ -15,6 +16,6 @@ export const pow: Primitive<(x: Tensor, p: number) => Tensor, number> = primitiv
     return bind([x], p)
   },
   impl: ([x], p: number) => K.powScalar(x!, p),
-  jvp: ([dx], { args, params: p }) => (dx === undefined ? undefined : mul(dx, mul(pow(args[0]!, p - 1), p))),
-  vjp: (ct, { args, params: p }) => [mul(ct, mul(pow(args[0]!, p - 1), p))],
+  jvp: ([dx], { args, params: p }) => (dx === undefined || p === 0 ? undefined : mul(dx, mul(pow(args[0]!, p - 1), p))),
+  vjp: (ct, { args, params: p }) => [p === 0 ? undefined : mul(ct, mul(pow(args[0]!, p - 1), p))],
 })
