@@ -1,0 +1,116 @@
+/**
+ * The WebAssembly SIMD float32 matmul: the fast path behind `kernels/matmul.ts`.
+ *
+ * Contract:
+ * 1. `gemm` computes C = op(A) · op(B) for row-major float32 A, B and returns C in a fresh
+ *    Float32Array; it never writes its inputs. The result agrees with the portable TypeScript
+ *    kernel within float32 rounding (checked by `properties/kernels-wasm.test.ts`).
+ * 2. `wasmAvailable` is false where the engine lacks WebAssembly SIMD (or WebAssembly at all);
+ *    then nothing here may be called and callers use the portable kernel.
+ * 3. No `dispose`: inputs are copied into the module's memory, the product is computed there and
+ *    copied out, so tensors stay ordinary garbage-collected values. The memory grows to fit the
+ *    largest product seen (WebAssembly memories cannot shrink) and is reused by every later call.
+ *
+ * The module is compiled synchronously from bytes embedded in `gemm.generated.ts` (built from
+ * `gemm.as` by `scripts/build-wasm.mjs`), so importing purenet stays synchronous and needs no
+ * file or network access; the module is under 4 KiB, the limit browsers put on synchronous
+ * compilation on their main thread.
+ */
+import { gemmWasmBase64 } from './gemm.generated.js'
+
+// The few WebAssembly JS API members used here. The project's type libraries (ES2022 + node)
+// do not declare the WebAssembly namespace, and kernels must not depend on DOM typings.
+interface WasmApi {
+  readonly validate: (bytes: Uint8Array) => boolean
+  readonly Module: new (bytes: Uint8Array) => object
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown }
+}
+
+interface GemmExports {
+  readonly memory: { readonly buffer: ArrayBuffer; readonly grow: (pages: number) => number }
+  readonly SCRATCH_END: { readonly value: number }
+  readonly packedABytes: (m: number, k: number) => number
+  readonly packedBBytes: (k: number, n: number) => number
+  readonly gemm: (a: number, b: number, c: number, m: number, k: number, n: number, ta: number, tb: number, ap: number, bp: number) => void
+}
+
+const decode = (b64: string): Uint8Array => {
+  const s = atob(b64)
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
+
+const instantiate = (): GemmExports | undefined => {
+  const api = (globalThis as { readonly WebAssembly?: WasmApi }).WebAssembly
+  if (api === undefined) return undefined
+  const bytes = decode(gemmWasmBase64)
+  // validate() is false when the engine does not know the SIMD opcodes the module uses
+  if (!api.validate(bytes)) return undefined
+  try {
+    return new api.Instance(new api.Module(bytes), {}).exports as GemmExports
+  } catch {
+    // e.g. a content security policy that forbids compiling WebAssembly
+    return undefined
+  }
+}
+
+// The one module instance, and with it the one growable memory all products are computed in.
+// This is the only mutable state of the kernels, justified because it is invisible: a call copies
+// its inputs in and its result out before returning, JavaScript runs one call at a time per realm
+// (each worker gets its own instance), and the memory's contents never outlive a call.
+const wasm = instantiate()
+
+/** Whether the WebAssembly SIMD matmul can run here. @category kernels */
+export const wasmAvailable: boolean = wasm !== undefined
+
+// The size below which copying the operands in and the result out would cost more than the SIMD
+// kernel saves. Measured with `npm run bench:kernels -- --threshold` (Node 20, x64): the wasm path
+// (copies and call included) beat the portable kernel at every size tried, down to 2x2·2x2, so
+// every non-empty product goes to wasm. Kept as a constant for engines where calls cost more.
+const MIN_MACS = 1
+// Keep memory well below the 4 GiB a wasm32 memory can address (and the 2 GiB some engines allow).
+const MAX_BYTES = 1 << 30
+
+const align = (x: number): number => (x + 63) & ~63
+
+// Where A starts: above the kernel's own scratch, cache-line aligned.
+const base = wasm === undefined ? 0 : align(wasm.SCRATCH_END.value)
+
+// A view of the module's memory, replaced only when growing the memory detached the old buffer
+// (part of the module state justified above; saves an allocation per call on small products).
+let heap = wasm === undefined ? new Float32Array(0) : new Float32Array(wasm.memory.buffer)
+
+/**
+ * Whether a float32 product of these dimensions should go to the WebAssembly kernel: it is
+ * available, the product is large enough to pay for the copies, and it fits the memory limit.
+ * @category kernels
+ */
+export const worthIt = (m: number, k: number, n: number): boolean =>
+  wasm !== undefined && m > 0 && k > 0 && n > 0 && m * k * n >= MIN_MACS && 4 * (m * k + k * n + m * n) < MAX_BYTES
+
+/**
+ * C = op(A) · op(B) on float32 data with the WebAssembly SIMD kernel: A is m x k (k x m when
+ * `transposeA`), B is k x n (n x k when `transposeB`), row-major; returns C, m x n, in a fresh
+ * array. Call only when `wasmAvailable`; `worthIt(m, k, n)` says whether it is also faster.
+ * @category kernels
+ */
+export const gemm = (A: Float32Array, B: Float32Array, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): Float32Array => {
+  const w = wasm!
+  // an empty product is zeros (k = 0) or nothing (m or n = 0); the kernel needs m, k, n > 0
+  if (m === 0 || k === 0 || n === 0) return new Float32Array(m * n)
+  // byte layout: scratch | A | B | C | packed A | packed B
+  const a = base
+  const b = align(a + 4 * m * k)
+  const c = align(b + 4 * k * n)
+  const ap = align(c + 4 * m * n)
+  const bp = align(ap + w.packedABytes(m, k))
+  const end = bp + w.packedBBytes(k, n)
+  const have = w.memory.buffer.byteLength
+  if (end > have) w.memory.grow(Math.ceil((end - have) / 65536))
+  if (heap.buffer !== w.memory.buffer) heap = new Float32Array(w.memory.buffer)
+  heap.set(A, a >> 2)
+  heap.set(B, b >> 2)
+  w.gemm(a, b, c, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, ap, bp)
+  return heap.slice(c >> 2, (c >> 2) + m * n)
+}
