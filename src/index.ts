@@ -3,7 +3,7 @@
  * combinators, training is a fold.
  *
  * The top level holds tensors and the differentiation combinators; everything else lives in a
- * namespace: `ops`, `tree`, `random`, `check`.
+ * namespace: `ops`, `tree`, `random`, `check`, `nn`, `losses`, `optim`, `train`, `data`, `io`, `plot`, `landscape`.
  */
 export {
   type Tensor, type DType, type Shape, type NestedArray, ShapeError,
@@ -23,3 +23,5 @@ export * as nn from './nn/index.js'
 export * as losses from './losses/index.js'
 export * as check from './check/index.js'
 export * as plot from './plot/index.js'
+export * as io from './io/index.js'
+export * as landscape from './landscape/index.js'

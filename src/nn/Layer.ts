@@ -9,6 +9,9 @@
  *    `{}` for parameterless layers).
  * 5. Randomness at apply time (dropout) comes only from `ctx.key`; with no context, or in
  *    `eval` mode, a layer is deterministic.
+ * 6. `spec` is a plain JSON value describing the layer, and `fromSpec(l.spec)` rebuilds a layer
+ *    that behaves exactly like `l` (see `LayerSpec.ts`; checked in properties/spec.test.ts). A
+ *    layer written by hand gives `{ kind: 'custom', name }`, which `fromSpec` refuses.
  *
  * Size-preserving layers (activations, dropout, residuals of them) work at any feature size and
  * return the size they are given. They carry the marker `preservesSize: true`; their `inSize` and
@@ -17,6 +20,7 @@
  */
 import type { Key } from '../random/index.js'
 import { type Tensor, ShapeError } from '../tensor/index.js'
+import type { LayerSpec } from './LayerSpec.js'
 
 /** How a layer is applied: evaluation (deterministic), or training with a key for its randomness. @category model */
 export type ApplyContext =
@@ -29,6 +33,8 @@ export interface Layer<P, In extends number = number, Out extends number = numbe
   readonly name: string
   readonly inSize: In
   readonly outSize: Out
+  /** What the layer is, as plain JSON data, e.g. `{ kind: 'dense', inSize: 784, outSize: 128, ... }`. */
+  readonly spec: LayerSpec
   readonly init: (key: Key) => P
   readonly apply: (params: P) => (x: Tensor, ctx?: ApplyContext) => Tensor
 }
@@ -58,6 +64,7 @@ export interface AnyLayer {
   readonly name: string
   readonly inSize: number
   readonly outSize: number
+  readonly spec: LayerSpec
   readonly init: (key: Key) => unknown
   readonly apply: (params: never) => (x: Tensor, ctx?: ApplyContext) => Tensor
 }

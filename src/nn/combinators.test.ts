@@ -9,7 +9,7 @@ const size = (n: number): number => Number(String(n))
 
 // A layer that records the context it was applied with.
 const spy = (seen: Array<ApplyContext | undefined>): Layer<{}, number, number> & { readonly preservesSize: true } => ({
-  name: 'spy', inSize: Number.NaN, outSize: Number.NaN, preservesSize: true,
+  name: 'spy', inSize: Number.NaN, outSize: Number.NaN, preservesSize: true, spec: { kind: 'custom', name: 'spy' },
   init: () => ({}),
   apply: () => (x: Tensor, ctx?: ApplyContext) => {
     seen.push(ctx)

@@ -6,6 +6,7 @@ import { type Key, split } from '../random/index.js'
 import { type DType, type Tensor, ShapeError } from '../tensor/index.js'
 import { type Initializer, type InitializerName, initializers } from './initializers.js'
 import { type Layer, checkInput } from './Layer.js'
+import type { DenseSpec, InitializerSpec } from './LayerSpec.js'
 
 /**
  * The parameters of `dense`: weights `w` of shape [inSize, outSize] and bias `b` of shape
@@ -52,7 +53,8 @@ const checkParams = (name: string, params: DenseParams, inSize: number, outSize:
  * [batch, inSize]. The sizes are kept as literal types, so `serial` can check them.
  *
  * `init` draws `w` (Glorot uniform by default) and `b` (zeros by default) from two keys split
- * from the one it is given.
+ * from the one it is given. Its `spec` is `{ kind: 'dense', inSize, outSize, weights, bias, dtype }`,
+ * with `'custom'` for an initialiser given as a function (which `fromSpec` cannot rebuild).
  * @example dense(784, 128, { weights: 'heNormal' })
  * @category layers
  */
@@ -63,10 +65,16 @@ export const dense = <In extends number, Out extends number>(inSize: In, outSize
   const weights = resolve(name, 'weight', options.weights ?? 'glorotUniform')
   const bias = resolve(name, 'bias', options.bias ?? 'zeros')
   const dtype = options.dtype ?? 'float32'
+  const specOf = (init: InitializerName | Initializer | undefined, fallback: InitializerName): InitializerSpec =>
+    init === undefined ? fallback : typeof init === 'function' ? 'custom' : init
+  const spec: DenseSpec = Object.freeze({
+    kind: 'dense' as const, inSize, outSize, weights: specOf(options.weights, 'glorotUniform'), bias: specOf(options.bias, 'zeros'), dtype,
+  })
   return Object.freeze({
     name,
     inSize,
     outSize,
+    spec,
     init: (key: Key): DenseParams => {
       const [kw, kb] = split(key, 2) as [Key, Key]
       return Object.freeze({ w: weights(kw, [inSize, outSize], dtype), b: bias(kb, [outSize], dtype) })

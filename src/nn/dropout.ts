@@ -28,6 +28,7 @@ export const dropout = (rate: number): SizePreservingLayer<NoParams> => {
     name,
     inSize: anySize,
     outSize: anySize,
+    spec: Object.freeze({ kind: 'dropout' as const, rate }),
     preservesSize: true as const,
     init: (): NoParams => noParams,
     apply: () => (x: Tensor, ctx?: ApplyContext): Tensor => {

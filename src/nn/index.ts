@@ -4,7 +4,8 @@
  * `[batch, inSize]` to `[batch, outSize]`. Layers are built from ops only, so they work on
  * tensors and on the tracers of `grad`/`jvp` alike. Feature sizes are literal types when known,
  * so `serial` rejects mismatched neighbours at compile time, and at run time with a `ShapeError`.
- * The contract and its laws are in `Layer.ts`.
+ * The contract and its laws are in `Layer.ts`. Every layer has a `spec`, plain JSON data that
+ * `fromSpec` turns back into the layer (`LayerSpec.ts`, `fromSpec.ts`).
  */
 export * from './Layer.js'
 export * from './initializers.js'
@@ -15,3 +16,5 @@ export { type Serial, type SerialChain, type SerialParams, serial } from './seri
 export * from './parallel.js'
 export * from './residual.js'
 export type { AddSizes, SumSizes } from './sizes.js'
+export * from './LayerSpec.js'
+export * from './fromSpec.js'

@@ -89,6 +89,7 @@ export const fanOut = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
     name,
     inSize,
     outSize,
+    spec: Object.freeze({ kind: 'fanOut' as const, layers: Object.freeze(list.map((l) => l.spec)) }),
     init: initAll(list),
     apply: (params: ReadonlyArray<unknown>) => {
       const fs = applyEach(name, list, params)
@@ -126,6 +127,7 @@ export const parallel = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(..
     name,
     inSize,
     outSize,
+    spec: Object.freeze({ kind: 'parallel' as const, layers: Object.freeze(list.map((l) => l.spec)) }),
     init: initAll(list),
     apply: (params: ReadonlyArray<unknown>) => {
       const fs = applyEach(name, list, params)

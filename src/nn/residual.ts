@@ -38,6 +38,7 @@ export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Res
     name,
     inSize: inner.inSize,
     outSize: inner.inSize,
+    spec: Object.freeze({ kind: 'residual' as const, layer: inner.spec }),
     init: inner.init,
     apply: (params: unknown) => {
       const f = apply(params)

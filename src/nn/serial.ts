@@ -120,6 +120,7 @@ export const serial = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
     name,
     inSize,
     outSize,
+    spec: Object.freeze({ kind: 'serial' as const, layers: Object.freeze(list.map((l) => l.spec)) }),
     init: (key: Key) => {
       const keys = split(key, list.length)
       return Object.freeze(list.map((l, i) => l.init(keys[i]!)))

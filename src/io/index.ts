@@ -1,0 +1,15 @@
+/**
+ * Model files: a network's architecture, parameters and training state in one versioned JSON
+ * format, read and written with nothing lost (tensors bit for bit) and every outside byte checked.
+ * `encodeModel`/`decodeModel` are pure and browser-usable; `saveModel`/`loadModel` add the disk
+ * (atomic writes, bounded reads) and are the only part that imports `node:` modules. Decoding never
+ * throws: it returns `Either<ModelError, SavedModel>` whose message names the file, the path of the
+ * bad value and the fix. The format and its laws are in `modelFile.ts`.
+ */
+export { type ModelError, type ModelErrorLocation, type ModelSource, isModelError, modelError, toError } from './ModelError.js'
+export {
+  type DecodeOptions, type ModelHistory, type ModelLimits, type SavedModel,
+  decodeModel, defaultMaxBytes, defaultMaxElements, encodeModel, modelFormat, modelVersion,
+} from './modelFile.js'
+export type { Json, JsonObject } from './jsonText.js'
+export { saveModel, loadModel } from './files.js'

@@ -1,0 +1,288 @@
+/**
+ * Trees of tensors in a model file. A tensor is the record `{ "dtype", "shape", "data" }`, `data`
+ * being the base64 of its little-endian bytes (`bytes.ts`). Parameters are read against the
+ * layout the architecture dictates (`nn.paramLayout`), so every structure, shape and dtype is
+ * checked; an optimizer state (numbers, tensors, arrays and records) is read by its own form.
+ *
+ * Rules, for reading:
+ * - every check that can fail happens before the tensor's buffer is allocated: the shape against
+ *   the architecture, the element count against `maxElements`, the base64 length against the
+ *   byte count the shape and dtype give. So `[1e9, 1e9]` is an error, never an allocation.
+ * - every element is finite; numbers in a state are finite too.
+ * - unknown fields are errors; a record whose keys are exactly dtype, shape and data is a tensor.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import type { ParamLayout } from '../nn/index.js'
+import type { OptState } from '../optim/index.js'
+import { type DType, type Shape, type Tensor, fromData, isDType, isTensor, showShape } from '../tensor/index.js'
+import { base64Length, bytesPerElement, dataFromBase64, dataToBase64 } from './bytes.js'
+import { type JsonObject, forbiddenKeys, pathIndex, pathKey } from './jsonText.js'
+
+/** A problem at a path of the document. @category model */
+export interface TreeProblem {
+  readonly path: string
+  readonly detail: string
+}
+
+type Result<A> = E.Either<TreeProblem, A>
+
+const fail = (path: string, detail: string): Result<never> => E.left({ path, detail })
+
+/** The largest rank a stored tensor may have. @category codecs */
+export const maxRank = 32
+
+/** A running count of the elements read so far in one decoding, against the limit. @category internals */
+export interface Budget {
+  readonly maxElements: number
+  used: number
+}
+
+/** A short rendering of an outside value for messages. @category codecs */
+export const show = (u: unknown): string => {
+  const text = u === undefined ? 'nothing'
+    : typeof u === 'number' || typeof u === 'boolean' || u === null ? String(u)
+    : typeof u === 'string' ? JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}...` : u)
+    : Array.isArray(u) ? `an array of ${u.length}`
+    : typeof u === 'object' ? 'an object'
+    : typeof u
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text
+}
+
+/** Whether a value is a JSON object (not null, not an array). @category guards */
+export const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u)
+
+const own = (u: Readonly<Record<string, unknown>>, key: string): unknown => (Object.hasOwn(u, key) ? u[key] : undefined)
+
+const codec = <A>(name: string, is: (u: unknown) => u is A, describe: (u: unknown) => string): t.Type<A, A, unknown> =>
+  new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c, describe(u))), t.identity)
+
+const DTypeCodec = codec('a dtype', (u): u is DType => isDType(u), (u) => `expected "float32" or "float64", got ${show(u)}`)
+const isDim = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0
+const Dim = codec('a non-negative integer', isDim, (u) => `expected a non-negative integer, got ${show(u)}`)
+const ShapeCodec = codec('a shape', (u): u is ReadonlyArray<unknown> => Array.isArray(u) && u.length <= maxRank, (u) =>
+  Array.isArray(u) ? `rank ${u.length} is more than ${maxRank}; no model has tensors of that rank` : `expected a shape, an array of non-negative integers, got ${show(u)}`)
+const DataCodec = codec('a base64 string', (u): u is string => typeof u === 'string', (u) => `expected the base64 text of the tensor's bytes, got ${show(u)}`)
+
+/** Runs an io-ts codec on one field, the problem at `path`. */
+const field = <A>(c: t.Type<A, A, unknown>, u: unknown, path: string): Result<A> => {
+  if (u === undefined) return fail(path, `missing; expected ${c.name}`)
+  const r = c.decode(u)
+  return E.isLeft(r) ? fail(path, r.left[0]?.message ?? `expected ${c.name}, got ${show(u)}`) : E.right(r.right)
+}
+
+const TENSOR_KEYS: ReadonlyArray<string> = ['dtype', 'shape', 'data']
+
+/** Whether a record has exactly the keys of a stored tensor. @category guards */
+export const isTensorRecord = (u: Readonly<Record<string, unknown>>): boolean => {
+  const keys = Object.keys(u)
+  return keys.length === 3 && TENSOR_KEYS.every((k) => keys.includes(k))
+}
+
+/** The JSON record of a tensor. @category codecs */
+export const encodeTensor = (x: Tensor): JsonObject => ({ dtype: x.dtype, shape: [...x.shape], data: dataToBase64(x.data) })
+
+const firstNonFinite = (data: ArrayLike<number>): number => {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i
+  return -1
+}
+
+/**
+ * A tensor from its JSON record, checked against the expected shape and dtype when given, the
+ * element budget, the data's length and finiteness, in that order.
+ * @category codecs
+ */
+export const decodeTensor = (u: unknown, path: string, budget: Budget, expected?: { readonly shape: Shape; readonly dtype: DType }): Result<Tensor> => {
+  const want = expected === undefined ? '' : ` of shape ${showShape(expected.shape)} and dtype ${expected.dtype}`
+  if (!isObject(u)) return fail(path, `expected a tensor${want}, a record { "dtype", "shape", "data" }, got ${show(u)}`)
+  for (const key of Object.keys(u)) {
+    if (!TENSOR_KEYS.includes(key)) return fail(pathKey(path, key), 'unknown field; a tensor has "dtype", "shape" and "data"')
+  }
+  const dtype = field(DTypeCodec, own(u, 'dtype'), pathKey(path, 'dtype'))
+  if (E.isLeft(dtype)) return dtype
+  const rawShape = field(ShapeCodec, own(u, 'shape'), pathKey(path, 'shape'))
+  if (E.isLeft(rawShape)) return rawShape
+  const dims: number[] = []
+  for (let i = 0; i < rawShape.right.length; i++) {
+    const d = field(Dim, rawShape.right[i], pathIndex(pathKey(path, 'shape'), i))
+    if (E.isLeft(d)) return d
+    dims.push(d.right)
+  }
+  if (expected !== undefined) {
+    if (dims.length !== expected.shape.length || dims.some((d, i) => d !== expected.shape[i])) {
+      return fail(path, `shape ${showShape(dims)}, expected ${showShape(expected.shape)}; the parameters do not fit the architecture`)
+    }
+    if (dtype.right !== expected.dtype) return fail(path, `dtype ${dtype.right}, expected ${expected.dtype} (the architecture's dtype)`)
+  }
+  const count = dims.reduce((n, d) => n * d, 1)
+  if (count > budget.maxElements - budget.used) {
+    return fail(path, `shape ${showShape(dims)} has ${count} elements, ${budget.used === 0 ? '' : `which with the ${budget.used} read before is `}more than the limit of ${budget.maxElements} (options.maxElements); refused before allocating`)
+  }
+  const text = field(DataCodec, own(u, 'data'), pathKey(path, 'data'))
+  if (E.isLeft(text)) return text
+  const bytes = count * bytesPerElement(dtype.right)
+  if (text.right.length !== base64Length(bytes)) {
+    return fail(pathKey(path, 'data'), `${text.right.length} base64 characters, expected ${base64Length(bytes)} for ${count} ${dtype.right} elements (${bytes} bytes); the data is truncated or belongs to another shape`)
+  }
+  const data = dataFromBase64(dtype.right, count, text.right)
+  if (typeof data === 'string') return fail(pathKey(path, 'data'), data)
+  const bad = firstNonFinite(data)
+  if (bad >= 0) return fail(path, `element ${bad} is ${data[bad]}; a model's values must be finite (the training probably diverged before it was saved)`)
+  budget.used += count
+  return E.right(fromData(dims, data))
+}
+
+const describeLayout = (layout: ParamLayout): string =>
+  layout.node === 'tensor' ? `a tensor of shape ${showShape(layout.shape)}`
+    : layout.node === 'array' ? `an array of ${layout.items.length} parameter sets`
+    : layout.node === 'record' ? (layout.fields.length === 0 ? 'the empty record {} (the layer has no parameters)' : `a record { ${layout.fields.map(([k]) => `"${k}"`).join(', ')} }`)
+    : 'parameters'
+
+/**
+ * A parameter tree read against the layout the architecture gives: arrays of the right length,
+ * records with exactly the right keys, tensors of the right shape and dtype. The result is frozen.
+ * @category codecs
+ */
+export const decodeParams = (layout: ParamLayout, u: unknown, path: string, budget: Budget): Result<unknown> => {
+  switch (layout.node) {
+    case 'tensor':
+      return decodeTensor(u, path, budget, layout)
+    case 'array': {
+      if (!Array.isArray(u)) return fail(path, `expected ${describeLayout(layout)}, got ${show(u)}`)
+      if (u.length !== layout.items.length) return fail(path, `expected ${describeLayout(layout)} (one per layer), got an array of ${u.length}`)
+      const out: unknown[] = []
+      for (let i = 0; i < u.length; i++) {
+        const r = decodeParams(layout.items[i]!, u[i], pathIndex(path, i), budget)
+        if (E.isLeft(r)) return r
+        out.push(r.right)
+      }
+      return E.right(Object.freeze(out))
+    }
+    case 'record': {
+      if (!isObject(u)) return fail(path, `expected ${describeLayout(layout)}, got ${show(u)}`)
+      const names = layout.fields.map(([k]) => k)
+      for (const key of Object.keys(u)) {
+        if (!names.includes(key)) return fail(pathKey(path, key), `unknown field; expected ${describeLayout(layout)}`)
+      }
+      const out: Record<string, unknown> = {}
+      for (const [key, sub] of layout.fields) {
+        if (!Object.hasOwn(u, key)) return fail(pathKey(path, key), `missing; expected ${describeLayout(sub)}`)
+        const r = decodeParams(sub, u[key], pathKey(path, key), budget)
+        if (E.isLeft(r)) return r
+        out[key] = r.right
+      }
+      return E.right(Object.freeze(out))
+    }
+    case 'unknown':
+      return decodeState(u, path, budget)
+  }
+}
+
+/**
+ * An optimizer state (or any tree of numbers and tensors) read by its own form: a finite number,
+ * a tensor record, an array or a record of states. The result is frozen.
+ * @category codecs
+ */
+export const decodeState = (u: unknown, path: string, budget: Budget): Result<OptState> => {
+  if (typeof u === 'number') return Number.isFinite(u) ? E.right(u) : fail(path, `expected a finite number, got ${u}`)
+  if (Array.isArray(u)) {
+    const out: OptState[] = []
+    for (let i = 0; i < u.length; i++) {
+      const r = decodeState(u[i], pathIndex(path, i), budget)
+      if (E.isLeft(r)) return r
+      out.push(r.right)
+    }
+    return E.right(Object.freeze(out))
+  }
+  if (isObject(u)) {
+    if (isTensorRecord(u)) return decodeTensor(u, path, budget)
+    const out: Record<string, OptState> = {}
+    for (const key of Object.keys(u)) {
+      if (forbiddenKeys.includes(key)) return fail(pathKey(path, key), `the key "${key}" is not allowed (it could reach an object's prototype)`)
+      const r = decodeState(u[key], pathKey(path, key), budget)
+      if (E.isLeft(r)) return r
+      out[key] = r.right
+    }
+    return E.right(Object.freeze(out))
+  }
+  return fail(path, `expected a number, a tensor { "dtype", "shape", "data" }, an array or a record, got ${show(u)}`)
+}
+
+const checkFinite = (x: Tensor, path: string): Result<void> => {
+  const bad = firstNonFinite(x.data)
+  return bad < 0 ? E.right(undefined) : fail(path, `element ${bad} is ${x.data[bad]}; only finite values can be saved (a file with them could not be loaded)`)
+}
+
+/**
+ * The JSON of a parameter tree, checked against the layout: the file written is one
+ * `decodeParams` accepts.
+ * @category codecs
+ */
+export const encodeParams = (layout: ParamLayout, u: unknown, path: string): Result<unknown> => {
+  switch (layout.node) {
+    case 'tensor': {
+      if (!isTensor(u)) return fail(path, `expected a tensor of shape ${showShape(layout.shape)}, got ${show(u)}`)
+      if (u.shape.length !== layout.shape.length || u.shape.some((d, i) => d !== layout.shape[i])) {
+        return fail(path, `shape ${showShape(u.shape)}, expected ${showShape(layout.shape)}; save the parameters this network's init made (or trained)`)
+      }
+      if (u.dtype !== layout.dtype) return fail(path, `dtype ${u.dtype}, expected ${layout.dtype} (the architecture's dtype)`)
+      return E.map(() => encodeTensor(u))(checkFinite(u, path))
+    }
+    case 'array': {
+      if (!Array.isArray(u) || u.length !== layout.items.length) return fail(path, `expected ${describeLayout(layout)}, got ${show(u)}`)
+      const out: unknown[] = []
+      for (let i = 0; i < u.length; i++) {
+        const r = encodeParams(layout.items[i]!, u[i], pathIndex(path, i))
+        if (E.isLeft(r)) return r
+        out.push(r.right)
+      }
+      return E.right(out)
+    }
+    case 'record': {
+      if (!isObject(u) || isTensor(u)) return fail(path, `expected ${describeLayout(layout)}, got ${show(u)}`)
+      const names = layout.fields.map(([k]) => k)
+      const extra = Object.keys(u).find((k) => !names.includes(k))
+      if (extra !== undefined) return fail(pathKey(path, extra), `unexpected field; expected ${describeLayout(layout)}`)
+      const out: Record<string, unknown> = {}
+      for (const [key, sub] of layout.fields) {
+        const r = encodeParams(sub, own(u, key), pathKey(path, key))
+        if (E.isLeft(r)) return r
+        out[key] = r.right
+      }
+      return E.right(out)
+    }
+    case 'unknown':
+      return encodeState(u, path)
+  }
+}
+
+/**
+ * The JSON of an optimizer state (or any tree of finite numbers and tensors). A record whose keys
+ * are exactly dtype, shape and data would read back as a tensor, so it is refused.
+ * @category codecs
+ */
+export const encodeState = (u: unknown, path: string): Result<unknown> => {
+  if (typeof u === 'number') return Number.isFinite(u) ? E.right(u) : fail(path, `the number ${u} is not finite; only finite values can be saved`)
+  if (isTensor(u)) return E.map(() => encodeTensor(u))(checkFinite(u, path))
+  if (Array.isArray(u)) {
+    const out: unknown[] = []
+    for (let i = 0; i < u.length; i++) {
+      const r = encodeState(u[i], pathIndex(path, i))
+      if (E.isLeft(r)) return r
+      out.push(r.right)
+    }
+    return E.right(out)
+  }
+  if (isObject(u)) {
+    if (isTensorRecord(u)) return fail(path, 'a record with exactly the keys dtype, shape and data would read back as a tensor; rename a key')
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(u)) {
+      if (forbiddenKeys.includes(key)) return fail(pathKey(path, key), `the key "${key}" cannot be saved (files with it are refused as hostile); rename it`)
+      const r = encodeState(u[key], pathKey(path, key))
+      if (E.isLeft(r)) return r
+      out[key] = r.right
+    }
+    return E.right(out)
+  }
+  return fail(path, `expected a number, a tensor, an array or a record, got ${show(u)}`)
+}
