@@ -102,3 +102,10 @@ const concat = (key: 'hconcat' | 'vconcat', title: Title, specs: ReadonlyArray<V
     resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
   }
 }
+
+/**
+ * The scale of a loss axis: linear axes do not start at zero; a log axis cannot, so it does not
+ * say `zero` at all (Vega warns when it does).
+ * @category builders
+ */
+export const lossScaleSpec = (type: 'linear' | 'log' = 'linear'): JsonObject => (type === 'log' ? { type } : { type, zero: false })

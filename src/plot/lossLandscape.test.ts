@@ -16,6 +16,13 @@ describe('lossLandscape1d', () => {
     expect(lookup(line, 'encoding', 'color')).toBeUndefined()
     expect(rows(lookup(line, 'data', 'values')).map((r) => [r['alpha'], r['loss']])).toEqual([[-1, 2], [0, 0.5], [1, 3]])
     expect(lookup(spec, 'layer', 0, 'encoding', 'x', 'datum')).toBe(0)
+    // without a row of its own the rule layer inherits no data and Vega draws nothing
+    expect(rows(lookup(spec, 'layer', 0, 'data', 'values'))).toHaveLength(1)
+  })
+
+  it('a log loss axis does not ask for zero (Vega would warn)', () => {
+    const spec = lossLandscape1d({ alphas: [-1, 0, 1], losses: [2, 0.5, 3], lossScale: 'log' })
+    expect(lookup(spec, 'layer', 1, 'encoding', 'y', 'scale')).toEqual({ type: 'log' })
   })
 
   it('overlays named curves in colors', () => {

@@ -7,7 +7,7 @@
 import { type Tensor, toFlatArray } from '../tensor/index.js'
 import { type Grid, checkGrid } from './contours.js'
 import { type Domain, heatmapLayer, isolineLayer, levelsOf, xyEncoding } from './fieldLayers.js'
-import { type Row, type VegaLiteSpec, topLevel } from './VegaLiteSpec.js'
+import { type Row, type VegaLiteSpec, lossScaleSpec, topLevel } from './VegaLiteSpec.js'
 
 /** Options of `lossLandscape1d`. @category landscapes */
 export interface LossLandscape1dOptions {
@@ -41,12 +41,13 @@ export const lossLandscape1d = (options: LossLandscape1dOptions): VegaLiteSpec =
   }
   const rows: Row[] = curves.flatMap(([curve, ls]) => alphas.map((alpha, i) => ({ curve, alpha, loss: finite(ls[i]!) })))
   const x = { field: 'alpha', type: 'quantitative', title: options.xTitle ?? 'α (step along the direction)', scale: { nice: false, zero: false } }
-  const y = { field: 'loss', type: 'quantitative', title: options.yTitle ?? 'loss', scale: { type: options.lossScale ?? 'linear', zero: false } }
+  const y = { field: 'loss', type: 'quantitative', title: options.yTitle ?? 'loss', scale: lossScaleSpec(options.lossScale) }
   return topLevel(options.title ?? '1-D loss landscape', {
     width: 500,
     height: 320,
     layer: [
-      { mark: { type: 'rule', color: '#999', strokeDash: [4, 3] }, encoding: { x: { datum: 0 } } },
+      // a rule layer needs a row of its own to be drawn once
+      { data: { values: [{}] }, mark: { type: 'rule', color: '#999', strokeDash: [4, 3] }, encoding: { x: { datum: 0 } } },
       {
         data: { values: rows },
         mark: { type: 'line', strokeWidth: 2, point: { size: 20, filled: true } },

@@ -4,7 +4,7 @@
  * `train.fit`'s history: `trainingCurves([{ name: 'adam', ...history }])`.
  */
 import { exponentialMovingAverage } from './smooth.js'
-import { type JsonObject, type Row, type VegaLiteSpec, topLevel } from './VegaLiteSpec.js'
+import { type JsonObject, type Row, type VegaLiteSpec, lossScaleSpec, topLevel } from './VegaLiteSpec.js'
 
 /** One epoch's summary, as `train.fit` records it. @category model */
 export interface EpochSummary {
@@ -50,7 +50,7 @@ export const trainingCurves = (runs: ReadonlyArray<Run>, options: TrainingCurves
   const duplicate = names.find((n, i) => names.indexOf(n) !== i)
   if (duplicate !== undefined) throw new RangeError(`plot.trainingCurves: two runs are named '${duplicate}'; names identify runs in the legend, make them unique`)
   const smoothing = options.smoothing ?? 0.9
-  const lossScale = { type: options.lossScale ?? 'linear', zero: false }
+  const lossScale = lossScaleSpec(options.lossScale)
   const color = runColor(names)
   const steps: Row[] = runs.flatMap((run) => {
     const smoothed = exponentialMovingAverage(run.loss, smoothing)
