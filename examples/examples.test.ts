@@ -30,3 +30,13 @@ describe('examples (quick mode)', () => {
     expect(r.testAccuracy).toBeGreaterThan(0.75)
   })
 })
+
+describe('spirals (quick mode)', () => {
+  it('a 2-32-32-2 network separates two spirals and the plots carry the data', async () => {
+    const { run } = await import('./spirals.js')
+    const r = run({ epochs: 400, seed: 0 })
+    expect(r.accuracy).toBeGreaterThan(0.9)
+    expect(r.history.epochs.at(-1)!.loss).toBeLessThan(r.history.epochs[0]!.loss / 3)
+    expect(JSON.stringify(r.spec)).toContain('spiral A')
+  })
+})
