@@ -6,13 +6,11 @@
  *
  *   npx tsx examples/activations.ts [--out docs] [--quick]
  */
-import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import * as plot from '../src/plot/index.js'
 import { writeSvg } from '../src/plot/render.js'
-import { type Flag, bool, parseFlags, usage } from './cli.js'
+import { type Flag, bool, command } from './cli.js'
 
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x))
 const GELU_C = Math.sqrt(2 / Math.PI)
@@ -80,16 +78,6 @@ const flags = {
   help: bool('show this help'),
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const program = 'npx tsx examples/activations.ts'
-  const parsed = parseFlags(process.argv.slice(2), flags)
-  if (E.isLeft(parsed)) {
-    process.stderr.write(`activations: ${parsed.left}\n${usage(program, flags)}\n`)
-    process.exitCode = 2
-  } else if (parsed.right.help === true) {
-    process.stdout.write(`${usage(program, flags)}\n`)
-  } else {
-    run({ quick: parsed.right.quick === true, outDir: parsed.right.out ?? 'docs', log: (line) => process.stdout.write(`${line}\n`) })
-      .catch((e: unknown) => { console.error(e); process.exitCode = 1 })
-  }
-}
+command({ name: 'activations', usage: 'npx tsx examples/activations.ts', url: import.meta.url }, flags, async (f) => {
+  await run({ quick: f.quick === true, outDir: f.out ?? 'docs', log: (line) => process.stdout.write(`${line}\n`) })
+})

@@ -17,13 +17,11 @@
  *   npx tsx examples/cartpole.ts [--seed N] [--episodes N] [--max-steps N] [--full] [--quick]
  *                                [--curve returns.json] [--svg docs/cartpole.svg]
  */
-import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { random } from '../src/index.js'
-import { type Flag, bool, natural, parseFlags, positive, positiveInt, usage } from './cli.js'
+import { type Flag, bool, command, natural, positive, positiveInt } from './cli.js'
 import { curveData, learningCurve } from './cartpole/curve.js'
 import { cartPole } from './cartpole/env.js'
 import { type AgentParams, policyNetwork, rollout, train } from './cartpole/reinforce.js'
@@ -137,14 +135,8 @@ const flags = {
   svg: path('draw the learning curve as SVG to this path (e.g. docs/cartpole.svg)'),
 }
 
-/** The command: trains, prints the result, writes the curve; returns the exit code. */
-const main = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const parsed = parseFlags(argv, flags)
-  if (E.isLeft(parsed)) {
-    process.stderr.write(`cartpole: ${parsed.left}\n${usage('npx tsx examples/cartpole.ts', flags)}\n`)
-    return 2
-  }
-  const f = parsed.right
+// The command: trains, prints the result, writes the curve.
+command({ name: 'cartpole', usage: 'npx tsx examples/cartpole.ts', url: import.meta.url }, flags, async (f) => {
   const started = performance.now()
   const seconds = (): string => ((performance.now() - started) / 1000).toFixed(1)
   let reported = 0
@@ -181,12 +173,4 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     await writeSvg(f.svg, learningCurve(returns, { window: settings.window, threshold: settings.threshold, solvedAt, title: 'Cart-pole: REINFORCE with a baseline', details }))
     process.stdout.write(`wrote the learning curve to ${f.svg}\n`)
   }
-  return 0
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code },
-    (e: unknown) => { process.stderr.write(`cartpole: ${e instanceof Error ? e.message : String(e)}\n`); process.exitCode = 1 },
-  )
-}
+})

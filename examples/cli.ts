@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 
 /** A flag's decoder: from the raw string (or boolean for switches) to a value. */
@@ -64,4 +65,41 @@ export const parseFlags = <F extends Record<string, Flag<unknown>>>(argv: Readon
     out[k] = decoded.right
   }
   return pipe(out as Values<F>, E.right)
+}
+
+/** What names an example on the command line. */
+export interface Program {
+  /** Short name used to prefix messages, e.g. 'mnist'. */
+  readonly name: string
+  /** How to run it, shown in the usage text, e.g. 'npx tsx examples/mnist.ts'. */
+  readonly usage: string
+  /** `import.meta.url` of the example's module. */
+  readonly url: string
+}
+
+/**
+ * Runs an example as a command, but only when its module is the program node was started with
+ * (a test that imports it runs nothing). A bad flag prints the reason and the usage and exits
+ * with 2; `--help` (when the flags declare it) prints the usage; otherwise `body` runs with the
+ * decoded flags, and an error it throws is printed on one line with exit code 1.
+ */
+export const command = <F extends Record<string, Flag<unknown>>>(program: Program, flags: F, body: (values: Values<F>) => void | Promise<void>): void => {
+  const started = process.argv[1]
+  if (started === undefined || program.url !== pathToFileURL(started).href) return
+  const parsed = parseFlags(process.argv.slice(2), flags)
+  if (E.isLeft(parsed)) {
+    process.stderr.write(`${program.name}: ${parsed.left}\n${usage(program.usage, flags)}\n`)
+    process.exitCode = 2
+    return
+  }
+  if ('help' in flags && (parsed.right as { readonly help?: unknown }).help === true) {
+    process.stdout.write(`${usage(program.usage, flags)}\n`)
+    return
+  }
+  Promise.resolve()
+    .then(() => body(parsed.right))
+    .catch((e: unknown) => {
+      process.stderr.write(`${program.name}: ${e instanceof Error ? e.message : String(e)}\n`)
+      process.exitCode = 1
+    })
 }

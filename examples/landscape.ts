@@ -16,15 +16,13 @@
  *
  *   npx tsx examples/landscape.ts [--out docs] [--quick] [--seed 0] [--epochs 20] [--resolution 51]
  */
-import * as E from 'fp-ts/lib/Either.js'
-import { pathToFileURL } from 'node:url'
 import { join } from 'node:path'
 import { data, losses, nn, optim, random, train } from '../src/index.js'
 import * as landscape from '../src/landscape/index.js'
 import * as plot from '../src/plot/index.js'
 import { writeSvg } from '../src/plot/render.js'
 import * as t from 'io-ts'
-import { type Flag, bool, natural, oneOf, parseFlags, positive, positiveInt, usage } from './cli.js'
+import { type Flag, bool, command, natural, oneOf, positive, positiveInt } from './cli.js'
 import { loadMnist } from './mnistData.js'
 
 /** Options of a run; every field has a default (the full run), `quick` shrinks everything. */
@@ -173,18 +171,7 @@ const flags = {
   help: bool('show this help'),
 }
 
-const main = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const parsed = parseFlags(argv, flags)
-  const program = 'npx tsx examples/landscape.ts'
-  if (E.isLeft(parsed)) {
-    process.stderr.write(`landscape: ${parsed.left}\n${usage(program, flags)}\n`)
-    return 2
-  }
-  const f = parsed.right
-  if (f.help === true) {
-    process.stdout.write(`${usage(program, flags)}\n`)
-    return 0
-  }
+command({ name: 'landscape', usage: 'npx tsx examples/landscape.ts', url: import.meta.url }, flags, async (f) => {
   const started = performance.now()
   await run({
     quick: f.quick === true,
@@ -200,9 +187,4 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     log: (line) => process.stdout.write(`${line}\n`),
   })
   process.stdout.write(`done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
-  return 0
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (e: unknown) => { console.error(e); process.exitCode = 1 })
-}
+})

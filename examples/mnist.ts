@@ -6,10 +6,8 @@
  *   npm start -- --epochs 20 --batch 64 --optimizer sgd --lr 0.1 --seed 0 [--json]
  */
 import { SingleBar } from 'cli-progress'
-import * as E from 'fp-ts/lib/Either.js'
-import { pathToFileURL } from 'node:url'
 import { type Tensor, item, losses, nn, optim, random, train } from '../src/index.js'
-import { bool, natural, oneOf, parseFlags, positive, positiveInt, usage } from './cli.js'
+import { bool, command, natural, oneOf, positive, positiveInt } from './cli.js'
 import { loadMnist } from './mnistData.js'
 
 /** Options of a run. */
@@ -99,17 +97,7 @@ const flags = {
   help: bool('show this help'),
 }
 
-const main = (argv: ReadonlyArray<string>): number => {
-  const parsed = parseFlags(argv, flags)
-  if (E.isLeft(parsed)) {
-    process.stderr.write(`mnist: ${parsed.left}\n${usage('npm start --', flags)}\n`)
-    return 2
-  }
-  const f = parsed.right
-  if (f.help === true) {
-    process.stdout.write(`${usage('npm start --', flags)}\n`)
-    return 0
-  }
+command({ name: 'mnist', usage: 'npm start --', url: import.meta.url }, flags, (f) => {
   const optimizer = f.optimizer ?? 'sgd'
   const options = { epochs: f.epochs ?? 20, batch: f.batch ?? 64, optimizer, lr: f.lr ?? (optimizer === 'adam' ? 0.001 : 0.1), seed: f.seed ?? 0 }
   const json = f.json === true
@@ -130,9 +118,4 @@ const main = (argv: ReadonlyArray<string>): number => {
   const summary = { testAccuracy: result.testAccuracy, trainLoss: result.trainLoss, epochs: result.epochs, samplesPerSecond: Math.round(result.samplesPerSecond) }
   if (json) process.stdout.write(`${JSON.stringify(summary)}\n`)
   else log(`final: test accuracy ${(100 * summary.testAccuracy).toFixed(2)}%, ${summary.samplesPerSecond} samples/s`)
-  return 0
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = main(process.argv.slice(2))
-}
+})

@@ -9,14 +9,12 @@
  *
  *   npx tsx examples/optimizers.ts [--out docs] [--quick]
  */
-import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { type Tensor, grad, item, optim, tensor, toFlatArray } from '../src/index.js'
 import * as plot from '../src/plot/index.js'
 import { writeSvg } from '../src/plot/render.js'
-import { type Flag, bool, parseFlags, usage } from './cli.js'
+import { type Flag, bool, command } from './cli.js'
 
 /** How each surface is run: the number of steps and the learning rates. */
 export interface SurfaceSettings {
@@ -165,16 +163,6 @@ const flags = {
   help: bool('show this help'),
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const program = 'npx tsx examples/optimizers.ts'
-  const parsed = parseFlags(process.argv.slice(2), flags)
-  if (E.isLeft(parsed)) {
-    process.stderr.write(`optimizers: ${parsed.left}\n${usage(program, flags)}\n`)
-    process.exitCode = 2
-  } else if (parsed.right.help === true) {
-    process.stdout.write(`${usage(program, flags)}\n`)
-  } else {
-    run({ quick: parsed.right.quick === true, outDir: parsed.right.out ?? 'docs', log: (line) => process.stdout.write(`${line}\n`) })
-      .catch((e: unknown) => { console.error(e); process.exitCode = 1 })
-  }
-}
+command({ name: 'optimizers', usage: 'npx tsx examples/optimizers.ts', url: import.meta.url }, flags, async (f) => {
+  await run({ quick: f.quick === true, outDir: f.out ?? 'docs', log: (line) => process.stdout.write(`${line}\n`) })
+})

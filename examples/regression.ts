@@ -5,10 +5,8 @@
  *
  *   npx tsx examples/regression.ts [--epochs N] [--seed N]
  */
-import * as E from 'fp-ts/lib/Either.js'
-import { pathToFileURL } from 'node:url'
 import { data, item, losses, nn, ops, optim, random, train } from '../src/index.js'
-import { natural, parseFlags, positiveInt, usage } from './cli.js'
+import { command, natural, positiveInt } from './cli.js'
 
 /** `n` points x uniform in [-π, π], y = sin(x) + N(0, noise²). */
 export const noisySine = (key: random.Key, n: number, noise = 0.1): data.Dataset => {
@@ -34,13 +32,7 @@ export const run = (options: { readonly epochs: number; readonly seed: number; r
 
 const flags = { epochs: positiveInt('epochs (default 300)'), seed: natural('random seed (default 0)') }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const parsed = parseFlags(process.argv.slice(2), flags)
-  if (E.isLeft(parsed)) {
-    process.stderr.write(`regression: ${parsed.left}\n${usage('npx tsx examples/regression.ts', flags)}\n`)
-    process.exitCode = 2
-  } else {
-    const r = run({ epochs: parsed.right.epochs ?? 300, seed: parsed.right.seed ?? 0 })
-    process.stdout.write(`epoch loss ${r.epochLoss[0]?.toFixed(4)} -> ${r.epochLoss[r.epochLoss.length - 1]?.toFixed(4)}; mse against sin(x): ${r.fitError.toFixed(4)}\n`)
-  }
-}
+command({ name: 'regression', usage: 'npx tsx examples/regression.ts', url: import.meta.url }, flags, (f) => {
+  const r = run({ epochs: f.epochs ?? 300, seed: f.seed ?? 0 })
+  process.stdout.write(`epoch loss ${r.epochLoss[0]?.toFixed(4)} -> ${r.epochLoss[r.epochLoss.length - 1]?.toFixed(4)}; mse against sin(x): ${r.fitError.toFixed(4)}\n`)
+})

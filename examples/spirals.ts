@@ -4,13 +4,11 @@
  *
  *   npx tsx examples/spirals.ts [--out docs] [--epochs N] [--seed N]
  */
-import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { type Tensor, data, losses, nn, ops, optim, random, tensor, train } from '../src/index.js'
 import * as plot from '../src/plot/index.js'
-import { type Flag, natural, parseFlags, positiveInt, usage } from './cli.js'
+import { type Flag, command, natural, positiveInt } from './cli.js'
 
 /** `n` points per class on two spirals, with Gaussian noise; labels 0 and 1. */
 export const spirals = (key: random.Key, n: number, noise = 0.08): data.Dataset => {
@@ -58,24 +56,14 @@ const flags = {
   seed: natural('random seed (default 0)'),
 }
 
-const main = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const parsed = parseFlags(argv, flags)
-  if (E.isLeft(parsed)) {
-    process.stderr.write(`spirals: ${parsed.left}\n${usage('npx tsx examples/spirals.ts', flags)}\n`)
-    return 2
-  }
-  const r = run({ epochs: parsed.right.epochs ?? 500, seed: parsed.right.seed ?? 0 })
+command({ name: 'spirals', usage: 'npx tsx examples/spirals.ts', url: import.meta.url }, flags, async (f) => {
+  const r = run({ epochs: f.epochs ?? 500, seed: f.seed ?? 0 })
   process.stdout.write(`training accuracy ${(100 * r.accuracy).toFixed(1)}%, final epoch loss ${r.history.epochs.at(-1)?.loss.toFixed(4)}\n`)
-  const outDir = parsed.right.out
-  if (outDir !== undefined) {
+  if (f.out !== undefined) {
+    // imported here so that `run` (and the tests) do not load Vega
     const { writeSvg } = await import('../src/plot/render.js')
-    await writeSvg(join(outDir, 'decision-regions.svg'), r.spec)
-    await writeSvg(join(outDir, 'training-curves.svg'), r.curves)
-    process.stdout.write(`wrote ${join(outDir, 'decision-regions.svg')} and ${join(outDir, 'training-curves.svg')}\n`)
+    await writeSvg(join(f.out, 'decision-regions.svg'), r.spec)
+    await writeSvg(join(f.out, 'training-curves.svg'), r.curves)
+    process.stdout.write(`wrote ${join(f.out, 'decision-regions.svg')} and ${join(f.out, 'training-curves.svg')}\n`)
   }
-  return 0
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code })
-}
+})

@@ -7,10 +7,8 @@
  *
  *   npx tsx examples/xor.ts [--steps N] [--seed N]
  */
-import * as E from 'fp-ts/lib/Either.js'
-import { pathToFileURL } from 'node:url'
 import { data, losses, nn, optim, random, tensor, toArray, train } from '../src/index.js'
-import { natural, parseFlags, positiveInt, usage } from './cli.js'
+import { command, natural, positiveInt } from './cli.js'
 
 /** The four XOR examples. */
 export const xorData = data.dataset(tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), tensor([[0], [1], [1], [0]]))
@@ -36,14 +34,9 @@ export const run = (options: { readonly steps: number; readonly seed: number }) 
 
 const flags = { steps: positiveInt('training steps (default 500)'), seed: natural('random seed (default 0)') }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const parsed = parseFlags(process.argv.slice(2), flags)
-  if (E.isLeft(parsed)) {
-    process.stderr.write(`xor: ${parsed.left}\n${usage('npx tsx examples/xor.ts', flags)}\n`)
-    process.exitCode = 2
-  } else {
-    const { loss, probabilities } = run({ steps: parsed.right.steps ?? 500, seed: parsed.right.seed ?? 0 })
-    process.stdout.write(`loss ${loss[0]?.toFixed(4)} -> ${loss[loss.length - 1]?.toFixed(4)}\n`)
-    for (const [i, p] of probabilities.entries()) process.stdout.write(`xor(${toArray(xorData.x).toString().split(',').slice(2 * i, 2 * i + 2).join(', ')}) = ${p.toFixed(3)}\n`)
-  }
-}
+command({ name: 'xor', usage: 'npx tsx examples/xor.ts', url: import.meta.url }, flags, (f) => {
+  const { loss, probabilities } = run({ steps: f.steps ?? 500, seed: f.seed ?? 0 })
+  process.stdout.write(`loss ${loss[0]?.toFixed(4)} -> ${loss[loss.length - 1]?.toFixed(4)}\n`)
+  const inputs = toArray(xorData.x) as number[][]
+  probabilities.forEach((p, i) => process.stdout.write(`xor(${inputs[i]!.join(', ')}) = ${p.toFixed(3)}\n`))
+})
