@@ -4,3 +4,4 @@
  */
 export * from './Tree.js'
 export * from './arithmetic.js'
+export * from './edit.js'
