@@ -4,8 +4,12 @@
  * one (structural sharing). Tensors are values: a recipe replaces a leaf, it never writes into
  * one.
  */
-import { produce, type Draft } from 'immer'
+import { produce } from 'immer'
+import type { Tensor } from '../tensor/index.js'
 import { type Tree, leaves } from './Tree.js'
+
+/** A writable view of a tree: its records and arrays can be assigned to; tensors stay whole values. @category model */
+export type TreeDraft<T> = T extends Tensor ? Tensor : { -readonly [K in keyof T]: TreeDraft<T[K]> }
 
 /**
  * A new tree: `recipe` edits a draft of `t` (assign leaves or whole branches); `t` is unchanged,
@@ -15,9 +19,10 @@ import { type Tree, leaves } from './Tree.js'
  *
  * @category combinators
  */
-export const edit = <T extends Tree>(t: T, recipe: (draft: Draft<T>) => void): T => {
+export const edit = <T extends Tree>(t: T, recipe: (draft: TreeDraft<T>) => void): T => {
+  // immer's own Draft type would make a tensor's fields writable; a tree edit replaces tensors whole
   const out = produce(t, (draft) => {
-    recipe(draft)
+    recipe(draft as unknown as TreeDraft<T>)
   }) as T
   // a recipe may assign anything: `leaves` throws a TreeError naming the path of a non-tensor leaf
   leaves(out)
