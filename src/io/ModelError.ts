@@ -11,7 +11,9 @@
  */
 
 /** Which function produced a `ModelError`. @category errors */
-export type ModelSource = 'io.encodeModel' | 'io.decodeModel' | 'io.saveModel' | 'io.loadModel'
+export type ModelSource =
+  | 'io.encodeModel' | 'io.decodeModel' | 'io.saveModel' | 'io.loadModel'
+  | 'io.decodeCheckpoint' | 'io.checkpoints' | 'io.latestCheckpoint' | 'io.resume'
 
 /** Where a `ModelError` is: the file, and the path of the value in the document (`params[0].w`). @category errors */
 export interface ModelErrorLocation {

@@ -20,7 +20,8 @@ import type { AnyLayer } from '../nn/index.js'
 import { type ModelError, modelError, relocate } from './ModelError.js'
 import { type DecodeOptions, type ModelLimits, type SavedModel, decodeModel, defaultMaxBytes, encodeDocument, problemToError } from './modelFile.js'
 
-const describeSystemError = (e: unknown): string => {
+/** A file-system error in a few words (`no such file or folder`), for messages. @category internals */
+export const describeSystemError = (e: unknown): string => {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : ''
   switch (code) {
     case 'ENOENT': return 'no such file or folder'

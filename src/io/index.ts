@@ -2,9 +2,14 @@
  * Model files: a network's architecture, parameters and training state in one versioned JSON
  * format, read and written with nothing lost (tensors bit for bit) and every outside byte checked.
  * `encodeModel`/`decodeModel` are pure and browser-usable; `saveModel`/`loadModel` add the disk
- * (atomic writes, bounded reads) and are the only part that imports `node:` modules. Decoding never
+ * (atomic writes, bounded reads) and, with the checkpoint folders below, are the only part that
+ * imports `node:` modules. Decoding never
  * throws: it returns `Either<ModelError, SavedModel>` whose message names the file, the path of the
  * bad value and the fix. The format and its laws are in `modelFile.ts`.
+ *
+ * Checkpoints are model files too (`checkpointFile.ts`, pure): `checkpoints(folder, { every, keep })`
+ * is `train.fit`'s `checkpoint` option writing numbered files atomically, and `resume(folder,
+ * options)` continues a run from the newest one, bit for bit (`checkpoints.ts`, `node:` modules).
  */
 export { type ModelError, type ModelErrorLocation, type ModelSource, isModelError, modelError, toError } from './ModelError.js'
 export {
@@ -13,3 +18,8 @@ export {
 } from './modelFile.js'
 export type { Json, JsonObject } from './jsonText.js'
 export { saveModel, loadModel } from './files.js'
+export { checkpointExtraKey, checkpointFromModel, checkpointToModel, decodeCheckpoint, encodeCheckpoint } from './checkpointFile.js'
+export {
+  type CheckpointFile, type CheckpointFolder, type CheckpointFolderOptions, type LoadedCheckpoint,
+  checkpointFileName, checkpointWriter, checkpoints, latestCheckpoint, listCheckpoints, resume,
+} from './checkpoints.js'

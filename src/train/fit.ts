@@ -4,12 +4,15 @@
  * `permutation(foldIn(key, e))`; the initial parameters come from `split(key)[0]` and the
  * per-step randomness (dropout) from `split(key)[1]` folded with the step number. So the same key
  * and data give bit-identical parameters, and any epoch can be replayed from the key alone.
+ * `fit` writes checkpoints through an injected writer and `resume` continues from one
+ * (`checkpoint.ts`).
  */
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as D from '../data/index.js'
 import { type Key, foldIn, permutation, split } from '../random/index.js'
 import type { Tree } from '../tree/index.js'
+import { type Checkpoint, type Checkpointing, checkpointDue, everyProblem, resumeProblem, runInfo } from './checkpoint.js'
 import { type StepConfig, step } from './step.js'
 import { DivergenceError, type EpochRecord, type History, type OptimizerLike, type TrainState } from './TrainState.js'
 
@@ -25,6 +28,14 @@ export interface FitOptions<P extends Tree, S> extends StepConfig<P, S> {
   readonly initialState?: TrainState<P, S>
   /** Metrics computed from the parameters at the end of each epoch (e.g. test accuracy). */
   readonly metrics?: (params: P) => Readonly<Record<string, number>>
+  /**
+   * Write a checkpoint every `every.steps` steps or `every.epochs` epochs, and after the last
+   * step, through `write` (e.g. `io.checkpoints(folder, { every: { epochs: 1 } })`). Only `fit`
+   * and `resume` write checkpoints; `trainStates` ignores this option.
+   */
+  readonly checkpoint?: Checkpointing<P, S>
+  /** Called after every step of `fit` and `resume` with the snapshot, to report progress. */
+  readonly onStep?: (snapshot: Snapshot<P, S>) => void
 }
 
 /** One element of the scan: the state after a step, with where it is in the run. @category model */
@@ -59,7 +70,15 @@ const checkOptions = (o: FitOptions<Tree, unknown>): void => {
   if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new RangeError(`train.fit: epochs must be a non-negative integer, got ${o.epochs}`)
   if (!Number.isInteger(o.batchSize) || o.batchSize <= 0) throw new RangeError(`train.fit: batchSize must be a positive integer, got ${o.batchSize}`)
   if (D.size(o.data) === 0) throw new RangeError('train.fit: the dataset is empty')
+  if (o.checkpoint !== undefined) {
+    const problem = everyProblem(o.checkpoint.every)
+    if (problem !== undefined) throw new RangeError(`train.fit: ${problem}`)
+    if (typeof o.checkpoint.write !== 'function') throw new RangeError('train.fit: checkpoint.write must be a function; make the option with io.checkpoints(folder, { every })')
+  }
 }
+
+const stepsPerEpochOf = (o: FitOptions<Tree, unknown>): number =>
+  o.dropLast === true ? Math.floor(D.size(o.data) / o.batchSize) : Math.ceil(D.size(o.data) / o.batchSize)
 
 /**
  * The lazy scan of training: one snapshot per step, over `epochs` epochs of mini-batches. Nothing
@@ -73,7 +92,7 @@ export const trainStates = <P extends Tree, S>(options: FitOptions<P, S>): Itera
     const next = step(options)
     let state = options.initialState ?? initialState(options)
     const n = D.size(options.data)
-    const stepsPerEpoch = options.dropLast === true ? Math.floor(n / options.batchSize) : Math.ceil(n / options.batchSize)
+    const stepsPerEpoch = stepsPerEpochOf(options as unknown as FitOptions<Tree, unknown>)
     // A state that has already taken steps continues where it stopped.
     const startEpoch = stepsPerEpoch === 0 ? options.epochs : Math.floor(state.step / stepsPerEpoch)
     const startBatch = stepsPerEpoch === 0 ? 0 : state.step % stepsPerEpoch
@@ -89,18 +108,32 @@ export const trainStates = <P extends Tree, S>(options: FitOptions<P, S>): Itera
   },
 })
 
-/**
- * Trains: folds `step` over the batches of every epoch and returns the final state and the
- * history (loss per step, mean loss and metrics per epoch). Throws `DivergenceError` holding the
- * last finite state when a step diverges.
- * @category training
- */
-export const fit = <P extends Tree, S>(options: FitOptions<P, S>): FitResult<P, S> => {
-  const losses: number[] = []
-  const epochs: EpochRecord[] = []
-  let state = options.initialState ?? initialState(options)
-  let epochLoss = 0
-  let epochSteps = 0
+/** Where a run starts: a state, the history up to it, and the sums of the epoch it is inside. */
+interface Start<P extends Tree, S> {
+  readonly state: TrainState<P, S>
+  readonly history: History
+  readonly epochLoss: number
+  readonly epochSteps: number
+}
+
+// The fold shared by fit and resume: history, epoch summaries, checkpoints, progress.
+const run = <P extends Tree, S>(options: FitOptions<P, S>, start: Start<P, S>): FitResult<P, S> => {
+  checkOptions(options as unknown as FitOptions<Tree, unknown>)
+  const losses: number[] = [...start.history.loss]
+  const epochs: EpochRecord[] = [...start.history.epochs]
+  const cp = options.checkpoint
+  const info = cp === undefined ? undefined : runInfo(options, D.size(options.data))
+  let state = start.state
+  let epochLoss = start.epochLoss
+  let epochSteps = start.epochSteps
+  let written = state.step
+  const write = (): void => {
+    if (cp === undefined || info === undefined || written === state.step) return
+    const history: History = Object.freeze({ loss: Object.freeze(losses.slice()), epochs: Object.freeze(epochs.slice()) })
+    const checkpoint: Checkpoint<P, S> = Object.freeze({ net: options.net, state, history, run: info })
+    cp.write(checkpoint)
+    written = state.step
+  }
   try {
     for (const snap of trainStates({ ...options, initialState: state })) {
       state = snap.state
@@ -112,6 +145,8 @@ export const fit = <P extends Tree, S>(options: FitOptions<P, S>): FitResult<P, 
         epochLoss = 0
         epochSteps = 0
       }
+      if (cp !== undefined && checkpointDue(cp.every, state.step, snap.epoch, snap.epochEnd)) write()
+      options.onStep?.(snap)
     }
   } catch (e) {
     if (e instanceof DivergenceError) {
@@ -119,7 +154,46 @@ export const fit = <P extends Tree, S>(options: FitOptions<P, S>): FitResult<P, 
     }
     throw e
   }
+  // The end of a run is always kept, so resuming a finished run has nothing left to do.
+  write()
   return { state, history: { loss: losses, epochs } }
+}
+
+/**
+ * Trains: folds `step` over the batches of every epoch and returns the final state and the
+ * history (loss per step, mean loss and metrics per epoch). With `checkpoint`, hands a checkpoint
+ * to `checkpoint.write` every so many steps or epochs and after the last step. Throws
+ * `DivergenceError` holding the last finite state when a step diverges.
+ * @category training
+ */
+export const fit = <P extends Tree, S>(options: FitOptions<P, S>): FitResult<P, S> =>
+  run(options, { state: options.initialState ?? initialState(options), history: { loss: [], epochs: [] }, epochLoss: 0, epochSteps: 0 })
+
+/**
+ * Continues a run from a checkpoint that `fit` (or `resume`) wrote with the same options: the
+ * result, history included, is bit-identical to that of the uninterrupted `fit(options)`.
+ * `options.epochs` may be larger than the first run's, to train on. Throws a `RangeError` naming
+ * the difference when the options cannot continue the checkpoint's run (another key, batch size,
+ * dataset size or optimizer); `io.resume(folder, options)` finds the latest checkpoint on disk.
+ * @example const { state, history } = train.resume(checkpoint, options)
+ * @category training
+ */
+export const resume = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, options: FitOptions<P, S>): FitResult<P, S> => {
+  checkOptions(options as unknown as FitOptions<Tree, unknown>)
+  const problem = resumeProblem(checkpoint, options, D.size(options.data))
+  if (problem !== undefined) throw new RangeError(`train.resume: ${problem}`)
+  const { state, history } = checkpoint
+  // The epoch the checkpoint is inside has a running sum of losses; rebuild it in the same order.
+  const perEpoch = stepsPerEpochOf(options as unknown as FitOptions<Tree, unknown>)
+  const epochStart = perEpoch === 0 ? state.step : state.step - (state.step % perEpoch)
+  const firstRecorded = state.step - history.loss.length
+  let epochLoss = 0
+  let epochSteps = 0
+  for (let s = Math.max(epochStart, firstRecorded); s < state.step; s++) {
+    epochLoss += history.loss[s - firstRecorded]!
+    epochSteps++
+  }
+  return run(options, { state, history, epochLoss, epochSteps })
 }
 
 /**

@@ -1,0 +1,52 @@
+/**
+ * Reading and writing the command's files: bounded reads of UTF-8 text (a CSV or a spec is read
+ * whole, so its size is checked before a byte is read), and atomic writes of results. Every
+ * failure is an `input` failure whose one line names the file.
+ */
+import { randomBytes } from 'node:crypto'
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { type Failure, inputError } from './outcome.js'
+
+/** The largest file the command reads, 1 GiB: a bigger CSV needs a streaming loader. */
+export const maxFileBytes = 2 ** 30
+
+const systemError = (e: unknown): string => {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : ''
+  switch (code) {
+    case 'ENOENT': return 'no such file or folder'
+    case 'EACCES': case 'EPERM': return 'permission denied'
+    case 'EISDIR': return 'is a folder, not a file'
+    case 'ENOTDIR': return 'a part of the path is not a folder'
+    case 'ENOSPC': return 'no space left on the device'
+    default: return e instanceof Error ? e.message : String(e)
+  }
+}
+
+/** The text of a file, or an `input` failure naming it (missing, a folder, too big, not UTF-8). */
+export const readText = async (path: string, what: string): Promise<E.Either<Failure, string>> => {
+  try {
+    const info = await stat(path)
+    if (!info.isFile()) return inputError(`${path}: not a file; give the path of ${what}`)
+    if (info.size > maxFileBytes) return inputError(`${path}: the file is ${info.size} bytes, more than the ${maxFileBytes} bytes the command reads`)
+    const bytes = await readFile(path)
+    return E.right(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+  } catch (e) {
+    if (e instanceof TypeError) return inputError(`${path}: not UTF-8 text; expected ${what}`)
+    return inputError(`${path}: cannot read the file: ${systemError(e)}`)
+  }
+}
+
+/** Writes a file atomically (temporary file in the same folder, then rename), or an `input` failure. */
+export const writeText = async (path: string, text: string): Promise<E.Either<Failure, void>> => {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    await writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' })
+    await rename(temporary, path)
+    return E.right(undefined)
+  } catch (e) {
+    await unlink(temporary).catch(() => undefined)
+    return inputError(`${path}: cannot write the file: ${systemError(e)}`)
+  }
+}

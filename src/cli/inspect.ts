@@ -1,0 +1,102 @@
+/**
+ * `purenet inspect`: what a model file holds, without running it: the architecture, every layer
+ * with its parameter count and shapes, the training history in brief, and what `purenet train`
+ * recorded about the data and the run (or a checkpoint's run). Works on checkpoints too.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as io from '../io/index.js'
+import * as nn from '../nn/index.js'
+import { type Tensor, showShape } from '../tensor/index.js'
+import { type Tree, leaves, paths } from '../tree/index.js'
+import { bool, parseFlags, usageOf } from './flags.js'
+import { decodeModelInfo } from './modelInfo.js'
+import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
+
+/** The flags of `purenet inspect`. */
+export const inspectFlags = {
+  help: bool('show this help'),
+} as const
+
+/** The usage of `purenet inspect`. */
+export const inspectUsage = usageOf('purenet inspect <model.json>', inspectFlags)
+
+const count = (n: number): string => n.toLocaleString('en-US')
+
+const describeParams = (params: unknown): { readonly size: number; readonly shapes: string } => {
+  const tensors: Tensor[] = leaves(params as Tree)
+  const names = paths(params as Tree)
+  return {
+    size: tensors.reduce((s, t) => s + t.size, 0),
+    shapes: tensors.map((t, i) => `${names[i]!.replace(/^\./, '')} ${showShape(t.shape)} ${t.dtype}`).join(', '),
+  }
+}
+
+const layerName = (spec: nn.LayerSpec): string => {
+  const r = nn.fromSpec(spec)
+  return E.isRight(r) ? r.right.name : spec.kind
+}
+
+/** Runs `purenet inspect` with the words after `inspect`. */
+export const inspectCommand = async (argv: ReadonlyArray<string>, terminal: Terminal): Promise<Outcome> => {
+  const parsed = parseFlags(argv, inspectFlags, 1)
+  if (E.isLeft(parsed)) return usageError(parsed.left)
+  const path = parsed.right.positionals[0]
+  if (path === undefined) return usageError('give the model file to inspect: purenet inspect <model.json>')
+  const loaded = await io.loadModel(path)
+  if (E.isLeft(loaded)) return inputError(loaded.left.message.replace(/^io\.loadModel: /, ''))
+  const m = loaded.right
+  const spec = m.net.spec
+  terminal.out(`${path}: ${io.modelFormat} version ${io.modelVersion}`)
+  terminal.out(`architecture  ${m.net.name}`)
+
+  // One row per layer of a top-level serial (its parameters are an array, one entry a layer).
+  const rows: Array<readonly [string, string, string]> = []
+  if (spec.kind === 'serial' && Array.isArray(m.params)) {
+    spec.layers.forEach((layer, i) => {
+      const d = describeParams((m.params as ReadonlyArray<unknown>)[i])
+      rows.push([`[${i}] ${layerName(layer)}`, count(d.size), d.shapes])
+    })
+  } else {
+    const d = describeParams(m.params)
+    rows.push([m.net.name, count(d.size), d.shapes])
+  }
+  const total = describeParams(m.params).size
+  const nameWidth = Math.max('layer'.length, 'total'.length, ...rows.map((r) => r[0].length))
+  const sizeWidth = Math.max('parameters'.length, count(total).length, ...rows.map((r) => r[1].length))
+  terminal.out(`${'layer'.padEnd(nameWidth)}  ${'parameters'.padStart(sizeWidth)}  shapes`)
+  for (const [name, size, shapes] of rows) terminal.out(`${name.padEnd(nameWidth)}  ${size.padStart(sizeWidth)}  ${shapes}`.trimEnd())
+  terminal.out(`${'total'.padEnd(nameWidth)}  ${count(total).padStart(sizeWidth)}`)
+
+  const h = m.history
+  if (h === undefined || (h.loss.length === 0 && h.epochs.length === 0)) terminal.out(`training      ${m.step === undefined ? 'no history saved' : `${m.step} steps, no history saved`}`)
+  else {
+    terminal.out(`training      ${count(m.step ?? h.loss.length)} steps, ${h.epochs.length} epochs`)
+    const first = h.epochs[0]
+    const last = h.epochs[h.epochs.length - 1]
+    if (first !== undefined && last !== undefined) {
+      const best = h.epochs.reduce((b, e) => (e.loss < b.loss ? e : b), first)
+      terminal.out(`  loss        ${first.loss.toFixed(4)} (epoch ${first.epoch + 1}) -> ${last.loss.toFixed(4)} (epoch ${last.epoch + 1}); lowest ${best.loss.toFixed(4)} (epoch ${best.epoch + 1})`)
+      for (const [name, value] of Object.entries(last.metrics)) terminal.out(`  ${name.padEnd(10)}  ${value.toFixed(4)} (epoch ${last.epoch + 1})`)
+    } else if (h.loss.length > 0) {
+      terminal.out(`  loss        ${h.loss[0]!.toFixed(4)} (step 1) -> ${h.loss[h.loss.length - 1]!.toFixed(4)} (step ${h.loss.length})`)
+    }
+  }
+  const info = decodeModelInfo(m.extra)
+  if (E.isRight(info)) {
+    const d = info.right
+    terminal.out(`data          target "${d.target}" (${d.task}${d.classes === undefined ? '' : `: ${d.classes.join(', ')}`}) from ${d.features.length} features: ${d.features.join(', ')}`)
+    if (d.training !== undefined) {
+      const t = d.training
+      terminal.out(`run           ${t.optimizer} lr ${t.lr}, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}`)
+    }
+  } else if (m.extra !== undefined) {
+    const keys = Object.keys(m.extra).filter((k) => k !== io.checkpointExtraKey)
+    if (keys.length > 0) terminal.out(`extra         ${keys.join(', ')}`)
+  }
+  const checkpoint = io.checkpointFromModel(m)
+  if (E.isRight(checkpoint)) {
+    const r = checkpoint.right.checkpoint.run
+    terminal.out(`checkpoint    after step ${m.step}; run key [${r.key.words.join(', ')}], batch ${r.batchSize}, ${r.examples} examples; optimizer state saved`)
+  }
+  return E.right(undefined)
+}

@@ -1,0 +1,86 @@
+/**
+ * `purenet predict`: the model's prediction for every row of a CSV, read with the model's feature
+ * columns (other columns are ignored, so a labelled file works too). A classification model
+ * writes the predicted class label, from the class mapping saved at training, and the probability
+ * of every class; a regression model writes its outputs. The result is CSV, to `--out` or to
+ * standard output.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { softmax } from '../ops/index.js'
+import { type Tensor, toFlatArray } from '../tensor/index.js'
+import { writeText } from './files.js'
+import { bool, parseFlags, requiredText, text, usageOf } from './flags.js'
+import { loadUsableModel } from './loadModel.js'
+import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
+import { readFeatures } from './tabular.js'
+
+/** The flags of `purenet predict`. */
+export const predictFlags = {
+  model: requiredText('the trained model file', '<model.json>'),
+  data: requiredText('a CSV file with the model\'s feature columns (other columns are ignored)', '<x.csv>'),
+  out: text('where to write the predictions as CSV (default: standard output)', '<predictions.csv>'),
+  help: bool('show this help'),
+} as const
+
+/** The usage of `purenet predict`. */
+export const predictUsage = usageOf('purenet predict --model <model.json> --data <x.csv> [--out <predictions.csv>]', predictFlags)
+
+// RFC 4180: a field with a delimiter, a quote or a line break is quoted, quotes doubled.
+const field = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
+
+// Shortest text that reads back as the same float32.
+const number = (v: number): string => {
+  for (let digits = 1; digits <= 9; digits++) {
+    const s = v.toPrecision(digits)
+    if (Math.fround(Number(s)) === Math.fround(v)) return String(Number(s))
+  }
+  return String(v)
+}
+
+/** The predictions as CSV text: a header, then one row per example. */
+const predictionsCsv = (outputs: Tensor, classes: ReadonlyArray<string> | undefined, target: string): string => {
+  const n = outputs.shape[0]!
+  const k = outputs.shape[1] ?? 1
+  const rows: string[] = []
+  if (classes !== undefined) {
+    const p = toFlatArray(softmax(outputs))
+    rows.push([target, ...classes.map((c) => `p(${c})`)].map(field).join(','))
+    for (let i = 0; i < n; i++) {
+      let best = 0
+      for (let j = 1; j < k; j++) if (p[i * k + j]! > p[i * k + best]!) best = j
+      rows.push([field(classes[best]!), ...Array.from({ length: k }, (_, j) => p[i * k + j]!.toFixed(4))].join(','))
+    }
+  } else {
+    const y = toFlatArray(outputs)
+    rows.push((k === 1 ? [target] : Array.from({ length: k }, (_, j) => `${target}[${j}]`)).map(field).join(','))
+    for (let i = 0; i < n; i++) rows.push(Array.from({ length: k }, (_, j) => number(y[i * k + j]!)).join(','))
+  }
+  return `${rows.join('\n')}\n`
+}
+
+/** Runs `purenet predict` with the words after `predict`. */
+export const predictCommand = async (argv: ReadonlyArray<string>, terminal: Terminal): Promise<Outcome> => {
+  const parsed = parseFlags(argv, predictFlags)
+  if (E.isLeft(parsed)) return usageError(parsed.left)
+  const f = parsed.right.values
+  const loaded = await loadUsableModel(f.model)
+  if (E.isLeft(loaded)) return loaded
+  const { model, info } = loaded.right
+  const x = await readFeatures(f.data, info.features)
+  if (E.isLeft(x)) return x
+  let outputs: Tensor
+  try {
+    outputs = model.net.apply(model.params)(x.right)
+  } catch (e) {
+    return inputError(`${f.model}: the network cannot read ${f.data} (${e instanceof Error ? e.message : String(e)})`)
+  }
+  const csv = predictionsCsv(outputs, info.task === 'classification' ? info.classes : undefined, info.target)
+  if (f.out === undefined) {
+    for (const line of csv.trimEnd().split('\n')) terminal.out(line)
+    return E.right(undefined)
+  }
+  const written = await writeText(f.out, csv)
+  if (E.isLeft(written)) return written
+  terminal.out(`wrote ${x.right.shape[0]} predictions to ${f.out}`)
+  return E.right(undefined)
+}

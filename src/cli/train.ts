@@ -1,0 +1,160 @@
+/**
+ * `purenet train`: reads a layer spec (JSON, `nn.fromSpec`) and a CSV, trains with softmax
+ * cross-entropy (class labels) or mean squared error (numbers), and saves a model file whose
+ * `extra` records how to read a CSV for it (`modelInfo.ts`). With `--checkpoint DIR` it writes a
+ * checkpoint every `--checkpoint-every` epochs; with `--resume` it continues the run from the
+ * newest one (or starts it when there is none), to the same parameters bit for bit.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as io from '../io/index.js'
+import { accuracy, mse, softmaxCrossEntropy } from '../losses/index.js'
+import * as nn from '../nn/index.js'
+import * as optim from '../optim/index.js'
+import { key } from '../random/index.js'
+import * as train from '../train/index.js'
+import type { Tree } from '../tree/index.js'
+import { readText } from './files.js'
+import { bool, natural, oneOf, parseFlags, positive, positiveInt, requiredText, text, usageOf } from './flags.js'
+import type { ModelInfo, TrainingInfo } from './modelInfo.js'
+import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
+import { progress } from './progress.js'
+import { readTrainingData } from './tabular.js'
+
+/** The flags of `purenet train`. */
+export const trainFlags = {
+  model: requiredText('the network: a layer spec as JSON (e.g. examples/iris-spec.json)', '<spec.json>'),
+  data: requiredText('the training data: a CSV file with a header row', '<train.csv>'),
+  target: requiredText('the column to predict; the other columns are the features', '<column>'),
+  out: requiredText('where to save the trained model', '<model.json>'),
+  epochs: positiveInt('passes over the data (default 10)'),
+  batch: positiveInt('examples per step (default 32)'),
+  optimizer: oneOf(['adam', 'sgd'], 'the optimizer (default adam)'),
+  lr: positive('the learning rate (default 0.01 for adam, 0.1 for sgd)'),
+  seed: natural('the random seed of the initial parameters, the order of the data and dropout (default 0)'),
+  task: oneOf(['auto', 'classification', 'regression'], 'how to read the target (default auto: numbers are a regression target, labels are classes)'),
+  checkpoint: text('a folder for checkpoints, written every --checkpoint-every epochs and at the end', '<dir>'),
+  'checkpoint-every': positiveInt('epochs between checkpoints (default 1)'),
+  keep: positiveInt('how many of the newest checkpoints to keep (default 3)'),
+  resume: bool('continue from the newest checkpoint in --checkpoint (or start when there is none)'),
+  help: bool('show this help'),
+} as const
+
+/** The usage of `purenet train`. */
+export const trainUsage = usageOf('purenet train --model <spec.json> --data <train.csv> --target <column> --out <model.json> [options]', trainFlags)
+
+const dropPrefix = (message: string): string => message.replace(/^(io\.[A-Za-z]+|nn\.fromSpec|data\.[A-Za-z]+): /, '')
+
+/** Runs `purenet train` with the words after `train`; `now` gives milliseconds for the throughput. */
+export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Terminal, now: () => number): Promise<Outcome> => {
+  const parsed = parseFlags(argv, trainFlags)
+  if (E.isLeft(parsed)) return usageError(parsed.left)
+  const f = parsed.right.values
+  if (f.resume === true && f.checkpoint === undefined) return usageError('--resume needs --checkpoint <dir>, the folder of the run to continue')
+  if (f.checkpoint === undefined && (f['checkpoint-every'] !== undefined || f.keep !== undefined)) {
+    return usageError(`--${f.keep === undefined ? 'checkpoint-every' : 'keep'} needs --checkpoint <dir>`)
+  }
+
+  // The network.
+  const specText = await readText(f.model, 'a layer spec (JSON)')
+  if (E.isLeft(specText)) return specText
+  let specJson: unknown
+  try {
+    specJson = JSON.parse(specText.right)
+  } catch (e) {
+    return inputError(`${f.model}: not valid JSON (${e instanceof Error ? e.message : String(e)}); expected a layer spec such as {"kind": "serial", "layers": [...]}`)
+  }
+  if (typeof specJson === 'object' && specJson !== null && (specJson as { format?: unknown }).format === io.modelFormat) {
+    return inputError(`${f.model}: this is a model file; --model of train takes a layer spec (the "architecture" of a model file is one)`)
+  }
+  const decodedNet = nn.fromSpec(specJson)
+  if (E.isLeft(decodedNet)) return inputError(`${f.model}: ${dropPrefix(decodedNet.left.message)}`)
+  const net = decodedNet.right
+
+  // The data, and whether it fits the network.
+  const csv = await readTrainingData(f.data, f.target, f.task ?? 'auto')
+  if (E.isLeft(csv)) return csv
+  const { dataset, features, classes } = csv.right
+  const task: ModelInfo['task'] = classes === undefined ? 'regression' : 'classification'
+  if (Number.isFinite(net.inSize) && net.inSize !== features.length) {
+    return inputError(`${f.model}: the network takes ${net.inSize} inputs, but ${f.data} has ${features.length} feature columns (${features.join(', ')}); make the first layer's inSize ${features.length}`)
+  }
+  const outputs = classes === undefined ? 1 : classes.length
+  if (Number.isFinite(net.outSize) && net.outSize !== outputs) {
+    return inputError(classes === undefined
+      ? `${f.model}: the network has ${net.outSize} outputs, but the target "${f.target}" is a number (regression needs 1 output; pass --task classification if its values are class labels)`
+      : `${f.model}: the network has ${net.outSize} outputs, but the target "${f.target}" has ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', ...' : ''}); make the last layer's outSize ${classes.length}`)
+  }
+
+  // The run.
+  const optimizerName = f.optimizer ?? 'adam'
+  const lr = f.lr ?? (optimizerName === 'adam' ? 0.01 : 0.1)
+  const training: TrainingInfo = { optimizer: optimizerName, lr, batch: f.batch ?? 32, epochs: f.epochs ?? 10, seed: f.seed ?? 0 }
+  const info: ModelInfo = { target: csv.right.target, features, task, ...(classes === undefined ? {} : { classes }), training }
+  const extra = info as unknown as io.JsonObject
+  const optimizer: optim.Optimizer = optimizerName === 'adam' ? optim.adam(lr) : optim.sgd(lr)
+  const examples = dataset.x.shape[0]!
+  const stepsPerEpoch = Math.ceil(examples / training.batch)
+  let lastAccuracy: number | undefined
+  const metrics = classes === undefined
+    ? undefined
+    : (params: unknown): Readonly<Record<string, number>> => {
+        lastAccuracy = accuracy(net.apply(params)(dataset.x), dataset.y)
+        return { accuracy: lastAccuracy }
+      }
+  const checkpointFolder = f.checkpoint
+  let startStep = 0
+  if (checkpointFolder !== undefined && f.resume !== true) {
+    // Said now rather than at the first checkpoint, an epoch into the run.
+    const existing = await io.listCheckpoints(checkpointFolder)
+    if (E.isLeft(existing)) return inputError(dropPrefix(existing.left.message))
+    const newest = existing.right[existing.right.length - 1]
+    if (newest !== undefined) return inputError(`${checkpointFolder}: the folder already holds checkpoints (the newest after step ${newest.step}); pass --resume to continue that run, or give an empty folder`)
+  }
+  if (checkpointFolder !== undefined && f.resume === true) {
+    const latest = await io.latestCheckpoint(checkpointFolder, { net })
+    if (E.isLeft(latest)) return inputError(dropPrefix(latest.left.message))
+    startStep = latest.right?.checkpoint.state.step ?? 0
+    terminal.out(latest.right === undefined ? `no checkpoint in ${checkpointFolder}: starting the run` : `resuming from ${latest.right.file} (step ${startStep})`)
+  }
+  terminal.out(`training ${net.name} on ${examples} examples of ${f.data} (${task}${classes === undefined ? '' : `, ${classes.length} classes`}): ${optimizerName} lr ${lr}, batch ${training.batch}, ${training.epochs} epochs, seed ${training.seed}`)
+  const report = progress(terminal, { epochs: training.epochs, stepsPerEpoch, examples, startStep }, now)
+  const options: train.FitOptions<Tree, optim.OptState> = {
+    net: net as unknown as train.Model<Tree>,
+    loss: classes === undefined ? mse : softmaxCrossEntropy,
+    optimizer: optimizer as unknown as train.OptimizerLike<Tree, optim.OptState>,
+    data: dataset,
+    epochs: training.epochs,
+    batchSize: training.batch,
+    key: key(training.seed),
+    ...(metrics === undefined ? {} : { metrics }),
+    ...(checkpointFolder === undefined
+      ? {}
+      : { checkpoint: io.checkpoints(checkpointFolder, { every: { epochs: f['checkpoint-every'] ?? 1 }, keep: f.keep ?? 3, extra }) }),
+    onStep: (s) => report.step(s.epoch, s.loss, s.epochEnd, () => (s.epochEnd && lastAccuracy !== undefined ? `  accuracy ${lastAccuracy.toFixed(4)}` : '')),
+  }
+  let result: train.FitResult<Tree, optim.OptState>
+  try {
+    if (checkpointFolder !== undefined && f.resume === true) {
+      const r = await io.resume(checkpointFolder, options)
+      if (E.isLeft(r)) return inputError(dropPrefix(r.left.message))
+      result = r.right
+    } else {
+      result = train.fit(options)
+    }
+  } catch (e) {
+    report.finish()
+    // Divergence and a checkpoint that cannot be written are the run's failures, not bugs.
+    if (e instanceof train.DivergenceError) {
+      return inputError(`training diverged at step ${e.step}: the ${e.what} ${e.what === 'loss' ? `is ${e.value}` : 'is not finite'}; try a smaller --lr (it is ${lr})`)
+    }
+    if (e instanceof Error && e.message.startsWith('io.checkpoints: ')) return inputError(dropPrefix(e.message))
+    throw e
+  }
+  report.finish()
+  const { state, history } = result
+  const saved = await io.saveModel(f.out, { net, params: state.params as nn.ParamsOf<typeof net>, step: state.step, key: state.key, history, extra })
+  if (E.isLeft(saved)) return inputError(dropPrefix(saved.left.message))
+  const last = history.epochs[history.epochs.length - 1]
+  terminal.out(`saved ${f.out}${last === undefined ? '' : ` (epoch ${last.epoch + 1}: loss ${last.loss.toFixed(4)}${last.metrics['accuracy'] === undefined ? '' : `, training accuracy ${last.metrics['accuracy'].toFixed(4)}`})`}`)
+  return E.right(undefined)
+}

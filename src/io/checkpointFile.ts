@@ -1,0 +1,142 @@
+/**
+ * Checkpoints as model files. A checkpoint file is an ordinary model file (`modelFile.ts`) that
+ * has every optional part: `optState`, `step`, `key` (the state's step key), `history`, and under
+ * `extra.checkpoint` the facts of the run that fix the order of its batches:
+ *
+ *   "extra": { "checkpoint": { "key": { "kind": "Key", "words": [0, 7] }, "batchSize": 32, "examples": 120, "dropLast": false }, ...user data }
+ *
+ * So `loadModel`, `purenet inspect`, `eval` and `predict` read a checkpoint like any model, and
+ * `decodeCheckpoint` reads it back into the `train.Checkpoint` that `train.resume` continues from.
+ * Pure: no `node:` module; `checkpoints.ts` adds the folder of numbered files.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { AnyLayer } from '../nn/index.js'
+import type { OptState } from '../optim/index.js'
+import { type Key, isKey } from '../random/index.js'
+import type { Checkpoint, RunInfo } from '../train/index.js'
+import type { Tree } from '../tree/index.js'
+import { type ModelError, type ModelSource, modelError, relocate } from './ModelError.js'
+import { type DecodeOptions, type ModelLimits, type SavedModel, decodeModel, encodeDocument, problemToError } from './modelFile.js'
+import type { Json, JsonObject } from './jsonText.js'
+import { isObject, show } from './tensorTree.js'
+
+/** The key of `extra` under which a checkpoint keeps its `RunInfo`. @category checkpoints */
+export const checkpointExtraKey = 'checkpoint'
+
+const isLayer = (u: unknown): u is AnyLayer => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
+
+/**
+ * The model file a checkpoint is: the network, its state, history and run facts, plus the user's
+ * `extra` data (which may not use the key `checkpoint`). `Left` for a network without a spec.
+ * @category checkpoints
+ */
+export const checkpointToModel = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, extra: JsonObject = {}, source: ModelSource = 'io.encodeModel'): E.Either<ModelError, SavedModel<AnyLayer>> => {
+  if (!isLayer(checkpoint.net)) {
+    return E.left(modelError(source, `the network ${checkpoint.net.name} has no spec, so a file cannot say what it is; checkpoint a network made with nn (serial, dense, ...)`, { path: 'net' }))
+  }
+  if (Object.hasOwn(extra, checkpointExtraKey)) {
+    return E.left(modelError(source, `the key "${checkpointExtraKey}" is where a checkpoint keeps its run; put your data under another key`, { path: `extra.${checkpointExtraKey}` }))
+  }
+  const { run, state, history } = checkpoint
+  const info: JsonObject = {
+    key: { kind: 'Key', words: [run.key.words[0], run.key.words[1]] },
+    batchSize: run.batchSize,
+    examples: run.examples,
+    dropLast: run.dropLast,
+  }
+  return E.right({
+    net: checkpoint.net,
+    params: state.params,
+    optState: state.optState as unknown as OptState,
+    step: state.step,
+    key: state.key,
+    history,
+    extra: { ...extra, [checkpointExtraKey]: info },
+  })
+}
+
+/**
+ * The text of a checkpoint file. Throws an `Error` naming the path for a checkpoint that cannot
+ * be saved (a network without a spec, a NaN in the state); the writer of `io.checkpoints` reports
+ * it the same way.
+ * @category checkpoints
+ */
+export const encodeCheckpoint = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, extra: JsonObject = {}): string => {
+  const model = checkpointToModel(checkpoint, extra)
+  if (E.isLeft(model)) throw new Error(model.left.message)
+  const text = encodeDocument(model.right)
+  if (E.isLeft(text)) throw new Error(problemToError('io.encodeModel', text.left).message)
+  return text.right
+}
+
+type Problem = { readonly path: string; readonly detail: string }
+
+const runFact = (u: Readonly<Record<string, unknown>>, name: string, ok: (v: unknown) => boolean, expected: string): Problem | undefined => {
+  const v = Object.hasOwn(u, name) ? u[name] : undefined
+  return ok(v) ? undefined : { path: `extra.checkpoint.${name}`, detail: v === undefined ? `missing; expected ${expected}` : `expected ${expected}, got ${show(v)}` }
+}
+
+const decodeRun = (u: Json | undefined): E.Either<Problem, RunInfo> => {
+  const hint = 'a checkpoint keeps its run there (written by train.fit with a checkpoint option)'
+  if (u === undefined) return E.left({ path: 'extra.checkpoint', detail: `missing; ${hint}` })
+  if (!isObject(u)) return E.left({ path: 'extra.checkpoint', detail: `expected an object, got ${show(u)}; ${hint}` })
+  const fields = ['key', 'batchSize', 'examples', 'dropLast']
+  const unknown = Object.keys(u).find((k) => !fields.includes(k))
+  if (unknown !== undefined) return E.left({ path: `extra.checkpoint.${unknown}`, detail: `unknown field; the run of a checkpoint has ${fields.map((f) => `"${f}"`).join(', ')}` })
+  const count = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v > 0
+  const word = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 32
+  const problem = [
+    runFact(u, 'key', (v) => isObject(v) && v['kind'] === 'Key' && Array.isArray(v['words']) && v['words'].length === 2 && v['words'].every(word) && Object.keys(v).length === 2, 'a key { "kind": "Key", "words": [w0, w1] }'),
+    runFact(u, 'batchSize', count, 'a positive integer'),
+    runFact(u, 'examples', count, 'a positive integer'),
+    runFact(u, 'dropLast', (v) => typeof v === 'boolean', 'true or false'),
+  ].find((p) => p !== undefined)
+  if (problem !== undefined) return E.left(problem)
+  const words = (u['key'] as { readonly words: readonly [number, number] }).words
+  const key: Key = Object.freeze({ kind: 'Key' as const, words: Object.freeze([words[0], words[1]] as const) })
+  return E.right(Object.freeze({ key, batchSize: u['batchSize'] as number, examples: u['examples'] as number, dropLast: u['dropLast'] as boolean }))
+}
+
+/**
+ * The checkpoint a decoded model file holds, or `Left` naming the part it lacks (a model saved
+ * without its optimizer state is not a checkpoint). The user's `extra` data is returned beside it.
+ * @category checkpoints
+ */
+export const checkpointFromModel = (
+  model: SavedModel<AnyLayer>,
+  source: ModelSource = 'io.decodeModel',
+  file?: string,
+): E.Either<ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: JsonObject }> => {
+  const at = (path: string, detail: string): E.Either<ModelError, never> => E.left(modelError(source, detail, { path, ...(file === undefined ? {} : { file }) }))
+  const hint = 'this is a model file, not a checkpoint (train.fit with a checkpoint option writes those)'
+  if (model.optState === undefined) return at('optState', `missing; ${hint}`)
+  if (model.step === undefined) return at('step', `missing; ${hint}`)
+  if (model.key === undefined || !isKey(model.key)) return at('key', `missing; ${hint}`)
+  if (model.history === undefined) return at('history', `missing; ${hint}`)
+  const { [checkpointExtraKey]: runJson, ...extra } = model.extra ?? {}
+  const run = decodeRun(runJson)
+  if (E.isLeft(run)) return at(run.left.path, run.left.detail)
+  if (model.history.loss.length > model.step) return at('history.loss', `${model.history.loss.length} losses for ${model.step} steps; a checkpoint has at most one loss a step`)
+  const checkpoint: Checkpoint<Tree, OptState> = Object.freeze({
+    net: model.net as unknown as Checkpoint<Tree, OptState>['net'],
+    state: Object.freeze({ params: model.params as Tree, optState: model.optState, step: model.step, key: model.key }),
+    history: model.history,
+    run: run.right,
+  })
+  return E.right(Object.freeze({ checkpoint, extra: Object.freeze(extra) }))
+}
+
+/**
+ * Decodes a checkpoint file's text: `Right` of the checkpoint (ready for `train.resume`) and the
+ * user's `extra` data, or `Left(ModelError)` naming the path of the first problem. With
+ * `options.net`, the file's architecture must be that network's. Pure; never throws.
+ * @category checkpoints
+ */
+export const decodeCheckpoint = (
+  text: string,
+  options: DecodeOptions = {},
+): E.Either<ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: JsonObject }> => {
+  const model = decodeModel(text, options as ModelLimits & { readonly net: AnyLayer })
+  if (E.isLeft(model)) return E.left(relocate(model.left, 'io.decodeCheckpoint'))
+  return checkpointFromModel(model.right, 'io.decodeCheckpoint')
+}
