@@ -100,6 +100,24 @@ describe('binary kernels against a per-element oracle', () => {
     }
   }
 
+  // float32 operands take the float32 loops (float32Loops.ts) in the common cases: the same oracle,
+  // rounded to float32
+  const next32 = rng(2)
+  for (const [sa, sb, label] of shapePairs) {
+    for (const op of Object.keys(binaryOracles) as BinaryKernel[]) {
+      it(`${op} on float32: ${label} ${JSON.stringify(sa)} x ${JSON.stringify(sb)}`, () => {
+        const x = random(next32, sa, 'float32')
+        const y = random(next32, sb, 'float32')
+        const yy = op === 'div' ? affine(unary('abs', y), 1, 0.5) : y
+        const got = binary(op, x, yy)
+        const want = oracleBinary(binaryOracles[op], x, yy)
+        expect(got.dtype).toBe('float32')
+        expect(got.shape).toEqual(want.shape)
+        expect(Array.from(got.data)).toEqual(want.data.map(Math.fround))
+      })
+    }
+  }
+
   it('scalar and scalar gives a scalar', () => {
     const got = binary('add', tensor(2), tensor(3))
     expect(got.shape).toEqual([])
@@ -189,6 +207,15 @@ describe('unary kernels', () => {
       })
     })
   }
+
+  it('float32 relu, step, neg and square (their float32 loops) match the float64 kernels', () => {
+    const v = [-3, -1, -0.5, 0, 0.5, 1, 3, -0, 2.5]
+    for (const op of ['relu', 'step', 'neg', 'square'] as const) {
+      const got = unary(op, tensor(v, { dtype: 'float32' }))
+      expect(got.dtype).toBe('float32')
+      expect(Array.from(got.data)).toEqual(Array.from(unary(op, tensor(v, { dtype: 'float64' })).data))
+    }
+  })
 
   it('keeps float32, shape and leaves the input alone', () => {
     const t = tensor([[1, -2], [3, -4]])

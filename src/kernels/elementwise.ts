@@ -4,6 +4,9 @@
  * Unary kernels keep the input's dtype; binary kernels broadcast (NumPy rules) and promote.
  */
 import { type Data, type DType, type Tensor, alloc, broadcastShapes, fromData, promote, shapeEquals, sizeOf, strides } from '../tensor/index.js'
+import { type Loops, loops } from './binaryLoops.js'
+import { expLoop, sigmoidLoop, tanhLoop } from './fastMath.js'
+import { type Loops32, loops32, unary32 } from './float32Loops.js'
 
 /** Names of the unary kernels. @category kernels */
 export type UnaryKernel =
@@ -29,11 +32,22 @@ const erf1 = (x: number): number => {
   return x >= 0 ? y : -y
 }
 
-/** Applies a unary kernel element-wise. @category kernels */
+/**
+ * Applies a unary kernel element-wise. Float32 `exp`, `tanh` and `sigmoid` use the faster
+ * float32-accurate loops of `fastMath.ts`; float64 uses `Math.*` throughout.
+ * @category kernels
+ */
 export const unary = (op: UnaryKernel, x: Tensor): Tensor => {
   const a = x.data
   const n = a.length
   const o = out1(x)
+  if (a instanceof Float32Array && o instanceof Float32Array) {
+    if (op === 'tanh') { tanhLoop(a, o, n); return fromData(x.shape, o) }
+    if (op === 'exp') { expLoop(a, o, n); return fromData(x.shape, o) }
+    if (op === 'sigmoid') { sigmoidLoop(a, o, n); return fromData(x.shape, o) }
+    const loop = unary32(op)
+    if (loop !== undefined) { loop(a, o, n); return fromData(x.shape, o) }
+  }
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) o[i] = -a[i]!; break
     case 'exp': for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]!); break
@@ -93,26 +107,19 @@ export const affine = (x: Tensor, s: number, t: number): Tensor => {
 /** Names of the binary kernels. @category kernels */
 export type BinaryKernel = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'greater' | 'equal'
 
-// One loop over equal-length runs: o[oi + k] = a[ai + k*as] (op) b[bi + k*bs], as/bs in {0,1}.
-const run = (op: BinaryKernel, a: Data, ai: number, as: number, b: Data, bi: number, bs: number, o: Data, oi: number, n: number): void => {
-  switch (op) {
-    case 'add': for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * as]! + b[bi + k * bs]!; break
-    case 'sub': for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * as]! - b[bi + k * bs]!; break
-    case 'mul': for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * as]! * b[bi + k * bs]!; break
-    case 'div': for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * as]! / b[bi + k * bs]!; break
-    case 'maximum': for (let k = 0; k < n; k++) { const x = a[ai + k * as]!, y = b[bi + k * bs]!; o[oi + k] = x >= y || x !== x ? x : y } break
-    case 'minimum': for (let k = 0; k < n; k++) { const x = a[ai + k * as]!, y = b[bi + k * bs]!; o[oi + k] = x <= y || x !== x ? x : y } break
-    case 'greater': for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * as]! > b[bi + k * bs]! ? 1 : 0; break
-    case 'equal': for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * as]! === b[bi + k * bs]! ? 1 : 0; break
-  }
-}
-
 /**
- * A broadcasting binary kernel. Fast paths: equal shapes, a scalar operand, and an operand that
- * repeats along the leading axes (a bias row); every other case walks the output with strides.
+ * A broadcasting binary kernel. Every case runs the contiguous loops of `binaryLoops.ts`: equal
+ * shapes and a scalar operand in one loop, an operand that repeats along the leading axes (a bias
+ * row) as one loop per row, and any other broadcast as one loop per row of the output's last
+ * axis (with a scalar loop where an operand is broadcast along that axis, e.g. a column).
  * @category kernels
  */
 export const binary = (op: BinaryKernel, x: Tensor, y: Tensor, opName: string = op): Tensor => {
+  const f32 = loops32[op]
+  if (f32 !== undefined && x.data instanceof Float32Array && y.data instanceof Float32Array) {
+    const r = binary32(f32, x, y, x.data, y.data, opName)
+    if (r !== undefined) return r
+  }
   const dtype: DType = promote(x.dtype, y.dtype)
   const shape = shapeEquals(x.shape, y.shape) ? x.shape : broadcastShapes(opName, x.shape, y.shape)
   const n = sizeOf(shape)
@@ -120,21 +127,38 @@ export const binary = (op: BinaryKernel, x: Tensor, y: Tensor, opName: string = 
   const a = x.data
   const b = y.data
   if (n === 0) return fromData(shape, o)
+  const f: Loops = loops[op]
   if (a.length === n && b.length === n) {
-    run(op, a, 0, 1, b, 0, 1, o, 0, n)
+    f.vv(a, 0, b, 0, o, 0, n)
   } else if (b.length === 1 && a.length === n) {
-    run(op, a, 0, 1, b, 0, 0, o, 0, n)
+    f.vs(a, 0, b[0]!, o, 0, n)
   } else if (a.length === 1 && b.length === n) {
-    run(op, a, 0, 0, b, 0, 1, o, 0, n)
+    f.sv(a[0]!, b, 0, o, 0, n)
   } else if (a.length === n && isSuffix(y.shape, shape)) {
     const m = b.length
-    for (let r = 0; r < n; r += m) run(op, a, r, 1, b, 0, 1, o, r, m)
+    for (let r = 0; r < n; r += m) f.vv(a, r, b, 0, o, r, m)
   } else if (b.length === n && isSuffix(x.shape, shape)) {
     const m = a.length
-    for (let r = 0; r < n; r += m) run(op, a, 0, 1, b, r, 1, o, r, m)
+    for (let r = 0; r < n; r += m) f.vv(a, 0, b, r, o, r, m)
   } else {
-    general(op, x, y, shape, o)
+    general(f, x, y, shape, o)
   }
+  return fromData(shape, o)
+}
+
+// Float32 operands in the common cases, with the float32 loops; undefined for the rest (which
+// the shared loops take). A function of its own, so that its loops stay specialised to float32.
+const binary32 = (f: Loops32, x: Tensor, y: Tensor, a: Float32Array, b: Float32Array, opName: string): Tensor | undefined => {
+  const shape = shapeEquals(x.shape, y.shape) ? x.shape : broadcastShapes(opName, x.shape, y.shape)
+  const n = sizeOf(shape)
+  const o = new Float32Array(n)
+  if (a.length === n && b.length === n) f.vv(a, 0, b, 0, o, 0, n)
+  else if (n === 0) return fromData(shape, o)
+  else if (b.length === 1 && a.length === n) f.vs(a, 0, b[0]!, o, 0, n)
+  else if (a.length === 1 && b.length === n) f.sv(a[0]!, b, 0, o, 0, n)
+  else if (a.length === n && isSuffix(y.shape, shape)) f.vr(a, b, o, n / b.length, b.length)
+  else if (b.length === n && isSuffix(x.shape, shape)) f.rv(a, b, o, n / a.length, a.length)
+  else return undefined
   return fromData(shape, o)
 }
 
@@ -152,19 +176,29 @@ const broadcastStrides = (s: ReadonlyArray<number>, shape: ReadonlyArray<number>
   return shape.map((_, i) => (i < lead || s[i - lead] === 1 ? 0 : st[i - lead]!))
 }
 
-const general = (op: BinaryKernel, x: Tensor, y: Tensor, shape: ReadonlyArray<number>, o: Data): void => {
+// One contiguous loop per row of the last axis; along it each operand has stride 1 or 0.
+const general = (f: Loops, x: Tensor, y: Tensor, shape: ReadonlyArray<number>, o: Data): void => {
   const rank = shape.length
   const sa = broadcastStrides(x.shape, shape)
   const sb = broadcastStrides(y.shape, shape)
   const inner = shape[rank - 1]!
   const ia = sa[rank - 1]!
   const ib = sb[rank - 1]!
+  const a = x.data
+  const b = y.data
   const idx = new Array<number>(rank).fill(0)
   const outer = o.length / inner
   let ai = 0
   let bi = 0
   for (let r = 0; r < outer; r++) {
-    run(op, x.data, ai, ia, y.data, bi, ib, o, r * inner, inner)
+    const oi = r * inner
+    if (ia === 1 && ib === 1) f.vv(a, ai, b, bi, o, oi, inner)
+    else if (ia === 1) f.vs(a, ai, b[bi]!, o, oi, inner)
+    else if (ib === 1) f.sv(a[ai]!, b, bi, o, oi, inner)
+    else {
+      f.vs(a, ai, b[bi]!, o, oi, 1)
+      o.fill(o[oi]!, oi + 1, oi + inner)
+    }
     // advance the multi-index over the outer axes
     for (let d = rank - 2; d >= 0; d--) {
       idx[d]!++

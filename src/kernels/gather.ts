@@ -20,7 +20,9 @@ export const takeRows = (x: Tensor, indices: ArrayLike<number>): Tensor => {
     if (!Number.isInteger(r) || r < 0 || r >= rows) {
       throw new RangeError(`takeRows: index ${r} at position ${i} is out of range for ${rows} rows`)
     }
-    o.set(a.subarray(r * row, r * row + row), i * row)
+    // a subarray view costs an allocation: for short rows a plain copy is several times faster
+    if (row < 64) for (let j = 0, src = r * row, dst = i * row; j < row; j++) o[dst + j] = a[src + j]!
+    else o.set(a.subarray(r * row, r * row + row), i * row)
   }
   return fromData([n, ...x.shape.slice(1)], o)
 }
@@ -45,14 +47,26 @@ export const oneHot = (labels: ArrayLike<number>, numClasses: number, dtype: DTy
   return fromData([n, numClasses], o)
 }
 
-/** Whether every element is finite (no NaN, no ±Infinity). @category kernels */
+/**
+ * Whether every element is finite (no NaN, no ±Infinity).
+ * @category kernels
+ */
 export const allFinite = (x: Tensor): boolean => {
+  // v·0 is ±0 for finite v and NaN for NaN and ±Infinity, and a NaN stays in a sum: four
+  // independent sums without a branch per element run about twice as fast as a test per element
+  // (the whole array is read either way, since a finite array is the common case).
   const a = x.data
-  for (let i = 0; i < a.length; i++) {
-    // x - x is 0 for finite x and NaN for NaN and ±Infinity
-    if (a[i]! - a[i]! !== 0) return false
+  const n = a.length
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+  let i = 0
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i]! * 0
+    s1 += a[i + 1]! * 0
+    s2 += a[i + 2]! * 0
+    s3 += a[i + 3]! * 0
   }
-  return true
+  for (; i < n; i++) s0 += a[i]! * 0
+  return s0 + s1 + s2 + s3 === 0
 }
 
 /** The index of the largest element of each row of a matrix (first one on ties). @category kernels */

@@ -8,8 +8,6 @@ import { transpose } from './layout.js'
 /** Names of the reduction kernels. @category kernels */
 export type ReduceKernel = 'sum' | 'max'
 
-const contiguous = (axes: ReadonlyArray<number>): boolean => axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1)
-
 /**
  * Reduces `x` over `axes` (sorted, unique, non-empty). The result keeps reduced axes as
  * size 1 when `keepDims`, else drops them.
@@ -17,27 +15,35 @@ const contiguous = (axes: ReadonlyArray<number>): boolean => axes.every((a, i) =
  */
 export const reduce = (op: ReduceKernel, x: Tensor, axes: ReadonlyArray<number>, keepDims: boolean): Tensor => {
   const shape = x.shape
+  if (axes.length === 0) return fromData(shape, x.data.slice())
+  const first = axes[0]!
+  const last = axes[axes.length - 1]!
+  // one block of contiguous axes (the common case: a bias gradient, a mean): no copy, one walk
+  if (last - first + 1 === axes.length) {
+    let outer = 1, mid = 1, inner = 1
+    const outShape: number[] = []
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i]!
+      if (i < first) { outer *= d; outShape.push(d) }
+      else if (i <= last) { mid *= d; if (keepDims) outShape.push(1) }
+      else { inner *= d; outShape.push(d) }
+    }
+    const o = alloc(x.dtype, outer * inner)
+    block(op, x.data, o, outer, mid, inner)
+    return fromData(outShape, o)
+  }
   const outShape: number[] = []
   for (let i = 0; i < shape.length; i++) {
     if (!axes.includes(i)) outShape.push(shape[i]!)
     else if (keepDims) outShape.push(1)
   }
-  if (axes.length === 0) return fromData(outShape, x.data.slice())
-  let src = x
-  let first = axes[0]!
-  let last = axes[axes.length - 1]!
-  if (!contiguous(axes)) {
-    const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i))
-    src = transpose(x, [...kept, ...axes])
-    first = kept.length
-    last = shape.length - 1
-  }
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i))
+  const src = transpose(x, [...kept, ...axes])
   const s: Shape = src.shape
-  const outer = sizeOf(s.slice(0, first))
-  const mid = sizeOf(s.slice(first, last + 1))
-  const inner = sizeOf(s.slice(last + 1))
-  const o = alloc(x.dtype, outer * inner)
-  block(op, src.data, o, outer, mid, inner)
+  const outer = sizeOf(s.slice(0, kept.length))
+  const mid = sizeOf(s.slice(kept.length))
+  const o = alloc(x.dtype, outer)
+  block(op, src.data, o, outer, mid, 1)
   return fromData(outShape, o)
 }
 

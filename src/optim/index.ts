@@ -30,6 +30,7 @@
 export type { CountState, EmptyState, GradientTransformation, OptState, Optimizer, StateOf } from './GradientTransformation.js'
 export { emptyState, gradientTransformation } from './GradientTransformation.js'
 export { applyUpdates } from './applyUpdates.js'
+export { type FusedResult, type FusedStep, fusedStepOf } from './fused.js'
 export { chain, type Transformations } from './chain.js'
 export { addDecayedWeights, clipByGlobalNorm, identity, scale, scaleByLearningRate, scaleBySchedule } from './transforms.js'
 export {

@@ -7,6 +7,7 @@
 import { add, mul } from '../ops/index.js'
 import { item } from '../tensor/index.js'
 import { type Tree, map, norm, zipWith } from '../tree/index.js'
+import { checkedRate } from './fused.js'
 import { type CountState, type EmptyState, type GradientTransformation, countOf, emptyState, gradientTransformation } from './GradientTransformation.js'
 import { nonNegative, positive, toSchedule } from './hyperparameters.js'
 import type { LearningRate, Schedule } from './schedules.js'
@@ -62,10 +63,7 @@ export const learningRateTransformation = (op: string, learningRate: LearningRat
   const schedule = toSchedule(op, learningRate)
   return gradientTransformation(initCount, (updates, state) => {
     const count = countOf(op, state)
-    const rate = schedule(count)
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
-      throw new RangeError(`${op}: the learning-rate schedule gave ${String(rate)} at step ${count}; a learning rate must be a non-negative finite number`)
-    }
+    const rate = checkedRate(op, schedule, count)
     return [map(updates, (u) => mul(u, -rate)), Object.freeze({ count: count + 1 })]
   })
 }

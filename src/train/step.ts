@@ -8,7 +8,7 @@ import type { Dataset } from '../data/index.js'
 import * as K from '../kernels/index.js'
 import { foldIn } from '../random/index.js'
 import { item } from '../tensor/index.js'
-import { applyUpdates } from '../optim/index.js'
+import { applyUpdates, fusedStepOf } from '../optim/index.js'
 import { type Tree, leaves } from '../tree/index.js'
 import { DivergenceError, type Loss, type Model, type OptimizerLike, type TrainState } from './TrainState.js'
 
@@ -39,15 +39,31 @@ export const batchLoss =
  * (holding `state`, the last finite one) when the loss or a gradient is NaN or infinite.
  * @category training
  */
-export const step =
-  <P extends Tree, S>(config: StepConfig<P, S>) =>
-  (state: TrainState<P, S>, batch: Dataset): StepResult<P, S> => {
+export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
+  const fused = fusedStepOf<S>(config.optimizer)
+  return (state: TrainState<P, S>, batch: Dataset): StepResult<P, S> => {
     const key = foldIn(state.key, state.step)
     const [value, grads] = valueAndGrad(batchLoss(config.net, config.loss, batch, key))(state.params)
     const loss = item(value)
     if (!Number.isFinite(loss)) throw new DivergenceError(state.step + 1, 'loss', state, loss)
+    // The optimizer's fused step reads every gradient once anyway, and reports on the way whether
+    // all were finite: the divergence check costs no pass of its own. It promises the numbers of
+    // the op-by-op path below; on anything it declines or throws, that path runs and decides.
+    if (fused !== undefined) {
+      let r: ReturnType<typeof fused<P>>
+      try {
+        r = fused(grads, state.optState, state.params)
+      } catch {
+        r = undefined
+      }
+      if (r !== undefined) {
+        if (!r.finite) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
+        return { state: Object.freeze({ params: r.params, optState: r.state, step: state.step + 1, key: state.key }), loss }
+      }
+    }
     if (!leaves(grads).every(K.allFinite)) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
     const [updates, optState] = config.optimizer.update(grads, state.optState, state.params)
     const params = applyUpdates(state.params, updates)
     return { state: Object.freeze({ params, optState, step: state.step + 1, key: state.key }), loss }
   }
+}

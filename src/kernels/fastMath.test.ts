@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { tensor } from '../tensor/index.js'
+import { unary } from './elementwise.js'
+import { expLoop, sigmoidLoop, tanhLoop } from './fastMath.js'
+
+// Inputs on a dense grid over the interesting range, plus the special values.
+const grid = (lo: number, hi: number, n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1))
+
+// The largest relative error against the float32 rounding of the float64 reference; values whose
+// reference is a float32 denormal (below 2^-126) are compared absolutely at that scale.
+const maxRelError = (loop: (a: Float32Array, o: Float32Array, n: number) => void, f: (x: number) => number, xs: Float32Array): number => {
+  const o = new Float32Array(xs.length)
+  loop(xs, o, xs.length)
+  let worst = 0
+  for (let i = 0; i < xs.length; i++) {
+    const want = Math.fround(f(xs[i]!))
+    const err = Math.abs(o[i]! - want) / Math.max(Math.abs(want), 2 ** -126)
+    if (err > worst) worst = err
+  }
+  return worst
+}
+
+const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)))
+
+describe('float32 exp, tanh and sigmoid', () => {
+  it('agree with Math.* to float32 precision (relative error below 4e-7)', () => {
+    expect(maxRelError(expLoop, Math.exp, grid(-87, 88.7, 400_001))).toBeLessThan(4e-7)
+    expect(maxRelError(tanhLoop, Math.tanh, grid(-12, 12, 400_001))).toBeLessThan(4e-7)
+    expect(maxRelError(tanhLoop, Math.tanh, grid(-1e-3, 1e-3, 100_001))).toBeLessThan(4e-7)
+    expect(maxRelError(sigmoidLoop, sigmoid, grid(-100, 40, 400_001))).toBeLessThan(4e-7)
+  })
+
+  it('keep the special values', () => {
+    const xs = Float32Array.from([NaN, Infinity, -Infinity, 0, -0, 200, -200])
+    const run = (loop: (a: Float32Array, o: Float32Array, n: number) => void): number[] => {
+      const o = new Float32Array(xs.length)
+      loop(xs, o, xs.length)
+      return Array.from(o)
+    }
+    expect(run(expLoop)).toEqual([NaN, Infinity, 0, 1, 1, Infinity, 0])
+    expect(run(tanhLoop)).toEqual([NaN, 1, -1, 0, -0, 1, -1])
+    expect(run(sigmoidLoop)).toEqual([NaN, 1, 0, 0.5, 0.5, 1, 0])
+  })
+
+  it('are what float32 unary kernels use; float64 keeps Math.*', () => {
+    const x = tensor([0.3, -2])
+    expect(Array.from(unary('tanh', x).data)).toEqual(Array.from(Float32Array.from([0.3, -2]), (v) => {
+      const o = new Float32Array(1)
+      tanhLoop(Float32Array.of(v), o, 1)
+      return o[0]
+    }))
+    const y = tensor([0.3, -2], { dtype: 'float64' })
+    expect(Array.from(unary('tanh', y).data)).toEqual([Math.tanh(0.3), Math.tanh(-2)])
+    expect(Array.from(unary('exp', y).data)).toEqual([Math.exp(0.3), Math.exp(-2)])
+  })
+})
