@@ -138,7 +138,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 
 /** Runs `training-child.ts` for one contender and returns its report. */
 const child = (file: string, contender: ContenderName, steps: number): ChildReport => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'training-child.ts'), '--setup', file, '--contender', contender, '--steps', String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24 })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'training-child.ts'), '--setup', file, '--contender', contender, '--steps', String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24, cwd: path.join(here, '..') })
   const line = r.stdout.trim().split('\n').pop() ?? ''
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`training-child ${contender} failed (${r.status}):\n${r.stderr}`)
   return JSON.parse(line) as ChildReport

@@ -26,11 +26,12 @@
  *
  * States are frozen plain values (numbers, tensors, records, arrays) and hold the step count.
  * Optimizer arithmetic works on whole leaves with tensor ops, keeping the parameters' dtype.
+ * `sgd` and `adam` also carry a fused step (`fused.ts`) that `train.step` runs instead of
+ * `update` + `applyUpdates`: the same numbers to the bit, one pass per leaf.
  */
 export type { CountState, EmptyState, GradientTransformation, OptState, Optimizer, StateOf } from './GradientTransformation.js'
 export { emptyState, gradientTransformation } from './GradientTransformation.js'
 export { applyUpdates } from './applyUpdates.js'
-export { type FusedResult, type FusedStep, fusedStepOf } from './fused.js'
 export { chain, type Transformations } from './chain.js'
 export { addDecayedWeights, clipByGlobalNorm, identity, scale, scaleByLearningRate, scaleBySchedule } from './transforms.js'
 export {
