@@ -87,6 +87,14 @@ const binaryLaw = (
     .map((xs) => makeCase(`${name}(${names(xs)})`, xs, ([a, b]) => op(a!, b!))),
 })
 
+/** A binary op on two tensors of one shape (the fused backward rules take no broadcasting). */
+const sameShapeLaw = (name: string, op: (a: Tensor, b: Tensor) => Tensor, domain: Domain, drawB: Omit<C.TensorConstraints, 'shape' | 'dtype'> = { domain }): Law => ({
+  domain,
+  cases: small
+    .chain((s) => fc.tuple(drawn([s], { domain: 'real' }), drawn([s], drawB)).map(([a, b]) => [...a, ...b]))
+    .map((xs) => makeCase(`${name}(${names(xs)})`, xs, ([a, b]) => op(a!, b!))),
+})
+
 /** Axes arguments of reductions: all (undefined), one (possibly negative), or a subset. */
 const axesOf = (rank: number): fc.Arbitrary<number | ReadonlyArray<number> | undefined> => {
   const all = Array.from({ length: rank }, (_, i) => i)
@@ -231,8 +239,10 @@ const laws = {
   pad: { domain: 'real', cases: padCases },
   pow: { domain: 'positive', cases: powCases },
   relu: unaryLaw('relu', P.relu, 'nonzero'),
+  reluBackward: sameShapeLaw('reluBackward', P.reluBackward, 'nonzero', { domain: 'nonzero', gap: 0.3 }),
   reshape: { domain: 'real', cases: reshapeCases },
   sigmoid: unaryLaw('sigmoid', P.sigmoid, 'real'),
+  sigmoidBackward: sameShapeLaw('sigmoidBackward', P.sigmoidBackward, 'real'),
   sign: unaryLaw('sign', P.sign, 'none'),
   sin: unaryLaw('sin', P.sin, 'real'),
   slice: { domain: 'real', cases: sliceCases },
@@ -245,6 +255,7 @@ const laws = {
   sub: binaryLaw('sub', P.sub, 'real'),
   sum: reductionLaw('sum', P.sum, 'real'),
   tanh: unaryLaw('tanh', P.tanh, 'real'),
+  tanhBackward: sameShapeLaw('tanhBackward', P.tanhBackward, 'real'),
   transpose: { domain: 'real', cases: transposeCases },
   where: { domain: 'real', cases: whereCases },
   // composites

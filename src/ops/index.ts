@@ -5,8 +5,8 @@
  */
 export {
   abs, add, atan, broadcastTo, cast, concat, cos, div, equal, exp, greater, log, matmul, max, maximum,
-  mul, neg, pad, pow, relu, reshape, sigmoid, sign, sin, slice, softplus, sqrt, square, step,
-  stopGradient, sub, sum, tanh, transpose, where,
+  mul, neg, pad, pow, relu, reluBackward, reshape, sigmoid, sigmoidBackward, sign, sin, slice, softplus, sqrt, square, step,
+  stopGradient, sub, sum, tanh, tanhBackward, transpose, where,
 } from '../autodiff/primitives/index.js'
 export type { MatmulOptions } from '../autodiff/primitives/index.js'
 export * from './composites.js'

@@ -4,6 +4,7 @@
  * each entry is exported and covered.
  */
 import { abs } from './abs.js'
+import { reluBackward, sigmoidBackward, tanhBackward } from './activationBackward.js'
 import { add } from './add.js'
 import { atan } from './atan.js'
 import { broadcastTo } from './broadcastTo.js'
@@ -45,13 +46,13 @@ import { where } from './where.js'
 /** Every primitive, by name. @category primitives */
 export const primitives = {
   abs, add, atan, broadcastTo, cast, concat, cos, div, equal, exp, greater, log, logSoftmax, logSumExp,
-  matmul, max, maximum, mul, neg, pad, pow, relu, reshape, sigmoid, sign, sin, slice, softmax, softplus,
-  sqrt, square, step, stopGradient, sub, sum, tanh, transpose, where,
+  matmul, max, maximum, mul, neg, pad, pow, relu, reluBackward, reshape, sigmoid, sigmoidBackward, sign, sin, slice, softmax, softplus,
+  sqrt, square, step, stopGradient, sub, sum, tanh, tanhBackward, transpose, where,
 } as const
 
 export {
   abs, add, atan, broadcastTo, cast, concat, cos, div, equal, exp, greater, log, logSoftmax, logSumExp,
-  matmul, max, maximum, mul, neg, pad, pow, relu, reshape, sigmoid, sign, sin, slice, softmax, softplus,
-  sqrt, square, step, stopGradient, sub, sum, tanh, transpose, where,
+  matmul, max, maximum, mul, neg, pad, pow, relu, reluBackward, reshape, sigmoid, sigmoidBackward, sign, sin, slice, softmax, softplus,
+  sqrt, square, step, stopGradient, sub, sum, tanh, tanhBackward, transpose, where,
 }
 export type { MatmulOptions } from './matmul.js'

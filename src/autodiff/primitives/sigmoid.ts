@@ -1,12 +1,11 @@
 import * as K from '../../kernels/index.js'
 import { unary } from '../define.js'
-import { mul } from './mul.js'
-import { sub } from './sub.js'
+import { sigmoidBackward } from './activationBackward.js'
 
 /** The logistic function 1 / (1 + e^-x), computed without overflow for any |x|;  dσ = σ(1 - σ) dx.  @category primitives */
 export const sigmoid = unary({
   name: 'sigmoid',
   domain: 'real',
   kernel: (x) => K.unary('sigmoid', x),
-  jvp: (dx, { y }) => mul(dx, mul(y, sub(1, y))),
+  jvp: (dx, { y }) => sigmoidBackward(dx, y),
 })

@@ -1,12 +1,11 @@
 import * as K from '../../kernels/index.js'
 import { unary } from '../define.js'
-import { mul } from './mul.js'
-import { sub } from './sub.js'
+import { tanhBackward } from './activationBackward.js'
 
 /** Hyperbolic tangent;  d tanh x = (1 - tanh² x) dx.  @category primitives */
 export const tanh = unary({
   name: 'tanh',
   domain: 'real',
   kernel: (x) => K.unary('tanh', x),
-  jvp: (dx, { y }) => mul(dx, sub(1, mul(y, y))),
+  jvp: (dx, { y }) => tanhBackward(dx, y),
 })
