@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { type DType, type Shape, type Tensor, ShapeError, broadcastShapes, fromData, alloc, sizeOf, tensor, toArray } from '../tensor/index.js'
 import { type BinaryKernel, type UnaryKernel, affine, binary, cast, powScalar, select, unary } from './elementwise.js'
+import { rng } from './seeded.fixture.js'
 
-// A seeded generator for test data (mulberry32), so failures reproduce; no Math.random.
-const rng = (seed: number) => {
-  let s = seed >>> 0
-  return (): number => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 const random = (next: () => number, shape: Shape, dtype: DType = 'float64'): Tensor => {
   const d = alloc(dtype, sizeOf(shape))

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { type Shape, type Tensor, alloc, arange, fromData, sizeOf, strides, tensor, toArray } from '../tensor/index.js'
 import { broadcastTo, concat, pad, slice, transpose } from './layout.js'
+import { rng } from './seeded.fixture.js'
 
-// A seeded generator for test data (mulberry32), so failures reproduce; no Math.random.
-const rng = (seed: number) => {
-  let s = seed >>> 0
-  return (): number => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 const iota = (shape: Shape, dtype: 'float32' | 'float64' = 'float64'): Tensor => {
   const d = alloc(dtype, sizeOf(shape))

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { type DType, type Tensor, alloc, fromData, tensor, toArray } from '../tensor/index.js'
 import { matmul, matmulDims, matmulPortable } from './matmul.js'
+import { rng } from './seeded.fixture.js'
 
-// A seeded generator for test data (mulberry32), so failures reproduce; no Math.random.
-const rng = (seed: number) => {
-  let s = seed >>> 0
-  return (): number => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 // Entries with some exact zeros (zero multipliers were once special-cased by the kernels).
 const random = (next: () => number, rows: number, cols: number, dtype: DType): Tensor => {
