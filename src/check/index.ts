@@ -9,3 +9,4 @@
 export * from './checkGrad.js'
 export * from './finiteDifferences.js'
 export * from './arbitraries.js'
+export * from './checkLayer.js'
