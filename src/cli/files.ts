@@ -7,22 +7,11 @@ import { randomBytes } from 'node:crypto'
 import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
+import { describeSystemError } from '../io/files.js'
 import { type Failure, inputError } from './outcome.js'
 
 /** The largest file the command reads, 1 GiB: a bigger CSV needs a streaming loader. */
 export const maxFileBytes = 2 ** 30
-
-const systemError = (e: unknown): string => {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : ''
-  switch (code) {
-    case 'ENOENT': return 'no such file or folder'
-    case 'EACCES': case 'EPERM': return 'permission denied'
-    case 'EISDIR': return 'is a folder, not a file'
-    case 'ENOTDIR': return 'a part of the path is not a folder'
-    case 'ENOSPC': return 'no space left on the device'
-    default: return e instanceof Error ? e.message : String(e)
-  }
-}
 
 /** The text of a file, or an `input` failure naming it (missing, a folder, too big, not UTF-8). */
 export const readText = async (path: string, what: string): Promise<E.Either<Failure, string>> => {
@@ -34,7 +23,7 @@ export const readText = async (path: string, what: string): Promise<E.Either<Fai
     return E.right(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
   } catch (e) {
     if (e instanceof TypeError) return inputError(`${path}: not UTF-8 text; expected ${what}`)
-    return inputError(`${path}: cannot read the file: ${systemError(e)}`)
+    return inputError(`${path}: cannot read the file: ${describeSystemError(e)}`)
   }
 }
 
@@ -47,6 +36,6 @@ export const writeText = async (path: string, text: string): Promise<E.Either<Fa
     return E.right(undefined)
   } catch (e) {
     await unlink(temporary).catch(() => undefined)
-    return inputError(`${path}: cannot write the file: ${systemError(e)}`)
+    return inputError(`${path}: cannot write the file: ${describeSystemError(e)}`)
   }
 }
