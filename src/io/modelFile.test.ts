@@ -166,4 +166,10 @@ describe('model files (pure)', () => {
     expect(() => encodeModel({ net, params, extra: JSON.parse('{"__proto__": 1}') as never })).toThrow('io.encodeModel: extra.__proto__: the key "__proto__" is not allowed')
     expect(() => encodeModel({ net, params, step: 1.5 })).toThrow('io.encodeModel: step: expected a non-negative integer, got 1.5')
   })
+
+  it('encodeModel refuses a field the format has no place for, instead of dropping it', () => {
+    const model = { net, params, classes: ['a', 'b'] }
+    expect(() => encodeModel(model as never)).toThrow('io.encodeModel: classes: not a field of a model file')
+    expect(() => encodeModel(model as never)).toThrow('put your own data under extra, e.g. { extra: { classes: ... } }')
+  })
 })

@@ -327,10 +327,19 @@ export function decodeModel(text: string, options: DecodeOptions = {}): E.Either
   }
 }
 
+// The fields of a SavedModel, in the order the message lists them.
+const savedFields: ReadonlySet<string> = new Set(['net', 'params', 'optState', 'step', 'key', 'history', 'extra'])
+
 /** Validates and renders a model as the JSON document of the format, or the first problem. @category internals */
 export const encodeDocument = (model: SavedModel<AnyLayer>): Result<string> => {
   if (typeof model !== 'object' || model === null || typeof model.net !== 'object' || model.net === null || model.net.spec === undefined) {
     return fail('net', 'expected a layer with a spec (a network made with nn)')
+  }
+  // a field this format has no place for would be dropped without a word: refuse it instead
+  for (const field of Object.keys(model)) {
+    if (!savedFields.has(field)) {
+      return fail(field, `not a field of a model file (${[...savedFields].join(', ')}); put your own data under extra, e.g. { extra: { ${field}: ... } }`)
+    }
   }
   const spec = model.net.spec
   const specProblem = checkJson(spec)
