@@ -11,14 +11,8 @@
  * is `train.fit`'s `checkpoint` option writing numbered files atomically, and `resume(folder,
  * options)` continues a run from the newest one, bit for bit (`checkpoints.ts`, `node:` modules).
  */
-export { type ModelError, type ModelErrorLocation, type ModelSource, isModelError, modelError, toError } from './ModelError.js'
-export {
-  type DecodeOptions, type ModelHistory, type ModelLimits, type SavedModel,
-  decodeModel, defaultMaxBytes, defaultMaxElements, encodeModel, modelFormat, modelVersion,
-} from './modelFile.js'
-export type { Json, JsonObject } from './jsonText.js'
+export * from './pure.js'
 export { saveModel, loadModel } from './files.js'
-export { checkpointExtraKey, checkpointFromModel, checkpointToModel, decodeCheckpoint, encodeCheckpoint } from './checkpointFile.js'
 export {
   type CheckpointFile, type CheckpointFolder, type CheckpointFolderOptions, type LoadedCheckpoint,
   checkpointFileName, checkpointWriter, checkpoints, latestCheckpoint, listCheckpoints, resume,

@@ -1,0 +1,26 @@
+/**
+ * purenet for browsers: everything `src/index.ts` offers except what needs a disk. `io` here is
+ * the pure part (encodeModel, decodeModel, checkpoint texts); saveModel, loadModel and checkpoint
+ * folders need Node and live in the main entry. No module reachable from this one imports a
+ * `node:` module (checked by `src/browser.test.ts`).
+ */
+export {
+  type Tensor, type DType, type Shape, type NestedArray, ShapeError,
+  tensor, scalar, zeros, ones, full, arange, toArray, toFlatArray, item, isTensor, describe,
+} from './tensor/index.js'
+export { jvp, vjp, grad, valueAndGrad, hvp } from './autodiff/index.js'
+export { stopGradient } from './autodiff/primitives/index.js'
+export type { Tree } from './tree/index.js'
+export { TreeError } from './tree/index.js'
+export * as ops from './ops/index.js'
+export * as tree from './tree/index.js'
+export * as random from './random/index.js'
+export * as data from './data/index.js'
+export * as train from './train/index.js'
+export * as optim from './optim/index.js'
+export * as nn from './nn/index.js'
+export * as losses from './losses/index.js'
+export * as check from './check/index.js'
+export * as plot from './plot/index.js'
+export * as io from './io/pure.js'
+export * as landscape from './landscape/index.js'
