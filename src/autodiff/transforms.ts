@@ -14,7 +14,7 @@
  * 4. no perturbation confusion: d/dx [x · (d/dy (x + y))(1)] at 1 is 1.
  */
 import { type Tensor, ShapeError, describe, isTensor, ones, shapeEquals, zeros } from '../tensor/index.js'
-import { type Tree, TreeError, leaves, unflatten, zipWith } from '../tree/Tree.js'
+import { type Tree, leaves, unflatten, zipWith } from '../tree/Tree.js'
 import { jvpTrace } from './forward.js'
 import { add } from './primitives/add.js'
 import { vjpTrace } from './reverse.js'
@@ -128,4 +128,3 @@ export const hvp =
   (x: T, v: T): T =>
     jvp(grad(f), x, v)[1]
 
-export { TreeError }
