@@ -39,7 +39,7 @@ describe('dense', () => {
     const sd = Math.sqrt(w.reduce((s, v) => s + (v - m) ** 2, 0) / w.length)
     expect(Math.abs(m)).toBeLessThan(0.002)
     expect(sd / Math.sqrt(2 / 1000)).toBeCloseTo(1, 1)
-    const z = dense(3, 2, { weights: 'zeros', bias: (_k, shape, dtype) => tensor([1, 2], { dtype }) }).init(key(0))
+    const z = dense(3, 2, { weights: 'zeros', bias: (_k, _shape, dtype) => tensor([1, 2], { dtype }) }).init(key(0))
     expect(toArray(z.w)).toEqual([[0, 0], [0, 0], [0, 0]])
     expect(toArray(z.b)).toEqual([1, 2])
   })

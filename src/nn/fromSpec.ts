@@ -102,8 +102,6 @@ const LayerList = codec('an array of layer specs', (u): u is ReadonlyArray<unkno
 
 const Anything = codec('a layer spec', (u): u is unknown => u !== undefined, () => 'missing')
 
-const Name = codec('a string', (u): u is string => typeof u === 'string', (u) => `expected a string, got ${show(u)}`)
-
 interface Field {
   readonly codec: t.Decoder<unknown, unknown>
   readonly optional?: true
