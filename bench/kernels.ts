@@ -8,12 +8,16 @@
  *   npm run bench:kernels -- --quick      # fewer samples, no 1024³
  *   npm run bench:kernels -- --only matmul
  *   npm run bench:kernels -- --threshold  # where the wasm matmul starts to beat the portable one
+ *   npm run bench:kernels -- --threshold-elementwise  # the same for the wasm element-wise maps
  */
 import * as tf from '@tensorflow/tfjs'
 import { pathToFileURL } from 'node:url'
 import * as K from '../src/kernels/index.js'
 import { matmulPortable } from '../src/kernels/matmul.js'
 import * as W from '../src/kernels/wasm/matmul.js'
+import * as WE from '../src/kernels/wasm/elementwise.js'
+import { loops32 } from '../src/kernels/float32Loops.js'
+import { expLoop, sigmoidLoop, tanhLoop } from '../src/kernels/fastMath.js'
 import { type Tensor, fromData, tensor } from '../src/tensor/index.js'
 import { type Case, type Contender, type Result, type TfBackend, machineLine, peakRssMiB, randomData, runCase, table, tfWasmSimd, useTf } from './harness.js'
 
@@ -217,7 +221,58 @@ export const runThreshold = async (): Promise<void> => {
   console.log(table(results, 'wasm', ['portable']))
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes('--threshold')) {
+/**
+ * The crossover of the wasm element-wise maps: for each op and size, the JS float32 loop (fresh
+ * output included) against the wasm map called directly (copies in and out included),
+ * interleaved; prints the ratio per case. The thresholds in `src/kernels/wasm/elementwise.ts`
+ * are set from this.
+ */
+export const runElementwiseThreshold = async (): Promise<void> => {
+  const sizes = [256, 1024, 4096, 16384, 65536, 262144]
+  const results: Result[] = []
+  const relu = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v > 0 ? v : 0 } }
+  const js1 = { exp: expLoop, tanh: tanhLoop, sigmoid: sigmoidLoop, relu } as const
+  for (const n of sizes) {
+    const a = randomData(n, 1)
+    const b = randomData(n, 2)
+    const m = 256
+    const row = randomData(m, 3)
+    for (const op of ['add', 'mul'] as const) {
+      const f = loops32[op]!
+      results.push(await runCase({
+        name: `${op} n=${n}`, work: n, unit: 'Gelem/s',
+        contenders: [
+          { name: 'wasm', run: () => void WE.binaryWasm(op, a, b) },
+          { name: 'js', run: () => { const o = new Float32Array(n); f.vv(a, 0, b, 0, o, 0, n) } },
+        ],
+      }, { samples: 5, sampleMs: 20 }))
+    }
+    results.push(await runCase({
+      name: `add bias row ${m} n=${n}`, work: n, unit: 'Gelem/s',
+      contenders: [
+        { name: 'wasm', run: () => void WE.binaryRowsWasm('add', a, row, n / m, m, true) },
+        { name: 'js', run: () => { const o = new Float32Array(n); loops32.add!.vr(a, row, o, n / m, m) } },
+      ],
+    }, { samples: 5, sampleMs: 20 }))
+    for (const op of ['exp', 'tanh', 'sigmoid', 'relu'] as const) {
+      const f = js1[op]
+      results.push(await runCase({
+        name: `${op} n=${n}`, work: n, unit: 'Gelem/s',
+        contenders: [
+          { name: 'wasm', run: () => void WE.unaryWasm(op, a) },
+          { name: 'js', run: () => { const o = new Float32Array(n); f(a, o, n) } },
+        ],
+      }, { samples: 5, sampleMs: 20 }))
+    }
+  }
+  console.log(table(results, 'wasm', ['js']))
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes('--threshold-elementwise')) {
+  console.log(machineLine())
+  await runElementwiseThreshold()
+  console.log(`${machineLine()} (at the end)`)
+} else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes('--threshold')) {
   await runThreshold()
 } else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const results = await runKernelBench(parse(process.argv.slice(2)))

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Builds purenet's WebAssembly kernels from their AssemblyScript source:
-//   src/kernels/wasm/gemm.as  ->  src/kernels/wasm/gemm.generated.ts (the bytes, base64)
+//   src/kernels/wasm/gemm.as         ->  src/kernels/wasm/gemm.generated.ts (the bytes, base64)
+//   src/kernels/wasm/elementwise.as  ->  src/kernels/wasm/elementwise.generated.ts
 // npm runs this before start, test, typecheck and bench (the `pre*` scripts), so a fresh clone
 // needs nothing but `npm ci`; it does not rely on install scripts, which npm may skip. The
 // generated module is git-ignored: the repository holds the source and this build command only.
 // A build whose source and compiler are unchanged is skipped (the generated file records a hash).
 //
-//   node scripts/build-wasm.mjs [--force] [--wat]    (--wat also writes gemm.generated.wat to inspect)
+//   node scripts/build-wasm.mjs [--force] [--wat]    (--wat also writes X.generated.wat to inspect)
 //
 // The default export is the same build, so a test runner can run it before any test imports the
 // kernels (vitest: `globalSetup: ['scripts/build-wasm.mjs']`), e.g. for `npx vitest run FILE` on
@@ -19,7 +20,10 @@ import { createRequire } from 'node:module'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dir = join(root, 'src', 'kernels', 'wasm')
-const kernels = [{ source: 'gemm.as', out: 'gemm.generated.ts', exportName: 'gemmWasmBase64' }]
+const kernels = [
+  { source: 'gemm.as', out: 'gemm.generated.ts', exportName: 'gemmWasmBase64' },
+  { source: 'elementwise.as', out: 'elementwise.generated.ts', exportName: 'elementwiseWasmBase64' },
+]
 
 const ascVersion = createRequire(import.meta.url)('assemblyscript/package.json').version
 // The compiler options are part of the hash: changing them rebuilds.

@@ -84,3 +84,48 @@ export const sigmoidLoop = (a: Float32Array, o: Float32Array, n: number): void =
     o[i] = x >= 0 ? 1 / (1 + e) : e / (1 + e)
   }
 }
+
+/**
+ * The shifted exponentials of one softmax row: o[base + j] = e^(a[base + j] - shift) for j < n
+ * (rounded to float32 on store), returning their sum taken before that rounding (in float64, so
+ * a row of any length loses no more than the terms' own error). Same polynomial and special values
+ * as `expLoop`: a NaN term gives NaN, e^-Infinity = 0. `softmax` calls it with shift = the row max.
+ * @category kernels
+ */
+export const expShiftedLoop = (a: Float32Array, base: number, n: number, shift: number, o: Float32Array): number => {
+  let s = 0
+  for (let i = base, end = base + n; i < end; i++) {
+    const x = a[i]! - shift
+    let e: number
+    if (!(x > EXP_LOW)) e = x !== x ? x : 0
+    else if (x > EXP_HIGH) e = Infinity
+    else {
+      const k = x * LOG2E + ROUND - ROUND
+      const r = x - k * LN2
+      const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040)))))))
+      e = p * POW2[(k + POW2_BIAS) | 0]!
+    }
+    o[i] = e
+    s += e
+  }
+  return s
+}
+
+/**
+ * sum over j < n of e^(a[base + j] - shift), in float64, without storing the terms: the sum of
+ * `logSumExp` and `logSoftmax`. Same polynomial and special values as `expLoop`.
+ * @category kernels
+ */
+export const expShiftedSum = (a: Float32Array, base: number, n: number, shift: number): number => {
+  let s = 0
+  for (let i = base, end = base + n; i < end; i++) {
+    const x = a[i]! - shift
+    if (!(x > EXP_LOW)) { s += x !== x ? x : 0; continue }
+    if (x > EXP_HIGH) { s += Infinity; continue }
+    const k = x * LOG2E + ROUND - ROUND
+    const r = x - k * LN2
+    const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040)))))))
+    s += p * POW2[(k + POW2_BIAS) | 0]!
+  }
+  return s
+}

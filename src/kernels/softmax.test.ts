@@ -120,3 +120,50 @@ describe('NaN and empty rows', () => {
     expect(Array.from(x.data)).toEqual(before)
   })
 })
+
+describe('float32 rows (the fast exp) against the float64 kernels on the same values', () => {
+  // values from a seeded LCG in [-scale, scale), with some -Infinity entries when asked
+  const data = (n: number, seed: number, scale: number): Float32Array => {
+    const out = new Float32Array(n)
+    let s = seed >>> 0
+    for (let i = 0; i < n; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+      out[i] = (s / 2 ** 32 * 2 - 1) * scale
+    }
+    return out
+  }
+  // The largest |got - want| / |want|, want = the float64 kernel's result rounded to float32;
+  // results below the float32 normal range (2^-126) are compared absolutely at that scale.
+  const worstRel = (got: ArrayLike<number>, want: ArrayLike<number>): number => {
+    let worst = 0
+    for (let i = 0; i < want.length; i++) {
+      const w = Math.fround(want[i]!), g = got[i]!
+      if (w === g) continue
+      worst = Math.max(worst, Math.abs(g - w) / Math.max(Math.abs(w), 2 ** -126))
+    }
+    return worst
+  }
+
+  for (const [rows, n, scale] of [[7, 1, 3], [5, 33, 1], [4, 1000, 10], [3, 257, 80]] as const) {
+    it(`[${rows}, ${n}] values in ±${scale}: within 1e-6 relative`, () => {
+      const d = data(rows * n, rows * 7919 + n, scale)
+      const x32 = fromData([rows, n], d)
+      const x64 = fromData([rows, n], Float64Array.from(d))
+      expect(worstRel(softmax(x32).data, softmax(x64).data)).toBeLessThan(1e-6)
+      expect(worstRel(logSumExp(x32).data, logSumExp(x64).data)).toBeLessThan(1e-6)
+      expect(worstRel(logSoftmax(x32).data, logSoftmax(x64).data)).toBeLessThan(1e-6)
+      expect(softmax(x32).dtype).toBe('float32')
+    })
+  }
+
+  it('keeps NaN and ±Infinity behaviour in float32', () => {
+    expect(Array.from(logSumExp(tensor([[-Infinity, -Infinity], [Infinity, 0], [NaN, Infinity]])).data)).toEqual([-Infinity, Infinity, NaN])
+    expect(Array.from(softmax(tensor([[-Infinity, 0], [200, -200]])).data)).toEqual([0, 1, 1, 0])
+    const sm = Array.from(softmax(tensor([[NaN, 1], [0, 0]])).data)
+    expect(sm.slice(0, 2).every(Number.isNaN)).toBe(true)
+    expect(sm.slice(2)).toEqual([0.5, 0.5])
+    const ls = Array.from(logSoftmax(tensor([[NaN, 1], [-Infinity, 0]])).data)
+    expect(ls.slice(0, 2).every(Number.isNaN)).toBe(true)
+    expect(ls.slice(2)).toEqual([-Infinity, 0])
+  })
+})

@@ -17,14 +17,7 @@
  * compilation on their main thread.
  */
 import { gemmWasmBase64 } from './gemm.generated.js'
-
-// The few WebAssembly JS API members used here. The project's type libraries (ES2022 + node)
-// do not declare the WebAssembly namespace, and kernels must not depend on DOM typings.
-interface WasmApi {
-  readonly validate: (bytes: Uint8Array) => boolean
-  readonly Module: new (bytes: Uint8Array) => object
-  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown }
-}
+import { instantiate } from './instantiate.js'
 
 interface GemmExports {
   readonly memory: { readonly buffer: ArrayBuffer; readonly grow: (pages: number) => number }
@@ -34,32 +27,11 @@ interface GemmExports {
   readonly gemm: (a: number, b: number, c: number, m: number, k: number, n: number, ta: number, tb: number, ap: number, bp: number) => void
 }
 
-const decode = (b64: string): Uint8Array => {
-  const s = atob(b64)
-  const out = new Uint8Array(s.length)
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
-  return out
-}
-
-const instantiate = (): GemmExports | undefined => {
-  const api = (globalThis as { readonly WebAssembly?: WasmApi }).WebAssembly
-  if (api === undefined) return undefined
-  const bytes = decode(gemmWasmBase64)
-  // validate() is false when the engine does not know the SIMD opcodes the module uses
-  if (!api.validate(bytes)) return undefined
-  try {
-    return new api.Instance(new api.Module(bytes), {}).exports as GemmExports
-  } catch {
-    // e.g. a content security policy that forbids compiling WebAssembly
-    return undefined
-  }
-}
-
 // The one module instance, and with it the one growable memory all products are computed in.
 // This is the only mutable state of the kernels, justified because it is invisible: a call copies
 // its inputs in and its result out before returning, JavaScript runs one call at a time per realm
 // (each worker gets its own instance), and the memory's contents never outlive a call.
-const wasm = instantiate()
+const wasm = instantiate<GemmExports>(gemmWasmBase64)
 
 /** Whether the WebAssembly SIMD matmul can run here. @category kernels */
 export const wasmAvailable: boolean = wasm !== undefined
