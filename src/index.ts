@@ -4,24 +4,8 @@
  *
  * The top level holds tensors and the differentiation combinators; everything else lives in a
  * namespace: `ops`, `tree`, `random`, `check`, `nn`, `losses`, `optim`, `train`, `data`, `io`, `plot`, `landscape`.
+ * This entry is `src/browser.ts` with the whole of `io`: model files and checkpoint folders on
+ * disk as well as their pure text forms. (A local export wins over the same name from `export *`.)
  */
-export {
-  type Tensor, type DType, type Shape, type NestedArray, ShapeError,
-  tensor, scalar, zeros, ones, full, arange, toArray, toFlatArray, item, isTensor, describe,
-} from './tensor/index.js'
-export { jvp, vjp, grad, valueAndGrad, hvp } from './autodiff/index.js'
-export { stopGradient } from './autodiff/primitives/index.js'
-export type { Tree } from './tree/index.js'
-export { TreeError } from './tree/index.js'
-export * as ops from './ops/index.js'
-export * as tree from './tree/index.js'
-export * as random from './random/index.js'
-export * as data from './data/index.js'
-export * as train from './train/index.js'
-export * as optim from './optim/index.js'
-export * as nn from './nn/index.js'
-export * as losses from './losses/index.js'
-export * as check from './check/index.js'
-export * as plot from './plot/index.js'
+export * from './browser.js'
 export * as io from './io/index.js'
-export * as landscape from './landscape/index.js'

@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import { grid, maxRelError, sigmoidReference } from '../accuracy.fixture.js'
 import * as WE from './elementwise.js'
 
-// As fastMath.test.ts, for the WebAssembly maps: a dense grid over the interesting range and the
-// special values, against the float32 rounding of Math.* (denormal results compared absolutely).
-const grid = (lo: number, hi: number, n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1))
-
-const maxRelError = (op: WE.WasmUnaryOp, f: (x: number) => number, xs: Float32Array): number => {
-  const o = WE.unaryWasm(op, xs)
-  let worst = 0
-  for (let i = 0; i < xs.length; i++) {
-    const want = Math.fround(f(xs[i]!))
-    const err = Math.abs(o[i]! - want) / Math.max(Math.abs(want), 2 ** -126)
-    if (err > worst) worst = err
-  }
-  return worst
-}
-
-const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)))
+// As fastMath.test.ts, for the WebAssembly maps.
+const maxOpError = (op: WE.WasmUnaryOp, f: (x: number) => number, xs: Float32Array): number => maxRelError(WE.unaryWasm(op, xs), f, xs)
 
 describe.runIf(WE.elementwiseWasmAvailable)('WebAssembly float32 exp, tanh and sigmoid', () => {
   it('agree with Math.* to float32 precision (relative error below 4e-7)', () => {
-    expect(maxRelError('exp', Math.exp, grid(-87, 88.7, 400_001))).toBeLessThan(4e-7)
-    expect(maxRelError('tanh', Math.tanh, grid(-12, 12, 400_001))).toBeLessThan(4e-7)
-    expect(maxRelError('tanh', Math.tanh, grid(-1e-3, 1e-3, 100_001))).toBeLessThan(4e-7)
-    expect(maxRelError('sigmoid', sigmoid, grid(-100, 40, 400_001))).toBeLessThan(4e-7)
+    expect(maxOpError('exp', Math.exp, grid(-87, 88.7, 400_001))).toBeLessThan(4e-7)
+    expect(maxOpError('tanh', Math.tanh, grid(-12, 12, 400_001))).toBeLessThan(4e-7)
+    expect(maxOpError('tanh', Math.tanh, grid(-1e-3, 1e-3, 100_001))).toBeLessThan(4e-7)
+    expect(maxOpError('sigmoid', sigmoidReference, grid(-100, 40, 400_001))).toBeLessThan(4e-7)
   })
 
   it('keep the special values', () => {
