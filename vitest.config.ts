@@ -1,6 +1,18 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
+
 export default defineConfig({
+  resolve: {
+    // The package's own name resolves to its sources here (as tsconfig.json's "paths" do for
+    // tsc and tsx), so the examples import 'purenet' exactly as a user's project does.
+    alias: [
+      { find: /^purenet$/, replacement: source('./src/index.ts') },
+      { find: /^purenet\/browser$/, replacement: source('./src/browser.ts') },
+      { find: /^purenet\/plot\/render$/, replacement: source('./src/plot/render.ts') },
+    ],
+  },
   test: {
     include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'examples/**/*.test.ts'],
     // builds the WebAssembly kernels first, also for 'npx vitest run FILE' on a fresh clone

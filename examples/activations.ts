@@ -8,8 +8,8 @@
  */
 import * as t from 'io-ts'
 import { join } from 'node:path'
-import * as plot from '../src/plot/index.js'
-import { writeSvg } from '../src/plot/render.js'
+import { plot } from 'purenet'
+import { writeSvg } from 'purenet/plot/render'
 import { type Flag, bool, command } from './cli.js'
 
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x))

@@ -20,7 +20,7 @@
 import * as t from 'io-ts'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { random } from '../src/index.js'
+import { random } from 'purenet'
 import { type Flag, bool, command, natural, positive, positiveInt } from './cli.js'
 import { curveData, learningCurve } from './cartpole/curve.js'
 import { cartPole } from './cartpole/env.js'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
-import { data, io, losses, nn, optim, random } from '../src/index.js'
+import { data, io, losses, nn, optim, random } from 'purenet'
 
 const csv = data.fromCsv(readFileSync('examples/data/iris-train.csv', 'utf8'), { target: 'species' })
 if (E.isLeft(csv)) throw data.toError(csv.left)

@@ -17,10 +17,8 @@
  *   npx tsx examples/landscape.ts [--out docs] [--quick] [--seed 0] [--epochs 20] [--resolution 51]
  */
 import { join } from 'node:path'
-import { data, losses, nn, optim, random, train } from '../src/index.js'
-import * as landscape from '../src/landscape/index.js'
-import * as plot from '../src/plot/index.js'
-import { writeSvg } from '../src/plot/render.js'
+import { data, landscape, losses, nn, optim, plot, random, train } from 'purenet'
+import { writeSvg } from 'purenet/plot/render'
 import * as t from 'io-ts'
 import { type Flag, bool, command, natural, oneOf, positive, positiveInt } from './cli.js'
 import { loadMnist } from './mnistData.js'

@@ -6,7 +6,7 @@
  *   npm start -- --epochs 20 --batch 64 --optimizer sgd --lr 0.1 --seed 0 [--json]
  */
 import { SingleBar } from 'cli-progress'
-import { type Tensor, item, losses, nn, optim, random, train } from '../src/index.js'
+import { type Tensor, item, losses, nn, optim, random, train } from 'purenet'
 import { bool, command, natural, oneOf, positive, positiveInt } from './cli.js'
 import { loadMnist } from './mnistData.js'
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { data, tensor } from '../src/index.js'
+import { data, tensor } from 'purenet'
 
 const PIXELS = 784
 const TRAIN_PER_CLASS = 800

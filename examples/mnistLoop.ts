@@ -1,4 +1,4 @@
-import { data, losses, nn, optim, random, valueAndGrad } from '../src/index.js'
+import { data, losses, nn, optim, random, valueAndGrad } from 'purenet'
 
 /** The lecture's training loop, written out: draw a batch, forward, loss, gradient, update. */
 export const trainByHand = (trainSet: data.Dataset, epochs: number, seed: number) => {

@@ -11,9 +11,8 @@
  */
 import * as t from 'io-ts'
 import { join } from 'node:path'
-import { type Tensor, grad, item, optim, tensor, toFlatArray } from '../src/index.js'
-import * as plot from '../src/plot/index.js'
-import { writeSvg } from '../src/plot/render.js'
+import { type Tensor, grad, item, optim, plot, tensor, toFlatArray } from 'purenet'
+import { writeSvg } from 'purenet/plot/render'
 import { type Flag, bool, command } from './cli.js'
 
 /** How each surface is run: the number of steps and the learning rates. */

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { losses, optim, random, train } from '../src/index.js'
+import { losses, optim, random, train } from 'purenet'
 import { loadMnist } from './mnistData.js'
 import { network } from './mnist.js'
 import { trainByHand } from './mnistLoop.js'

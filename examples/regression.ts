@@ -5,7 +5,7 @@
  *
  *   npx tsx examples/regression.ts [--epochs N] [--seed N]
  */
-import { data, item, losses, nn, ops, optim, random, train } from '../src/index.js'
+import { data, item, losses, nn, ops, optim, random, train } from 'purenet'
 import { command, natural, positiveInt } from './cli.js'
 
 /** `n` points x uniform in [-π, π], y = sin(x) + N(0, noise²). */

@@ -6,8 +6,7 @@
  */
 import * as t from 'io-ts'
 import { join } from 'node:path'
-import { type Tensor, data, losses, nn, ops, optim, random, tensor, train } from '../src/index.js'
-import * as plot from '../src/plot/index.js'
+import { type Tensor, data, losses, nn, ops, optim, plot, random, tensor, train } from 'purenet'
 import { type Flag, command, natural, positiveInt } from './cli.js'
 
 /** `n` points per class on two spirals, with Gaussian noise; labels 0 and 1. */

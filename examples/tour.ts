@@ -1,4 +1,4 @@
-import { losses, nn, random, tensor, tree, valueAndGrad } from '../src/index.js'
+import { losses, nn, random, tensor, tree, valueAndGrad } from 'purenet'
 
 // A network is a value: serial(h, g, f) applies f(W3, g(W2, h(W1, x))).
 const net = nn.serial(nn.dense(2, 8), nn.sigmoid, nn.dense(8, 1))

@@ -7,7 +7,7 @@
  *
  *   npx tsx examples/xor.ts [--steps N] [--seed N]
  */
-import { data, losses, nn, optim, random, tensor, toArray, train } from '../src/index.js'
+import { data, losses, nn, optim, random, tensor, toArray, train } from 'purenet'
 import { command, natural, positiveInt } from './cli.js'
 
 /** The four XOR examples. */

@@ -3,7 +3,11 @@
  * episode (faint), its moving mean over the criterion's window (solid), the threshold (dashed) and
  * the episode at which the criterion was first met (a vertical rule).
  */
-import { type Row, type VegaLiteSpec, topLevel } from '../../src/plot/index.js'
+import { plot } from 'purenet'
+
+type Row = plot.Row
+type VegaLiteSpec = plot.VegaLiteSpec
+const { topLevel } = plot
 
 /** One episode of the curve: its number (from 1), its return, and the mean of the last `window` returns (null before `window` episodes). @category model */
 export interface CurvePoint {

@@ -2,8 +2,11 @@
  * The cart-pole step against values worked out by hand, and the termination rules.
  */
 import { describe, expect, it } from 'vitest'
-import { type Key, foldIn, key, split, uniform } from '../../src/random/index.js'
+import { random } from 'purenet'
 import { type CartPoleState, cartPole, integrate, observation, physics } from './env.js'
+
+type Key = random.Key
+const { foldIn, key, split, uniform } = random
 
 const at = (x: number, xDot: number, theta: number, thetaDot: number, t = 0): CartPoleState => ({ x, xDot, theta, thetaDot, t, done: false })
 

@@ -15,7 +15,10 @@
  * The state holds plain float64 numbers, as Gym's does internally; the observation handed to a
  * network is `[x, ẋ, θ, θ̇]`.
  */
-import { type Key, uniform } from '../../src/random/index.js'
+import { random } from 'purenet'
+
+type Key = random.Key
+const { uniform } = random
 
 /** The physical constants (Gym's values). @category model */
 export const physics = Object.freeze({

@@ -19,8 +19,9 @@
  * training key, and update u uses `foldIn(trainingKey, u)`; a fixed seed reproduces a run bit
  * for bit.
  */
-import { type Tensor, nn, ops, optim, random, tensor, toFlatArray, valueAndGrad } from '../../src/index.js'
-import type { Key } from '../../src/random/index.js'
+import { type Tensor, nn, ops, optim, random, tensor, toFlatArray, valueAndGrad } from 'purenet'
+
+type Key = random.Key
 import { type Action, type CartPoleState, type Environment, observation } from './env.js'
 
 /** The policy: observation (4) → tanh hidden layer → logits of the two actions. @category model */
