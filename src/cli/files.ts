@@ -4,26 +4,33 @@
  * failure is an `input` failure whose one line names the file.
  */
 import { randomBytes } from 'node:crypto'
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { rename, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
+import { readBoundedFile } from '../io/boundedRead.js'
 import { describeSystemError } from '../io/files.js'
 import { type Failure, inputError } from './outcome.js'
 
 /** The largest file the command reads, 1 GiB: a bigger CSV needs a streaming loader. */
 export const maxFileBytes = 2 ** 30
 
-/** The text of a file, or an `input` failure naming it (missing, a folder, too big, not UTF-8). */
+/**
+ * The text of a file, or an `input` failure naming it (missing, a folder, a FIFO or a device, too
+ * big, not UTF-8). The file is opened first and the open descriptor checked (`io/boundedRead.ts`),
+ * so nothing swapped in between can make the command hang.
+ */
 export const readText = async (path: string, what: string): Promise<E.Either<Failure, string>> => {
+  const read = await readBoundedFile(path, maxFileBytes)
+  if (E.isLeft(read)) {
+    const p = read.left
+    return inputError(p.kind === 'not-a-file' ? `${path}: ${p.detail}; give the path of ${what}`
+      : p.kind === 'system' ? `${path}: cannot read the file: ${p.detail}`
+      : `${path}: ${p.detail}`)
+  }
   try {
-    const info = await stat(path)
-    if (!info.isFile()) return inputError(`${path}: not a file; give the path of ${what}`)
-    if (info.size > maxFileBytes) return inputError(`${path}: the file is ${info.size} bytes, more than the ${maxFileBytes} bytes the command reads`)
-    const bytes = await readFile(path)
-    return E.right(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch (e) {
-    if (e instanceof TypeError) return inputError(`${path}: not UTF-8 text; expected ${what}`)
-    return inputError(`${path}: cannot read the file: ${describeSystemError(e)}`)
+    return E.right(new TextDecoder('utf-8', { fatal: true }).decode(read.right))
+  } catch {
+    return inputError(`${path}: not UTF-8 text; expected ${what}`)
   }
 }
 
