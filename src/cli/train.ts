@@ -102,6 +102,12 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
         return { accuracy: lastAccuracy }
       }
   const checkpointFolder = f.checkpoint
+  // Everything but the epochs that makes a run what it is: a resume with any other value is refused
+  // (the data itself is checked by its fingerprint, the network by its spec).
+  const settings: io.JsonObject = {
+    optimizer: optimizerName, lr, loss: classes === undefined ? 'mse' : 'softmaxCrossEntropy', batch: training.batch, seed: training.seed,
+    task, target: csv.right.target, features: [...features], ...(classes === undefined ? {} : { classes: [...classes] }),
+  }
   let startStep = 0
   if (checkpointFolder !== undefined && f.resume !== true) {
     // Said now rather than at the first checkpoint, an epoch into the run.
@@ -129,13 +135,13 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
     ...(metrics === undefined ? {} : { metrics }),
     ...(checkpointFolder === undefined
       ? {}
-      : { checkpoint: io.checkpoints(checkpointFolder, { every: { epochs: f['checkpoint-every'] ?? 1 }, keep: f.keep ?? 3, extra }) }),
+      : { checkpoint: io.checkpoints(checkpointFolder, { every: { epochs: f['checkpoint-every'] ?? 1 }, keep: f.keep ?? 3, extra, data: dataset, settings }) }),
     onStep: (s) => report.step(s.epoch, s.loss, s.epochEnd, () => (s.epochEnd && lastAccuracy !== undefined ? `  accuracy ${lastAccuracy.toFixed(4)}` : '')),
   }
   let result: train.FitResult<Tree, optim.OptState>
   try {
     if (checkpointFolder !== undefined && f.resume === true) {
-      const r = await io.resume(checkpointFolder, options)
+      const r = await io.resume(checkpointFolder, { ...options, settings })
       if (E.isLeft(r)) return inputError(dropPrefix(r.left.message))
       result = r.right
     } else {
