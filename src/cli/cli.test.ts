@@ -121,6 +121,26 @@ describe('purenet', () => {
     )
   }, 30_000)
 
+  it('--resume refuses other rows, labels, columns or --lr (same number of rows), naming the difference', async () => {
+    // 'resumed' is the previous test's run (the tests of a file run in order)
+    const csv = (await readFile(join(dir, 'iris-train.csv'), 'utf8')).trimEnd().split('\n')
+    const [header, ...rows] = csv as [string, ...string[]]
+    await writeFile(join(dir, 'swapped.csv'), [header, rows[1], rows[0], ...rows.slice(2)].join('\n'))
+    const relabelled = rows.map((r, i) => (i === 0 ? r.replace(/,[a-z]+$/, r.endsWith('setosa') ? ',versicolor' : ',setosa') : r))
+    await writeFile(join(dir, 'relabelled.csv'), [header, ...relabelled].join('\n'))
+    await writeFile(join(dir, 'renamed.csv'), [header.replace('sepal_length', 'sepal_len'), ...rows].join('\n'))
+    const resumeArgs = (data: string, ...more: string[]): string[] =>
+      ['train', '--model', 'spec.json', '--data', data, '--target', 'species', '--batch', '16', '--seed', '1', '--epochs', '60', '--checkpoint', 'resumed', '--checkpoint-every', '7', '--resume', '--out', 'never.json', ...more]
+    const [swapped, relabelledRun, renamed, lr] = await Promise.all([
+      run(...resumeArgs('swapped.csv')), run(...resumeArgs('relabelled.csv')), run(...resumeArgs('renamed.csv')), run(...resumeArgs('iris-train.csv', '--lr', '0.02')),
+    ])
+    const newest = 'resumed/checkpoint-000000400.json'
+    expect(failed(swapped, 1)).toMatch(new RegExp(`^purenet train: ${newest}: the checkpoint was written for other data: its x \\(float32 \\[\\d+, 4\\]\\) has CRC-32 [0-9a-f]{8}, this run's [0-9a-f]{8}`))
+    expect(failed(relabelledRun, 1)).toMatch(new RegExp(`^purenet train: ${newest}: the checkpoint was written for other data: its y`))
+    expect(failed(renamed, 1)).toMatch(new RegExp(`^purenet train: ${newest}: settings.features: the checkpoint's run has \\["sepal_length",`))
+    expect(failed(lr, 1)).toBe(`purenet train: ${newest}: settings.lr: the checkpoint's run has 0.01, this run 0.02; resume with the data and settings of the run that wrote the checkpoint, or start a new run in an empty folder`)
+  }, 60_000)
+
   it('exits with 2 and the usage for a bad command line', async () => {
     const cases: ReadonlyArray<readonly [string[], string]> = [
       [[], 'usage: purenet <command> [options]'],
