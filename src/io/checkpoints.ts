@@ -271,6 +271,8 @@ export const resume = async <P extends Tree, S>(
   const limits: ModelLimits = {
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     ...(options.maxElements === undefined ? {} : { maxElements: options.maxElements }),
+    ...(options.maxNodes === undefined ? {} : { maxNodes: options.maxNodes }),
+    ...(options.maxLayers === undefined ? {} : { maxLayers: options.maxLayers }),
   }
   const latest = await latestCheckpoint(folder, hasSpec(options.net) ? { ...limits, net: options.net } : limits)
   if (E.isLeft(latest)) return E.left(relocate(latest.left, 'io.resume'))

@@ -240,7 +240,9 @@ const freezeJson = (u: Readonly<Record<string, unknown>>, root: string): TreePro
         if (typeof v === 'number' && !Number.isFinite(v)) return { path: pathIndex(path(), i), detail: `the number ${v} is not finite; JSON cannot hold it` }
       }
     } else {
-      for (const [k, v] of Object.entries(container)) {
+      const record = container as Readonly<Record<string, unknown>>
+      for (const k of Object.keys(record)) {
+        const v = record[k]
         if (typeof v === 'number' && !Number.isFinite(v)) return { path: pathKey(path(), k), detail: `the number ${v} is not finite; JSON cannot hold it` }
       }
     }
