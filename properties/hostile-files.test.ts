@@ -42,6 +42,7 @@ const limitOf: Readonly<Record<string, number>> = {
   'a long string in extra': 8 * 2 ** 20,
   'a long key in extra': maxKeyLength,
   'a wide dense layer': Math.floor(limits.maxElements / 5), // dense(4, n) declares 5n parameters
+  'a dense(1000, n) model of zeros': Math.floor(limits.maxElements / 1001),
 }
 
 const MiB = 2 ** 20
