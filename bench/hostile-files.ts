@@ -104,7 +104,7 @@ const writeCsv = async (path: string, bytes: number): Promise<number> => {
     const text = `${lines.join('\n')}\n`
     written += text.length
     rows += lines.length
-    if (!out.write(text)) await new Promise((r) => out.once('drain', r))
+    if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()))
   }
   await new Promise<void>((r) => out.end(() => r()))
   return rows
