@@ -123,6 +123,18 @@ describe('model files (pure)', () => {
     expect(bits(s2)).toEqual(bits(s1))
   })
 
+  it('reads files of version 1 (tensors without crc32), as written before version 2', () => {
+    const v1 = text.replace('"version": 2', '"version": 1').replace(/,\s*"crc32": "[0-9a-f]{8}"/g, '')
+    expect(v1).not.toContain('crc32')
+    const r = decodeModel(v1)
+    if (E.isLeft(r)) throw new Error(r.left.message)
+    expect(bits(r.right.params)).toEqual(bits(params))
+    expect(bits(r.right.optState)).toEqual(bits(full.optState))
+    // a checksum in a version 1 file is an unknown field, and version 2 requires it
+    expect(messageOf(v1.replace('"data": "', '"crc32": "00000000", "data": "'))).toMatch(/^io\.decodeModel: params\[0\]\.w\.crc32: unknown field; a tensor has "dtype", "shape" and "data" in a file of version 1$/)
+    expect(messageOf(v1.replace('"version": 1', '"version": 2'))).toBe('io.decodeModel: params[0].w.crc32: missing; a tensor of a version 2 file carries the CRC-32 of its bytes')
+  })
+
   it('a minimal file has only format, version, architecture and params', () => {
     const small = encodeModel({ net: nn.dense(2, 1), params: nn.dense(2, 1).init(key(0)) })
     expect(Object.keys(JSON.parse(small) as object)).toEqual(['format', 'version', 'architecture', 'params'])
