@@ -7,6 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as io from '../io/index.js'
+import { scanJson } from '../io/jsonText.js'
 import { accuracy, mse, softmaxCrossEntropy } from '../losses/index.js'
 import * as nn from '../nn/index.js'
 import * as optim from '../optim/index.js'
@@ -57,6 +58,9 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   // The network.
   const specText = await readText(f.model, 'a layer spec (JSON)')
   if (E.isLeft(specText)) return specText
+  // A spec is small: its structure is checked before JSON.parse builds it (a 13M-layer file is refused, not parsed).
+  const specShape = scanJson(specText.right, { maxNodes: 2 ** 20 })
+  if (specShape !== undefined) return inputError(`${f.model}: ${specShape.detail.replace('options.maxNodes', 'the most a spec file may have')}; expected a layer spec`)
   let specJson: unknown
   try {
     specJson = JSON.parse(specText.right)
