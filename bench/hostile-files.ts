@@ -36,7 +36,7 @@ const only = parsed.right.only
 const csvBytes = (parsed.right['csv-mb'] ?? 1000) * 1e6
 
 const child = fileURLToPath(new URL('../src/io/fixtures/hostileChild.ts', import.meta.url))
-const bin = fileURLToPath(new URL('../src/cli/bin.mjs', import.meta.url))
+const bin = fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url))
 const MiB = 2 ** 20
 const mib = (n: number): string => (n / MiB).toFixed(1)
 
@@ -142,7 +142,7 @@ const runCsv = async (): Promise<void> => {
     writeFileSync(spec, JSON.stringify({ kind: 'serial', layers: [{ kind: 'dense', inSize: 4, outSize: 8 }, { kind: 'relu' }, { kind: 'dense', inSize: 8, outSize: 3 }] }))
     const decode = await measured(['--import', 'tsx', fileURLToPath(new URL('./csv-child.ts', import.meta.url)), csv])
     process.stdout.write(`decode (the command's streaming reader): exit ${decode.code}, ${decode.seconds.toFixed(1)} s, peak RSS ${mib(decode.peak)} MiB (${(decode.peak / csvBytes).toFixed(2)}x the file); ${decode.out.trim()}\n`)
-    const trained = await measured([bin, 'train', '--model', spec, '--data', csv, '--target', 'label', '--epochs', '1', '--batch', '4096', '--out', join(folder, 'model.json')])
+    const trained = await measured(['--import', 'tsx', bin, 'train', '--model', spec, '--data', csv, '--target', 'label', '--epochs', '1', '--batch', '4096', '--out', join(folder, 'model.json')])
     process.stdout.write(`purenet train --epochs 1 --batch 4096: exit ${trained.code}, ${trained.seconds.toFixed(1)} s, peak RSS ${mib(trained.peak)} MiB (${(trained.peak / csvBytes).toFixed(2)}x the file)\n${trained.out.trim().split('\n').filter((l) => !l.includes('\r')).slice(-3).join('\n')}\n`)
   } finally {
     rmSync(folder, { recursive: true, force: true })
