@@ -1,6 +1,7 @@
 /**
- * Trees of tensors in a model file. A tensor is the record `{ "dtype", "shape", "data" }`, `data`
- * being the base64 of its little-endian bytes (`bytes.ts`). Parameters are read against the
+ * Trees of tensors in a model file. A tensor is the record `{ "dtype", "shape", "data", "crc32" }`,
+ * `data` being the base64 of its little-endian bytes (`bytes.ts`) and `crc32` the CRC-32 of those
+ * bytes (`crc32.ts`; files of version 1 have no `crc32`). Parameters are read against the
  * layout the architecture dictates (`nn.paramLayout`), so every structure, shape and dtype is
  * checked; an optimizer state (numbers, tensors, arrays and records) is read by its own form.
  *
@@ -8,8 +9,12 @@
  * - every check that can fail happens before the tensor's buffer is allocated: the shape against
  *   the architecture, the element count against `maxElements`, the base64 length against the
  *   byte count the shape and dtype give. So `[1e9, 1e9]` is an error, never an allocation.
+ * - the checksum (version 2) is checked after decoding and before the data is used.
  * - every element is finite; numbers in a state are finite too.
- * - unknown fields are errors; a record whose keys are exactly dtype, shape and data is a tensor.
+ * - unknown fields are errors; a record whose keys are exactly dtype, shape and data (and crc32)
+ *   is a tensor.
+ * - no path string is built for a value that is fine: paths are functions (`Where`), spelt out
+ *   only for the error reported.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
