@@ -58,15 +58,16 @@ export const recordReader = (text: string, delimiter: string, options: ReaderOpt
   const delim = delimiter.charCodeAt(0)
   let pos = 0
   let line = options.line ?? 1
+  // an unfinished record: back to its start, for the caller to read again with more text
+  const rewind = (startPos: number, startLine: number): typeof INCOMPLETE => {
+    pos = startPos
+    line = startLine
+    return INCOMPLETE
+  }
   const next = (): CsvRecord | SyntaxProblem | typeof INCOMPLETE | undefined => {
     if (pos >= n) return undefined
     const startPos = pos
     const startLine = line
-    const incomplete = (): typeof INCOMPLETE => {
-      pos = startPos
-      line = startLine
-      return INCOMPLETE
-    }
     const fields: string[] = []
     const lines: number[] = []
     const recordLine = line
@@ -79,7 +80,7 @@ export const recordReader = (text: string, delimiter: string, options: ReaderOpt
         for (;;) {
           const q = text.indexOf('"', i)
           if (q < 0 || (!final && q + 1 >= n)) {
-            if (!final) return incomplete()
+            if (!final) return rewind(startPos, startLine)
             return { line: fieldLine, field: fields.length, detail: 'a quoted field is never closed; end it with " (a quote inside a quoted field is written "")' }
           }
           for (let k = i; k < q; k++) {
@@ -123,12 +124,12 @@ export const recordReader = (text: string, delimiter: string, options: ReaderOpt
       fields.push(value)
       lines.push(fieldLine)
       if (pos >= n) {
-        if (!final) return incomplete()
+        if (!final) return rewind(startPos, startLine)
         break
       }
       const c = text.charCodeAt(pos)
       // a CR at the end of a chunk may be the first half of a CRLF
-      if (!final && c === CR && pos + 1 >= n) return incomplete()
+      if (!final && c === CR && pos + 1 >= n) return rewind(startPos, startLine)
       pos++
       if (c === delim) continue
       if (c === CR && text.charCodeAt(pos) === LF) pos++
