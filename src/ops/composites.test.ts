@@ -19,8 +19,8 @@ describe('composites at their kinks', () => {
     expect(gradOf((x) => ops.elu(x), [1000, -1000])).toEqual([1, 0])
   })
 
-  it('clip passes the derivative inside and splits it at the bounds, as max/min', () => {
-    expect(gradOf((x) => ops.clip(x, 0, 1), [-1, 0, 0.5, 1, 2])).toEqual([0, 0.5, 1, 0.5, 0])
+  it('clip passes the derivative inside and at the bounds, as PyTorch clamp', () => {
+    expect(gradOf((x) => ops.clip(x, 0, 1), [-1, 0, 0.5, 1, 2])).toEqual([0, 1, 1, 1, 0])
   })
 })
 

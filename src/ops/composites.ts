@@ -26,8 +26,13 @@ const negate = (x: Tensor | number): Tensor | number => (typeof x === 'number' ?
 /** The minimum over `axes` = -max(-x). @category composites */
 export const min = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => P.neg(P.max(P.neg(x), axes, keepDims))
 
-/** Clips to [lo, hi]. @category composites */
-export const clip = (x: Tensor, lo: number, hi: number): Tensor => minimum(P.maximum(x, lo), hi)
+/**
+ * Clips to [lo, hi]: lo where x < lo, hi where x > hi, x elsewhere. The derivative is 1 on the
+ * closed interval [lo, hi], bounds included, and 0 outside, as PyTorch's `clamp` (not the even
+ * split of `maximum`/`minimum` at ties); a NaN stays NaN.
+ * @category composites
+ */
+export const clip = (x: Tensor, lo: number, hi: number): Tensor => P.where(P.greater(lo, x), lo, P.where(P.greater(x, hi), hi, x))
 
 /** x^y for a tensor exponent, as exp(y · log x) (x > 0). @category composites */
 export const powTensor = (x: Tensor, y: Tensor | number): Tensor => P.exp(P.mul(y, P.log(x)))
