@@ -47,8 +47,9 @@ export interface History {
 }
 
 /**
- * Thrown when a step produces a loss or a gradient that is NaN or infinite. Training stops;
- * `state` is the last state whose values were all finite, so nothing is lost.
+ * Thrown when a step produces a loss or a gradient that is NaN or infinite, or an update that
+ * makes a parameter or the optimizer state NaN or infinite (`what` is then `'parameters'`).
+ * Training stops; `state` is the last state whose values were all finite, so nothing is lost.
  * @category errors
  */
 export class DivergenceError<P extends Tree, S> extends Error {
@@ -62,7 +63,7 @@ export class DivergenceError<P extends Tree, S> extends Error {
     readonly history?: History,
   ) {
     super(
-      `training diverged at step ${step}: the ${what} is ${what === 'loss' ? value : 'not finite'}` +
+      `training diverged at step ${step}: ${what === 'loss' ? `the loss is ${value}` : what === 'gradient' ? 'the gradient is not finite' : 'the update made the parameters or the optimizer state not finite'}` +
         `; the last finite state (after ${state.step} steps) is kept in error.state. Try a smaller learning rate or gradient clipping (optim.clipByGlobalNorm).`,
     )
   }

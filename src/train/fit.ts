@@ -13,7 +13,7 @@ import * as D from '../data/index.js'
 import { type Key, foldIn, permutation, split } from '../random/index.js'
 import type { Tree } from '../tree/index.js'
 import { type Checkpoint, type Checkpointing, checkpointDue, everyProblem, resumeProblem, runInfo } from './checkpoint.js'
-import { type StepConfig, step } from './step.js'
+import { type StepConfig, allFiniteIn, step } from './step.js'
 import { DivergenceError, type EpochRecord, type History, type OptimizerLike, type TrainState } from './TrainState.js'
 
 /** Options of `fit` and `trainStates`. @category model */
@@ -91,6 +91,10 @@ export const trainStates = <P extends Tree, S>(options: FitOptions<P, S>): Itera
     checkOptions(options as unknown as FitOptions<Tree, unknown>)
     const next = step(options)
     let state = options.initialState ?? initialState(options)
+    // A DivergenceError hands out the last finite state: the first one must be finite too.
+    if (!allFiniteIn(state.params) || !allFiniteIn(state.optState)) {
+      throw new RangeError(`train.fit: the initial state (after ${state.step} steps) holds a NaN or an infinite parameter or optimizer state; start from finite values`)
+    }
     const n = D.size(options.data)
     const stepsPerEpoch = stepsPerEpochOf(options as unknown as FitOptions<Tree, unknown>)
     // A state that has already taken steps continues where it stopped.
