@@ -11,6 +11,7 @@ import { type Tree, leaves, paths } from '../tree/index.js'
 import { bool, parseFlags, usageOf } from './flags.js'
 import { decodeModelInfo } from './modelInfo.js'
 import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
+import { printable } from './printable.js'
 
 /** The flags of `purenet inspect`. */
 export const inspectFlags = {
@@ -84,14 +85,15 @@ export const inspectCommand = async (argv: ReadonlyArray<string>, terminal: Term
   const info = decodeModelInfo(m.extra)
   if (E.isRight(info)) {
     const d = info.right
-    terminal.out(`data          target "${d.target}" (${d.task}${d.classes === undefined ? '' : `: ${d.classes.join(', ')}`}) from ${d.features.length} features: ${d.features.join(', ')}`)
+    // names from the file, escaped (printable.ts): a line break or a terminal escape shows as \u000a, \u001b
+    terminal.out(`data          target "${printable(d.target)}" (${d.task}${d.classes === undefined ? '' : `: ${d.classes.map(printable).join(', ')}`}) from ${d.features.length} features: ${d.features.map(printable).join(', ')}`)
     if (d.training !== undefined) {
       const t = d.training
       terminal.out(`run           ${t.optimizer} lr ${t.lr}, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}`)
     }
   } else if (m.extra !== undefined) {
     const keys = Object.keys(m.extra).filter((k) => k !== io.checkpointExtraKey)
-    if (keys.length > 0) terminal.out(`extra         ${keys.join(', ')}`)
+    if (keys.length > 0) terminal.out(`extra         ${keys.map(printable).join(', ')}`)
   }
   const checkpoint = io.checkpointFromModel(m)
   if (E.isRight(checkpoint)) {

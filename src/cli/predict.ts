@@ -12,6 +12,7 @@ import { writeText } from './files.js'
 import { bool, parseFlags, requiredText, text, usageOf } from './flags.js'
 import { loadUsableModel } from './loadModel.js'
 import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
+import { checkOutputs } from './outputs.js'
 import { readFeatures } from './tabular.js'
 
 /** The flags of `purenet predict`. */
@@ -63,6 +64,10 @@ export const predictCommand = async (argv: ReadonlyArray<string>, terminal: Term
   const parsed = parseFlags(argv, predictFlags)
   if (E.isLeft(parsed)) return usageError(parsed.left)
   const f = parsed.right.values
+  if (f.out !== undefined) {
+    const writable = await checkOutputs([{ flag: 'out', path: f.out, kind: 'file' }], [{ flag: 'model', path: f.model }, { flag: 'data', path: f.data }])
+    if (E.isLeft(writable)) return writable
+  }
   const loaded = await loadUsableModel(f.model)
   if (E.isLeft(loaded)) return loaded
   const { model, info } = loaded.right

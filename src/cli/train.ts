@@ -17,6 +17,7 @@ import { readText } from './files.js'
 import { bool, natural, oneOf, parseFlags, positive, positiveInt, requiredText, text, usageOf } from './flags.js'
 import type { ModelInfo, TrainingInfo } from './modelInfo.js'
 import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
+import { checkOutputs } from './outputs.js'
 import { progress } from './progress.js'
 import { readTrainingData } from './tabular.js'
 
@@ -53,6 +54,12 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   if (f.checkpoint === undefined && (f['checkpoint-every'] !== undefined || f.keep !== undefined)) {
     return usageError(`--${f.keep === undefined ? 'checkpoint-every' : 'keep'} needs --checkpoint <dir>`)
   }
+  // Every output is checked before any work: never an input, and writable now rather than after the run.
+  const writable = await checkOutputs(
+    [{ flag: 'out', path: f.out, kind: 'file' }, ...(f.checkpoint === undefined ? [] : [{ flag: 'checkpoint', path: f.checkpoint, kind: 'folder' as const }])],
+    [{ flag: 'model', path: f.model }, { flag: 'data', path: f.data }],
+  )
+  if (E.isLeft(writable)) return writable
 
   // The network.
   const specText = await readText(f.model, 'a layer spec (JSON)')
@@ -145,7 +152,11 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
     report.finish()
     // Divergence and a checkpoint that cannot be written are the run's failures, not bugs.
     if (e instanceof train.DivergenceError) {
-      return inputError(`training diverged at step ${e.step}: the ${e.what} ${e.what === 'loss' ? `is ${e.value}` : 'is not finite'}; try a smaller --lr (it is ${lr})`)
+      const what = e.what === 'loss' ? `the loss is ${e.value}` : e.what === 'gradient' ? 'the gradient is not finite' : 'the update made the parameters or the optimizer state not finite'
+      return inputError(`training diverged at step ${e.step}: ${what}; try a smaller --lr (it is ${lr})`)
+    }
+    if (e instanceof RangeError && /allocation failed|Invalid typed array length|Invalid array length/i.test(e.message)) {
+      return inputError(`${f.model}: the network is too big for this machine's memory (${e.message}); make its layers smaller`)
     }
     if (e instanceof Error && e.message.startsWith('io.checkpoints: ')) return inputError(dropPrefix(e.message))
     throw e
