@@ -7,9 +7,9 @@
  * stack when PURENET_DEBUG is set. Every line printed has its control characters escaped
  * (`printable.ts`), so a name or a message quoting a file cannot act on the terminal.
  *
- * Run it as `npx purenet ...` (the `bin` of package.json, `bin.mjs`), or `node --import tsx src/cli/main.ts ...`.
+ * Run it as `npx purenet ...` (the `bin` of package.json: `bin.ts`, compiled to `dist/cli/bin.js`), or
+ * from the sources as `npx tsx src/cli/bin.ts ...`.
  */
-import { pathToFileURL } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { evalCommand, evalUsage } from './evaluate.js'
 import { inspectCommand, inspectUsage } from './inspect.js'
@@ -110,8 +110,4 @@ export const processTerminal = (): Terminal => {
     stdout: process.stdout,
     tty: process.stdout.isTTY === true,
   }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2), processTerminal())
 }
