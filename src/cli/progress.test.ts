@@ -45,4 +45,11 @@ describe('progress', () => {
     expect(drawn()).toMatch(/epoch 3\/3 \[[^\]]*\] 100% \| loss 4\.0000 \| 50 samples\/s/)
     expect(lines).toEqual(['trained 6 steps in 0.6 s (50 samples/s), last batch loss 4.0000'])
   })
+
+  it('abort stops the bar without a summary (a failed run ends with its error)', () => {
+    const { t, lines } = terminal(false)
+    const p = progress(t, { epochs: 3, stepsPerEpoch: 2, examples: 10, startStep: 0 }, () => 0)
+    p.abort()
+    expect(lines).toEqual([])
+  })
 })

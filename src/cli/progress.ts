@@ -20,6 +20,8 @@ export interface RunShape {
 export interface Progress {
   readonly step: (epoch: number, loss: number, epochEnd: boolean, metric: () => string) => void
   readonly finish: () => void
+  /** Stops the bar without a summary, for a run that failed (its error is the last word). */
+  readonly abort: () => void
 }
 
 const rate = (samples: number, ms: number): string => (ms > 0 ? `${Math.round((samples * 1000) / ms).toLocaleString('en-US')} samples/s` : '- samples/s')
@@ -60,6 +62,9 @@ export const progress = (terminal: Terminal, run: RunShape, now: () => number): 
         epochLoss = 0
         epochSteps = 0
       }
+    },
+    abort: () => {
+      bar?.stop()
     },
     finish: () => {
       bar?.stop()

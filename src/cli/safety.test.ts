@@ -191,5 +191,7 @@ describe('purenet reads its command line strictly and reports what it cannot do'
     ])
     expect(failure(huge, 1)).toMatch(/^purenet train: huge\.json: /)
     expect(failure(overflow, 1)).toBe('purenet train: training diverged at step 1: the update made the parameters or the optimizer state not finite; try a smaller --lr (it is 3e+38)')
+    // no summary claims the run was done: the error is the last word
+    expect(overflow.stdout).not.toMatch(/nothing to train|trained \d+ steps/)
   }, 60_000)
 })

@@ -149,7 +149,7 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
       result = train.fit(options)
     }
   } catch (e) {
-    report.finish()
+    report.abort()
     // Divergence and a checkpoint that cannot be written are the run's failures, not bugs.
     if (e instanceof train.DivergenceError) {
       const what = e.what === 'loss' ? `the loss is ${e.value}` : e.what === 'gradient' ? 'the gradient is not finite' : 'the update made the parameters or the optimizer state not finite'
