@@ -77,11 +77,11 @@ describe('purenet', () => {
     ])
     expect(inspected.stdout).toContain([
       'architecture  serial(dense(4, 16), relu, dense(16, 3))',
-      'layer             parameters  shapes',
-      '[0] dense(4, 16)          80  w [4, 16] float32, b [16] float32',
-      '[1] relu                   0',
-      '[2] dense(16, 3)          51  w [16, 3] float32, b [3] float32',
-      'total                    131',
+      'layer             output       parameters  tensors',
+      '[0] dense(4, 16)  [batch, 16]          80  w [4, 16] float32, b [16] float32',
+      '[1] relu          [batch, 16]           0',
+      '[2] dense(16, 3)  [batch, 3]           51  w [16, 3] float32, b [3] float32',
+      'total                                 131',
       'training      480 steps, 60 epochs',
     ].join('\n'))
     expect(inspected.stdout).toContain('data          target "species" (classification: setosa, versicolor, virginica) from 4 features: sepal_length, sepal_width, petal_length, petal_width')
