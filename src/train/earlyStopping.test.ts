@@ -22,12 +22,13 @@ const f64 = (rows: number[][]) => tensor(rows, { dtype: 'float64' })
  * ever after, so with patience 2 the run must stop after the fifth epoch and restore the third.
  */
 const line = nn.dense(1, 1, { dtype: 'float64' })
-const start = (): TrainState<nn.DenseParams, optim.OptState> => {
-  const s = initialState({ net: line, optimizer: optim.sgd(0.1), key: key(0) })
+const sgd = optim.sgd(0.1)
+const start = (): TrainState<nn.DenseParams, ReturnType<typeof sgd.init>> => {
+  const s = initialState({ net: line, optimizer: sgd, key: key(0) })
   return Object.freeze({ ...s, params: Object.freeze({ w: f64([[0]]), b: tensor([0], { dtype: 'float64' }) }) })
 }
 const constructed = {
-  net: line, loss: mse, optimizer: optim.sgd(0.1), key: key(0), epochs: 50, batchSize: 2,
+  net: line, loss: mse, optimizer: sgd, key: key(0), epochs: 50, batchSize: 2,
   data: dataset(f64([[-1], [1]]), f64([[-2], [2]])),
   validation: dataset(f64([[-1], [1]]), f64([[-1], [1]])),
   initialState: start(),
@@ -131,9 +132,9 @@ describe('early stopping with checkpoints and resume', () => {
     const { resumeProblem } = await import('./checkpoint.js')
     const c = written[1]! as unknown as Checkpoint<typeof whole.state.params, typeof whole.state.optState>
     const { earlyStopping: _, ...without } = options
-    expect(resumeProblem(c, without, 30)).toMatch(/^the checkpoint holds a best state/)
+    expect(resumeProblem<typeof whole.state.params, typeof whole.state.optState>(c, without, 30)).toMatch(/^the checkpoint holds a best state/)
     const plain = fit({ ...without, epochs: 2, checkpoint: { every: { epochs: 1 }, write: (x) => { written.push(x as unknown as Checkpoint<Tree, unknown>) } } })
     expect(plain.earlyStopping).toBeUndefined()
-    expect(resumeProblem(written.at(-1)! as unknown as typeof c, options, 30)).toMatch(/^the checkpoint was written by a run without earlyStopping.restoreBest/)
+    expect(resumeProblem<typeof whole.state.params, typeof whole.state.optState>(written.at(-1)! as unknown as typeof c, options, 30)).toMatch(/^the checkpoint was written by a run without earlyStopping.restoreBest/)
   })
 })
