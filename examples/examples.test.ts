@@ -63,3 +63,18 @@ describe('housePrices (quick mode)', () => {
     expect(toArray(again, 2)).toEqual(toArray(r.predict(r.test.x), 2))
   }, 60_000)
 })
+
+describe('predictions (the README snippet)', () => {
+  it('probabilities, classes, labels and argmax agree; accuracy is the same for indices and one-hot rows', async () => {
+    const p = await import('./predictions.js')
+    const { toFlatArray } = await import('purenet')
+    p.probabilities.forEach((row, i) => {
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5)
+      expect(row.indexOf(Math.max(...row))).toBe(p.classes[i])
+    })
+    expect(toFlatArray(p.indices)).toEqual(p.classes)
+    expect(p.labels).toEqual(p.classes.map((i) => ['setosa', 'versicolor', 'virginica'][i]))
+    expect(p.accuracy).toBe(p.sameAccuracy)
+    expect(p.accuracy).toBe(p.classes.filter((c, i) => c === i).length / 3)
+  })
+})
