@@ -168,7 +168,7 @@ command({ name: 'cartpole', usage: 'npx tsx examples/cartpole.ts', url: import.m
   }
   if (f.svg !== undefined) {
     // imported here so that `run` (and the tests) do not load Vega
-    const { writeSvg } = await import('../src/plot/render.js')
+    const { writeSvg } = await import('purenet/plot/render')
     const details = `seed ${settings.seed}, ${settings.batchEpisodes} episodes per update, cap ${settings.maxSteps} steps`
     await writeSvg(f.svg, learningCurve(returns, { window: settings.window, threshold: settings.threshold, solvedAt, title: 'Cart-pole: REINFORCE with a baseline', details }))
     process.stdout.write(`wrote the learning curve to ${f.svg}\n`)

@@ -1,6 +1,6 @@
 /**
  * The README's tutorial works as written: the committed Iris CSVs are what examples/iris-data.ts
- * writes from the npm package, the tutorial's `npx purenet` commands run (as `node src/cli/bin.mjs`,
+ * writes from the npm package, the tutorial's `npx purenet` commands run (as `node dist/cli/bin.js`, the compiled bin,
  * in a scratch copy of the repository's examples folder) to a held-out accuracy of at least 0.9,
  * and examples/iris-checkpoints.ts, shown verbatim, resumes to the same model file.
  */
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { irisFiles } from './iris-data.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const bin = fileURLToPath(new URL('../src/cli/bin.mjs', import.meta.url))
+const bin = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url))
 const tsx = import.meta.resolve('tsx')
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
 const section = readme.slice(readme.indexOf('## Model files, checkpoints and the command line'))
@@ -78,7 +78,7 @@ describe('the Iris tutorial', () => {
     const resumed = await node([bin, ...again!])
     expect(resumed.stdout).toContain('nothing to train: the run had already taken its 800 steps')
     expect(await readFile(join(dir, 'iris-model.json'), 'utf8')).toBe(model)
-  }, 40_000)
+  })
 
   it('examples/iris-checkpoints.ts is in the README, and resumes a cut-short run to the same model', async () => {
     const source = (await readFile(join(here, 'iris-checkpoints.ts'), 'utf8')).trim()
@@ -97,5 +97,5 @@ describe('the Iris tutorial', () => {
     const resumed = await run()
     expect(resumed.stdout).toBe(whole.stdout)
     expect(await readFile(join(dir, 'iris-model.json'), 'utf8')).toBe(model)
-  }, 40_000)
+  })
 })

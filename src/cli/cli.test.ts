@@ -1,5 +1,5 @@
 /**
- * The `purenet` command, run as a child process exactly as a user runs it (`bin.mjs`): the happy
+ * The `purenet` command, run as a child process exactly as a user runs it (`dist/cli/bin.js` with plain node): the happy
  * path of every command, resuming, and one case of each class of mistake, with its exit code and
  * message. Children run concurrently, in a few batches, to keep the suite short.
  */
@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-const bin = fileURLToPath(new URL('./bin.mjs', import.meta.url))
+// the compiled bin, as the package runs it (vitest's global setup builds dist/ first)
+const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url))
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url))
 
 interface Run {
@@ -43,7 +44,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'no-petals.csv'), 'sepal_length,sepal_width\n5.1,3.5\n')
   await writeFile(join(dir, 'regression.json'), spec([dense(3, 8), { kind: 'tanh' }, dense(8, 1)]))
   await mkdir(join(dir, 'empty-folder'))
-}, 30_000)
+})
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
@@ -98,7 +99,7 @@ describe('purenet', () => {
     expect(rows[1]).toMatch(/^setosa,(0\.9\d{3}|1\.0000),0\.\d{4},0\.\d{4}$/)
     // the labelled file predicts the same (its species column is ignored)
     expect(printed.stdout.trimEnd().split('\n')).toEqual(rows)
-  }, 30_000)
+  })
 
   it('--resume continues a run to the same model, bit for bit', async () => {
     const [first, whole] = await Promise.all([
@@ -119,7 +120,7 @@ describe('purenet', () => {
     expect(failed(await run(...trainArgs, '--checkpoint', 'resumed', '--out', 'x.json'), 1)).toBe(
       'purenet train: resumed: the folder already holds checkpoints (the newest after step 400); pass --resume to continue that run, or give an empty folder',
     )
-  }, 30_000)
+  })
 
   it('exits with 2 and the usage for a bad command line', async () => {
     const cases: ReadonlyArray<readonly [string[], string]> = [
@@ -138,7 +139,7 @@ describe('purenet', () => {
     results.forEach((r, i) => expect(failed(r, 2), cases[i]![0].join(' ')).toBe(cases[i]![1]))
     const help = await run('train', '--help')
     expect([help.code, help.stdout.split('\n')[0]]).toEqual([0, 'usage: purenet train --model <spec.json> --data <train.csv> --target <column> --out <model.json> [options]'])
-  }, 30_000)
+  })
 
   it('exits with 1 and one line naming the file for bad files and data', async () => {
     await writeFile(join(dir, 'truncated.json'), (await readFile(join(examples, 'iris-spec.json'), 'utf8')).slice(0, 40))
@@ -172,5 +173,5 @@ describe('purenet', () => {
       if (typeof expected === 'string') expect(line, all[i]![0].join(' ')).toBe(expected)
       else expect(line, all[i]![0].join(' ')).toMatch(expected)
     })
-  }, 30_000)
+  })
 })

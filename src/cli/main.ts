@@ -6,9 +6,9 @@
  * user's mistake never prints a stack trace; an unexpected error (a bug) prints one line, and its
  * stack when PURENET_DEBUG is set.
  *
- * Run it as `npx purenet ...` (the `bin` of package.json, `bin.mjs`), or `node --import tsx src/cli/main.ts ...`.
+ * Run it as `npx purenet ...` (the `bin` of package.json: `bin.ts`, compiled to `dist/cli/bin.js`), or
+ * from the sources as `npx tsx src/cli/bin.ts ...`.
  */
-import { pathToFileURL } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { evalCommand, evalUsage } from './evaluate.js'
 import { inspectCommand, inspectUsage } from './inspect.js'
@@ -91,8 +91,4 @@ export const processTerminal = (): Terminal => {
     stdout: process.stdout,
     tty: process.stdout.isTTY === true,
   }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2), processTerminal())
 }

@@ -168,7 +168,9 @@ describe('fromCsv: the corpus of bad inputs', () => {
     const cell = `${'1'.repeat(1_000_000)}x`
     const start = performance.now()
     const e = err(`a,y\n${cell},1\n`, { target: 'y' })
-    expect(performance.now() - start).toBeLessThan(2000)
+    // linear is well under a second; quadratic (10^12 steps) would never end. The bound is loose so
+    // that a busy machine passes.
+    expect(performance.now() - start).toBeLessThan(60_000)
     expect(e.message.length).toBeLessThan(200)
   })
 })

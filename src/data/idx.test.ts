@@ -96,10 +96,10 @@ describe('fromIdx: the corpus of bad inputs', () => {
   it.each(corpus)('%s', (_, bytes, options, message) => {
     expect(err(bytes, options).message).toBe(`data.fromIdx: ${message}`)
   })
-  it('refuses huge dimensions before allocating, quickly', () => {
-    const start = performance.now()
-    err(encode(0x0e, [65535, 65535], []))
-    expect(performance.now() - start).toBeLessThan(50)
+  it('refuses huge dimensions before allocating', () => {
+    // the header's size is checked against maxElements before any buffer of that size exists (no
+    // timing here: a test must pass on a busy machine; allocating 17 GB would throw instead)
+    expect(err(encode(0x0e, [65535, 65535], [])).message).toMatch(/the header declares \[65535, 65535\], 4294836225 elements, more than the limit/)
   })
   it('gives the byte offset of the problem', () => {
     expect(err(encode(0x0d, [3], [1, Number.NaN, 2])).offset).toBe(12)

@@ -113,7 +113,7 @@ describe('io.checkpoints', () => {
     expect(resumed.history).toEqual(whole.history)
     // the resumed run went on writing checkpoints, and no temporary file is left over
     expect((await readdir(dir)).sort()).toEqual([72, 76, 80].map(checkpointFileName))
-  }, 40_000)
+  })
 
   it('refuses to mix runs, and reports bad checkpoints as a Left naming the file', async () => {
     const dir = folder()

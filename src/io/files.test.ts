@@ -133,5 +133,5 @@ describe('saveModel and loadModel', () => {
     }
     // the kills did land in the middle of a write (a temporary file was there)
     expect(killedMidWrite.some((b) => b)).toBe(true)
-  }, 60_000)
+  })
 })

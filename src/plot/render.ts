@@ -2,15 +2,16 @@
  * Node-only: renders Vega-Lite specs to SVG with the `vega` and `vega-lite` packages (no canvas,
  * no browser) and writes them to files. This is the one file of `src/plot/` that imports Node
  * modules or Vega; `index.ts` does not re-export it, so the rest of purenet stays browser-safe and
- * does not load Vega. Import it from `src/plot/render.js`.
+ * does not load Vega. Import it from `purenet/plot/render`; `vega` and `vega-lite` are optional peer
+ * dependencies of the package, loaded on the first render (a missing one is a clear error then).
  *
  * Without a canvas, Vega estimates text widths from character counts, so labels may sit a few
  * pixels off; nothing is clipped because the SVG is sized to its content (`autosize: pad`).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import * as vega from 'vega'
-import { type TopLevelSpec, compile } from 'vega-lite'
+import type * as Vega from 'vega'
+import type * as VegaLite from 'vega-lite'
 import type { VegaLiteSpec } from './VegaLiteSpec.js'
 
 /** Options of `renderSvg`. @category rendering */
@@ -24,17 +25,17 @@ export interface RenderOptions {
 
 // Vega's loggers are level-filtered objects; this one forwards warnings and errors and nothing
 // else, so a test can collect them.
-const logger = (onWarning: (message: string) => void): vega.LoggerInterface => {
+const logger = (vega: typeof Vega, onWarning: (message: string) => void): Vega.LoggerInterface => {
   const forward = (...args: readonly unknown[]): void => onWarning(args.map(String).join(' '))
   let level = vega.Warn
-  const self: vega.LoggerInterface = {
+  const self: Vega.LoggerInterface = {
     // `level` is overloaded (a getter without an argument, a setter with one); one arrow function
     // implements both but cannot be typed as the overload set without this cast.
     level: ((l?: number) => {
       if (l === undefined) return level
       level = l
       return self
-    }) as vega.LoggerInterface['level'],
+    }) as Vega.LoggerInterface['level'],
     error: (...args: readonly unknown[]) => { forward(...args); return self },
     warn: (...args: readonly unknown[]) => { forward(...args); return self },
     info: () => self,
@@ -48,6 +49,21 @@ const logger = (onWarning: (message: string) => void): vega.LoggerInterface => {
 const roundPathData = (svg: string): string =>
   svg.replace(/ d="([^"]*)"/g, (_, d: string) => ` d="${d.replace(/-?\d+\.\d{3,}/g, (n) => String(Math.round(Number(n) * 100) / 100))}"`)
 
+const isMissingModule = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && 'code' in e && (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND')
+
+/** Loads the optional peers, or says how to install them. */
+const loadVega = async (): Promise<readonly [typeof Vega, typeof VegaLite]> => {
+  try {
+    return await Promise.all([import('vega'), import('vega-lite')])
+  } catch (e) {
+    if (isMissingModule(e)) {
+      throw new Error('purenet/plot/render needs the packages vega and vega-lite (optional peer dependencies of purenet): npm install vega vega-lite', { cause: e })
+    }
+    throw e
+  }
+}
+
 /**
  * Renders a Vega-Lite spec to an SVG document (a string starting with `<svg`).
  * Compiles with Vega-Lite, runs the Vega dataflow headless (`renderer: 'none'`), serialises SVG.
@@ -55,10 +71,11 @@ const roundPathData = (svg: string): string =>
  */
 export const renderSvg = async (spec: VegaLiteSpec, options: RenderOptions = {}): Promise<string> => {
   const onWarning = options.onWarning ?? ((message: string) => console.warn(`plot.renderSvg: ${message}`))
-  const log = logger(onWarning)
+  const [vega, vegaLite] = await loadVega()
+  const log = logger(vega, onWarning)
   // VegaLiteSpec is JSON typed loosely on purpose (see VegaLiteSpec.ts); Vega-Lite checks the
   // structure itself when compiling and reports problems through the logger.
-  const compiled = compile(spec as unknown as TopLevelSpec, { logger: log }).spec
+  const compiled = vegaLite.compile(spec as unknown as VegaLite.TopLevelSpec, { logger: log }).spec
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger: log })
   try {
     return roundPathData(await view.toSVG())

@@ -10,7 +10,7 @@ export interface MatmulOptions {
   readonly transposeB?: boolean
 }
 
-interface MatmulParams {
+export interface MatmulParams {
   readonly ta: boolean
   readonly tb: boolean
 }
