@@ -91,6 +91,17 @@ describe('purenet train --normalize', () => {
     expect(Math.sqrt(mse)).toBeLessThan(0.05 * yScaler.right.scale[0]!)
   })
 
+  it('a classification target is never scaled: only the features are', async () => {
+    const rows = ['lot_m2,rooms,kind', ...Array.from({ length: 30 }, (_, i) => `${2000 + i * 500},${1 + (i % 5)},${i % 2 === 0 ? 'house' : 'flat'}`)]
+    await writeFile(join(dir, 'kinds.csv'), `${rows.join('\n')}\n`)
+    await writeFile(join(dir, 'kinds.json'), JSON.stringify({ kind: 'serial', layers: [{ kind: 'dense', inSize: 2, outSize: 4 }, { kind: 'relu' }, { kind: 'dense', inSize: 4, outSize: 2 }] }))
+    const r = await run('train', '--model', 'kinds.json', '--data', 'kinds.csv', '--target', 'kind', '--epochs', '2', '--out', 'kinds-model.json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('features standardized (mean 0, standard deviation 1 on the training data); the scaling is saved with the model')
+    const doc = JSON.parse(await readFile(join(dir, 'kinds-model.json'), 'utf8')) as { extra: { scaler: Record<string, unknown> } }
+    expect(Object.keys(doc.extra.scaler)).toEqual(['features'])
+  })
+
   it('minmax saves a minMax scaler; none saves none and a diverging run says the scales differ', async () => {
     const [minmax, none] = await Promise.all([
       run(...train, '--epochs', '2', '--normalize', 'minmax', '--out', 'minmax.json'),

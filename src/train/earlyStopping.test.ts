@@ -128,6 +128,24 @@ describe('early stopping with checkpoints and resume', () => {
     expect(bits(r)).toEqual(bits(whole))
   })
 
+  it('also from a folder on disk, with io.checkpoints and io.resume', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const files = await import('../io/index.js')
+    const folder = await mkdtemp(join(tmpdir(), 'purenet-early-'))
+    try {
+      // A first run killed (here: cut short) after 6 epochs, then resumed with the full options.
+      const short = fit({ ...options, epochs: 6, checkpoint: files.checkpoints(folder, { every: { epochs: 3 } }) })
+      expect(short.history.epochs).toHaveLength(6)
+      const r = await files.resume(folder, { ...options, checkpoint: files.checkpoints(folder, { every: { epochs: 3 } }) })
+      if (E.isLeft(r)) throw new Error(r.left.message)
+      expect(bits(r.right)).toEqual(bits(whole))
+    } finally {
+      await rm(folder, { recursive: true, force: true })
+    }
+  })
+
   it('a checkpoint resumes only with the early stopping it was written with', async () => {
     const { resumeProblem } = await import('./checkpoint.js')
     const c = written[1]! as unknown as Checkpoint<typeof whole.state.params, typeof whole.state.optState>
