@@ -56,6 +56,12 @@ export const inspectCommand = async (argv: ReadonlyArray<string>, terminal: Term
       const t = d.training
       terminal.out(`run           ${t.optimizer} lr ${t.lr}, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}`)
     }
+    const s = d.scaler
+    if (s !== undefined) {
+      const how = (k: 'standardize' | 'minMax'): string => (k === 'standardize' ? 'standardized' : 'scaled to [0, 1]')
+      const parts = [...(s.features === undefined ? [] : [`features ${how(s.features.kind)}`]), ...(s.target === undefined ? [] : [`target ${how(s.target.kind)} (the losses above are in its scaled units)`])]
+      terminal.out(`scaling       ${parts.join('; ')}; eval and predict apply it`)
+    }
   } else if (m.extra !== undefined) {
     const keys = Object.keys(m.extra).filter((k) => k !== io.checkpointExtraKey)
     if (keys.length > 0) terminal.out(`extra         ${keys.join(', ')}`)

@@ -65,8 +65,13 @@ describe('purenet train --normalize', () => {
     const trained = await run(...train, '--epochs', '150', '--out', 'model.json')
     expect(trained.code, trained.stderr).toBe(0)
     expect(trained.stdout).toContain('features standardized (mean 0, standard deviation 1 on the training data), and so is the target "price": the training losses below are in its scaled units; the scaling is saved with the model')
-    const [predicted, evaluated] = await Promise.all([run('predict', '--model', 'model.json', '--data', 'houses.csv'), run('eval', '--model', 'model.json', '--data', 'houses.csv')])
+    const [predicted, evaluated, inspected] = await Promise.all([
+      run('predict', '--model', 'model.json', '--data', 'houses.csv'),
+      run('eval', '--model', 'model.json', '--data', 'houses.csv'),
+      run('inspect', 'model.json'),
+    ])
     expect([predicted.code, evaluated.code], predicted.stderr + evaluated.stderr).toEqual([0, 0])
+    expect(inspected.stdout).toContain('scaling       features standardized; target standardized (the losses above are in its scaled units); eval and predict apply it')
 
     // The library's predictions from the same file.
     const model = await io.loadModel(join(dir, 'model.json'))
