@@ -5,7 +5,9 @@
  * per-step randomness (dropout) from `split(key)[1]` folded with the step number. So the same key
  * and data give bit-identical parameters, and any epoch can be replayed from the key alone.
  * `fit` writes checkpoints through an injected writer and `resume` continues from one
- * (`checkpoint.ts`).
+ * (`checkpoint.ts`). With `validation`, each epoch's record also holds `val_loss` (and
+ * `val_<metric>`); with `earlyStopping`, the same fold stops when the watched value has stopped
+ * improving and hands back the best epoch's state (`earlyStopping.ts`).
  */
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as E from 'fp-ts/lib/Either.js'
