@@ -1,17 +1,16 @@
 /**
- * Reading and writing the command's files: bounded reads of UTF-8 text (a CSV or a spec is read
- * whole, so its size is checked before a byte is read), and atomic writes of results. Every
- * failure is an `input` failure whose one line names the file.
+ * Reading and writing the command's files: bounded reads of UTF-8 text (a spec is read whole, its
+ * size checked on the open file before a byte is read; a CSV is read chunk by chunk, in
+ * tabular.ts), and atomic writes of results. Every failure is an `input` failure whose one line
+ * names the file.
  */
-import { randomBytes } from 'node:crypto'
-import { rename, unlink, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { readBoundedFile } from '../io/boundedRead.js'
 import { describeSystemError } from '../io/files.js'
+import { writeFileAtomic } from '../io/writeAtomic.js'
 import { type Failure, inputError } from './outcome.js'
 
-/** The largest file the command reads, 1 GiB: a bigger CSV needs a streaming loader. */
+/** The largest file the command reads, 1 GiB (a CSV is read chunk by chunk, a spec or model as one string). */
 export const maxFileBytes = 2 ** 30
 
 /**
@@ -34,15 +33,15 @@ export const readText = async (path: string, what: string): Promise<E.Either<Fai
   }
 }
 
-/** Writes a file atomically (temporary file in the same folder, then rename), or an `input` failure. */
+/**
+ * Writes a file atomically as `io.saveModel` does (`io/writeAtomic.ts`: a short temporary name,
+ * the replaced file's mode kept, a symbolic link written through), or an `input` failure.
+ */
 export const writeText = async (path: string, text: string): Promise<E.Either<Failure, void>> => {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   try {
-    await writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' })
-    await rename(temporary, path)
+    await writeFileAtomic(path, text)
     return E.right(undefined)
   } catch (e) {
-    await unlink(temporary).catch(() => undefined)
     return inputError(`${path}: cannot write the file: ${describeSystemError(e)}`)
   }
 }

@@ -2,7 +2,9 @@
  * The flags of a command, parsed strictly and decoded with io-ts. `node:util`'s `parseArgs`
  * splits the words (an unknown flag, a missing value or a stray word is an error, never ignored);
  * then each command's io-ts codec turns the strings into typed values, and every failure becomes
- * a usage error naming the flag: `--epochs: expected a positive integer, got "ten"`.
+ * a usage error naming the flag: `--epochs: expected a positive integer in decimal digits, got
+ * "ten"`. A flag given twice is a usage error too, and numbers are decimal only (no `0x3`, no
+ * `1e2` for an integer, no spaces).
  */
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
@@ -37,27 +39,37 @@ const fromString = <A>(name: string, expected: string, parse: (s: string) => A |
     (a) => a,
   )
 
-const number = (s: string): number | undefined => {
-  const n = s.trim() === '' ? NaN : Number(s)
+// Numbers are read strictly, in decimal: `Number` alone would take "0x3", "1e2" for an integer,
+// " 3" and "" (as 0), and parseInt would take "3abc".
+const DIGITS = /^[0-9]+$/
+const DECIMAL = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/
+
+const integer = (s: string): number | undefined => {
+  const n = DIGITS.test(s) ? Number(s) : NaN
+  return Number.isSafeInteger(n) ? n : undefined
+}
+
+const decimal = (s: string): number | undefined => {
+  const n = DECIMAL.test(s) ? Number(s) : NaN
   return Number.isFinite(n) ? n : undefined
 }
 
-/** A flag whose value is a positive integer. */
+/** A flag whose value is a positive integer, in decimal digits. */
 export const positiveInt = (help: string, value = '<n>'): Flag<number> => ({
   type: 'string', value, help,
-  codec: fromString('positive integer', 'a positive integer', (s) => { const n = number(s); return n !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined }),
+  codec: fromString('positive integer', 'a positive integer in decimal digits', (s) => { const n = integer(s); return n !== undefined && n > 0 ? n : undefined }),
 })
 
-/** A flag whose value is a non-negative integer. */
+/** A flag whose value is a non-negative integer, in decimal digits. */
 export const natural = (help: string, value = '<n>'): Flag<number> => ({
   type: 'string', value, help,
-  codec: fromString('non-negative integer', 'a non-negative integer', (s) => { const n = number(s); return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined }),
+  codec: fromString('non-negative integer', 'a non-negative integer in decimal digits', (s) => integer(s)),
 })
 
-/** A flag whose value is a positive number. */
+/** A flag whose value is a positive decimal number (`0.01`, `1e-3`). */
 export const positive = (help: string, value = '<x>'): Flag<number> => ({
   type: 'string', value, help,
-  codec: fromString('positive number', 'a positive number', (s) => { const n = number(s); return n !== undefined && n > 0 ? n : undefined }),
+  codec: fromString('positive number', 'a positive decimal number (such as 0.01 or 1e-3)', (s) => { const n = decimal(s); return n !== undefined && n > 0 ? n : undefined }),
 })
 
 /** A flag whose value is a non-empty string (a path, a column name). */
@@ -98,9 +110,16 @@ export const parseFlags = <F extends Flags>(
   let words: string[]
   try {
     const options = Object.fromEntries(Object.entries(flags).map(([k, f]) => [k, { type: f.type }]))
-    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true })
+    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true })
     raw = parsed.values as Record<string, unknown>
     words = parsed.positionals
+    // parseArgs keeps the last of a repeated flag; a command line that says two things is refused.
+    const seen = new Set<string>()
+    for (const token of parsed.tokens) {
+      if (token.kind !== 'option') continue
+      if (seen.has(token.name)) return E.left(`--${token.name} is given more than once; give each flag once`)
+      seen.add(token.name)
+    }
   } catch (e) {
     // parseArgs' messages name the flag; its advice about '--' does not apply here.
     const message = e instanceof Error ? e.message : String(e)

@@ -19,5 +19,26 @@ export const loadUsableModel = async (path: string): Promise<E.Either<Failure, U
   if (E.isLeft(model)) return inputError(model.left.message.replace(/^io\.loadModel: /, ''))
   const info = decodeModelInfo(model.right.extra)
   if (E.isLeft(info)) return inputError(`${path}: ${info.left}`)
+  const problem = classesProblem(info.right, model.right.net.outSize)
+  if (problem !== undefined) return inputError(`${path}: ${problem}`)
   return E.right({ model: model.right, info: info.right })
+}
+
+/**
+ * What is wrong with a classification model's class labels, if anything: one non-empty, distinct
+ * label per output of the network (a label per column of `predict`'s probabilities).
+ */
+export const classesProblem = (info: ModelInfo, outputs: number): string | undefined => {
+  const classes = info.classes
+  if (info.task !== 'classification' || classes === undefined) return undefined
+  if (Number.isFinite(outputs) && classes.length !== outputs) {
+    return `extra.classes has ${classes.length} labels, but the network has ${outputs} outputs (one per class); the model file is inconsistent: retrain it or correct extra.classes`
+  }
+  const seen = new Set<string>()
+  for (const [i, label] of classes.entries()) {
+    if (label.trim() === '') return `extra.classes[${i}] is ${JSON.stringify(label)}; a class label is a non-empty string`
+    if (seen.has(label)) return `extra.classes[${i}] repeats the label ${JSON.stringify(label)}; class labels are distinct`
+    seen.add(label)
+  }
+  return undefined
 }

@@ -4,7 +4,8 @@
  * line (with the usage of the command), 1 for a file that cannot be read or decoded, data that
  * does not fit the model, or a run that diverged (one line naming the file and the problem). A
  * user's mistake never prints a stack trace; an unexpected error (a bug) prints one line, and its
- * stack when PURENET_DEBUG is set.
+ * stack when PURENET_DEBUG is set. Every line printed has its control characters escaped
+ * (`printable.ts`), so a name or a message quoting a file cannot act on the terminal.
  *
  * Run it as `npx purenet ...` (the `bin` of package.json: `bin.ts`, compiled to `dist/cli/bin.js`), or
  * from the sources as `npx tsx src/cli/bin.ts ...`.
@@ -14,6 +15,7 @@ import { evalCommand, evalUsage } from './evaluate.js'
 import { inspectCommand, inspectUsage } from './inspect.js'
 import type { Outcome, Terminal } from './outcome.js'
 import { predictCommand, predictUsage } from './predict.js'
+import { printable, printableLines } from './printable.js'
 import { trainCommand, trainUsage } from './train.js'
 
 /** The usage of `purenet` itself. */
@@ -39,8 +41,20 @@ const commands: Readonly<Record<string, Command>> = {
   inspect: { usage: inspectUsage, run: inspectCommand },
 }
 
+// Nothing printed acts on the terminal: names and messages may quote a file (printable.ts).
+const escaping = (terminal: Terminal): Terminal => ({
+  ...terminal,
+  out: (line) => terminal.out(printableLines(line)),
+  err: (line) => terminal.err(printableLines(line)),
+})
+
+// An allocation that does not fit (a huge layer, a huge file) is a limit of the machine, not a bug.
+const outOfMemory = (e: unknown): e is RangeError =>
+  e instanceof RangeError && /allocation failed|Invalid typed array length|Invalid array length|Array buffer/i.test(e.message)
+
 /** Runs the command line `argv` (the words after `purenet`) and resolves to the exit code. */
-export const main = async (argv: ReadonlyArray<string>, terminal: Terminal, now: () => number = () => performance.now()): Promise<number> => {
+export const main = async (argv: ReadonlyArray<string>, unescaped: Terminal, now: () => number = () => performance.now()): Promise<number> => {
+  const terminal = escaping(unescaped)
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     if (name === undefined) {
@@ -64,17 +78,22 @@ export const main = async (argv: ReadonlyArray<string>, terminal: Terminal, now:
   try {
     outcome = await command.run(rest, terminal, now)
   } catch (e) {
+    if (outOfMemory(e)) {
+      terminal.err(`purenet ${name}: not enough memory (${e.message}); the network or the data is too big for this machine`)
+      return 1
+    }
     terminal.err(`purenet ${name}: unexpected error: ${e instanceof Error ? e.message : String(e)}`)
     if (process.env['PURENET_DEBUG'] !== undefined && e instanceof Error && e.stack !== undefined) terminal.err(e.stack)
     else terminal.err('(this is a bug in purenet; set PURENET_DEBUG=1 to see where it happened)')
     return 1
   }
   if (E.isRight(outcome)) return 0
+  // An input failure is one line: a line break quoted from a file is escaped as well.
   if (outcome.left.kind === 'usage') {
     terminal.err(`purenet ${name}: ${outcome.left.message}\n\n${command.usage}`)
     return 2
   }
-  terminal.err(`purenet ${name}: ${outcome.left.message}`)
+  terminal.err(`purenet ${name}: ${printable(outcome.left.message)}`)
   return 1
 }
 

@@ -3,15 +3,18 @@
  * columns (other columns are ignored, so a labelled file works too). A classification model
  * writes the predicted class label, from the class mapping saved at training, and the probability
  * of every class; a regression model writes its outputs. The result is CSV, to `--out` or to
- * standard output.
+ * standard output. The features are scaled as in training (`extra.scaler`), and a scaled
+ * regression target's outputs are unscaled back to its units.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import * as data from '../data/index.js'
 import { softmax } from '../ops/index.js'
 import { type Tensor, toFlatArray } from '../tensor/index.js'
 import { writeText } from './files.js'
 import { bool, parseFlags, requiredText, text, usageOf } from './flags.js'
 import { loadUsableModel } from './loadModel.js'
 import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
+import { checkOutputs } from './outputs.js'
 import { readFeatures } from './tabular.js'
 
 /** The flags of `purenet predict`. */
@@ -63,6 +66,10 @@ export const predictCommand = async (argv: ReadonlyArray<string>, terminal: Term
   const parsed = parseFlags(argv, predictFlags)
   if (E.isLeft(parsed)) return usageError(parsed.left)
   const f = parsed.right.values
+  if (f.out !== undefined) {
+    const writable = await checkOutputs([{ flag: 'out', path: f.out, kind: 'file' }], [{ flag: 'model', path: f.model }, { flag: 'data', path: f.data }])
+    if (E.isLeft(writable)) return writable
+  }
   const loaded = await loadUsableModel(f.model)
   if (E.isLeft(loaded)) return loaded
   const { model, info } = loaded.right
@@ -70,7 +77,9 @@ export const predictCommand = async (argv: ReadonlyArray<string>, terminal: Term
   if (E.isLeft(x)) return x
   let outputs: Tensor
   try {
-    outputs = model.net.apply(model.params)(x.right)
+    const scaler = info.scaler
+    outputs = model.net.apply(model.params)(scaler?.features === undefined ? x.right : data.scale(scaler.features, x.right), { mode: 'eval' })
+    if (scaler?.target !== undefined) outputs = data.unscale(scaler.target, outputs)
   } catch (e) {
     return inputError(`${f.model}: the network cannot read ${f.data} (${e instanceof Error ? e.message : String(e)})`)
   }

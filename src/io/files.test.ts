@@ -118,7 +118,7 @@ describe('saveModel and loadModel', () => {
       while (!out.includes('saved 2') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 5))
       let midWrite = false
       while (Date.now() < deadline && child.exitCode === null) {
-        if ((await readdir(folder)).some((f) => f.startsWith('.crash.json.') && f.endsWith('.tmp'))) {
+        if ((await readdir(folder)).some((f) => /^\.purenet-[0-9a-f]{12}\.tmp$/.test(f))) {
           midWrite = true
           break
         }

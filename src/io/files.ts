@@ -3,24 +3,24 @@
  * system (`node:` modules). Neither throws for a bad path or a bad file: both return
  * `Promise<Either<ModelError, _>>` whose message names the file and the problem.
  *
- * Writes are atomic: the text goes to a temporary file in the same folder (`.name.<random>.tmp`),
- * which is flushed to the disk (`fsync`) and then renamed over the target, and the folder is
- * flushed too where the platform allows. A crash at any moment leaves either the old file or the
- * new one, never a mix; at worst a stray temporary file remains.
+ * Writes are atomic (`writeAtomic.ts`): the text goes to a temporary file in the same folder
+ * (`.purenet-<random>.tmp`, short whatever the target's name), which is flushed to the disk
+ * (`fsync`) and then renamed over the target, and the folder is flushed too where the platform
+ * allows. A crash at any moment leaves either the old file or the new one, never a mix; a stray
+ * temporary file of a killed save is removed by a later save into that folder once it is an hour
+ * old. Saving over a file keeps its permissions; a symbolic link is written through to its target.
  *
  * Reads are bounded (`boundedRead.ts`): the file is opened first, the open descriptor must be a
  * regular file (a FIFO, device or folder is refused before a byte is read), its size is checked
  * against `maxBytes` (default 256 MiB, never more than a JavaScript string holds), it is read in
  * chunks, and the text must be UTF-8. Then `decodeModel` validates everything within its budgets.
  */
-import { randomBytes } from 'node:crypto'
-import { type FileHandle, open, rename, unlink } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyLayer } from '../nn/index.js'
 import { maxStringBytes, readBoundedFile } from './boundedRead.js'
 import { type ModelError, modelError, relocate } from './ModelError.js'
 import { type DecodeOptions, type ModelLimits, type SavedModel, decodeModel, defaultMaxBytes, encodeDocument, problemToError } from './modelFile.js'
+import { writeFileAtomic } from './writeAtomic.js'
 
 /** A file-system error in a few words (`no such file or folder`), for messages. @category internals */
 export const describeSystemError = (e: unknown): string => {
@@ -36,22 +36,11 @@ export const describeSystemError = (e: unknown): string => {
   }
 }
 
-// Flushes a folder's entry table, so a rename survives a power loss; not every platform allows it.
-const syncFolder = async (folder: string): Promise<void> => {
-  let handle: FileHandle | undefined
-  try {
-    handle = await open(folder, 'r')
-    await handle.sync()
-  } catch {
-    // Windows cannot open a folder, and some file systems refuse fsync on one: best effort.
-  } finally {
-    await handle?.close().catch(() => undefined)
-  }
-}
 
 /**
  * Writes a model file atomically (temporary file in the same folder, fsync, rename, fsync of the
- * folder). The model is checked as `encodeModel` checks it, so the file written can be loaded.
+ * folder), keeping the permissions of a file it replaces and writing through a symbolic link. The
+ * model is checked as `encodeModel` checks it, so the file written can be loaded.
  * Resolves to `Right(undefined)` or `Left(ModelError)`; never rejects.
  * @example await saveModel('mnist.json', { net, params, step: state.step, key: state.key, optState: state.optState })
  * @category files
@@ -65,22 +54,11 @@ export const saveModel = async <L extends AnyLayer>(path: string, model: SavedMo
   } catch (e) {
     return E.left(modelError('io.saveModel', `cannot encode the model (${e instanceof Error ? e.message : String(e)})`, { file: path }))
   }
-  const folder = dirname(path)
-  const temporary = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  let handle: FileHandle | undefined
   try {
-    handle = await open(temporary, 'wx', 0o644)
-    await handle.writeFile(text, 'utf8')
-    await handle.sync()
-    await handle.close()
-    handle = undefined
-    await rename(temporary, path)
+    await writeFileAtomic(path, text)
   } catch (e) {
-    await handle?.close().catch(() => undefined)
-    await unlink(temporary).catch(() => undefined)
     return E.left(modelError('io.saveModel', `cannot write the file: ${describeSystemError(e)}`, { file: path }))
   }
-  await syncFolder(folder)
   return E.right(undefined)
 }
 

@@ -7,7 +7,7 @@ const v = [0.9, -0.3, 0, 0.5, -1]
 const oracle = {
   tanh: (d: number, y: number) => d * (1 - y * y),
   sigmoid: (d: number, y: number) => d * y * (1 - y),
-  relu: (d: number, x: number) => (x > 0 ? d : 0),
+  relu: (d: number, x: number) => (x > 0 ? d : x <= 0 ? 0 : NaN),
 } as const
 
 describe('activationBackward', () => {

@@ -62,7 +62,7 @@ export const unary = (op: UnaryKernel, x: Tensor): Tensor => {
     case 'square': for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v * v } break
     case 'abs': for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]!); break
     case 'sign': for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v > 0 ? 1 : v < 0 ? -1 : 0 } break
-    case 'relu': for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v > 0 ? v : 0 } break
+    case 'relu': for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v <= 0 ? 0 : v } break
     case 'step': for (let i = 0; i < n; i++) o[i] = a[i]! > 0 ? 1 : 0; break
     case 'sigmoid':
       // Two branches so that exp never overflows: for z >= 0 use 1/(1+e^-z), else e^z/(1+e^z).

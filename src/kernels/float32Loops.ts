@@ -72,7 +72,7 @@ export const unary32 = (op: UnaryKernel): ((a: Float32Array, o: Float32Array, n:
   }
 }
 
-const relu32 = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v > 0 ? v : 0 } }
+const relu32 = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v <= 0 ? 0 : v } }
 const step32 = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) o[i] = a[i]! > 0 ? 1 : 0 }
 const neg32 = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) o[i] = -a[i]! }
 const square32 = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v * v } }

@@ -4,8 +4,10 @@
  * numbers the op-by-op path computes (`optim`'s `update` followed by `applyUpdates`): in float32
  * every intermediate is rounded to float32 (`Math.fround`) where the op-by-op path stores a
  * float32 tensor, and every constant is rounded as a float32 weak scalar, so both paths agree to
- * the bit. The same pass also reports whether every gradient element was finite, which is the
- * divergence check of `train.step` for free.
+ * the bit. The same pass also reports whether every gradient element was finite, and whether
+ * every new parameter and moment is, which is the divergence check of `train.step` for free (an
+ * update that overflows, such as SGD with a learning rate of 3e38, is caught before its state is
+ * handed out).
  *
  * Leaves must share one dtype and one shape (the caller checks and otherwise takes the op-by-op
  * path). Inputs are never written; outputs are fresh.
@@ -17,6 +19,8 @@ export interface SgdLeafStep {
   readonly params: Tensor
   /** Whether every element of the gradient was finite. */
   readonly finite: boolean
+  /** Whether every element of the new parameter is finite. */
+  readonly updatedFinite: boolean
 }
 
 /**
@@ -28,23 +32,28 @@ export const sgdLeaf = (p: Tensor, g: Tensor, scale: number): SgdLeafStep => {
   const b = g.data
   const n = a.length
   let bad = 0
+  let badOut = 0
   if (a instanceof Float32Array && b instanceof Float32Array) {
     const o = new Float32Array(n)
     const s = Math.fround(scale)
     for (let i = 0; i < n; i++) {
       const v = b[i]!
       bad += v * 0 // NaN once any element is NaN or ±Infinity, else 0
-      o[i] = a[i]! + Math.fround(v * s)
+      const w = Math.fround(a[i]! + Math.fround(v * s)) // the float32 sum, which may overflow where the float64 one does not
+      o[i] = w
+      badOut += w * 0
     }
-    return { params: fromData(p.shape, o), finite: bad === 0 }
+    return { params: fromData(p.shape, o), finite: bad === 0, updatedFinite: badOut === 0 }
   }
   const o = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     const v = b[i]!
     bad += v * 0
-    o[i] = a[i]! + v * scale
+    const w = a[i]! + v * scale
+    o[i] = w
+    badOut += w * 0
   }
-  return { params: fromData(p.shape, o), finite: bad === 0 }
+  return { params: fromData(p.shape, o), finite: bad === 0, updatedFinite: badOut === 0 }
 }
 
 /** Adam's per-step constants (see `optim/moments.ts`): step t's folded bias corrections. @category kernels */
@@ -64,7 +73,10 @@ export interface AdamLeafStep {
   readonly params: Tensor
   readonly mu: Tensor
   readonly nu: Tensor
+  /** Whether every element of the gradient was finite. */
   readonly finite: boolean
+  /** Whether every element of the new parameter and moments is finite. */
+  readonly updatedFinite: boolean
 }
 
 /**
@@ -76,6 +88,7 @@ export const adamLeaf = (p: Tensor, g: Tensor, mu: Tensor, nu: Tensor, c: AdamCo
   const pa = p.data, ga = g.data, ma = mu.data, va = nu.data
   const n = pa.length
   let bad = 0
+  let badOut = 0
   if (pa instanceof Float32Array && ga instanceof Float32Array && ma instanceof Float32Array && va instanceof Float32Array) {
     const f = Math.fround
     const po = new Float32Array(n), mo = new Float32Array(n), vo = new Float32Array(n)
@@ -89,9 +102,11 @@ export const adamLeaf = (p: Tensor, g: Tensor, mu: Tensor, nu: Tensor, c: AdamCo
       mo[i] = m
       vo[i] = v
       const out = f(f(m * step) / f(f(Math.sqrt(v)) + eps))
-      po[i] = pa[i]! + f(out * scale)
+      const w = f(pa[i]! + f(out * scale))
+      po[i] = w
+      badOut += w * 0 + m * 0 + v * 0
     }
-    return { params: fromData(p.shape, po), mu: fromData(mu.shape, mo), nu: fromData(nu.shape, vo), finite: bad === 0 }
+    return { params: fromData(p.shape, po), mu: fromData(mu.shape, mo), nu: fromData(nu.shape, vo), finite: bad === 0, updatedFinite: badOut === 0 }
   }
   const po = new Float64Array(n), mo = new Float64Array(n), vo = new Float64Array(n)
   const c1 = 1 - c.b1, c2 = 1 - c.b2
@@ -102,7 +117,9 @@ export const adamLeaf = (p: Tensor, g: Tensor, mu: Tensor, nu: Tensor, c: AdamCo
     const v = va[i]! * c.b2 + u * u * c2
     mo[i] = m
     vo[i] = v
-    po[i] = pa[i]! + ((m * c.step) / (Math.sqrt(v) + c.epsilon)) * c.scale
+    const w = pa[i]! + ((m * c.step) / (Math.sqrt(v) + c.epsilon)) * c.scale
+    po[i] = w
+    badOut += w * 0 + m * 0 + v * 0
   }
-  return { params: fromData(p.shape, po), mu: fromData(mu.shape, mo), nu: fromData(nu.shape, vo), finite: bad === 0 }
+  return { params: fromData(p.shape, po), mu: fromData(mu.shape, mo), nu: fromData(nu.shape, vo), finite: bad === 0, updatedFinite: badOut === 0 }
 }

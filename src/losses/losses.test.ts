@@ -39,6 +39,24 @@ describe('softmaxCrossEntropy', () => {
     expect(item(softmaxCrossEntropy(tensor([[1e4, -1e4, 0]]), tensor([1])))).toBe(2e4)
     expect(item(softmaxCrossEntropy(tensor([[1e30, 0]]), tensor([0])))).toBeCloseTo(0, 12)
   })
+  it('is finite with a masked logit of -Infinity, as PyTorch (1.3133), and so is its gradient', () => {
+    const lse = Math.log(1 + Math.E)
+    for (const dtype of ['float32', 'float64'] as const) {
+      const z = tensor([[0, -Infinity, 1]], { dtype })
+      const byIndex = item(softmaxCrossEntropy(z, tensor([0], { dtype })))
+      expect(byIndex).toBeCloseTo(lse, dtype === 'float32' ? 6 : 14)
+      expect(byIndex).toBeCloseTo(1.3133, 4)
+      expect(item(softmaxCrossEntropy(z, tensor([[1, 0, 0]], { dtype })))).toBeCloseTo(lse, dtype === 'float32' ? 6 : 14)
+      const g = toArray(grad((x: Tensor) => softmaxCrossEntropy(x, tensor([0], { dtype })))(z)) as number[][]
+      expect(g[0]![0]).toBeCloseTo(1 / (1 + Math.E) - 1, 6)
+      expect(g[0]![1]).toBe(0)
+      expect(g[0]![2]).toBeCloseTo(Math.E / (1 + Math.E), 6)
+      const gRows = toArray(grad((x: Tensor) => softmaxCrossEntropy(x, tensor([[0.5, 0, 0.5]], { dtype })))(z)) as number[][]
+      expect(gRows[0]!.every(Number.isFinite)).toBe(true)
+    }
+    // the target itself masked: the loss is +Infinity, as in PyTorch
+    expect(item(softmaxCrossEntropy(f64([[0, -Infinity, 1]]), f64([1])))).toBe(Infinity)
+  })
   it('names itself and the shapes on bad targets', () => {
     expect(() => softmaxCrossEntropy(logits, f64([[0, 1], [1, 0]]))).toThrow('softmaxCrossEntropy: targets must be one-hot rows [2, 3] or class indices [2] for logits [2, 3] (shapes [2, 3] and [2, 2])')
     expect(() => softmaxCrossEntropy(f64([1, 2]), f64([1]))).toThrow('softmaxCrossEntropy: expects logits of shape [batch, classes], got rank 1')

@@ -1,4 +1,4 @@
-import { logSoftmax, mean, mul, neg, sum } from '../ops/index.js'
+import { logSoftmax, mean, mul, neg, sum, where } from '../ops/index.js'
 import { type Tensor, ShapeError, alloc, fromData, showShape } from '../tensor/index.js'
 
 /**
@@ -43,10 +43,16 @@ export const targetRows = (loss: string, logits: Tensor, targets: Tensor): Tenso
  *
  * Computed through the fused, stable `logSoftmax` (z - max z - log Σ e^(z - max z)), so it is
  * finite for logits of any size; its gradient with respect to the logits is
- * (softmax(z) - t) / batch.
+ * (softmax(z) - t) / batch. A logit of -Infinity (a masked class) whose target weight is 0 adds
+ * nothing, as in PyTorch: [[0, -Infinity, 1]] with class 0 gives 1.3133, gradient 0 there.
  * @category losses
  */
 export const softmaxCrossEntropy = (logits: Tensor, targets: Tensor): Tensor => {
   const t = targetRows('softmaxCrossEntropy', logits, targets)
-  return neg(mean(sum(mul(t, logSoftmax(logits)), 1)))
+  const logp = logSoftmax(logits)
+  // A class with zero target weight contributes nothing, even where its logit is -Infinity (a
+  // masked class, log p = -Infinity): 0 · -Infinity would be NaN. The same `where` keeps the
+  // gradient finite there. Class indices give one-hot rows, so the product with t is skipped.
+  const picked = where(t, logp, 0)
+  return neg(mean(sum(t === targets ? mul(t, picked) : picked, 1)))
 }

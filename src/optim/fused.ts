@@ -26,6 +26,11 @@ export interface FusedResult<T extends Tree, S> {
   readonly state: S
   /** Whether every element of every gradient leaf was finite. */
   readonly finite: boolean
+  /**
+   * Whether every element of the new parameters and state is finite; when absent, `train.step`
+   * checks them itself.
+   */
+  readonly updatedFinite?: boolean
 }
 
 /** The optional fused form of an optimizer's update and its application. @category model */
@@ -111,13 +116,15 @@ export const fusedSgd = (op: string, schedule: Schedule): FusedStep<CountState>[
     const count = countOf(op, state)
     const scale = -checkedRate(op, schedule, count)
     let finite = true
+    let updatedFinite = true
     const out = ps.map((p, i) => {
       const r = K.sgdLeaf(p, gs[i]!, scale)
       finite &&= r.finite
+      updatedFinite &&= r.updatedFinite
       return r.params
     })
     const next = rebuild(params, out)
-    return { params: next, state: Object.freeze({ count: count + 1 }), finite }
+    return { params: next, state: Object.freeze({ count: count + 1 }), finite, updatedFinite }
   }
 
 /** Adam's hyperparameters after validation. @category internals */
@@ -144,16 +151,18 @@ export const fusedAdam = (op: string, h: AdamHyperparameters, schedule: Schedule
     const root2 = Math.sqrt(1 - h.b2 ** t)
     const constants: K.AdamConstants = { b1: h.b1, b2: h.b2, step: root2 / (1 - h.b1 ** t), epsilon: h.eps * root2, scale: -checkedRate(op, schedule, count) }
     let finite = true
+    let updatedFinite = true
     const mu: Tensor[] = []
     const nu: Tensor[] = []
     const out = ps.map((p, i) => {
       const r = K.adamLeaf(p, gs[i]!, mus[i]!, nus[i]!, constants)
       finite &&= r.finite
+      updatedFinite &&= r.updatedFinite
       mu.push(r.mu)
       nu.push(r.nu)
       return r.params
     })
     const next = rebuild(params, out)
     const moments = Object.freeze({ count: t, mu: rebuild(grads, mu), nu: rebuild(grads, nu) })
-    return { params: next, state: Object.freeze([moments, Object.freeze({ count: count + 1 })] as const), finite }
+    return { params: next, state: Object.freeze([moments, Object.freeze({ count: count + 1 })] as const), finite, updatedFinite }
   }

@@ -33,8 +33,14 @@ export interface OptimizerLike<P, S> {
 /** A loss: prediction and target to a scalar, the mean over the batch. @category model */
 export type Loss = (prediction: Tensor, target: Tensor) => Tensor
 
-/** Per-epoch summary: the mean training loss and any metrics. @category model */
+/**
+ * Per-epoch summary: the mean training loss and any metrics (with `validation`, also `val_loss`
+ * and `val_<name>`). `epoch` is a 0-based index, as in the data of a history; what a person
+ * reads (the command line, `inspect`, messages) counts from 1: `epoch` 0 is "epoch 1".
+ * @category model
+ */
 export interface EpochRecord {
+  /** 0-based: the first epoch is 0. */
   readonly epoch: number
   readonly loss: number
   readonly metrics: Readonly<Record<string, number>>
@@ -47,8 +53,9 @@ export interface History {
 }
 
 /**
- * Thrown when a step produces a loss or a gradient that is NaN or infinite. Training stops;
- * `state` is the last state whose values were all finite, so nothing is lost.
+ * Thrown when a step produces a loss or a gradient that is NaN or infinite, or an update that
+ * makes a parameter or the optimizer state NaN or infinite (`what` is then `'parameters'`).
+ * Training stops; `state` is the last state whose values were all finite, so nothing is lost.
  * @category errors
  */
 export class DivergenceError<P extends Tree, S> extends Error {
@@ -62,7 +69,7 @@ export class DivergenceError<P extends Tree, S> extends Error {
     readonly history?: History,
   ) {
     super(
-      `training diverged at step ${step}: the ${what} is ${what === 'loss' ? value : 'not finite'}` +
+      `training diverged at step ${step}: ${what === 'loss' ? `the loss is ${value}` : what === 'gradient' ? 'the gradient is not finite' : 'the update made the parameters or the optimizer state not finite'}` +
         `; the last finite state (after ${state.step} steps) is kept in error.state. Try a smaller learning rate or gradient clipping (optim.clipByGlobalNorm).`,
     )
   }

@@ -7,7 +7,7 @@ import { valueAndGrad } from '../autodiff/index.js'
 import type { Dataset } from '../data/index.js'
 import * as K from '../kernels/index.js'
 import { foldIn } from '../random/index.js'
-import { item } from '../tensor/index.js'
+import { isTensor, item } from '../tensor/index.js'
 import { applyUpdates } from '../optim/index.js'
 import { fusedStepOf } from '../optim/fused.js'
 import { type Tree, leaves } from '../tree/index.js'
@@ -36,8 +36,23 @@ export const batchLoss =
     loss(net.apply(params)(batch.x, { mode: 'train', key: ctxKey }), batch.y)
 
 /**
+ * Whether every number in a parameter tree or optimizer state is finite: its tensors' elements
+ * and its plain numbers (step counts); other values (strings, flags) are not numbers to check.
+ * @category internals
+ */
+export const allFiniteIn = (u: unknown): boolean => {
+  if (isTensor(u)) return K.allFinite(u)
+  if (typeof u === 'number') return Number.isFinite(u)
+  if (Array.isArray(u)) return u.every(allFiniteIn)
+  if (typeof u === 'object' && u !== null) return Object.values(u).every(allFiniteIn)
+  return true
+}
+
+/**
  * One pure step: `step(config)(state, batch)` is the next state. Throws `DivergenceError`
- * (holding `state`, the last finite one) when the loss or a gradient is NaN or infinite.
+ * (holding `state`, the last finite one) when the loss or a gradient is NaN or infinite, or when
+ * the update overflows the new parameters or optimizer state (e.g. SGD with a huge learning
+ * rate): a state with a NaN or an infinity is never handed out.
  * @category training
  */
 export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
@@ -59,12 +74,14 @@ export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
       }
       if (r !== undefined) {
         if (!r.finite) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
+        if (!(r.updatedFinite ?? (allFiniteIn(r.params) && allFiniteIn(r.state)))) throw new DivergenceError(state.step + 1, 'parameters', state, NaN)
         return { state: Object.freeze({ params: r.params, optState: r.state, step: state.step + 1, key: state.key }), loss }
       }
     }
     if (!leaves(grads).every(K.allFinite)) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
     const [updates, optState] = config.optimizer.update(grads, state.optState, state.params)
     const params = applyUpdates(state.params, updates)
+    if (!allFiniteIn(params) || !allFiniteIn(optState)) throw new DivergenceError(state.step + 1, 'parameters', state, NaN)
     return { state: Object.freeze({ params, optState, step: state.step + 1, key: state.key }), loss }
   }
 }

@@ -46,8 +46,9 @@ export const sigmoidBackward: Backward = primitive({
 })
 
 /**
- * dy · [x > 0], the VJP of relu at x (so relu'(0) = 0, as PyTorch). Linear in dy; piecewise
- * constant in x, whose derivative is zero.
+ * dy · [x > 0], the VJP of relu at x (so relu'(0) = 0, as PyTorch), and NaN where x is NaN, so
+ * a NaN input stays visible in the gradient. Linear in dy; piecewise constant in x, whose
+ * derivative is zero.
  * @category primitives
  */
 export const reluBackward: Backward = primitive({

@@ -76,12 +76,12 @@ export function divRows(a: usize, b: usize, o: usize, n: i32, m: i32, aRow: i32,
 
 // ---- unary maps --------------------------------------------------------------------------
 
-/** o[i] = a[i] > 0 ? a[i] : 0 (NaN and -0 give +0, as the scalar loop). */
+/** o[i] = a[i] <= 0 ? 0 : a[i] (NaN stays NaN and -0 gives +0, as the scalar loop). */
 export function relu(a: usize, o: usize, n: i32): void {
   const end = a + (<usize>((n + 3) & ~3) << 2)
   const zero = f32x4.splat(0)
-  // pmax(0, x) = 0 < x ? x : 0, exactly the scalar loop's expression
-  for (; a < end; a += 16, o += 16) v128.store(o, f32x4.pmax(zero, v128.load(a)))
+  // pmax(x, 0) = x < 0 ? 0 : x keeps a NaN; adding +0 turns -0 into +0 and changes nothing else
+  for (; a < end; a += 16, o += 16) v128.store(o, f32x4.add(f32x4.pmax(v128.load(a), zero), zero))
 }
 
 // fastMath.ts's constants
