@@ -140,7 +140,7 @@ describe('purenet', () => {
     expect(failed(relabelledRun, 1)).toMatch(new RegExp(`^purenet train: ${newest}: the checkpoint was written for other data: its y`))
     expect(failed(renamed, 1)).toMatch(new RegExp(`^purenet train: ${newest}: settings.features: the checkpoint's run has \\["sepal_length",`))
     expect(failed(lr, 1)).toBe(`purenet train: ${newest}: settings.lr: the checkpoint's run has 0.01, this run 0.02; resume with the data and settings of the run that wrote the checkpoint, or start a new run in an empty folder`)
-  }, 60_000)
+  })
 
   it('exits with 2 and the usage for a bad command line', async () => {
     const cases: ReadonlyArray<readonly [string[], string]> = [
