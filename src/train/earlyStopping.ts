@@ -106,7 +106,12 @@ export const withBest = <P extends Tree, S>(state: TrainState<P, S>, best: Train
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u)
 
-/** Whether an optimizer state has the form `WithBest` (a record of `optimizer` and perhaps `best`). @category checkpoints */
-export const isWithBest = (u: unknown): u is WithBest<unknown, unknown> =>
+/**
+ * Whether an optimizer state has the form `WithBest` (a record of `optimizer` and perhaps `best`).
+ * The form is checked, not the types of `P` and `S` (`resumeProblem` checks that the parts fit
+ * the run), so name them only for a state that a run of the same network and optimizer wrote.
+ * @category checkpoints
+ */
+export const isWithBest = <P = unknown, S = unknown>(u: unknown): u is WithBest<P, S> =>
   isRecord(u) && Object.hasOwn(u, 'optimizer') && Object.keys(u).every((k) => k === 'optimizer' || k === 'best') &&
   (!Object.hasOwn(u, 'best') || (isRecord(u['best']) && Object.hasOwn(u['best'], 'params') && Object.hasOwn(u['best'], 'optState') && typeof u['best']['step'] === 'number'))

@@ -3,6 +3,7 @@
  * loss and gradient by `valueAndGrad`, then the optimizer's update. For plain SGD this is the
  * lecture's rule  w <- w - lr · (mean over the batch of dJ/dw).
  */
+import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js'
 import { valueAndGrad } from '../autodiff/index.js'
 import type { Dataset } from '../data/index.js'
 import * as K from '../kernels/index.js'
@@ -49,19 +50,20 @@ export const allFiniteIn = (u: unknown): boolean => {
 }
 
 /**
- * One pure step: `step(config)(state, batch)` is the next state. Throws `DivergenceError`
- * (holding `state`, the last finite one) when the loss or a gradient is NaN or infinite, or when
- * the update overflows the new parameters or optimizer state (e.g. SGD with a huge learning
- * rate): a state with a NaN or an infinity is never handed out.
+ * One pure step as a value: `stepEither(config)(state, batch)` is `Right` of the next state, or
+ * `Left` of the `DivergenceError` (holding `state`, the last finite one) when the loss or a
+ * gradient is NaN or infinite, or when the update overflows the new parameters or optimizer
+ * state (e.g. SGD with a huge learning rate): a state with a NaN or an infinity is never handed
+ * out. Nothing is thrown for a divergence: the scan of `fit` carries it as a value.
  * @category training
  */
-export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
+export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
   const fused = fusedStepOf<S>(config.optimizer)
-  return (state: TrainState<P, S>, batch: Dataset): StepResult<P, S> => {
+  return (state: TrainState<P, S>, batch: Dataset): Either<DivergenceError<P, S>, StepResult<P, S>> => {
     const key = foldIn(state.key, state.step)
     const [value, grads] = valueAndGrad(batchLoss(config.net, config.loss, batch, key))(state.params)
     const loss = item(value)
-    if (!Number.isFinite(loss)) throw new DivergenceError(state.step + 1, 'loss', state, loss)
+    if (!Number.isFinite(loss)) return left(new DivergenceError(state.step + 1, 'loss', state, loss))
     // The optimizer's fused step reads every gradient once anyway, and reports on the way whether
     // all were finite: the divergence check costs no pass of its own. It promises the numbers of
     // the op-by-op path below; on anything it declines or throws, that path runs and decides.
@@ -73,15 +75,29 @@ export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
         r = undefined
       }
       if (r !== undefined) {
-        if (!r.finite) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
-        if (!(r.updatedFinite ?? (allFiniteIn(r.params) && allFiniteIn(r.state)))) throw new DivergenceError(state.step + 1, 'parameters', state, NaN)
-        return { state: Object.freeze({ params: r.params, optState: r.state, step: state.step + 1, key: state.key }), loss }
+        if (!r.finite) return left(new DivergenceError(state.step + 1, 'gradient', state, NaN))
+        if (!(r.updatedFinite ?? (allFiniteIn(r.params) && allFiniteIn(r.state)))) return left(new DivergenceError(state.step + 1, 'parameters', state, NaN))
+        return right({ state: Object.freeze({ params: r.params, optState: r.state, step: state.step + 1, key: state.key }), loss })
       }
     }
-    if (!leaves(grads).every(K.allFinite)) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
+    if (!leaves(grads).every(K.allFinite)) return left(new DivergenceError(state.step + 1, 'gradient', state, NaN))
     const [updates, optState] = config.optimizer.update(grads, state.optState, state.params)
     const params = applyUpdates(state.params, updates)
-    if (!allFiniteIn(params) || !allFiniteIn(optState)) throw new DivergenceError(state.step + 1, 'parameters', state, NaN)
-    return { state: Object.freeze({ params, optState, step: state.step + 1, key: state.key }), loss }
+    if (!allFiniteIn(params) || !allFiniteIn(optState)) return left(new DivergenceError(state.step + 1, 'parameters', state, NaN))
+    return right({ state: Object.freeze({ params, optState, step: state.step + 1, key: state.key }), loss })
+  }
+}
+
+/**
+ * One pure step: `step(config)(state, batch)` is the next state. Throws the `DivergenceError` of
+ * `stepEither` (holding `state`, the last finite one) when the step diverges.
+ * @category training
+ */
+export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
+  const next = stepEither(config)
+  return (state: TrainState<P, S>, batch: Dataset): StepResult<P, S> => {
+    const r = next(state, batch)
+    if (isLeft(r)) throw r.left
+    return r.right
   }
 }
