@@ -140,7 +140,7 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   let lastAccuracy: number | undefined
   const metrics = classes === undefined
     ? undefined
-    : (params: unknown): Readonly<Record<string, number>> => {
+    : (params: Tree): Readonly<Record<string, number>> => {
         lastAccuracy = accuracy(net.apply(params)(trainSet.x), trainSet.y)
         return { accuracy: lastAccuracy }
       }
@@ -173,9 +173,9 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   }
   const report = progress(terminal, { epochs: training.epochs, stepsPerEpoch, examples, startStep }, now)
   const options: train.FitOptions<Tree, optim.OptState> = {
-    net: net as unknown as train.Model<Tree>,
+    net,
     loss: classes === undefined ? mse : softmaxCrossEntropy,
-    optimizer: optimizer as unknown as train.OptimizerLike<Tree, optim.OptState>,
+    optimizer,
     data: trainSet,
     epochs: training.epochs,
     batchSize: training.batch,
@@ -210,7 +210,7 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   }
   report.finish()
   const { state, history } = result
-  const saved = await io.saveModel(f.out, { net, params: state.params as nn.ParamsOf<typeof net>, step: state.step, key: state.key, history, extra })
+  const saved = await io.saveModel(f.out, { net, params: state.params, step: state.step, key: state.key, history, extra })
   if (E.isLeft(saved)) return inputError(dropPrefix(saved.left.message))
   const last = history.epochs[history.epochs.length - 1]
   terminal.out(`saved ${f.out}${last === undefined ? '' : ` (epoch ${last.epoch + 1}: loss ${last.loss.toFixed(4)}${last.metrics['accuracy'] === undefined ? '' : `, training accuracy ${last.metrics['accuracy'].toFixed(4)}`})`}`)

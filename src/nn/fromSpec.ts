@@ -17,6 +17,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { type DType, isDType } from '../tensor/index.js'
+import type { Tree } from '../tree/index.js'
 import { atan, elu, gelu, identity, leakyRelu, logSoftmax, relu, sigmoid, softmax, softplus, tanh } from './activations.js'
 import { dense } from './dense.js'
 import { dropout } from './dropout.js'
@@ -326,8 +327,8 @@ const budgetProblem = (json: unknown, limits: SpecLimits): DecodeError | undefin
  * @example fromSpec({ kind: 'serial', layers: [{ kind: 'dense', inSize: 4, outSize: 3 }, { kind: 'relu' }] })
  * @category specs
  */
-export const fromSpec = (json: unknown, limits: SpecLimits = {}): E.Either<DecodeError, Layer<unknown>> => {
+export const fromSpec = (json: unknown, limits: SpecLimits = {}): E.Either<DecodeError, Layer<Tree>> => {
   const problem = budgetProblem(json, limits)
   if (problem !== undefined) return E.left(problem)
-  return decodeNode(json, '', 0) as unknown as E.Either<DecodeError, Layer<unknown>>
+  return decodeNode(json, '', 0) as unknown as E.Either<DecodeError, Layer<Tree>>
 }
