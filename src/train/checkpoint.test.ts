@@ -82,6 +82,7 @@ describe('checkpoints', () => {
     expect(() => resume(c, { ...options, batchSize: 4 })).toThrow('train.resume: the checkpoint was written with batchSize 5, the options give 4')
     expect(() => resume(c, { ...options, data: dataset(data.x, data.y), dropLast: true })).toThrow('written with dropLast false, the options give true')
     const sgd = optim.sgd(0.1)
+    // on purpose a checkpoint of another optimizer than the one given (a type error), to test the run-time check
     expect(() => resume(c as unknown as Checkpoint<typeof whole.state.params, optim.CountState>, { ...options, optimizer: sgd })).toThrow(/optimizer state does not fit the optimizer given/)
     expect(() => fit({ ...options, checkpoint: { every: { steps: 0 }, write: () => undefined } })).toThrow('train.fit: checkpoint.every must be { steps: n } or { epochs: n } with n a positive integer, got {"steps":0}')
   })

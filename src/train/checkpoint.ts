@@ -129,7 +129,7 @@ const formDifference = (a: unknown, b: unknown, path: string): string | undefine
  */
 export const resumeProblem = <P extends Tree, S>(
   checkpoint: Checkpoint<P, S>,
-  options: { readonly key: Key; readonly batchSize: number; readonly dropLast?: boolean; readonly optimizer: OptimizerLike<P, S>; readonly earlyStopping?: EarlyStopping },
+  options: { readonly key: Key; readonly batchSize: number; readonly dropLast?: boolean; readonly optimizer: OptimizerLike<NoInfer<P>, S>; readonly earlyStopping?: EarlyStopping },
   examples: number,
 ): string | undefined => {
   const run = checkpoint.run
