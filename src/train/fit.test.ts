@@ -2,24 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { dataset } from '../data/index.js'
 import * as ops from '../ops/index.js'
 import { type Key, key, normal, split } from '../random/index.js'
-import { type Tensor, tensor, toArray, toFlatArray } from '../tensor/index.js'
-import { type Tree, map, zipWith } from '../tree/index.js'
+import { tensor, toArray, toFlatArray } from '../tensor/index.js'
+import { zipWith } from '../tree/index.js'
 import { fit, fitEither, initialState, trainStates } from './fit.js'
 import { step } from './step.js'
-import { DivergenceError, type Model, type OptimizerLike } from './TrainState.js'
-
-// A linear model y = x·w + b and plain SGD, written here so these tests depend on nothing above train.
-type Linear = { readonly w: Tensor; readonly b: Tensor }
-const linear: Model<Linear> = {
-  name: 'linear(2, 1)',
-  init: (k: Key) => ({ w: normal(k, [2, 1], { dtype: 'float64' }), b: tensor([0], { dtype: 'float64' }) }),
-  apply: (p) => (x) => ops.add(ops.matmul(x, p.w), p.b),
-}
-const sgd = <P extends Tree>(lr: number): OptimizerLike<P, { readonly count: number }> => ({
-  init: () => ({ count: 0 }),
-  update: (g, s) => [map(g, (x) => ops.mul(x, -lr)), { count: s.count + 1 }],
-})
-const mse = (p: Tensor, t: Tensor): Tensor => ops.mean(ops.square(ops.sub(p, t)))
+import { DivergenceError } from './TrainState.js'
+import { type Linear, linear, mse, sgd } from './linear.fixture.js'
 
 // y = 3 x0 - 2 x1 + 1 exactly
 const [kx] = split(key(7), 1) as [Key]

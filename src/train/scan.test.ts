@@ -3,26 +3,14 @@ import { describe, expect, it } from 'vitest'
 import { dataset } from '../data/index.js'
 import * as ops from '../ops/index.js'
 import { type Key, key, normal, split } from '../random/index.js'
-import { type Tensor, tensor, toFlatArray } from '../tensor/index.js'
-import { type Tree, map } from '../tree/index.js'
+import { tensor, toFlatArray } from '../tensor/index.js'
 import type { Checkpoint } from './checkpoint.js'
 import { fit, fitEither, initialState, resume, resumeEither, trainStates } from './fit.js'
 import { plan, statesOnly } from './plan.js'
 import { step, stepEither } from './step.js'
-import { DivergenceError, type Model, type OptimizerLike } from './TrainState.js'
+import { DivergenceError } from './TrainState.js'
+import { type Linear, linear, mse, sgd } from './linear.fixture.js'
 
-// The linear model and plain SGD of fit.test.ts, written here so these tests depend on nothing above train.
-type Linear = { readonly w: Tensor; readonly b: Tensor }
-const linear: Model<Linear> = {
-  name: 'linear(2, 1)',
-  init: (k: Key) => ({ w: normal(k, [2, 1], { dtype: 'float64' }), b: tensor([0], { dtype: 'float64' }) }),
-  apply: (p) => (x) => ops.add(ops.matmul(x, p.w), p.b),
-}
-const sgd = <P extends Tree>(lr: number): OptimizerLike<P, { readonly count: number }> => ({
-  init: () => ({ count: 0 }),
-  update: (g, s) => [map(g, (x) => ops.mul(x, -lr)), { count: s.count + 1 }],
-})
-const mse = (p: Tensor, t: Tensor): Tensor => ops.mean(ops.square(ops.sub(p, t)))
 const [kx] = split(key(7), 1) as [Key]
 const x = normal(kx, [10, 2], { dtype: 'float64' })
 const data = dataset(x, ops.add(ops.matmul(x, tensor([[3], [-2]], { dtype: 'float64' })), 1))
