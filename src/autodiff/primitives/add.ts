@@ -13,7 +13,7 @@ export const add: Primitive<(a: Tensor | number, b: Tensor | number) => Tensor, 
   name: 'add',
   domain: 'real',
   call: (bind) => (a: Tensor | number, b: Tensor | number): Tensor => bind([lift(a, b), lift(b, a)], undefined),
-  impl: ([a, b]) => K.binary('add', a!, b!),
+  impl: ([a, b]) => K.add(a!, b!),
   jvp: ([ta, tb], { out }) => fitTangent(ta === undefined ? tb! : tb === undefined ? ta : add(ta, tb), out),
   vjp: (ct, { args }, needs) => [
     needs[0] ? unbroadcast(ct, args[0]!.shape, args[0]!.dtype) : undefined,

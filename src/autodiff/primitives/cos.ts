@@ -8,6 +8,6 @@ import { sin } from './sin.js'
 export const cos = unary({
   name: 'cos',
   domain: 'real',
-  kernel: (x) => K.unary('cos', x),
+  kernel: K.cos,
   jvp: (dx, { x }) => neg(mul(dx, sin(x))),
 })

@@ -7,7 +7,7 @@ import { neg } from './neg.js'
 export const div = binary({
   name: 'div',
   domain: 'real',
-  kernel: (a, b) => K.binary('div', a, b),
+  kernel: K.div,
   da: (t, { b }) => div(t, b),
   db: (t, { b, out }) => neg(mul(t, div(out, b))),
 })

@@ -29,7 +29,7 @@ export const max: Primitive<(x: Tensor, axes?: number | ReadonlyArray<number>, k
     }
     return bind([x], { axes: ax, keepDims })
   },
-  impl: ([x], { axes, keepDims }: ReduceParams) => K.reduce('max', x!, axes, keepDims),
+  impl: ([x], { axes, keepDims }: ReduceParams) => K.max(x!, axes, keepDims),
   jvp: ([dx], { args, out, params: p }) => (dx === undefined ? undefined : sum(mul(dx, weights(args[0]!, out, p)), p.axes, p.keepDims)),
   vjp: (ct, { args, out, params: p }) => {
     const x = args[0]!

@@ -6,6 +6,6 @@ import { unary } from '../define.js'
 export const neg = unary({
   name: 'neg',
   domain: 'real',
-  kernel: (x) => K.unary('neg', x),
+  kernel: K.neg,
   jvp: (dx) => neg(dx),
 })

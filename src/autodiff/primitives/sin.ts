@@ -7,6 +7,6 @@ import { mul } from './mul.js'
 export const sin = unary({
   name: 'sin',
   domain: 'real',
-  kernel: (x) => K.unary('sin', x),
+  kernel: K.sin,
   jvp: (dx, { x }) => mul(dx, cos(x)),
 })

@@ -6,6 +6,6 @@ import { mul } from './mul.js'
 export const step = unary({
   name: 'step',
   domain: 'none',
-  kernel: (x) => K.unary('step', x),
+  kernel: K.step,
   jvp: (dx) => mul(dx, 0),
 })

@@ -6,7 +6,7 @@ import { neg } from './neg.js'
 export const sub = binary({
   name: 'sub',
   domain: 'real',
-  kernel: (a, b) => K.binary('sub', a, b),
+  kernel: K.sub,
   da: (t) => t,
   db: (t) => neg(t),
 })

@@ -24,7 +24,7 @@ export const sum: Primitive<(x: Tensor, axes?: number | ReadonlyArray<number>, k
   domain: 'real',
   call: (bind) => (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor =>
     bind([x], { axes: normalizeAxes('sum', x.shape, axes), keepDims }),
-  impl: ([x], { axes, keepDims }: ReduceParams) => K.reduce('sum', x!, axes, keepDims),
+  impl: ([x], { axes, keepDims }: ReduceParams) => K.sum(x!, axes, keepDims),
   jvp: ([dx], { params: p }) => (dx === undefined ? undefined : sum(dx, p.axes, p.keepDims)),
   vjp: (ct, { args, params: p }) => {
     const x = args[0]!
