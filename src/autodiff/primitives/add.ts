@@ -2,7 +2,7 @@ import * as K from '../../kernels/index.js'
 import type { Tensor } from '../../tensor/index.js'
 import { lift } from '../lift.js'
 import { type Primitive, primitive } from '../Primitive.js'
-import { fitTangent, unbroadcast } from '../unbroadcast.js'
+import { fitTangent, unbroadcast } from './sumBroadcast.js'
 
 /**
  * a + b, broadcasting;  d(a + b) = da + db. Defined with `primitive` rather than `binary`
