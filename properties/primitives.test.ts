@@ -24,7 +24,7 @@ import * as purenet from '../src/index.js'
 import * as composites from '../src/ops/composites.js'
 import { key, normal } from '../src/random/index.js'
 import { type Shape, type Tensor, broadcastShapes, describe as describeTensor, sizeOf, tensor, toArray } from '../src/tensor/index.js'
-import { dot } from '../src/tree/index.js'
+import { dot } from '../src/ops/treeNamespace.js'
 
 /** One random call of an op: float64 arguments (the differentiated ones) and how to apply it. */
 interface Case {

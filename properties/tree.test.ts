@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as K from '../src/kernels/index.js'
 import { type Shape, type Tensor, fromData, item, toFlatArray } from '../src/tensor/index.js'
-import { type Tree, add, dot, flatten, leaves, map, norm, paths, scale, sub, unflatten, zerosLike, zipWith } from '../src/tree/index.js'
+import { type Tree, add, dot, flatten, leaves, map, norm, paths, scale, sub, unflatten, zerosLike, zipWith } from '../src/ops/treeNamespace.js'
 
 const arbShape: fc.Arbitrary<Shape> = fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 2 })
 

@@ -57,7 +57,6 @@ const pending: ReadonlyArray<{ readonly violation: string; readonly point: strin
   { violation: 'optim/fused.ts -> kernels/index.ts', point: '2: one optimizer path (issue 11b)' },
   { violation: 'train/step.ts -> kernels/index.ts', point: '2: one optimizer path (issue 11b)' },
   { violation: 'optim/hyperparameters.ts <-> optim/schedules.ts', point: '2: one optimizer path (issue 11b)' },
-  { violation: 'tree/arithmetic.ts -> autodiff/primitives/index.ts', point: '4: tree at the bottom (11a)' },
 ]
 
 const isSource = (name: string): boolean => name.endsWith('.ts') && !/\.test(-d)?\.ts$|\.fixture\.ts$/.test(name)

@@ -5,14 +5,14 @@
  * Laws (checked in properties/tree.test.ts):
  * 1. map identity: `map(t, x => x)` equals `t`.
  * 2. map composition: `map(map(t, f), g)` equals `map(t, x => g(f(x)))`.
- * 3. flatten round trip: `unflatten(t, leaves(t))` equals `t`.
+ * 3. flatten round trip: `unflatten(def, leaves)` equals `t` for `[leaves, def] = flatten(t)`.
  * 4. zipWith agrees with map on one tree: `zipWith(t, t, (a, _) => a)` equals `t`.
  *
  * The order of leaves is the depth-first order of arrays by index and records by key insertion
  * order. Two trees match when they have the same arrays lengths and the same record keys; a
  * mismatch throws a `TreeError` naming the path (`[2].w`).
  */
-import { type Tensor, isTensor } from '../tensor/index.js'
+import { type Tensor, isTensor, zeros } from '../tensor/index.js'
 
 /** A tree with tensors at its leaves. @category model */
 export type Tree = Tensor | ReadonlyArray<Tree> | { readonly [key: string]: Tree }
@@ -37,71 +37,127 @@ const describeNode = (u: unknown): string =>
 
 const keyPath = (path: string, k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`).replace(/^\./, '')
 
-/** The leaves in order. @category destructors */
-export const leaves = (t: Tree): Tensor[] => {
-  const out: Tensor[] = []
-  const walk = (u: unknown, path: string): void => {
-    if (isTensor(u)) out.push(u)
-    else if (Array.isArray(u)) u.forEach((v, i) => walk(v, `${path}[${i}]`))
-    else if (isRecord(u)) for (const k of Object.keys(u)) walk(u[k], keyPath(path, k))
-    else throw new TreeError('tree.leaves', path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
-  }
-  walk(t, '')
-  return out
-}
+// A tree's structure without its leaves: a leaf, an array of nodes, or a record of nodes (keys
+// in the tree's order).
+type Node =
+  | { readonly kind: 'leaf' }
+  | { readonly kind: 'array'; readonly items: ReadonlyArray<Node> }
+  | { readonly kind: 'record'; readonly keys: ReadonlyArray<string>; readonly items: ReadonlyArray<Node> }
 
-/** The paths of the leaves, in the order of `leaves`: `[0].w`, `[0].b`, ... @category destructors */
-export const paths = (t: Tree): string[] => {
-  const out: string[] = []
-  const walk = (u: Tree, path: string): void => {
-    if (isTensor(u)) out.push(path)
-    else if (Array.isArray(u)) u.forEach((v: Tree, i: number) => walk(v, `${path}[${i}]`))
-    // Object.entries of a number is [], so without this check a bad leaf would vanish silently
-    else if (!isRecord(u)) throw new TreeError('tree.paths', path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
-    else for (const [k, v] of Object.entries(u)) walk(v, keyPath(path, k))
-  }
-  walk(t, '')
-  return out
-}
+const LEAF: Node = Object.freeze({ kind: 'leaf' })
 
-/** Splits a tree into its leaves and its structure (the tree itself serves as the template). @category destructors */
-export const flatten = <T extends Tree>(t: T): readonly [Tensor[], T] => [leaves(t), t]
+const describeDef = (n: Node): string => (n.kind === 'leaf' ? 'a tensor' : n.kind === 'array' ? `an array of length ${n.items.length}` : 'a record')
 
 /**
- * Rebuilds a tree of `structure`'s shape from leaves in order. Throws a `TreeError` when the
- * number of leaves is wrong.
+ * The structure of a tree without its leaves (JAX's treedef): computed once by `flatten`, then
+ * reused to rebuild trees (`unflatten`), to read another tree's leaves in the same order
+ * (`leavesLike`), and by `map`, `zipWith`, the autodiff transforms and `check`. `paths[i]` is
+ * the path of leaf i (`[0].w`).
+ * @category model
+ */
+export class TreeDef<T extends Tree = Tree> {
+  /** The number of leaves. */
+  readonly size: number
+  /** @internal */
+  declare readonly _tree?: T
+  constructor(
+    /** @internal */ readonly root: Node,
+    /** The path of each leaf, in order. */ readonly paths: ReadonlyArray<string>,
+  ) {
+    this.size = paths.length
+    Object.freeze(this)
+  }
+}
+
+// The one walk over a tree: its structure, leaves and paths, throwing a TreeError (for `op`)
+// at the path of anything that is not a tensor, an array or a record.
+const walk = (t: unknown, op: string): { readonly root: Node; readonly leaves: Tensor[]; readonly paths: string[] } => {
+  const leaves: Tensor[] = []
+  const paths: string[] = []
+  const go = (u: unknown, path: string): Node => {
+    if (isTensor(u)) {
+      leaves.push(u)
+      paths.push(path)
+      return LEAF
+    }
+    if (Array.isArray(u)) return { kind: 'array', items: u.map((v, i) => go(v, `${path}[${i}]`)) }
+    // Object.keys of a number is [], so without this check a bad leaf would vanish silently
+    if (!isRecord(u)) throw new TreeError(op, path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
+    const keys = Object.keys(u)
+    return { kind: 'record', keys, items: keys.map((k) => go(u[k], keyPath(path, k))) }
+  }
+  const root = go(t, '')
+  return { root, leaves, paths }
+}
+
+/**
+ * Splits a tree into its leaves (depth-first) and its structure, a `TreeDef` that rebuilds trees
+ * of the same shape with `unflatten`.
+ * @category destructors
+ */
+export const flatten = <T extends Tree>(t: T, op = 'tree.flatten'): readonly [Tensor[], TreeDef<T>] => {
+  const w = walk(t, op)
+  return [w.leaves, new TreeDef<T>(w.root, w.paths)]
+}
+
+/** The leaves in order. @category destructors */
+export const leaves = (t: Tree): Tensor[] => walk(t, 'tree.leaves').leaves
+
+/** The paths of the leaves, in the order of `leaves`: `[0].w`, `[0].b`, ... @category destructors */
+export const paths = (t: Tree): string[] => walk(t, 'tree.paths').paths
+
+/**
+ * The leaves of `t`, which must have the structure `def` (the same array lengths and record
+ * keys; records may list their keys in another order), in `def`'s order. A difference throws a
+ * `TreeError` for `op` naming the first path where they differ.
+ * @category destructors
+ */
+export const leavesLike = <T extends Tree>(def: TreeDef<T>, t: unknown, op = 'tree.leavesLike'): Tensor[] => {
+  const out: Tensor[] = []
+  const go = (n: Node, v: unknown, path: string): void => {
+    if (n.kind === 'leaf') {
+      if (!isTensor(v)) throw new TreeError(op, path, `expected a tensor, got ${describeNode(v)}`)
+      out.push(v)
+    } else if (n.kind === 'array') {
+      if (!Array.isArray(v) || v.length !== n.items.length) throw new TreeError(op, path, `expected ${describeDef(n)}, got ${describeNode(v)}`)
+      n.items.forEach((m, j) => go(m, v[j], `${path}[${j}]`))
+    } else {
+      if (!isRecord(v)) throw new TreeError(op, path, `expected a record, got ${describeNode(v)}`)
+      const kv = new Set(Object.keys(v))
+      for (const k of n.keys) if (!kv.has(k)) throw new TreeError(op, keyPath(path, k), 'missing in the second tree')
+      const ku = new Set(n.keys)
+      for (const k of kv) if (!ku.has(k)) throw new TreeError(op, keyPath(path, k), 'missing in the first tree')
+      n.keys.forEach((k, j) => go(n.items[j]!, v[k], keyPath(path, k)))
+    }
+  }
+  go(def.root, t, '')
+  return out
+}
+
+/**
+ * Rebuilds a frozen tree of the structure `def` (a `TreeDef` from `flatten`, or a tree used as
+ * a template) from leaves in order. Throws a `TreeError` when the number of leaves is wrong.
  * @category constructors
  */
-export const unflatten = <T extends Tree>(structure: T, values: ReadonlyArray<Tensor>): T => {
+export const unflatten = <T extends Tree>(def: TreeDef<T> | T, values: ReadonlyArray<Tensor>): T => {
+  const d = def instanceof TreeDef ? def : flatten(def, 'tree.unflatten')[1]
+  if (values.length < d.size) throw new TreeError('tree.unflatten', d.paths[values.length]!, `ran out of leaves: ${values.length} given`)
+  if (values.length > d.size) throw new TreeError('tree.unflatten', '', `${values.length} leaves given, the structure has ${d.size}`)
   let i = 0
-  const build = (u: Tree, path: string): Tree => {
-    if (isTensor(u)) {
-      const v = values[i++]
-      if (v === undefined) throw new TreeError('tree.unflatten', path, `ran out of leaves: ${values.length} given`)
-      return v
-    }
-    if (Array.isArray(u)) return Object.freeze(u.map((v: Tree, j: number) => build(v, `${path}[${j}]`)))
-    if (!isRecord(u)) throw new TreeError('tree.unflatten', path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
+  const build = (n: Node): Tree => {
+    if (n.kind === 'leaf') return values[i++]!
+    if (n.kind === 'array') return Object.freeze(n.items.map(build))
     const out: { [key: string]: Tree } = {}
-    for (const [k, v] of Object.entries(u)) out[k] = build(v, keyPath(path, k))
+    n.keys.forEach((k, j) => { out[k] = build(n.items[j]!) })
     return Object.freeze(out)
   }
-  const out = build(structure, '')
-  if (i !== values.length) throw new TreeError('tree.unflatten', '', `${values.length} leaves given, the structure has ${i}`)
-  return out as T
+  return build(d.root) as T
 }
 
 /** Applies `f` to every leaf (with its path), keeping the structure. @category combinators */
 export const map = <T extends Tree>(t: T, f: (leaf: Tensor, path: string) => Tensor): T => {
-  const build = (u: Tree, path: string): Tree => {
-    if (isTensor(u)) return f(u, path)
-    if (Array.isArray(u)) return Object.freeze(u.map((v: Tree, j: number) => build(v, `${path}[${j}]`)))
-    if (!isRecord(u)) throw new TreeError('tree.map', path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
-    const out: { [key: string]: Tree } = {}
-    for (const [k, v] of Object.entries(u)) out[k] = build(v, keyPath(path, k))
-    return Object.freeze(out)
-  }
-  return build(t, '') as T
+  const [ls, def] = flatten(t, 'tree.map')
+  return unflatten(def, ls.map((x, i) => f(x, def.paths[i]!)))
 }
 
 /**
@@ -110,28 +166,16 @@ export const map = <T extends Tree>(t: T, f: (leaf: Tensor, path: string) => Ten
  * @category combinators
  */
 export const zipWith = <T extends Tree>(a: T, b: T, f: (x: Tensor, y: Tensor, path: string) => Tensor, op = 'tree.zipWith'): T => {
-  const build = (u: Tree, v: unknown, path: string): Tree => {
-    if (isTensor(u)) {
-      if (!isTensor(v)) throw new TreeError(op, path, `expected a tensor, got ${describeNode(v)}`)
-      return f(u, v, path)
-    }
-    if (Array.isArray(u)) {
-      if (!Array.isArray(v) || v.length !== u.length) throw new TreeError(op, path, `expected ${describeNode(u)}, got ${describeNode(v)}`)
-      return Object.freeze(u.map((x: Tree, j: number) => build(x, v[j], `${path}[${j}]`)))
-    }
-    if (!isRecord(u)) throw new TreeError(op, path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
-    if (!isRecord(v)) throw new TreeError(op, path, `expected a record, got ${describeNode(v)}`)
-    const ur = u as { readonly [key: string]: Tree }
-    const ku = Object.keys(ur)
-    const kv = new Set(Object.keys(v))
-    for (const k of ku) if (!kv.has(k)) throw new TreeError(op, keyPath(path, k), `missing in the second tree`)
-    for (const k of kv) if (!(k in ur)) throw new TreeError(op, keyPath(path, k), `missing in the first tree`)
-    const out: { [key: string]: Tree } = {}
-    for (const k of ku) out[k] = build(ur[k]!, v[k], keyPath(path, k))
-    return Object.freeze(out)
-  }
-  return build(a, b, '') as T
+  const [la, def] = flatten(a, op)
+  const lb = leavesLike(def, b, op)
+  return unflatten(def, la.map((x, i) => f(x, lb[i]!, def.paths[i]!)))
 }
+
+/** The number of scalars in all leaves. @category destructors */
+export const size = (a: Tree): number => leaves(a).reduce((n, x) => n + x.size, 0)
+
+/** A tree of zeros with the structure, shapes and dtypes of `a`. @category constructors */
+export const zerosLike = <T extends Tree>(a: T): T => map(a, (x) => zeros(x.shape, { dtype: x.dtype }))
 
 /** Whether two trees have the same structure (arrays, keys, leaf shapes and dtypes). @category guards */
 export const sameStructure = (a: Tree, b: Tree): boolean => {
