@@ -44,11 +44,6 @@ export const map = (x: Tensor, f: (v: number) => number): Tensor =>
     for (let i = 0; i < n; i++) o[i] = f(a[i]!)
   })
 
-const neg64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = -a[i]! }
-const neg32: Loop32 = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = -a[i]! }
-/** -x element-wise. @category kernels */
-export const neg = (x: Tensor): Tensor => map1(x, neg64, neg32)
-
 const exp64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]!) }
 /** e^x element-wise (float32 through the float32-accurate loop of `fastMath.ts`, or wasm when large). @category kernels */
 export const exp = (x: Tensor): Tensor => mapWasm('exp', x, exp64, expLoop)
@@ -78,11 +73,6 @@ const relu64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) { const v = a[i]
 const relu32: Loop32 = (a, o, n) => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v <= 0 ? 0 : v } }
 /** max(0, x) element-wise; a NaN stays NaN. @category kernels */
 export const relu = (x: Tensor): Tensor => mapWasm('relu', x, relu64, relu32)
-
-const step64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! > 0 ? 1 : 0 }
-const step32: Loop32 = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]! > 0 ? 1 : 0 }
-/** [x > 0] element-wise. @category kernels */
-export const step = (x: Tensor): Tensor => map1(x, step64, step32)
 
 // Two branches so that exp never overflows: for z >= 0 use 1/(1+e^-z), else e^z/(1+e^z).
 const sigmoid64: Loop = (a, o, n) => {

@@ -5,7 +5,6 @@
 import * as K from '../../kernels/index.js'
 import { unary } from '../define.js'
 import { mul } from './mul.js'
-import { neg } from './neg.js'
 
 /** Sine;  d sin x = cos x dx.  @category primitives */
 export const sin = unary({
@@ -20,5 +19,5 @@ export const cos = unary({
   name: 'cos',
   domain: 'real',
   kernel: K.cos,
-  jvp: (dx, { x }) => neg(mul(dx, sin(x))),
+  jvp: (dx, { x }) => mul(mul(dx, sin(x)), -1),
 })

@@ -1,6 +1,6 @@
 import * as K from '../../kernels/index.js'
 import { binary } from '../define.js'
-import { neg } from './neg.js'
+import { mul } from './mul.js'
 
 /** a - b, broadcasting;  d(a - b) = da - db.  @category primitives */
 export const sub = binary({
@@ -8,5 +8,5 @@ export const sub = binary({
   domain: 'real',
   kernel: K.sub,
   da: (t) => t,
-  db: (t) => neg(t),
+  db: (t) => mul(t, -1),
 })
