@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Tensor, item, scalar, tensor, toArray, zeros } from '../tensor/index.js'
-import { type Tree, TreeError, flatten, leaves, map, paths, sameStructure, size, unflatten, zerosLike, zipWith } from './Tree.js'
+import { type Tree, TreeDef, TreeError, flatten, leaves, leavesLike, map, paths, sameStructure, size, unflatten, zerosLike, zipWith } from './Tree.js'
 
 // Asserts that `f` throws a TreeError with this op and path, whose message contains the fragments.
 const throwsTree = (f: () => unknown, op: string, path: string, ...fragments: string[]): void => {
@@ -51,6 +51,27 @@ describe('leaves, paths, flatten, unflatten', () => {
     expect(Object.isFrozen(back)).toBe(true)
     expect(Object.isFrozen((back as Tree[])[0])).toBe(true)
     expect(unflatten(structure, ls)).toEqual(tree)
+  })
+
+  it('flatten gives the structure once, as a TreeDef: its paths and size, reusable for any leaves', () => {
+    const tree = mlp()
+    const [ls, def] = flatten(tree)
+    expect(def).toBeInstanceOf(TreeDef)
+    expect(def.paths).toEqual(paths(tree))
+    expect(def.size).toBe(6)
+    expect(Object.isFrozen(def)).toBe(true)
+    // the same def rebuilds trees from other leaves, and a tree still serves as a template
+    const zeros6 = ls.map(() => t(0))
+    expect(leaves(unflatten(def, zeros6)).map(item)).toEqual([0, 0, 0, 0, 0, 0])
+    expect(unflatten(tree, ls)).toEqual(unflatten(def, ls))
+  })
+
+  it('leavesLike reads another tree along a TreeDef, in its order, and names the first difference', () => {
+    const [, def] = flatten({ a: t(1), b: [t(2)] })
+    expect(leavesLike(def, { b: [t(20)], a: t(10) }).map(item)).toEqual([10, 20])
+    throwsTree(() => leavesLike(def, { a: t(1) }, 'my op'), 'my op', 'b', 'missing in the second tree')
+    throwsTree(() => leavesLike(def, { a: t(1), b: [t(2), t(3)] }), 'tree.leavesLike', 'b', 'expected an array of length 1, got an array of length 2')
+    throwsTree(() => leavesLike(def, { a: 3, b: [t(2)] }), 'tree.leavesLike', 'a', 'expected a tensor, got number')
   })
 
   it('unflatten with too few or too many leaves says how many', () => {
