@@ -1,5 +1,5 @@
 /**
- * The tree laws numbered in src/tree/Tree.ts, and the vector-space laws of src/tree/arithmetic.ts.
+ * The tree laws numbered in src/tree/Tree.ts, and the vector-space laws of src/ops/treeArithmetic.ts.
  * Leaves hold quarter-integers of small magnitude, so sums and products are exact in float64 and
  * the arithmetic laws can be checked with equality rather than a tolerance.
  */

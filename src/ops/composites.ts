@@ -163,4 +163,4 @@ export const argmax = (x: Tensor, axis = -1, keepDims = false): Tensor => {
  * `argmax(-x)`, with the same result shape, dtype and (zero) derivative.
  * @category composites
  */
-export const argmin = (x: Tensor, axis = -1, keepDims = false): Tensor => argmax(P.neg(P.stopGradient(x)), axis, keepDims)
+export const argmin = (x: Tensor, axis = -1, keepDims = false): Tensor => argmax(neg(P.stopGradient(x)), axis, keepDims)
