@@ -82,9 +82,9 @@ export const vjp = <T extends Tree, O extends Out>(f: (x: T) => O, primal: T): r
     const cs = leavesLike(outDef, ct, 'vjp (output and cotangent)')
     const seeds = outs.map((o, i): readonly [number, Tensor] => {
       const c = cs[i]!
-      const path = outDef.paths[i]!
-      if (!shapeEquals(o.shape, c.shape)) throw new ShapeError(`vjp: cotangent at ${path || 'the root'}`, [o.shape, c.shape], 'the cotangent must have the output\'s shape')
-      if (o.dtype !== c.dtype) throw new TypeError(`vjp: the cotangent at ${path || 'the root'} is ${describe(c)} but the output is ${describe(o)}; cast the cotangent to ${o.dtype}`)
+      const at = (): string => outDef.paths[i] || 'the root'
+      if (!shapeEquals(o.shape, c.shape)) throw new ShapeError(`vjp: cotangent at ${at()}`, [o.shape, c.shape], 'the cotangent must have the output\'s shape')
+      if (o.dtype !== c.dtype) throw new TypeError(`vjp: the cotangent at ${at()} is ${describe(c)} but the output is ${describe(o)}; cast the cotangent to ${o.dtype}`)
       return [trace.nodeOf(o), c]
     })
     const cts = trace.backward(seeds, wanted, add)

@@ -35,7 +35,23 @@ const isRecord = (u: unknown): u is { readonly [key: string]: Tree } =>
 const describeNode = (u: unknown): string =>
   isTensor(u) ? 'a tensor' : Array.isArray(u) ? `an array of length ${u.length}` : u === null ? 'null' : typeof u === 'object' ? 'a record' : typeof u
 
-const keyPath = (path: string, k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`).replace(/^\./, '')
+const keyPath = (path: string, k: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(k) ? (path === '' ? k : `${path}.${k}`) : `${path}[${JSON.stringify(k)}]`
+
+// Where a node sits: a chain of steps up to the root, made into a path string (`[0].w`) only when
+// one is needed (an error, or `TreeDef.paths`), so that a walk builds no strings.
+type At = { readonly up: At; readonly step: string | number } | undefined
+
+const pathOf = (at: At): string => {
+  const steps: Array<string | number> = []
+  for (let a = at; a !== undefined; a = a.up) steps.push(a.step)
+  let path = ''
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!
+    path = typeof step === 'number' ? `${path}[${step}]` : keyPath(path, step)
+  }
+  return path
+}
 
 // A tree's structure without its leaves: a leaf, an array of nodes, or a record of nodes (keys
 // in the tree's order).
@@ -56,38 +72,53 @@ const describeDef = (n: Node): string => (n.kind === 'leaf' ? 'a tensor' : n.kin
  * @category model
  */
 export class TreeDef<T extends Tree = Tree> {
-  /** The number of leaves. */
-  readonly size: number
   /** @internal */
   declare readonly _tree?: T
+  readonly #paths: () => ReadonlyArray<string>
   constructor(
     /** @internal */ readonly root: Node,
-    /** The path of each leaf, in order. */ readonly paths: ReadonlyArray<string>,
+    /** The number of leaves. */ readonly size: number,
   ) {
-    this.size = paths.length
+    // the paths are built on first use and kept: most walks never need them
+    let paths: ReadonlyArray<string> | undefined
+    this.#paths = () => (paths ??= Object.freeze(leafPaths(root)))
     Object.freeze(this)
+  }
+
+  /** The path of each leaf, in order. */
+  get paths(): ReadonlyArray<string> {
+    return this.#paths()
   }
 }
 
-// The one walk over a tree: its structure, leaves and paths, throwing a TreeError (for `op`)
-// at the path of anything that is not a tensor, an array or a record.
-const walk = (t: unknown, op: string): { readonly root: Node; readonly leaves: Tensor[]; readonly paths: string[] } => {
+const leafPaths = (root: Node): string[] => {
+  const out: string[] = []
+  const go = (n: Node, path: string): void => {
+    if (n.kind === 'leaf') out.push(path)
+    else if (n.kind === 'array') n.items.forEach((m, i) => go(m, `${path}[${i}]`))
+    else n.keys.forEach((k, i) => go(n.items[i]!, keyPath(path, k)))
+  }
+  go(root, '')
+  return out
+}
+
+// The one walk over a tree: its structure and leaves, throwing a TreeError (for `op`) at the path
+// of anything that is not a tensor, an array or a record.
+const walk = (t: unknown, op: string): { readonly root: Node; readonly leaves: Tensor[] } => {
   const leaves: Tensor[] = []
-  const paths: string[] = []
-  const go = (u: unknown, path: string): Node => {
+  const go = (u: unknown, at: At): Node => {
     if (isTensor(u)) {
       leaves.push(u)
-      paths.push(path)
       return LEAF
     }
-    if (Array.isArray(u)) return { kind: 'array', items: u.map((v, i) => go(v, `${path}[${i}]`)) }
+    if (Array.isArray(u)) return { kind: 'array', items: u.map((v, i) => go(v, { up: at, step: i })) }
     // Object.keys of a number is [], so without this check a bad leaf would vanish silently
-    if (!isRecord(u)) throw new TreeError(op, path, `expected a tensor, an array or a record, got ${describeNode(u)}`)
+    if (!isRecord(u)) throw new TreeError(op, pathOf(at), `expected a tensor, an array or a record, got ${describeNode(u)}`)
     const keys = Object.keys(u)
-    return { kind: 'record', keys, items: keys.map((k) => go(u[k], keyPath(path, k))) }
+    return { kind: 'record', keys, items: keys.map((k) => go(u[k], { up: at, step: k })) }
   }
-  const root = go(t, '')
-  return { root, leaves, paths }
+  const root = go(t, undefined)
+  return { root, leaves }
 }
 
 /**
@@ -97,14 +128,14 @@ const walk = (t: unknown, op: string): { readonly root: Node; readonly leaves: T
  */
 export const flatten = <T extends Tree>(t: T, op = 'tree.flatten'): readonly [Tensor[], TreeDef<T>] => {
   const w = walk(t, op)
-  return [w.leaves, new TreeDef<T>(w.root, w.paths)]
+  return [w.leaves, new TreeDef<T>(w.root, w.leaves.length)]
 }
 
 /** The leaves in order. @category destructors */
 export const leaves = (t: Tree): Tensor[] => walk(t, 'tree.leaves').leaves
 
 /** The paths of the leaves, in the order of `leaves`: `[0].w`, `[0].b`, ... @category destructors */
-export const paths = (t: Tree): string[] => walk(t, 'tree.paths').paths
+export const paths = (t: Tree): string[] => leafPaths(walk(t, 'tree.paths').root)
 
 /**
  * The leaves of `t`, which must have the structure `def` (the same array lengths and record
@@ -114,24 +145,37 @@ export const paths = (t: Tree): string[] => walk(t, 'tree.paths').paths
  */
 export const leavesLike = <T extends Tree>(def: TreeDef<T>, t: unknown, op = 'tree.leavesLike'): Tensor[] => {
   const out: Tensor[] = []
-  const go = (n: Node, v: unknown, path: string): void => {
+  const go = (n: Node, v: unknown, at: At): void => {
     if (n.kind === 'leaf') {
-      if (!isTensor(v)) throw new TreeError(op, path, `expected a tensor, got ${describeNode(v)}`)
+      if (!isTensor(v)) throw new TreeError(op, pathOf(at), `expected a tensor, got ${describeNode(v)}`)
       out.push(v)
     } else if (n.kind === 'array') {
-      if (!Array.isArray(v) || v.length !== n.items.length) throw new TreeError(op, path, `expected ${describeDef(n)}, got ${describeNode(v)}`)
-      n.items.forEach((m, j) => go(m, v[j], `${path}[${j}]`))
+      if (!Array.isArray(v) || v.length !== n.items.length) throw new TreeError(op, pathOf(at), `expected ${describeDef(n)}, got ${describeNode(v)}`)
+      n.items.forEach((m, j) => go(m, v[j], { up: at, step: j }))
     } else {
-      if (!isRecord(v)) throw new TreeError(op, path, `expected a record, got ${describeNode(v)}`)
-      const kv = new Set(Object.keys(v))
-      for (const k of n.keys) if (!kv.has(k)) throw new TreeError(op, keyPath(path, k), 'missing in the second tree')
-      const ku = new Set(n.keys)
-      for (const k of kv) if (!ku.has(k)) throw new TreeError(op, keyPath(path, k), 'missing in the first tree')
-      n.keys.forEach((k, j) => go(n.items[j]!, v[k], keyPath(path, k)))
+      if (!isRecord(v)) throw new TreeError(op, pathOf(at), `expected a record, got ${describeNode(v)}`)
+      if (!sameKeys(n.keys, v)) keyMismatch(op, n.keys, v, pathOf(at))
+      n.keys.forEach((k, j) => go(n.items[j]!, v[k], { up: at, step: k }))
     }
   }
-  go(def.root, t, '')
+  go(def.root, t, undefined)
   return out
+}
+
+// Whether a record has exactly these own enumerable keys (in any order).
+const sameKeys = (keys: ReadonlyArray<string>, v: object): boolean => {
+  if (Object.keys(v).length !== keys.length) return false
+  for (const k of keys) if (!Object.prototype.propertyIsEnumerable.call(v, k)) return false
+  return true
+}
+
+// Throws the TreeError naming the first key in which a record differs from `keys`.
+const keyMismatch = (op: string, keys: ReadonlyArray<string>, v: object, path: string): never => {
+  const kv = new Set(Object.keys(v))
+  for (const k of keys) if (!kv.has(k)) throw new TreeError(op, keyPath(path, k), 'missing in the second tree')
+  const ku = new Set(keys)
+  for (const k of kv) if (!ku.has(k)) throw new TreeError(op, keyPath(path, k), 'missing in the first tree')
+  throw new TreeError(op, path, 'the keys differ')
 }
 
 /**
@@ -151,13 +195,28 @@ export const unflatten = <T extends Tree>(def: TreeDef<T> | T, values: ReadonlyA
     n.keys.forEach((k, j) => { out[k] = build(n.items[j]!) })
     return Object.freeze(out)
   }
+  // no paths here: unflatten is on the hot path of every vjp
   return build(d.root) as T
+}
+
+// Builds a frozen tree of the structure `root`, leaf i being `leaf(i, path)`, with the paths made
+// as it descends (one string per node, as a walk that reports paths must make anyway).
+const rebuild = (root: Node, leaf: (i: number, path: string) => Tensor): Tree => {
+  let i = 0
+  const build = (n: Node, path: string): Tree => {
+    if (n.kind === 'leaf') return leaf(i++, path)
+    if (n.kind === 'array') return Object.freeze(n.items.map((m, j) => build(m, `${path}[${j}]`)))
+    const out: { [key: string]: Tree } = {}
+    n.keys.forEach((k, j) => { out[k] = build(n.items[j]!, keyPath(path, k)) })
+    return Object.freeze(out)
+  }
+  return build(root, '')
 }
 
 /** Applies `f` to every leaf (with its path), keeping the structure. @category combinators */
 export const map = <T extends Tree>(t: T, f: (leaf: Tensor, path: string) => Tensor): T => {
   const [ls, def] = flatten(t, 'tree.map')
-  return unflatten(def, ls.map((x, i) => f(x, def.paths[i]!)))
+  return rebuild(def.root, (i, path) => f(ls[i]!, path)) as T
 }
 
 /**
@@ -168,7 +227,7 @@ export const map = <T extends Tree>(t: T, f: (leaf: Tensor, path: string) => Ten
 export const zipWith = <T extends Tree>(a: T, b: T, f: (x: Tensor, y: Tensor, path: string) => Tensor, op = 'tree.zipWith'): T => {
   const [la, def] = flatten(a, op)
   const lb = leavesLike(def, b, op)
-  return unflatten(def, la.map((x, i) => f(x, lb[i]!, def.paths[i]!)))
+  return rebuild(def.root, (i, path) => f(la[i]!, lb[i]!, path)) as T
 }
 
 /** The number of scalars in all leaves. @category destructors */
