@@ -8,6 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as data from '../data/index.js'
 import * as io from '../io/index.js'
+import { scanJson } from '../io/jsonText.js'
 import { accuracy, mse, softmaxCrossEntropy } from '../losses/index.js'
 import * as nn from '../nn/index.js'
 import * as optim from '../optim/index.js'
@@ -88,6 +89,9 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   // The network.
   const specText = await readText(f.model, 'a layer spec (JSON)')
   if (E.isLeft(specText)) return specText
+  // A spec is small: its structure is checked before JSON.parse builds it (a 13M-layer file is refused, not parsed).
+  const specShape = scanJson(specText.right, { maxNodes: 2 ** 20 })
+  if (specShape !== undefined) return inputError(`${f.model}: ${specShape.detail.replace('options.maxNodes', 'the most a spec file may have')}; expected a layer spec`)
   let specJson: unknown
   try {
     specJson = JSON.parse(specText.right)
@@ -141,6 +145,13 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
         return { accuracy: lastAccuracy }
       }
   const checkpointFolder = f.checkpoint
+  // Everything but the epochs that makes a run what it is: a resume with any other value is refused
+  // (the data itself is checked by its fingerprint, taken of the scaled data io.resume sees; the
+  // network by its spec).
+  const settings: io.JsonObject = {
+    optimizer: optimizerName, lr, loss: classes === undefined ? 'mse' : 'softmaxCrossEntropy', batch: training.batch, seed: training.seed,
+    task, normalize, target: csv.right.target, features: [...features], ...(classes === undefined ? {} : { classes: [...classes] }),
+  }
   let startStep = 0
   if (checkpointFolder !== undefined && f.resume !== true) {
     // Said now rather than at the first checkpoint, an epoch into the run.
@@ -172,13 +183,13 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
     ...(metrics === undefined ? {} : { metrics }),
     ...(checkpointFolder === undefined
       ? {}
-      : { checkpoint: io.checkpoints(checkpointFolder, { every: { epochs: f['checkpoint-every'] ?? 1 }, keep: f.keep ?? 3, extra }) }),
+      : { checkpoint: io.checkpoints(checkpointFolder, { every: { epochs: f['checkpoint-every'] ?? 1 }, keep: f.keep ?? 3, extra, data: trainSet, settings }) }),
     onStep: (s) => report.step(s.epoch, s.loss, s.epochEnd, () => (s.epochEnd && lastAccuracy !== undefined ? `  accuracy ${lastAccuracy.toFixed(4)}` : '')),
   }
   let result: train.FitResult<Tree, optim.OptState>
   try {
     if (checkpointFolder !== undefined && f.resume === true) {
-      const r = await io.resume(checkpointFolder, options)
+      const r = await io.resume(checkpointFolder, { ...options, settings })
       if (E.isLeft(r)) return inputError(dropPrefix(r.left.message))
       result = r.right
     } else {
