@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as data from '../data/index.js'
-import * as io from '../io/index.js'
+import * as io from '../ioNamespace.js'
 import * as nn from '../nn/index.js'
 import { toFlatArray } from '../tensor/index.js'
 
