@@ -39,8 +39,8 @@ export const saveModel = <L extends AnyLayer>(path: string, model: SavedModel<L>
  * @example const model = await loadModel('mnist.json') // Either<ModelError, SavedModel>
  * @category files
  */
-export function loadModel(path: string, options?: io.ModelLimits): Promise<E.Either<io.ModelError, SavedModel>>
-export function loadModel<L extends AnyLayer>(path: string, options: io.ModelLimits & { readonly net: L }): Promise<E.Either<io.ModelError, SavedModel<L>>>
+export function loadModel(path: string, options?: Omit<DecodeOptions, 'net'>): Promise<E.Either<io.ModelError, SavedModel>>
+export function loadModel<L extends AnyLayer>(path: string, options: DecodeOptions<L> & { readonly net: L }): Promise<E.Either<io.ModelError, SavedModel<L>>>
 export function loadModel(path: string, options: DecodeOptions = {}): Promise<E.Either<io.ModelError, SavedModel<AnyLayer>>> {
   return io.loadModelFile(path, options, architectureOf(options))
 }

@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as io from './io/pure.js'
-import { type AnyLayer, type Layer, type ParamsOf, fromSpec, paramLayout } from './nn/index.js'
+import { type AnyLayer, type Layer, type LayerRegistry, type ParamsOf, fromSpec, paramLayout } from './nn/index.js'
 import type { OptState } from './optim/index.js'
 import type { Checkpoint } from './train/index.js'
 import type { Tree } from './tree/index.js'
@@ -26,30 +26,34 @@ export type SavedModel<L extends AnyLayer = Layer<unknown>> = io.ModelDocument<L
  * Options of `decodeModel` and `loadModel`: the limits, and optionally the network built in code.
  * With `net`, the file's architecture must equal `net.spec` and the model comes back with `net`
  * itself (typed); this is how a network with custom layers (`nn.elementwise`, hand-written) is
- * loaded, since a spec cannot rebuild those.
+ * loaded, since a spec cannot rebuild those. With `registry`, an architecture may use the layer
+ * kinds it adds (`nn.registry.with(myKind)`).
  * @category model
  */
 export interface DecodeOptions<L extends AnyLayer = AnyLayer> extends io.ModelLimits {
   readonly net?: L
+  readonly registry?: LayerRegistry
 }
 
 /** The layout of an `nn` layer's parameters, read off its spec. @category model */
 export const layerLayout = (net: AnyLayer): io.TreeLayout => paramLayout(net.spec)
 
 /**
- * The architectures of `nn`: a file's architecture is rebuilt with `nn.fromSpec` (its budgets
- * given by the decoder's limits), and parameters are checked against `nn.paramLayout`.
+ * The architectures of `nn` with a registry of layer kinds (default the built-ins): a file's
+ * architecture is rebuilt with `nn.fromSpec` (its budgets given by the decoder's limits), and
+ * parameters are checked against `nn.paramLayout`.
  * @category model
  */
-export const specArchitecture: io.Architecture<AnyLayer> = Object.freeze({
+export const specArchitecture = (registry?: LayerRegistry): io.Architecture<AnyLayer> => Object.freeze({
   decode: (json: unknown, limits: { readonly maxParameters: number; readonly maxLayers?: number }) =>
-    E.mapLeft((e: { readonly path: string; readonly detail: string }) => ({ path: e.path, detail: e.detail }))(fromSpec(json, limits)),
-  layout: layerLayout,
+    E.mapLeft((e: { readonly path?: string; readonly detail: string }) => ({ path: e.path ?? '', detail: e.detail }))(
+      fromSpec(json, registry === undefined ? limits : { ...limits, registry })),
+  layout: (net: AnyLayer) => paramLayout(net.spec, registry),
 })
 
 /** The architecture a decoder reads with: `options.net` checked against the file, or the file's own spec. @category model */
 export const architectureOf = (options: DecodeOptions): io.Architecture<AnyLayer> =>
-  options.net === undefined ? specArchitecture : io.fixedArchitecture(options.net, layerLayout)
+  options.net === undefined ? specArchitecture(options.registry) : io.fixedArchitecture(options.net, (net) => paramLayout(net.spec, options.registry))
 
 /**
  * Decodes a model file's text: `Right` of the network (rebuilt from the architecture, or
@@ -58,8 +62,8 @@ export const architectureOf = (options: DecodeOptions): io.Architecture<AnyLayer
  * @example decodeModel(text) // Right({ net, params, step?, ... }) or Left({ message: 'io.decodeModel: params[0].w: shape [784, 64], expected [784, 128]', ... })
  * @category codecs
  */
-export function decodeModel(text: string, options?: io.ModelLimits): E.Either<io.ModelError, SavedModel>
-export function decodeModel<L extends AnyLayer>(text: string, options: io.ModelLimits & { readonly net: L }): E.Either<io.ModelError, SavedModel<L>>
+export function decodeModel(text: string, options?: Omit<DecodeOptions, 'net'>): E.Either<io.ModelError, SavedModel>
+export function decodeModel<L extends AnyLayer>(text: string, options: DecodeOptions<L> & { readonly net: L }): E.Either<io.ModelError, SavedModel<L>>
 export function decodeModel(text: string, options: DecodeOptions = {}): E.Either<io.ModelError, SavedModel<AnyLayer>> {
   return io.decodeModelText(text, options, architectureOf(options))
 }
