@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as io from './io/index.js'
 import { type DecodeOptions, type SavedModel, architectureOf, layerLayout, trainCheckpoint } from './ioPure.js'
-import type { AnyLayer } from './nn/index.js'
+import { type AnyLayer, type LayerSpec, paramLayout } from './nn/index.js'
 import type { OptState } from './optim/index.js'
 import * as train from './train/index.js'
 import type { Tree } from './tree/index.js'
@@ -54,7 +54,7 @@ export function loadModel(path: string, options: DecodeOptions = {}): Promise<E.
  * @category checkpoints
  */
 export const checkpointWriter = (folder: string, options: io.CheckpointFolderOptions = {}): (<P extends Tree, S>(checkpoint: train.Checkpoint<P, S>) => void) =>
-  io.checkpointFolderWriter(folder, options, (net) => layerLayout(net as unknown as AnyLayer))
+  io.checkpointFolderWriter(folder, options, (net) => paramLayout(net.spec as LayerSpec))
 
 /** A writer of checkpoint files, for any run: `fit`'s `checkpoint` option (`train.Checkpointing`). @category checkpoints */
 export interface CheckpointFolder {

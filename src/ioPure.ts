@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as io from './io/pure.js'
-import { type AnyLayer, type Layer, type LayerRegistry, type ParamsOf, fromSpec, paramLayout } from './nn/index.js'
+import { type AnyLayer, type Layer, type LayerRegistry, type LayerSpec, type ParamsOf, fromSpec, paramLayout } from './nn/index.js'
 import type { OptState } from './optim/index.js'
 import type { Checkpoint } from './train/index.js'
 import type { Tree } from './tree/index.js'
@@ -96,7 +96,7 @@ export const trainCheckpoint = (c: io.CheckpointDocument<AnyLayer>): Checkpoint<
  * @category checkpoints
  */
 export const encodeCheckpoint = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, extra: io.JsonObject = {}): string =>
-  io.encodeCheckpointText(checkpoint, (net) => paramLayout(net.spec as AnyLayer['spec']), extra)
+  io.encodeCheckpointText(checkpoint, (net) => paramLayout(net.spec as LayerSpec), extra)
 
 /**
  * Decodes a checkpoint file's text: `Right` of the checkpoint (ready for `train.resume`) and the

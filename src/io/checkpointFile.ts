@@ -159,6 +159,8 @@ export const checkpointToModel = <N extends { readonly name: string }, P, S>(
     batchSize: run.batchSize,
     examples: run.examples,
     dropLast: run.dropLast,
+    // A fingerprint is JSON (strings and numbers), but an interface has no index signature, so
+    // TypeScript cannot see it as a JsonObject.
     ...(fingerprint.data === undefined ? {} : { data: fingerprint.data as unknown as JsonObject }),
     ...(fingerprint.settings === undefined ? {} : { settings: fingerprint.settings }),
   }
@@ -220,6 +222,7 @@ const decodeRun = (u: Json | undefined): E.Either<Problem, RunFacts & RunFingerp
   const key: KeyWords = Object.freeze({ kind: 'Key' as const, words: Object.freeze([words[0], words[1]] as const) })
   return E.right(Object.freeze({
     key, batchSize: u['batchSize'] as number, examples: u['examples'] as number, dropLast: u['dropLast'] as boolean,
+    // checked by isTensorFingerprint above (runFact of 'data'), which TypeScript does not follow into u
     ...(Object.hasOwn(u, 'data') ? { data: u['data'] as unknown as NonNullable<RunFingerprint['data']> } : {}),
     ...(Object.hasOwn(u, 'settings') ? { settings: u['settings'] as JsonObject } : {}),
   }))

@@ -18,7 +18,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { type DType, type Shape, type Tensor, fromData, isDType, isTensor, showShape } from '../tensor/index.js'
+import { type DType, type Shape, type Tensor, fromData, isDType, isTensor, showShape, showValue } from '../tensor/index.js'
 import { base64Length, bytesPerElement, dataFromBase64, dataToBase64 } from './bytes.js'
 import { crc32Hex } from './crc32.js'
 import { type JsonObject, forbiddenKeys, pathIndex, pathKey } from './jsonText.js'
@@ -77,16 +77,8 @@ export interface Budget {
   readonly checksums: boolean
 }
 
-/** A short rendering of an outside value for messages. @category codecs */
-export const show = (u: unknown): string => {
-  const text = u === undefined ? 'nothing'
-    : typeof u === 'number' || typeof u === 'boolean' || u === null ? String(u)
-    : typeof u === 'string' ? JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}...` : u)
-    : Array.isArray(u) ? `an array of ${u.length}`
-    : typeof u === 'object' ? 'an object'
-    : typeof u
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text
-}
+/** A short rendering of an outside value for messages (`undefined` is "nothing"). @category codecs */
+export const show = (u: unknown): string => showValue(u, 'nothing')
 
 /** Whether a value is a JSON object (not null, not an array). @category guards */
 export const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u)

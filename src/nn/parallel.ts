@@ -103,6 +103,7 @@ export const fanOut = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
       }
     },
   }
+  // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(layer) as unknown as FanOut<Ls>
 }
 
@@ -144,6 +145,7 @@ export const parallel = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(..
       }
     },
   }
+  // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(layer) as unknown as Parallel<Ls>
 }
 

@@ -55,6 +55,7 @@ export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Res
     },
     ...(preserving ? { preservesSize: true as const } : {}),
   }
+  // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(result) as unknown as Residual<L>
 }
 

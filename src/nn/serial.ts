@@ -136,6 +136,7 @@ export const serial = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
     },
     ...(preserving ? { preservesSize: true as const } : {}),
   }
+  // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(layer) as unknown as Serial<Ls>
 }
 

@@ -76,8 +76,12 @@ export const decodeError = <Tag extends string, Source extends string>(
   })
 }
 
-/** Whether a value is a `DecodeError` of the family `tag`. @category errors */
-export const isDecodeErrorOf = <Tag extends string>(tag: Tag) => (u: unknown): u is DecodeError<Tag> =>
+/**
+ * The guard of the family `tag`: whether a value is a `DecodeError` with that `_tag` (its source is
+ * the family's, `Source`, since only the family's constructor makes that tag).
+ * @category errors
+ */
+export const isDecodeErrorOf = <Tag extends string, Source extends string = string>(tag: Tag) => (u: unknown): u is DecodeError<Tag, Source> =>
   typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === tag
 
 /**
