@@ -11,7 +11,7 @@
  * moment leaves every file whole, and then deletes all but the newest `keep` (default 3);
  * `latestCheckpoint` reads the newest whole one back. This file knows files and documents only:
  * `io.checkpoints` (the writer as `fit`'s `checkpoint` option) and `io.resume` (continuing a run)
- * bind it to `nn` and `train` above io, in `src/checkpointFolders.ts`.
+ * bind it to `nn` and `train` above io, in the entry `src/ioNamespace.ts`.
  *
  * The writer is synchronous because `fit` is: training is a synchronous fold and a checkpoint is
  * written between two steps. A folder holds one run: a writer refuses to write into a folder that
