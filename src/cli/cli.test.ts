@@ -3,30 +3,17 @@
  * path of every command, resuming, and one case of each class of mistake, with its exit code and
  * message. Children run concurrently, in a few batches, to keep the suite short.
  */
-import { execFile } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Run, binRunner } from './run.fixture.js'
 
-// the compiled bin, as the package runs it (vitest's global setup builds dist/ first)
-const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url))
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url))
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
 let dir = ''
-const run = (...args: string[]): Promise<Run> =>
-  new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, PURENET_DEBUG: '' } }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr })
-    })
-  })
+const run = binRunner(() => dir)
 
 const spec = (layers: unknown[]): string => JSON.stringify({ kind: 'serial', layers })
 const dense = (inSize: number, outSize: number): unknown => ({ kind: 'dense', inSize, outSize })

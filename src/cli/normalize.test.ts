@@ -5,34 +5,20 @@
  * library's (`data.scale`, `nn.predict`, `data.unscale`). Without scaling, a diverging run's
  * message names the scales and the fix.
  */
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { binRunner } from './run.fixture.js'
 import * as data from '../data/index.js'
 import * as io from '../ioNamespace.js'
 import * as nn from '../nn/index.js'
 import { toFlatArray } from '../tensor/index.js'
 
-// the compiled bin, as the package runs it (vitest's global setup builds dist/ first)
-const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url))
-
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
 
 let dir = ''
-const run = (...args: string[]): Promise<Run> =>
-  new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, PURENET_DEBUG: '' } }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr })
-    })
-  })
+const run = binRunner(() => dir)
 
 // Houses from a formula (no randomness needed): a lot in square metres (~1e4), rooms (~3), a price (~1e5).
 const housesCsv = (): string => {

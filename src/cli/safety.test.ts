@@ -5,30 +5,18 @@
  * keep a file's mode and go through symbolic links and take 255-byte names, flags are strict.
  * Runs `main` in this process (cli.test.ts runs the executable itself), from the test's folder.
  */
-import { PassThrough } from 'node:stream'
 import { chmod, copyFile, link, lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from './main.js'
+import { type Run, runInProcess } from './run.fixture.js'
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url))
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
 let dir = ''
 let home = ''
-const run = async (...args: string[]): Promise<Run> => {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, { out: (l) => { stdout += `${l}\n` }, err: (l) => { stderr += `${l}\n` }, stdout: new PassThrough(), tty: false })
-  return { code, stdout, stderr }
-}
+const run = runInProcess
 
 // the characters that act on a terminal (printable.ts escapes them)
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
