@@ -5,8 +5,9 @@
  * updates (numbers are weak scalars in ops).
  */
 import { add, mul } from '../ops/index.js'
+import { norm } from '../ops/treeArithmetic.js'
 import { item } from '../tensor/index.js'
-import { type Tree, map, norm, zipWith } from '../tree/index.js'
+import { type Tree, map, zipWith } from '../tree/index.js'
 import { checkedRate } from './fused.js'
 import { type CountState, type EmptyState, type GradientTransformation, countOf, emptyState, gradientTransformation } from './GradientTransformation.js'
 import { nonNegative, positive, toSchedule } from './hyperparameters.js'
