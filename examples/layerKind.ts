@@ -11,7 +11,7 @@ const scale = (size: number): nn.Layer<ScaleParams> => ({
 })
 
 // Its kind: how a spec names it, checks its fields, builds it and lays out its parameters.
-const scaleKind: nn.LayerKind<{ readonly size: number }, { readonly kind: 'scale'; readonly size: number }> = nn.layerKind({
+const scaleKind: nn.LayerKindDefinition<{ readonly size: number }, { readonly kind: 'scale'; readonly size: number }> = nn.layerKind({
   kind: 'scale',
   fields: { size: nn.sizeField },
   build: (f, context) => nn.buildWith(context.path, () => scale(f.size)),

@@ -23,31 +23,9 @@ import { base64Length, bytesPerElement, dataFromBase64, dataToBase64 } from './b
 import { crc32Hex } from './crc32.js'
 import { type JsonObject, forbiddenKeys, pathIndex, pathKey } from './jsonText.js'
 
-/**
- * The layout of a tree of tensors: its structure, with the shape and dtype of every tensor but no
- * data. The layer above io reads it off an architecture (`nn.paramLayout` gives one); `unknown`
- * stands for a part only code knows (a custom layer), which no file can be checked against.
- * @category model
- */
-export type TreeLayout =
-  | { readonly node: 'tensor'; readonly shape: Shape; readonly dtype: DType }
-  | { readonly node: 'array'; readonly items: ReadonlyArray<TreeLayout> }
-  | { readonly node: 'record'; readonly fields: ReadonlyArray<readonly [string, TreeLayout]> }
-  | { readonly node: 'unknown'; readonly name: string }
+import type { TreeLayout } from '../tree/index.js'
 
-/** The number of elements of a layout; `NaN` when it has an unknown part. @category model */
-export const layoutElements = (layout: TreeLayout): number => {
-  switch (layout.node) {
-    case 'tensor':
-      return layout.shape.reduce((n, d) => n * d, 1)
-    case 'array':
-      return layout.items.reduce((n, l) => n + layoutElements(l), 0)
-    case 'record':
-      return layout.fields.reduce((n, [, l]) => n + layoutElements(l), 0)
-    case 'unknown':
-      return NaN
-  }
-}
+export { type TreeLayout, layoutElements } from '../tree/index.js'
 
 /**
  * A training state as a file holds it (an optimizer's state, `optim.StateTree`): numbers, tensors,

@@ -74,7 +74,7 @@ export interface Declared {
  * fields its own codecs decoded and the specs of its own `kind`.)
  * @category specs
  */
-export interface LayerKind<F = Readonly<Record<string, unknown>>, S extends { readonly kind: string } = { readonly kind: string }> {
+export interface LayerKindDefinition<F = Readonly<Record<string, unknown>>, S extends { readonly kind: string } = { readonly kind: string }> {
   /** The value of the spec's `kind` field. */
   readonly kind: S['kind']
   /** The codecs of the spec's other fields; any other field is an error. */
@@ -88,10 +88,10 @@ export interface LayerKind<F = Readonly<Record<string, unknown>>, S extends { re
 }
 
 /** A frozen layer kind, its methods typed by the annotation (so a kind file needs no parameter types). @category specs */
-export const layerKind = <F, S extends { readonly kind: string }>(kind: LayerKind<F, S>): LayerKind<F, S> => Object.freeze(kind)
+export const layerKind = <F, S extends { readonly kind: string }>(kind: LayerKindDefinition<F, S>): LayerKindDefinition<F, S> => Object.freeze(kind)
 
 /** A registry's view of any kind: fields as a record, specs by their `kind`. @category specs */
-export type AnyLayerKind = LayerKind
+export type AnyLayerKind = LayerKindDefinition
 
 /**
  * An immutable table of layer kinds, in the order messages list them.

@@ -19,7 +19,8 @@
  * refuses both with a message that says so; a model file of such a network is loaded by passing
  * the network built in code (`io.decodeModel(text, { net })`).
  */
-import type { DType, Shape } from '../tensor/index.js'
+import type { DType } from '../tensor/index.js'
+import type { TreeLayout } from '../tree/index.js'
 import type { InitializerName } from './initializers.js'
 
 /** The activations a spec can name: the built-in activation layers of `nn`. @category specs */
@@ -86,6 +87,9 @@ export type LayerSpec = BuiltinSpec | ExtensionSpec
 /** Every `kind` a spec of a built-in layer may have (a registry may know more: `LayerKind.ts`). @category specs */
 export type BuiltinKind = BuiltinSpec['kind']
 
+/** Every `kind` a spec may have (built-in kinds, and any kind a registry adds). @category specs */
+export type LayerKind = LayerSpec['kind']
+
 /** Whether a spec is the built-in spec of kind `kind` (and so has its fields). @category specs */
 export const isSpecOf = <K extends BuiltinKind>(spec: LayerSpec, kind: K): spec is Extract<BuiltinSpec, { readonly kind: K }> => spec.kind === kind
 
@@ -95,8 +99,4 @@ export const isSpecOf = <K extends BuiltinKind>(spec: LayerSpec, kind: K): spec 
  * only its code knows.
  * @category specs
  */
-export type ParamLayout =
-  | { readonly node: 'tensor'; readonly shape: Shape; readonly dtype: DType }
-  | { readonly node: 'array'; readonly items: ReadonlyArray<ParamLayout> }
-  | { readonly node: 'record'; readonly fields: ReadonlyArray<readonly [string, ParamLayout]> }
-  | { readonly node: 'unknown'; readonly name: string }
+export type ParamLayout = TreeLayout

@@ -8,7 +8,7 @@ import * as O from '../ops/index.js'
 import type { Tensor } from '../tensor/index.js'
 import { type NoParams, type SizePreservingLayer, anySize } from './Layer.js'
 import * as E from 'fp-ts/lib/Either.js'
-import { type LayerKind, noLayout } from './LayerKind.js'
+import { type LayerKindDefinition, noLayout } from './LayerKind.js'
 import type { ActivationKind, LayerSpec } from './LayerSpec.js'
 
 const noParams: NoParams = Object.freeze({})
@@ -75,7 +75,7 @@ export const softmax = activation('softmax', (x) => O.softmax(x))
 export const logSoftmax = activation('logSoftmax', (x) => O.logSoftmax(x))
 
 // The layer kind of a built-in activation: no fields, no parameters, the very value back.
-const kindOf = (layer: SizePreservingLayer<NoParams>): LayerKind<Readonly<Record<string, never>>> =>
+const kindOf = (layer: SizePreservingLayer<NoParams>): LayerKindDefinition<Readonly<Record<string, never>>> =>
   Object.freeze({ kind: layer.spec.kind, fields: {}, build: () => E.right(layer), layout: () => noLayout })
 
 /**
@@ -83,5 +83,5 @@ const kindOf = (layer: SizePreservingLayer<NoParams>): LayerKind<Readonly<Record
  * very values `relu`, `tanh`, ...
  * @category specs
  */
-export const activationLayerKinds: ReadonlyArray<LayerKind<Readonly<Record<string, never>>>> = Object.freeze(
+export const activationLayerKinds: ReadonlyArray<LayerKindDefinition<Readonly<Record<string, never>>>> = Object.freeze(
   [relu, sigmoid, atan, tanh, softplus, leakyRelu, elu, gelu, identity, softmax, logSoftmax].map(kindOf))

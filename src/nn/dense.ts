@@ -6,7 +6,7 @@ import { type Key, split } from '../random/index.js'
 import { type DType, type Tensor, ShapeError, showValue } from '../tensor/index.js'
 import { type Initializer, type InitializerName, initializers } from './initializers.js'
 import { type Layer, checkInput } from './Layer.js'
-import { type LayerKind, layerKind, type SpecField, buildWith, dtypeField, isSpecSize, sizeField, specCodec } from './LayerKind.js'
+import { type LayerKindDefinition, layerKind, type SpecField, buildWith, dtypeField, isSpecSize, sizeField, specCodec } from './LayerKind.js'
 import type { DenseSpec, InitializerSpec } from './LayerSpec.js'
 
 /**
@@ -116,7 +116,7 @@ export type DenseFields = {
  * which the budgets count (inSize · outSize + outSize) before anything is allocated.
  * @category specs
  */
-export const denseKind: LayerKind<DenseFields, DenseSpec> = layerKind({
+export const denseKind: LayerKindDefinition<DenseFields, DenseSpec> = layerKind({
   kind: 'dense' as const,
   fields: { inSize: sizeField, outSize: sizeField, weights: initializerField, bias: initializerField, dtype: dtypeField },
   build: (f: DenseFields, context: { readonly path: string }) =>

@@ -7,7 +7,7 @@ import { mul } from '../ops/index.js'
 import { bernoulli } from '../random/index.js'
 import { type Tensor, fromData, showValue } from '../tensor/index.js'
 import { type ApplyContext, type NoParams, type SizePreservingLayer, anySize } from './Layer.js'
-import { type LayerKind, layerKind, buildWith, noLayout, specCodec } from './LayerKind.js'
+import { type LayerKindDefinition, layerKind, buildWith, noLayout, specCodec } from './LayerKind.js'
 import type { DropoutSpec } from './LayerSpec.js'
 
 const noParams: NoParams = Object.freeze({})
@@ -43,7 +43,7 @@ export const dropout = (rate: number): SizePreservingLayer<NoParams> => {
 }
 
 /** The layer kind `dropout`: `{ kind: 'dropout', rate }` with `rate` in [0, 1); no parameters. @category specs */
-export const dropoutKind: LayerKind<{ readonly rate: number }, DropoutSpec> = layerKind({
+export const dropoutKind: LayerKindDefinition<{ readonly rate: number }, DropoutSpec> = layerKind({
   kind: 'dropout' as const,
   fields: {
     rate: {

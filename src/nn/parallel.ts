@@ -22,7 +22,7 @@ import {
   type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving,
   checkInput, preservesSize,
 } from './Layer.js'
-import { type Child, type LayerKind, type SpecContext, type SpecResult, buildWith, decodeLayers, declaresLayers, layerKind, layersField, sizePath, specFail } from './LayerKind.js'
+import { type Child, type LayerKindDefinition, type SpecContext, type SpecResult, buildWith, decodeLayers, declaresLayers, layerKind, layersField, sizePath, specFail } from './LayerKind.js'
 import type { FanOutSpec, ParallelSpec } from './LayerSpec.js'
 import { type SerialParams, checkParamsArray, childContext } from './serial.js'
 import type { SumSizes } from './sizes.js'
@@ -177,7 +177,7 @@ const combinatorKind = <S extends FanOutSpec | ParallelSpec>(
   kind: S['kind'],
   check: (path: string, children: ReadonlyArray<Child>) => SpecResult<void>,
   make: (layers: readonly [AnyLayer, ...AnyLayer[]]) => AnyLayer,
-): LayerKind<LayersFields, S> => layerKind<LayersFields, S>({
+): LayerKindDefinition<LayersFields, S> => layerKind<LayersFields, S>({
   kind,
   fields: { layers: layersField },
   build: (f: LayersFields, context: SpecContext) => {
@@ -193,7 +193,7 @@ const combinatorKind = <S extends FanOutSpec | ParallelSpec>(
 })
 
 /** The layer kind `fanOut`: `{ kind: 'fanOut', layers: [...] }`; the size rule: every sized layer has the same input size. @category specs */
-export const fanOutKind: LayerKind<LayersFields, FanOutSpec> = combinatorKind<FanOutSpec>('fanOut', checkFanOut, (ls) => fanOut(...ls))
+export const fanOutKind: LayerKindDefinition<LayersFields, FanOutSpec> = combinatorKind<FanOutSpec>('fanOut', checkFanOut, (ls) => fanOut(...ls))
 
 /** The layer kind `parallel`: `{ kind: 'parallel', layers: [...] }`; the size rule: every layer is sized. @category specs */
-export const parallelKind: LayerKind<LayersFields, ParallelSpec> = combinatorKind<ParallelSpec>('parallel', (_, children) => checkParallel(children), (ls) => parallel(...ls))
+export const parallelKind: LayerKindDefinition<LayersFields, ParallelSpec> = combinatorKind<ParallelSpec>('parallel', (_, children) => checkParallel(children), (ls) => parallel(...ls))

@@ -4,6 +4,7 @@
  */
 import type { LayerRegistry } from './LayerKind.js'
 import { type LayerSpec, type ParamLayout, isSpecOf } from './LayerSpec.js'
+import { layoutElements } from '../tree/index.js'
 import { registry as builtins } from './registry.js'
 
 /**
@@ -20,3 +21,9 @@ export const paramLayout = (spec: LayerSpec, kinds: LayerRegistry = builtins): P
   if (kind === undefined) return Object.freeze({ node: 'unknown' as const, name: isSpecOf(spec, 'custom') ? spec.name : spec.kind })
   return kind.layout(spec, (child) => paramLayout(child, kinds))
 }
+
+/** The number of parameters (tensor elements) of a layout; `NaN` when it has an unknown part. @category specs */
+export const layoutSize = (layout: ParamLayout): number => layoutElements(layout)
+
+/** Whether a layout has no part only code knows (a custom layer). @category specs */
+export const isLayoutKnown = (layout: ParamLayout): boolean => !Number.isNaN(layoutElements(layout))

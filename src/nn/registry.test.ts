@@ -5,7 +5,7 @@ import { key } from '../random/index.js'
 import { type Tensor, ones, tensor, toArray } from '../tensor/index.js'
 import { decodeModel, encodeModel } from '../ioPure.js'
 import {
-  type Layer, type LayerKind, buildWith, checkInput, dense, fromSpec, layerKind, layerRegistry, paramLayout, registry, serial, sizeField,
+  type Layer, type LayerKindDefinition, buildWith, checkInput, dense, fromSpec, layerKind, layerRegistry, paramLayout, registry, serial, sizeField,
 } from './index.js'
 
 // A user's layer kind, as one would write it in one file: the constructor and its kind record.
@@ -21,7 +21,7 @@ const scale = (size: number): Layer<{ readonly s: Tensor }> => Object.freeze({
     return mul(x, p.s)
   },
 })
-const scaleKind: LayerKind<{ readonly size: number }, ScaleSpec> = layerKind({
+const scaleKind: LayerKindDefinition<{ readonly size: number }, ScaleSpec> = layerKind({
   kind: 'scale',
   fields: { size: sizeField },
   build: (f, context) => buildWith(context.path, () => scale(f.size)),

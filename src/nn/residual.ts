@@ -6,7 +6,7 @@ import { add } from '../ops/index.js'
 import { ShapeError, type Tensor, pathKey } from '../tensor/index.js'
 import * as E from 'fp-ts/lib/Either.js'
 import { type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving, preservesSize } from './Layer.js'
-import { type LayerKind, layerKind, type SpecContext, buildWith, layerField, sizePath, specFail } from './LayerKind.js'
+import { type LayerKindDefinition, layerKind, type SpecContext, buildWith, layerField, sizePath, specFail } from './LayerKind.js'
 import type { ResidualSpec } from './LayerSpec.js'
 
 /**
@@ -64,7 +64,7 @@ export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Res
  * keeps the size (checked before building); the parameters are the inner layer's.
  * @category specs
  */
-export const residualKind: LayerKind<{ readonly layer: unknown }, ResidualSpec> = layerKind({
+export const residualKind: LayerKindDefinition<{ readonly layer: unknown }, ResidualSpec> = layerKind({
   kind: 'residual' as const,
   fields: { layer: layerField },
   build: (f: { readonly layer: unknown }, context: SpecContext) => {

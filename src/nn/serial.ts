@@ -20,7 +20,7 @@ import {
   type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving,
   anySize, preservesSize,
 } from './Layer.js'
-import { type Child, type LayerKind, layerKind, type SpecContext, type SpecResult, buildWith, decodeLayers, declaresLayers, layersField, sizePath, specFail } from './LayerKind.js'
+import { type Child, type LayerKindDefinition, layerKind, type SpecContext, type SpecResult, buildWith, decodeLayers, declaresLayers, layersField, sizePath, specFail } from './LayerKind.js'
 import type { SerialSpec } from './LayerSpec.js'
 
 /** Whether a layer whose input size is `B` may follow an output of size `A` (`number` is "not known until run time"). */
@@ -161,7 +161,7 @@ const checkChain = (children: ReadonlyArray<Child>): SpecResult<void> => {
  * is that neighbours agree (checked before building); parameters are the array of the layers'.
  * @category specs
  */
-export const serialKind: LayerKind<{ readonly layers: ReadonlyArray<unknown> }, SerialSpec> = layerKind({
+export const serialKind: LayerKindDefinition<{ readonly layers: ReadonlyArray<unknown> }, SerialSpec> = layerKind({
   kind: 'serial' as const,
   fields: { layers: layersField },
   build: (f: { readonly layers: ReadonlyArray<unknown> }, context: SpecContext) => {
