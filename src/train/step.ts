@@ -5,12 +5,10 @@
  */
 import { valueAndGrad } from '../autodiff/index.js'
 import type { Dataset } from '../data/index.js'
-import * as K from '../kernels/index.js'
 import { foldIn } from '../random/index.js'
-import { isTensor, item } from '../tensor/index.js'
-import { applyUpdates } from '../optim/index.js'
-import { fusedStepOf } from '../optim/fused.js'
-import { type Tree, leaves } from '../tree/index.js'
+import { item } from '../tensor/index.js'
+import { allFiniteIn as finiteIn, applyGradients } from '../optim/index.js'
+import type { Tree } from '../tree/index.js'
 import { DivergenceError, type Loss, type Model, type OptimizerLike, type TrainState } from './TrainState.js'
 
 /** What a step needs: a network, a loss and an optimizer. @category model */
@@ -40,13 +38,7 @@ export const batchLoss =
  * and its plain numbers (step counts); other values (strings, flags) are not numbers to check.
  * @category internals
  */
-export const allFiniteIn = (u: unknown): boolean => {
-  if (isTensor(u)) return K.allFinite(u)
-  if (typeof u === 'number') return Number.isFinite(u)
-  if (Array.isArray(u)) return u.every(allFiniteIn)
-  if (typeof u === 'object' && u !== null) return Object.values(u).every(allFiniteIn)
-  return true
-}
+export const allFiniteIn: (u: unknown) => boolean = finiteIn
 
 /**
  * One pure step: `step(config)(state, batch)` is the next state. Throws `DivergenceError`
@@ -56,32 +48,16 @@ export const allFiniteIn = (u: unknown): boolean => {
  * @category training
  */
 export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
-  const fused = fusedStepOf<S>(config.optimizer)
   return (state: TrainState<P, S>, batch: Dataset): StepResult<P, S> => {
     const key = foldIn(state.key, state.step)
     const [value, grads] = valueAndGrad(batchLoss(config.net, config.loss, batch, key))(state.params)
     const loss = item(value)
     if (!Number.isFinite(loss)) throw new DivergenceError(state.step + 1, 'loss', state, loss)
-    // The optimizer's fused step reads every gradient once anyway, and reports on the way whether
-    // all were finite: the divergence check costs no pass of its own. It promises the numbers of
-    // the op-by-op path below; on anything it declines or throws, that path runs and decides.
-    if (fused !== undefined) {
-      let r: ReturnType<typeof fused<P>>
-      try {
-        r = fused(grads, state.optState, state.params)
-      } catch {
-        r = undefined
-      }
-      if (r !== undefined) {
-        if (!r.finite) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
-        if (!(r.updatedFinite ?? (allFiniteIn(r.params) && allFiniteIn(r.state)))) throw new DivergenceError(state.step + 1, 'parameters', state, NaN)
-        return { state: Object.freeze({ params: r.params, optState: r.state, step: state.step + 1, key: state.key }), loss }
-      }
-    }
-    if (!leaves(grads).every(K.allFinite)) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
-    const [updates, optState] = config.optimizer.update(grads, state.optState, state.params)
-    const params = applyUpdates(state.params, updates)
-    if (!allFiniteIn(params) || !allFiniteIn(optState)) throw new DivergenceError(state.step + 1, 'parameters', state, NaN)
-    return { state: Object.freeze({ params, optState, step: state.step + 1, key: state.key }), loss }
+    // the optimizer's declared path (fused when it declares an element-wise rule), the one a
+    // training loop written by hand calls too; it reports on the way whether all were finite
+    const r = applyGradients(config.optimizer, grads, state.optState, state.params)
+    if (!r.gradientsFinite) throw new DivergenceError(state.step + 1, 'gradient', state, NaN)
+    if (!r.updatedFinite) throw new DivergenceError(state.step + 1, 'parameters', state, NaN)
+    return { state: Object.freeze({ params: r.params, optState: r.state, step: state.step + 1, key: state.key }), loss }
   }
 }

@@ -1,0 +1,188 @@
+/**
+ * The one generic loop that runs a leaf rule (`LeafRule.ts`) over the leaves of a tree, in two
+ * modes: `update` (the outgoing updates and the next state, what a transformation's `update`
+ * returns) and `apply` (the same state, and `params + updates` computed in the pass of the last
+ * step, with a report of whether the gradients and everything new are finite). Both modes run
+ * the same steps on the same arrays with the same rounding, so `applyUpdates(params, update(...))`
+ * and `apply` agree to the bit. Nothing here knows an optimizer.
+ *
+ * Leaves are computed in the dtype of the updates: `Math.fround` after every operation when the
+ * updates are float32, plain float64 arithmetic otherwise; moments keep their own dtype.
+ */
+import { isTracer } from '../autodiff/index.js'
+import { ShapeError, type Tensor, fromData, shapeEquals } from '../tensor/index.js'
+import { type Tree, TreeError, leaves, paths, unflatten, zipWith } from '../tree/index.js'
+import { type Floats, type Leaf, type LeafRule, type LeafStep, roundFloat32, roundFloat64 } from './LeafRule.js'
+
+const alloc = (like: Floats, n: number): Floats => (like instanceof Float32Array ? new Float32Array(n) : new Float64Array(n))
+
+const pathAt = (t: Tree, i: number): string => paths(t)[i] || 'the root'
+
+// The leaves of `tree`, checked against the updates' leaves: the same structure (else the
+// `TreeError` of `tree.zipWith`, naming the path) and the same shapes.
+const matchingLeaves = (op: string, what: string, updates: Tree, us: ReadonlyArray<Tensor>, tree: Tree): Tensor[] => {
+  const xs = leaves(tree)
+  if (xs.length !== us.length) {
+    zipWith(updates, tree, (u) => u, op)
+    throw new TreeError(op, '', `the updates have ${us.length} leaves, the ${what} ${xs.length}`)
+  }
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!
+    const u = us[i]!
+    if (isTracer(x)) throw traced(op, what, tree, i)
+    if (!shapeEquals(x.shape, u.shape)) {
+      throw new ShapeError(`${op} at ${pathAt(updates, i)}`, [u.shape, x.shape], `the ${what} must have the shapes of the updates; pass the state that init returned for these parameters`)
+    }
+  }
+  return xs
+}
+
+const traced = (op: string, what: string, tree: Tree, i: number): TypeError =>
+  new TypeError(`${op}: the ${what} at ${pathAt(tree, i)} is traced (inside grad, vjp or jvp); optimizer updates run element-wise loops and are not differentiable, so call update outside the differentiated function`)
+
+/** The leaves of one update, checked and ready for the loop. */
+interface Prepared {
+  readonly us: ReadonlyArray<Tensor>
+  /** The parameters' leaves, or undefined when no step reads them and they do not match. */
+  readonly ps: ReadonlyArray<Tensor> | undefined
+  /** Per step, per moment, the moment's leaves. */
+  readonly ms: ReadonlyArray<ReadonlyArray<ReadonlyArray<Tensor>>>
+}
+
+const prepare = (op: string, steps: ReadonlyArray<LeafStep>, updates: Tree, params: Tree, needParams: boolean): Prepared => {
+  const us = leaves(updates)
+  for (let i = 0; i < us.length; i++) if (isTracer(us[i]!)) throw traced(op, 'updates', updates, i)
+  const reader = steps.find((s) => s.kind === 'map' && s.readsParams)
+  const ps = needParams || reader !== undefined ? matchingLeaves(reader?.kind === 'map' ? reader.name : op, 'parameters', updates, us, params) : undefined
+  const ms = steps.map((s) => (s.kind === 'map' ? s.moments.map((m) => matchingLeaves(s.name, 'state', updates, us, m)) : []))
+  return { us, ps, ms }
+}
+
+const emptyFloats = new Float64Array(0)
+
+// Runs `steps` on leaf `i`, reading `u`, writing `out` (and the new moments into `next`), all
+// steps but the first in place. Returns the arrays the next steps wrote.
+const runSteps = (steps: ReadonlyArray<LeafStep>, count: number, prep: Prepared, i: number, u0: Floats, out: Floats, round: (x: number) => number): Floats[][] => {
+  const n = u0.length
+  const p = prep.ps?.[i]!.data ?? emptyFloats
+  const written: Floats[][] = []
+  let u = u0
+  for (let k = 0; k < count; k++) {
+    const s = steps[k]!
+    if (s.kind === 'scale') {
+      const f = round(s.factor)
+      for (let j = 0; j < n; j++) out[j] = round(u[j]! * f)
+      written.push([])
+    } else {
+      const moments = prep.ms[k]!.map((m) => m[i]!.data)
+      const next = moments.map((m) => alloc(m, n))
+      const leaf: Leaf = { n, round, u, out, p, moments, next }
+      s.run(leaf)
+      written.push(next)
+    }
+    u = out
+  }
+  return written
+}
+
+// The new moment trees of every step, from the arrays each leaf's steps wrote.
+const momentTrees = (steps: ReadonlyArray<LeafStep>, prep: Prepared, written: ReadonlyArray<ReadonlyArray<ReadonlyArray<Floats>>>): Tree[][] =>
+  steps.map((s, k) =>
+    s.kind === 'scale' ? [] : s.moments.map((m, j) => unflatten(m, prep.ms[k]![j]!.map((x, i) => fromData(x.shape, written[i]![k]![j]!)))))
+
+const roundOf = (u: Floats): ((x: number) => number) => (u instanceof Float32Array ? roundFloat32 : roundFloat64)
+
+/**
+ * `update` of a transformation that declares `rule`: the outgoing updates (in the updates'
+ * structure and dtypes, frozen) and the next state. With no steps, the updates pass unchanged
+ * (the same tree).
+ * @category internals
+ */
+export const runUpdate = <T extends Tree, S>(rule: LeafRule<S>, updates: T, state: S, params: T): readonly [T, S] => {
+  const { steps, end } = rule.begin(state)
+  const prep = prepare(rule.name, steps, updates, params, false)
+  if (steps.length === 0) return [updates, end([])]
+  const outs: Tensor[] = []
+  const written: Floats[][][] = []
+  for (let i = 0; i < prep.us.length; i++) {
+    const g = prep.us[i]!
+    const out = alloc(g.data, g.size)
+    written.push(runSteps(steps, steps.length, prep, i, g.data, out, roundOf(g.data)))
+    outs.push(fromData(g.shape, out))
+  }
+  return [unflatten(updates, outs), end(momentTrees(steps, prep, written))]
+}
+
+/** What `apply` returns: new parameters and state, and what was finite. @category model */
+export interface Applied<T, S> {
+  readonly params: T
+  readonly state: S
+  /** Whether every element of every gradient leaf was finite. */
+  readonly gradientsFinite: boolean
+  /** Whether every element of the new parameters and of the new state's moments is finite. */
+  readonly updatedFinite: boolean
+}
+
+/**
+ * `update` followed by `applyUpdates`, fused: the steps of `rule` on each leaf, with the last
+ * scale step (the learning rate) and the addition to the parameter in one loop that also checks
+ * the gradient and the new parameter. Returns undefined, computing nothing, when a parameter's
+ * dtype differs from its gradient's (`applyUpdates` then casts, and the caller takes that path)
+ * or the parameters do not match the gradients.
+ * @category internals
+ */
+export const runApply = <T extends Tree, S>(rule: LeafRule<S>, grads: T, state: S, params: T): Applied<T, S> | undefined => {
+  const pleaves = leaves(params)
+  const gleaves = leaves(grads)
+  if (pleaves.length !== gleaves.length) return undefined
+  for (let i = 0; i < gleaves.length; i++) {
+    const p = pleaves[i]!
+    const g = gleaves[i]!
+    if (p.dtype !== g.dtype || !shapeEquals(p.shape, g.shape) || isTracer(p)) return undefined
+  }
+  const { steps, end } = rule.begin(state)
+  const prep = prepare(rule.name, steps, grads, params, true)
+  const last = steps[steps.length - 1]
+  const folded = last?.kind === 'scale' ? last.factor : undefined
+  const count = folded === undefined ? steps.length : steps.length - 1
+  const next: Tensor[] = []
+  const written: Floats[][][] = []
+  let bad = 0
+  let badOut = 0
+  for (let i = 0; i < prep.us.length; i++) {
+    const g = prep.us[i]!.data
+    const p = prep.ps![i]!.data
+    const n = g.length
+    const round = roundOf(g)
+    // the updates before the last scale: a scratch buffer of this leaf (the gradient itself when no step runs)
+    const u = count === 0 ? g : alloc(g, n)
+    const w = runSteps(steps, count, prep, i, g, u, round)
+    if (folded !== undefined) w.push([])
+    written.push(w)
+    const o = alloc(p, n)
+    if (folded !== undefined) {
+      const f = round(folded)
+      for (let j = 0; j < n; j++) {
+        const x = round(p[j]! + round(u[j]! * f))
+        o[j] = x
+        bad += g[j]! * 0 // NaN once any element is NaN or ±Infinity, else 0
+        badOut += x * 0
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        const x = round(p[j]! + u[j]!)
+        o[j] = x
+        bad += g[j]! * 0
+        badOut += x * 0
+      }
+    }
+    for (const ms of w) for (const m of ms) for (let j = 0; j < n; j++) badOut += m[j]! * 0
+    next.push(fromData(prep.ps![i]!.shape, o))
+  }
+  return Object.freeze({
+    params: unflatten(params, next),
+    state: end(momentTrees(steps, prep, written)),
+    gradientsFinite: bad === 0,
+    updatedFinite: badOut === 0,
+  })
+}
