@@ -18,10 +18,9 @@ const alloc = (like: Floats, n: number): Floats => (like instanceof Float32Array
 
 const pathAt = (t: Tree, i: number): string => paths(t)[i] || 'the root'
 
-// The leaves of `tree`, checked against the updates' leaves: the same structure (else the
-// `TreeError` of `tree.zipWith`, naming the path) and the same shapes.
-const matchingLeaves = (op: string, what: string, updates: Tree, us: ReadonlyArray<Tensor>, tree: Tree): Tensor[] => {
-  const xs = leaves(tree)
+// The leaves of `tree` (`xs`, when the caller has them), checked against the updates' leaves:
+// the same structure (else the `TreeError` of `tree.zipWith`, naming the path) and the same shapes.
+const matchingLeaves = (op: string, what: string, updates: Tree, us: ReadonlyArray<Tensor>, tree: Tree, xs = leaves(tree)): Tensor[] => {
   if (xs.length !== us.length) {
     zipWith(updates, tree, (u) => u, op)
     throw new TreeError(op, '', `the updates have ${us.length} leaves, the ${what} ${xs.length}`)
@@ -49,16 +48,25 @@ interface Prepared {
   readonly ms: ReadonlyArray<ReadonlyArray<ReadonlyArray<Tensor>>>
 }
 
-const prepare = (op: string, steps: ReadonlyArray<LeafStep>, updates: Tree, params: Tree, needParams: boolean): Prepared => {
-  const us = leaves(updates)
+// `us` and `pleaves` are the leaves of the updates and of the parameters, when the caller has them.
+const prepare = (op: string, steps: ReadonlyArray<LeafStep>, updates: Tree, params: Tree, us = leaves(updates), pleaves?: Tensor[]): Prepared => {
   for (let i = 0; i < us.length; i++) if (isTracer(us[i]!)) throw traced(op, 'updates', updates, i)
   const reader = steps.find((s) => s.kind === 'map' && s.readsParams)
-  const ps = needParams || reader !== undefined ? matchingLeaves(reader?.kind === 'map' ? reader.name : op, 'parameters', updates, us, params) : undefined
+  const ps = pleaves !== undefined || reader !== undefined ? matchingLeaves(reader?.kind === 'map' ? reader.name : op, 'parameters', updates, us, params, pleaves) : undefined
   const ms = steps.map((s) => (s.kind === 'map' ? s.moments.map((m) => matchingLeaves(s.name, 'state', updates, us, m)) : []))
   return { us, ps, ms }
 }
 
 const emptyFloats = new Float64Array(0)
+
+// out = round(u · f), float32 apart (one array type, the rounding inlined)
+const scaleInto = (n: number, round: (x: number) => number, u: Floats, out: Floats, f: number): void => {
+  if (u instanceof Float32Array && out instanceof Float32Array) {
+    for (let j = 0; j < n; j++) out[j] = Math.fround(u[j]! * f)
+  } else {
+    for (let j = 0; j < n; j++) out[j] = round(u[j]! * f)
+  }
+}
 
 // Runs `steps` on leaf `i`, reading `u`, writing `out` (and the new moments into `next`), all
 // steps but the first in place. Returns the arrays the next steps wrote.
@@ -70,8 +78,7 @@ const runSteps = (steps: ReadonlyArray<LeafStep>, count: number, prep: Prepared,
   for (let k = 0; k < count; k++) {
     const s = steps[k]!
     if (s.kind === 'scale') {
-      const f = round(s.factor)
-      for (let j = 0; j < n; j++) out[j] = round(u[j]! * f)
+      scaleInto(n, round, u, out, round(s.factor))
       written.push([])
     } else {
       const moments = prep.ms[k]!.map((m) => m[i]!.data)
@@ -100,7 +107,7 @@ const roundOf = (u: Floats): ((x: number) => number) => (u instanceof Float32Arr
  */
 export const runUpdate = <T extends Tree, S>(rule: LeafRule<S>, updates: T, state: S, params: T): readonly [T, S] => {
   const { steps, end } = rule.begin(state)
-  const prep = prepare(rule.name, steps, updates, params, false)
+  const prep = prepare(rule.name, steps, updates, params)
   if (steps.length === 0) return [updates, end([])]
   const outs: Tensor[] = []
   const written: Floats[][][] = []
@@ -111,6 +118,97 @@ export const runUpdate = <T extends Tree, S>(rule: LeafRule<S>, updates: T, stat
     outs.push(fromData(g.shape, out))
   }
   return [unflatten(updates, outs), end(momentTrees(steps, prep, written))]
+}
+
+// The loops of the last pass, each small so that it is optimised on its own. The sums are 0
+// when every element read (the gradient) and written (the parameter) is finite, NaN otherwise:
+// x·0 is 0 for a finite x and NaN for NaN and ±Infinity, and a NaN stays in a sum.
+interface Sums {
+  readonly gradients: number
+  readonly params: number
+}
+
+// o = round(p + round(u · f)): the last scale step (the learning rate) and the addition, in one
+// loop. When no step ran before it, `u` is the gradient and is read once; float32 apart, so that
+// the loop of plain SGD sees one array type and inlines its rounding.
+const addScaled = (n: number, round: (x: number) => number, p: Floats, u: Floats, f: number, g: Floats, o: Floats): Sums =>
+  u !== g ? (p instanceof Float32Array && u instanceof Float32Array && g instanceof Float32Array && o instanceof Float32Array ? addScaled32(n, p, u, f, g, o) : addScaledAny(n, round, p, u, f, g, o))
+    : p instanceof Float32Array && g instanceof Float32Array && o instanceof Float32Array ? sgd32(n, p, g, f, o)
+      : sgdAny(n, round, p, g, f, o)
+
+const sgd32 = (n: number, p: Float32Array, g: Float32Array, f: number, o: Float32Array): Sums => {
+  let bad = 0
+  let badOut = 0
+  for (let j = 0; j < n; j++) {
+    const v = g[j]!
+    bad += v * 0
+    const x = Math.fround(p[j]! + Math.fround(v * f))
+    o[j] = x
+    badOut += x * 0
+  }
+  return { gradients: bad, params: badOut }
+}
+
+const sgdAny = (n: number, round: (x: number) => number, p: Floats, g: Floats, f: number, o: Floats): Sums => {
+  let bad = 0
+  let badOut = 0
+  for (let j = 0; j < n; j++) {
+    const v = g[j]!
+    bad += v * 0
+    const x = round(p[j]! + round(v * f))
+    o[j] = x
+    badOut += x * 0
+  }
+  return { gradients: bad, params: badOut }
+}
+
+const addScaled32 = (n: number, p: Float32Array, u: Float32Array, f: number, g: Float32Array, o: Float32Array): Sums => {
+  let bad = 0
+  let badOut = 0
+  for (let j = 0; j < n; j++) {
+    const x = Math.fround(p[j]! + Math.fround(u[j]! * f))
+    o[j] = x
+    bad += g[j]! * 0
+    badOut += x * 0
+  }
+  return { gradients: bad, params: badOut }
+}
+
+const addScaledAny = (n: number, round: (x: number) => number, p: Floats, u: Floats, f: number, g: Floats, o: Floats): Sums => {
+  let bad = 0
+  let badOut = 0
+  for (let j = 0; j < n; j++) {
+    const x = round(p[j]! + round(u[j]! * f))
+    o[j] = x
+    bad += g[j]! * 0
+    badOut += x * 0
+  }
+  return { gradients: bad, params: badOut }
+}
+
+// o = round(p + u)
+const addPlain = (n: number, round: (x: number) => number, p: Floats, u: Floats, g: Floats, o: Floats): Sums => {
+  let bad = 0
+  let badOut = 0
+  for (let j = 0; j < n; j++) {
+    const x = round(p[j]! + u[j]!)
+    o[j] = x
+    bad += g[j]! * 0
+    badOut += x * 0
+  }
+  return { gradients: bad, params: badOut }
+}
+
+const nonFinite = (m: Floats): number => (m instanceof Float32Array ? nonFinite32(m) : nonFiniteAny(m))
+const nonFinite32 = (m: Float32Array): number => {
+  let bad = 0
+  for (let j = 0; j < m.length; j++) bad += m[j]! * 0
+  return bad
+}
+const nonFiniteAny = (m: Floats): number => {
+  let bad = 0
+  for (let j = 0; j < m.length; j++) bad += m[j]! * 0
+  return bad
 }
 
 /** What `apply` returns: new parameters and state, and what was finite. @category model */
@@ -141,7 +239,7 @@ export const runApply = <T extends Tree, S>(rule: LeafRule<S>, grads: T, state: 
     if (p.dtype !== g.dtype || !shapeEquals(p.shape, g.shape) || isTracer(p)) return undefined
   }
   const { steps, end } = rule.begin(state)
-  const prep = prepare(rule.name, steps, grads, params, true)
+  const prep = prepare(rule.name, steps, grads, params, gleaves, pleaves)
   const last = steps[steps.length - 1]
   const folded = last?.kind === 'scale' ? last.factor : undefined
   const count = folded === undefined ? steps.length : steps.length - 1
@@ -160,23 +258,10 @@ export const runApply = <T extends Tree, S>(rule: LeafRule<S>, grads: T, state: 
     if (folded !== undefined) w.push([])
     written.push(w)
     const o = alloc(p, n)
-    if (folded !== undefined) {
-      const f = round(folded)
-      for (let j = 0; j < n; j++) {
-        const x = round(p[j]! + round(u[j]! * f))
-        o[j] = x
-        bad += g[j]! * 0 // NaN once any element is NaN or ±Infinity, else 0
-        badOut += x * 0
-      }
-    } else {
-      for (let j = 0; j < n; j++) {
-        const x = round(p[j]! + u[j]!)
-        o[j] = x
-        bad += g[j]! * 0
-        badOut += x * 0
-      }
-    }
-    for (const ms of w) for (const m of ms) for (let j = 0; j < n; j++) badOut += m[j]! * 0
+    const sums = folded !== undefined ? addScaled(n, round, p, u, round(folded), g, o) : addPlain(n, round, p, u, g, o)
+    bad += sums.gradients
+    badOut += sums.params
+    for (const ms of w) for (const m of ms) badOut += nonFinite(m)
     next.push(fromData(prep.ps![i]!.shape, o))
   }
   return Object.freeze({
