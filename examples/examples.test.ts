@@ -40,3 +40,41 @@ describe('spirals (quick mode)', () => {
     expect(JSON.stringify(r.spec)).toContain('spiral A')
   })
 })
+
+describe('housePrices (quick mode)', () => {
+  it('features on very different scales train to a sensible error with the defaults, and the model file keeps its scalers', async () => {
+    const { run } = await import('./housePrices.js')
+    const { data, io, toArray } = await import('purenet')
+    const r = run({ epochs: 40, seed: 0, houses: 400 })
+    // Noise of 20,000 is in the prices: an RMSE near it, far below the spread of the prices.
+    expect(r.rmse).toBeLessThan(30_000)
+    expect(r.r2).toBeGreaterThan(0.95)
+    // val_loss is recorded every epoch, and the best epoch's is below the first's
+    const best = r.earlyStopping!.bestEpoch!
+    expect(r.history.epochs[best]!.metrics['val_loss']).toBeLessThan(r.history.epochs[0]!.metrics['val_loss']!)
+    // Through a model file: the scalers come back from extra and give the same predictions.
+    const decoded = io.decodeModel(io.encodeModel(r.model), { net: r.model.net })
+    if (decoded._tag === 'Left') throw new Error(decoded.left.message)
+    const scalers = decoded.right.extra?.['scaler'] as { readonly features: unknown; readonly target: unknown }
+    const [xs, ys] = [data.decodeScaler(scalers.features), data.decodeScaler(scalers.target)]
+    if (xs._tag === 'Left' || ys._tag === 'Left') throw new Error('scalers missing')
+    const { nn } = await import('purenet')
+    const again = data.unscale(ys.right, nn.predict(decoded.right.net, decoded.right.params, data.scale(xs.right, r.test.x)))
+    expect(toArray(again, 2)).toEqual(toArray(r.predict(r.test.x), 2))
+  })
+})
+
+describe('predictions (the README snippet)', () => {
+  it('probabilities, classes, labels and argmax agree; accuracy is the same for indices and one-hot rows', async () => {
+    const p = await import('./predictions.js')
+    const { toFlatArray } = await import('purenet')
+    p.probabilities.forEach((row, i) => {
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5)
+      expect(row.indexOf(Math.max(...row))).toBe(p.classes[i])
+    })
+    expect(toFlatArray(p.indices)).toEqual(p.classes)
+    expect(p.labels).toEqual(p.classes.map((i) => ['setosa', 'versicolor', 'virginica'][i]))
+    expect(p.accuracy).toBe(p.sameAccuracy)
+    expect(p.accuracy).toBe(p.classes.filter((c, i) => c === i).length / 3)
+  })
+})

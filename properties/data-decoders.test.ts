@@ -8,11 +8,14 @@
  *    names it returns, finite values, class indices in range.
  * 2. CSV round trip: a random numeric table written as CSV (a header, random quoting, spaces,
  *    CRLF or LF, a BOM, trailing blank lines) decodes to exactly the same numbers (float64).
+ * 3. streaming: `csvDecoder` fed any text (valid or mutated) cut into pieces anywhere (inside a
+ *    quoted field, between CR and LF, in the trailing blank lines) gives exactly what `fromCsv`
+ *    gives for the whole text: the same message, or the same data bit for bit.
  */
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { type CsvOptions, fromCsv, fromIdx, fromJson, isDataError } from '../src/data/index.js'
+import { type CsvData, type CsvOptions, csvDecoder, fromCsv, fromIdx, fromJson, isDataError } from '../src/data/index.js'
 import type { Tensor } from '../src/tensor/index.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -281,5 +284,33 @@ describe('data decoders: law 2, CSV round trip', () => {
       }),
       { numRuns: 300 },
     )
+  })
+})
+
+describe('data decoders: law 3, streaming CSV', () => {
+  const view = (r: E.Either<{ readonly message: string }, CsvData>): unknown =>
+    E.isLeft(r) ? r.left.message : {
+      x: [...r.right.dataset.x.shape, ...Array.from(r.right.dataset.x.data)],
+      y: [...r.right.dataset.y.shape, ...Array.from(r.right.dataset.y.data)],
+      dtypes: [r.right.dataset.x.dtype, r.right.dataset.y.dtype],
+      features: r.right.features, target: r.right.target, classes: r.right.classes,
+    }
+  it('3. csvDecoder fed pieces cut anywhere equals fromCsv on the whole text', () => {
+    fc.assert(fc.property(arbCsv, fc.option(arbEdits(arbTextUnit), { nil: undefined }), arbCsvOptions, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }), (original, edits, options, cuts) => {
+      const text = edits === undefined ? original : mutateText(original, edits)
+      const points = [...new Set(cuts.map((c) => Math.floor(c * (text.length + 1))))].sort((a, b) => a - b)
+      const decoder = csvDecoder(options)
+      let from = 0
+      for (const p of [...points, text.length]) {
+        if (!decoder.push(text.slice(from, p))) break
+        from = p
+      }
+      expect(view(decoder.end())).toEqual(view(fromCsv(text, options)))
+    }), {
+      numRuns: 400,
+      examples: [
+        ['a0,y\r\n1,"x\r\ny"\r\n\r\n', undefined, { target: 'y' }, [0.3, 0.5, 0.52, 0.9]],
+      ],
+    })
   })
 })

@@ -4,6 +4,9 @@
  * anywhere in the document replaced, removed or given a sibling) and decodeModel must return a
  * Left with a message, or a Right holding a valid model: its parameters fit its network (it
  * re-encodes, which checks every shape, dtype and value) and the network applies to them.
+ *
+ * Checksums (version 2): any one character of any tensor's base64 data changed to any other
+ * base64 character is a Left (the CRC-32 of the bytes, or canonical padding bits, catch it).
  */
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
@@ -126,5 +129,27 @@ describe('model files', () => {
 
   it('the unedited files decode (so the properties above are not vacuous)', () => {
     for (const text of files) expect(E.isRight(decodeModel(text))).toBe(true)
+  })
+})
+
+describe('model files: checksums', () => {
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  // every character position inside a "data" string of the files
+  const positions = files.map((text) => {
+    const out: number[] = []
+    for (const m of text.matchAll(/"data": "([^"]*)"/g)) {
+      const start = m.index + '"data": "'.length
+      for (let i = 0; i < m[1]!.length; i++) if (m[1]![i] !== '=') out.push(start + i)
+    }
+    return out
+  })
+  it('a changed base64 character in any tensor is refused, naming that tensor\'s data', () => {
+    fc.assert(fc.property(fc.nat({ max: files.length - 1 }), fc.nat(), fc.nat({ max: 63 }), (f, p, c) => {
+      const text = files[f]!
+      const at = positions[f]![p % positions[f]!.length]!
+      const replacement = B64[c] === text[at] ? B64[(c + 1) % 64]! : B64[c]!
+      const r = decodeModel(`${text.slice(0, at)}${replacement}${text.slice(at + 1)}`)
+      expect(E.isLeft(r) && r.left.message).toMatch(/^io\.decodeModel: [^:]*\.data: (the data's CRC-32 is [0-9a-f]{8}, the file says [0-9a-f]{8}: the file is corrupted|character \d+ is .* low bits should be zero)/)
+    }), { numRuns: 300 })
   })
 })

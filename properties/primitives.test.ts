@@ -210,6 +210,15 @@ const logSumExpAxisCases: fc.Arbitrary<Case> = rows.chain((s) =>
     .map(([xs, axis, keep]) => makeCase(`logSumExp(${names(xs)}, ${axis}, ${keep})`, xs, ([x]) => composites.logSumExp(x!, axis, keep))),
 )
 
+/** An index op along any axis (argmax, argmin): shapes of rank >= 1 without empty axes, ties allowed. */
+const indexLaw = (name: string, op: (x: Tensor, axis: number, keepDims: boolean) => Tensor): Law => ({
+  domain: 'none',
+  cases: rows
+    .filter((s) => s.every((d) => d > 0))
+    .chain((s) => fc.tuple(drawn([s], { domain: 'real' }), fc.integer({ min: -s.length, max: s.length - 1 }), fc.boolean()))
+    .map(([xs, axis, keep]) => makeCase(`${name}(${names(xs)}, ${axis}, ${keep})`, xs, ([x]) => op(x!, axis, keep))),
+})
+
 /**
  * The table. Keys are primitive names (every key of `primitives` must appear: the type checker
  * and the meta-test below both insist) and composite names; a composite that shares its name with
@@ -278,6 +287,8 @@ const laws = {
   vdot: { domain: 'real', cases: vdotCases },
   zerosLike: unaryLaw('zerosLike', composites.zerosLike, 'none'),
   onesLike: unaryLaw('onesLike', composites.onesLike, 'none'),
+  argmax: indexLaw('argmax', composites.argmax),
+  argmin: indexLaw('argmin', composites.argmin),
 } satisfies Record<keyof typeof primitives, Law> & Record<string, Law>
 
 const entries: ReadonlyArray<readonly [string, Law]> = Object.entries(laws)

@@ -5,7 +5,7 @@
  * `node:` module (checked by `src/browser.test.ts`).
  */
 export {
-  type Tensor, type DType, type Shape, type NestedArray, ShapeError,
+  type Tensor, type DType, type Shape, type NestedArray, type Nested, ShapeError,
   tensor, scalar, zeros, ones, full, arange, toArray, toFlatArray, item, isTensor, describe,
 } from './tensor/index.js'
 export { jvp, vjp, grad, valueAndGrad, hvp } from './autodiff/index.js'

@@ -3,30 +3,17 @@
  * path of every command, resuming, and one case of each class of mistake, with its exit code and
  * message. Children run concurrently, in a few batches, to keep the suite short.
  */
-import { execFile } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Run, binRunner } from './run.fixture.js'
 
-// the compiled bin, as the package runs it (vitest's global setup builds dist/ first)
-const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url))
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url))
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
 let dir = ''
-const run = (...args: string[]): Promise<Run> =>
-  new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, PURENET_DEBUG: '' } }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr })
-    })
-  })
+const run = binRunner(() => dir)
 
 const spec = (layers: unknown[]): string => JSON.stringify({ kind: 'serial', layers })
 const dense = (inSize: number, outSize: number): unknown => ({ kind: 'dense', inSize, outSize })
@@ -78,11 +65,11 @@ describe('purenet', () => {
     ])
     expect(inspected.stdout).toContain([
       'architecture  serial(dense(4, 16), relu, dense(16, 3))',
-      'layer             parameters  shapes',
-      '[0] dense(4, 16)          80  w [4, 16] float32, b [16] float32',
-      '[1] relu                   0',
-      '[2] dense(16, 3)          51  w [16, 3] float32, b [3] float32',
-      'total                    131',
+      'layer             output       parameters  tensors',
+      '[0] dense(4, 16)  [batch, 16]          80  w [4, 16] float32, b [16] float32',
+      '[1] relu          [batch, 16]           0',
+      '[2] dense(16, 3)  [batch, 3]           51  w [16, 3] float32, b [3] float32',
+      'total                                 131',
       'training      480 steps, 60 epochs',
     ].join('\n'))
     expect(inspected.stdout).toContain('data          target "species" (classification: setosa, versicolor, virginica) from 4 features: sepal_length, sepal_width, petal_length, petal_width')
@@ -96,7 +83,7 @@ describe('purenet', () => {
     const rows = (await readFile(join(dir, 'predictions.csv'), 'utf8')).trimEnd().split('\n')
     expect(rows[0]).toBe('species,p(setosa),p(versicolor),p(virginica)')
     expect(rows).toHaveLength(31)
-    expect(rows[1]).toMatch(/^setosa,0\.9\d{3},0\.\d{4},0\.\d{4}$/)
+    expect(rows[1]).toMatch(/^setosa,(0\.9\d{3}|1\.0000),0\.\d{4},0\.\d{4}$/)
     // the labelled file predicts the same (its species column is ignored)
     expect(printed.stdout.trimEnd().split('\n')).toEqual(rows)
   })
@@ -120,6 +107,26 @@ describe('purenet', () => {
     expect(failed(await run(...trainArgs, '--checkpoint', 'resumed', '--out', 'x.json'), 1)).toBe(
       'purenet train: resumed: the folder already holds checkpoints (the newest after step 400); pass --resume to continue that run, or give an empty folder',
     )
+  })
+
+  it('--resume refuses other rows, labels, columns or --lr (same number of rows), naming the difference', async () => {
+    // 'resumed' is the previous test's run (the tests of a file run in order)
+    const csv = (await readFile(join(dir, 'iris-train.csv'), 'utf8')).trimEnd().split('\n')
+    const [header, ...rows] = csv as [string, ...string[]]
+    await writeFile(join(dir, 'swapped.csv'), [header, rows[1], rows[0], ...rows.slice(2)].join('\n'))
+    const relabelled = rows.map((r, i) => (i === 0 ? r.replace(/,[a-z]+$/, r.endsWith('setosa') ? ',versicolor' : ',setosa') : r))
+    await writeFile(join(dir, 'relabelled.csv'), [header, ...relabelled].join('\n'))
+    await writeFile(join(dir, 'renamed.csv'), [header.replace('sepal_length', 'sepal_len'), ...rows].join('\n'))
+    const resumeArgs = (data: string, ...more: string[]): string[] =>
+      ['train', '--model', 'spec.json', '--data', data, '--target', 'species', '--batch', '16', '--seed', '1', '--epochs', '60', '--checkpoint', 'resumed', '--checkpoint-every', '7', '--resume', '--out', 'never.json', ...more]
+    const [swapped, relabelledRun, renamed, lr] = await Promise.all([
+      run(...resumeArgs('swapped.csv')), run(...resumeArgs('relabelled.csv')), run(...resumeArgs('renamed.csv')), run(...resumeArgs('iris-train.csv', '--lr', '0.02')),
+    ])
+    const newest = 'resumed/checkpoint-000000400.json'
+    expect(failed(swapped, 1)).toMatch(new RegExp(`^purenet train: ${newest}: the checkpoint was written for other data: its x \\(float32 \\[\\d+, 4\\]\\) has CRC-32 [0-9a-f]{8}, this run's [0-9a-f]{8}`))
+    expect(failed(relabelledRun, 1)).toMatch(new RegExp(`^purenet train: ${newest}: the checkpoint was written for other data: its y`))
+    expect(failed(renamed, 1)).toMatch(new RegExp(`^purenet train: ${newest}: settings.features: the checkpoint's run has \\["sepal_length",`))
+    expect(failed(lr, 1)).toBe(`purenet train: ${newest}: settings.lr: the checkpoint's run has 0.01, this run 0.02; resume with the data and settings of the run that wrote the checkpoint, or start a new run in an empty folder`)
   })
 
   it('exits with 2 and the usage for a bad command line', async () => {

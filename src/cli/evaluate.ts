@@ -1,9 +1,11 @@
 /**
  * `purenet eval`: the loss (softmax cross-entropy or mean squared error, as in training) and, for
  * a classification model, the accuracy of a model on a labelled CSV, read with the model's
- * feature columns and class labels.
+ * feature columns and class labels. The features are scaled as in training (`extra.scaler`), and a
+ * scaled regression target's outputs are unscaled, so the loss is in the target's own units.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import * as data from '../data/index.js'
 import { accuracy, mse, softmaxCrossEntropy } from '../losses/index.js'
 import { item } from '../tensor/index.js'
 import { bool, parseFlags, requiredText, text, usageOf } from './flags.js'
@@ -33,9 +35,11 @@ export const evalCommand = async (argv: ReadonlyArray<string>, terminal: Termina
   const csv = await readLabelledData(f.data, f.target === undefined ? info : { ...info, target: f.target })
   if (E.isLeft(csv)) return csv
   const { x, y } = csv.right.dataset
+  const scaler = info.scaler
   let logits
   try {
-    logits = model.net.apply(model.params)(x)
+    logits = model.net.apply(model.params)(scaler?.features === undefined ? x : data.scale(scaler.features, x), { mode: 'eval' })
+    if (scaler?.target !== undefined) logits = data.unscale(scaler.target, logits)
   } catch (e) {
     return inputError(`${f.model}: the network cannot read ${f.data} (${e instanceof Error ? e.message : String(e)})`)
   }

@@ -1,28 +1,35 @@
 /**
- * Reading and writing the command's files: bounded reads of UTF-8 text (a CSV or a spec is read
- * whole, so its size is checked before a byte is read), and atomic writes of results. Every
- * failure is an `input` failure whose one line names the file.
+ * Reading and writing the command's files: bounded reads of UTF-8 text (a spec is read whole, its
+ * size checked on the open file before a byte is read; a CSV is read chunk by chunk, in
+ * tabular.ts), and atomic writes of results. Every failure is an `input` failure whose one line
+ * names the file.
  */
-import { readFile, stat } from 'node:fs/promises'
 import * as E from 'fp-ts/lib/Either.js'
+import { readBoundedFile } from '../io/boundedRead.js'
 import { describeSystemError } from '../io/files.js'
 import { writeFileAtomic } from '../io/writeAtomic.js'
 import { type Failure, inputError } from './outcome.js'
 
-/** The largest file the command reads, 1 GiB: a bigger CSV needs a streaming loader. */
+/** The largest file the command reads, 1 GiB (a CSV is read chunk by chunk, a spec or model as one string). */
 export const maxFileBytes = 2 ** 30
 
-/** The text of a file, or an `input` failure naming it (missing, a folder, too big, not UTF-8). */
+/**
+ * The text of a file, or an `input` failure naming it (missing, a folder, a FIFO or a device, too
+ * big, not UTF-8). The file is opened first and the open descriptor checked (`io/boundedRead.ts`),
+ * so nothing swapped in between can make the command hang.
+ */
 export const readText = async (path: string, what: string): Promise<E.Either<Failure, string>> => {
+  const read = await readBoundedFile(path, maxFileBytes)
+  if (E.isLeft(read)) {
+    const p = read.left
+    return inputError(p.kind === 'not-a-file' ? `${path}: ${p.detail}; give the path of ${what}`
+      : p.kind === 'system' ? `${path}: cannot read the file: ${p.detail}`
+      : `${path}: ${p.detail}`)
+  }
   try {
-    const info = await stat(path)
-    if (!info.isFile()) return inputError(`${path}: not a file; give the path of ${what}`)
-    if (info.size > maxFileBytes) return inputError(`${path}: the file is ${info.size} bytes, more than the ${maxFileBytes} bytes the command reads`)
-    const bytes = await readFile(path)
-    return E.right(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch (e) {
-    if (e instanceof TypeError) return inputError(`${path}: not UTF-8 text; expected ${what}`)
-    return inputError(`${path}: cannot read the file: ${describeSystemError(e)}`)
+    return E.right(new TextDecoder('utf-8', { fatal: true }).decode(read.right))
+  } catch {
+    return inputError(`${path}: not UTF-8 text; expected ${what}`)
   }
 }
 

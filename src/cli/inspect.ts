@@ -6,8 +6,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as io from '../io/index.js'
 import * as nn from '../nn/index.js'
-import { type Tensor, showShape } from '../tensor/index.js'
-import { type Tree, leaves, paths } from '../tree/index.js'
 import { bool, parseFlags, usageOf } from './flags.js'
 import { decodeModelInfo } from './modelInfo.js'
 import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
@@ -23,20 +21,6 @@ export const inspectUsage = usageOf('purenet inspect <model.json>', inspectFlags
 
 const count = (n: number): string => n.toLocaleString('en-US')
 
-const describeParams = (params: unknown): { readonly size: number; readonly shapes: string } => {
-  const tensors: Tensor[] = leaves(params as Tree)
-  const names = paths(params as Tree)
-  return {
-    size: tensors.reduce((s, t) => s + t.size, 0),
-    shapes: tensors.map((t, i) => `${names[i]!.replace(/^\./, '')} ${showShape(t.shape)} ${t.dtype}`).join(', '),
-  }
-}
-
-const layerName = (spec: nn.LayerSpec): string => {
-  const r = nn.fromSpec(spec)
-  return E.isRight(r) ? r.right.name : spec.kind
-}
-
 /** Runs `purenet inspect` with the words after `inspect`. */
 export const inspectCommand = async (argv: ReadonlyArray<string>, terminal: Terminal): Promise<Outcome> => {
   const parsed = parseFlags(argv, inspectFlags, 1)
@@ -46,27 +30,10 @@ export const inspectCommand = async (argv: ReadonlyArray<string>, terminal: Term
   const loaded = await io.loadModel(path)
   if (E.isLeft(loaded)) return inputError(loaded.left.message.replace(/^io\.loadModel: /, ''))
   const m = loaded.right
-  const spec = m.net.spec
   terminal.out(`${path}: ${io.modelFormat} version ${io.modelVersion}`)
   terminal.out(`architecture  ${m.net.name}`)
 
-  // One row per layer of a top-level serial (its parameters are an array, one entry a layer).
-  const rows: Array<readonly [string, string, string]> = []
-  if (spec.kind === 'serial' && Array.isArray(m.params)) {
-    spec.layers.forEach((layer, i) => {
-      const d = describeParams((m.params as ReadonlyArray<unknown>)[i])
-      rows.push([`[${i}] ${layerName(layer)}`, count(d.size), d.shapes])
-    })
-  } else {
-    const d = describeParams(m.params)
-    rows.push([m.net.name, count(d.size), d.shapes])
-  }
-  const total = describeParams(m.params).size
-  const nameWidth = Math.max('layer'.length, 'total'.length, ...rows.map((r) => r[0].length))
-  const sizeWidth = Math.max('parameters'.length, count(total).length, ...rows.map((r) => r[1].length))
-  terminal.out(`${'layer'.padEnd(nameWidth)}  ${'parameters'.padStart(sizeWidth)}  shapes`)
-  for (const [name, size, shapes] of rows) terminal.out(`${name.padEnd(nameWidth)}  ${size.padStart(sizeWidth)}  ${shapes}`.trimEnd())
-  terminal.out(`${'total'.padEnd(nameWidth)}  ${count(total).padStart(sizeWidth)}`)
+  for (const line of nn.showSummary(nn.summary(m.net, m.params)).split('\n')) terminal.out(line)
 
   const h = m.history
   if (h === undefined || (h.loss.length === 0 && h.epochs.length === 0)) terminal.out(`training      ${m.step === undefined ? 'no history saved' : `${m.step} steps, no history saved`}`)
@@ -90,6 +57,12 @@ export const inspectCommand = async (argv: ReadonlyArray<string>, terminal: Term
     if (d.training !== undefined) {
       const t = d.training
       terminal.out(`run           ${t.optimizer} lr ${t.lr}, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}`)
+    }
+    const s = d.scaler
+    if (s !== undefined) {
+      const how = (k: 'standardize' | 'minMax'): string => (k === 'standardize' ? 'standardized' : 'scaled to [0, 1]')
+      const parts = [...(s.features === undefined ? [] : [`features ${how(s.features.kind)}`]), ...(s.target === undefined ? [] : [`target ${how(s.target.kind)} (the losses above are in its scaled units)`])]
+      terminal.out(`scaling       ${parts.join('; ')}; eval and predict apply it`)
     }
   } else if (m.extra !== undefined) {
     const keys = Object.keys(m.extra).filter((k) => k !== io.checkpointExtraKey)

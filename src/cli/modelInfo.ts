@@ -8,11 +8,17 @@
  *   "extra": {
  *     "target": "species", "features": ["sepal_length", "sepal_width", "petal_length", "petal_width"],
  *     "task": "classification", "classes": ["setosa", "versicolor", "virginica"],
- *     "training": { "optimizer": "adam", "lr": 0.01, "batch": 16, "epochs": 100, "seed": 0 }
+ *     "training": { "optimizer": "adam", "lr": 0.01, "batch": 16, "epochs": 100, "seed": 0 },
+ *     "scaler": { "features": { "kind": "standardize", "shift": [...], "scale": [...] }, "target": ... }
  *   }
+ *
+ * `scaler` (a `data.Scaler` for the features and, for regression, the target) is what
+ * `train --normalize` fitted on the training data; `eval` and `predict` apply it to the features
+ * and undo the target's on the network's outputs.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { ScalerCodec } from '../data/index.js'
 
 const Task = t.keyof({ classification: null, regression: null }, "'classification' or 'regression'")
 
@@ -24,10 +30,16 @@ const Training = t.type({
   seed: t.number,
 })
 
+/** The scaling `train --normalize` fitted: of the features, and of a regression target. */
+const Scalers = t.partial({ features: ScalerCodec, target: ScalerCodec })
+
+/** The scalers of a model trained with `--normalize` (`extra.scaler`). */
+export type Scalers = t.TypeOf<typeof Scalers>
+
 /** The io-ts codec of the data description in a model file's `extra`. */
 export const ModelInfo = t.intersection([
   t.type({ target: t.string, features: t.readonlyArray(t.string, 'an array of column names'), task: Task }),
-  t.partial({ classes: t.readonlyArray(t.string, 'an array of class labels'), training: Training }),
+  t.partial({ classes: t.readonlyArray(t.string, 'an array of class labels'), training: Training, scaler: Scalers }),
 ])
 
 /** The data description of a model trained by `purenet train`. */

@@ -3,9 +3,11 @@
  * columns (other columns are ignored, so a labelled file works too). A classification model
  * writes the predicted class label, from the class mapping saved at training, and the probability
  * of every class; a regression model writes its outputs. The result is CSV, to `--out` or to
- * standard output.
+ * standard output. The features are scaled as in training (`extra.scaler`), and a scaled
+ * regression target's outputs are unscaled back to its units.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import * as data from '../data/index.js'
 import { softmax } from '../ops/index.js'
 import { type Tensor, toFlatArray } from '../tensor/index.js'
 import { writeText } from './files.js'
@@ -75,7 +77,9 @@ export const predictCommand = async (argv: ReadonlyArray<string>, terminal: Term
   if (E.isLeft(x)) return x
   let outputs: Tensor
   try {
-    outputs = model.net.apply(model.params)(x.right)
+    const scaler = info.scaler
+    outputs = model.net.apply(model.params)(scaler?.features === undefined ? x.right : data.scale(scaler.features, x.right), { mode: 'eval' })
+    if (scaler?.target !== undefined) outputs = data.unscale(scaler.target, outputs)
   } catch (e) {
     return inputError(`${f.model}: the network cannot read ${f.data} (${e instanceof Error ? e.message : String(e)})`)
   }

@@ -33,17 +33,18 @@ describe('progress', () => {
       'epoch 1/3  loss 1.5000  accuracy 0.5000  50 samples/s',
       'epoch 2/3  loss 2.5000  accuracy 0.5000  50 samples/s',
       'epoch 3/3  loss 3.5000  accuracy 0.5000  50 samples/s',
-      'trained 6 steps in 0.6 s (50 samples/s), last batch loss 4.0000',
+      "trained 6 steps in 0.6 s (50 samples/s), last epoch's loss 3.5000",
     ])
   })
 
-  it('on a terminal: a bar with the epoch, the loss and the throughput, then the summary', () => {
+  it('on a terminal: a bar with the epoch, the running mean loss of the epoch and the throughput, then the summary', () => {
     const { t, lines, drawn } = terminal(true)
     drive(t)
     expect(drawn()).toMatch(/epoch 1\/3 \[[^\]]*\] 0% \| loss - \| - samples\/s/)
-    // the last drawing, when the bar stops, is of the last step
-    expect(drawn()).toMatch(/epoch 3\/3 \[[^\]]*\] 100% \| loss 4\.0000 \| 50 samples\/s/)
-    expect(lines).toEqual(['trained 6 steps in 0.6 s (50 samples/s), last batch loss 4.0000'])
+    // the last drawing shows the epoch's running mean (batches 3 and 4: 3.5), not the last batch's 4
+    expect(drawn()).toMatch(/epoch 3\/3 \[[^\]]*\] 100% \| loss 3\.5000 \| 50 samples\/s/)
+    expect(drawn()).not.toMatch(/loss 4\.0000/)
+    expect(lines).toEqual(["trained 6 steps in 0.6 s (50 samples/s), last epoch's loss 3.5000"])
   })
 
   it('abort stops the bar without a summary (a failed run ends with its error)', () => {

@@ -1,6 +1,7 @@
 /**
- * Progress of `purenet train`: on a terminal, a bar over all the steps with the epoch, the running
- * loss and the throughput; elsewhere (a pipe, a log file, CI), a line every tenth of the run, so
+ * Progress of `purenet train`: on a terminal, a bar over all the steps with the epoch (counted
+ * from 1), the running mean loss of the epoch so far (the number its epoch line ends with, not the
+ * last batch's, which jumps about) and the throughput; elsewhere (a pipe, a log file, CI), a line every tenth of the run, so
  * logs stay short. Both end with a summary line.
  */
 import { SingleBar } from 'cli-progress'
@@ -44,18 +45,18 @@ export const progress = (terminal: Terminal, run: RunShape, now: () => number): 
   let epochStart = started
   let epochLoss = 0
   let epochSteps = 0
-  let lastLoss = NaN
+  let lastEpochLoss = NaN
   bar?.start(total, done, { epoch: Math.floor(done / Math.max(1, run.stepsPerEpoch)) + 1, epochs: run.epochs, loss: '-', speed: '- samples/s' })
   return {
     step: (epoch, loss, epochEnd, metric) => {
       done++
       epochLoss += loss
       epochSteps++
-      lastLoss = loss
       const t = now()
       const speed = rate(epochSteps * batchSize, t - epochStart)
-      bar?.update(done, { epoch: epoch + 1, loss: loss.toFixed(4), speed })
+      bar?.update(done, { epoch: epoch + 1, loss: (epochLoss / epochSteps).toFixed(4), speed })
       if (epochEnd) {
+        lastEpochLoss = epochLoss / epochSteps
         const line = `epoch ${String(epoch + 1).padStart(String(run.epochs).length)}/${run.epochs}  loss ${(epochLoss / epochSteps).toFixed(4)}${metric()}  ${rate(run.examples, t - epochStart)}`
         if (bar === undefined && ((epoch + 1) % every === 0 || epoch === 0 || epoch + 1 === run.epochs)) terminal.out(line)
         epochStart = t
@@ -73,7 +74,7 @@ export const progress = (terminal: Terminal, run: RunShape, now: () => number): 
       terminal.out(
         steps === 0
           ? `nothing to train: the run had already taken its ${done} steps`
-          : `trained ${steps} steps in ${seconds.toFixed(1)} s (${rate(steps * batchSize, seconds * 1000)}), last batch loss ${lastLoss.toFixed(4)}`,
+          : `trained ${steps} steps in ${seconds.toFixed(1)} s (${rate(steps * batchSize, seconds * 1000)})${Number.isNaN(lastEpochLoss) ? '' : `, last epoch's loss ${lastEpochLoss.toFixed(4)}`}`,
       )
     },
   }

@@ -6,16 +6,19 @@
  * newest one (or starts it when there is none), to the same parameters bit for bit.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import * as data from '../data/index.js'
 import * as io from '../io/index.js'
+import { scanJson } from '../io/jsonText.js'
 import { accuracy, mse, softmaxCrossEntropy } from '../losses/index.js'
 import * as nn from '../nn/index.js'
 import * as optim from '../optim/index.js'
 import { key } from '../random/index.js'
 import * as train from '../train/index.js'
+import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import { readText } from './files.js'
 import { bool, natural, oneOf, parseFlags, positive, positiveInt, requiredText, text, usageOf } from './flags.js'
-import type { ModelInfo, TrainingInfo } from './modelInfo.js'
+import type { ModelInfo, Scalers, TrainingInfo } from './modelInfo.js'
 import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
 import { checkOutputs } from './outputs.js'
 import { progress } from './progress.js'
@@ -33,6 +36,7 @@ export const trainFlags = {
   lr: positive('the learning rate (default 0.01 for adam, 0.1 for sgd)'),
   seed: natural('the random seed of the initial parameters, the order of the data and dropout (default 0)'),
   task: oneOf(['auto', 'classification', 'regression'], 'how to read the target (default auto: numbers are a regression target, labels are classes)'),
+  normalize: oneOf(['standard', 'minmax', 'none'], 'scale the features, and a regression target, with constants fitted on the training data and saved in the model (default standard)'),
   checkpoint: text('a folder for checkpoints, written every --checkpoint-every epochs and at the end', '<dir>'),
   'checkpoint-every': positiveInt('epochs between checkpoints (default 1)'),
   keep: positiveInt('how many of the newest checkpoints to keep (default 3)'),
@@ -44,6 +48,27 @@ export const trainFlags = {
 export const trainUsage = usageOf('purenet train --model <spec.json> --data <train.csv> --target <column> --out <model.json> [options]', trainFlags)
 
 const dropPrefix = (message: string): string => message.replace(/^(io\.[A-Za-z]+|nn\.fromSpec|data\.[A-Za-z]+): /, '')
+
+/**
+ * When the feature columns' magnitudes (root mean square) differ by more than 1e3, the likely
+ * cause of a diverging run: the text to add to its message; otherwise ''.
+ */
+export const scaleHint = (x: Tensor, features: ReadonlyArray<string>): string => {
+  const [n, k] = [x.shape[0] ?? 0, x.shape[1] ?? 1]
+  const rms = Array.from({ length: k }, (_, j) => {
+    let s = 0
+    for (let i = 0; i < n; i++) s += x.data[i * k + j]! ** 2
+    return Math.sqrt(s / Math.max(1, n))
+  })
+  const nonzero = rms.map((r, j) => [r, j] as const).filter(([r]) => r > 0 && Number.isFinite(r))
+  if (nonzero.length < 2) return ''
+  const big = nonzero.reduce((a, b) => (b[0] > a[0] ? b : a))
+  const small = nonzero.reduce((a, b) => (b[0] < a[0] ? b : a))
+  const ratio = big[0] / small[0]
+  if (ratio <= 1e3) return ''
+  const show = (v: number): string => Number(v.toPrecision(2)).toLocaleString('en-US', { maximumFractionDigits: 6 })
+  return `; the features' scales differ by a factor of ${show(ratio)} (${features[big[1]] ?? big[1]} ~${show(big[0])}, ${features[small[1]] ?? small[1]} ~${show(small[0])}): scale them with --normalize standard`
+}
 
 /** Runs `purenet train` with the words after `train`; `now` gives milliseconds for the throughput. */
 export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Terminal, now: () => number): Promise<Outcome> => {
@@ -64,6 +89,9 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   // The network.
   const specText = await readText(f.model, 'a layer spec (JSON)')
   if (E.isLeft(specText)) return specText
+  // A spec is small: its structure is checked before JSON.parse builds it (a 13M-layer file is refused, not parsed).
+  const specShape = scanJson(specText.right, { maxNodes: 2 ** 20 })
+  if (specShape !== undefined) return inputError(`${f.model}: ${specShape.detail.replace('options.maxNodes', 'the most a spec file may have')}; expected a layer spec`)
   let specJson: unknown
   try {
     specJson = JSON.parse(specText.right)
@@ -92,11 +120,19 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
       : `${f.model}: the network has ${net.outSize} outputs, but the target "${f.target}" has ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', ...' : ''}); make the last layer's outSize ${classes.length}`)
   }
 
+  // Scaling, fitted on the training data and saved with the model (eval and predict apply it).
+  const normalize = f.normalize ?? 'standard'
+  const fitScaler = normalize === 'standard' ? data.standardize : normalize === 'minmax' ? data.minMax : undefined
+  const scaledX = fitScaler?.(dataset.x)
+  const scaledY = task === 'regression' ? fitScaler?.(dataset.y) : undefined
+  const trainSet = data.dataset(scaledX?.data ?? dataset.x, scaledY?.data ?? dataset.y)
+  const scaler: Scalers | undefined = scaledX === undefined ? undefined : { features: scaledX.scaler, ...(scaledY === undefined ? {} : { target: scaledY.scaler }) }
+
   // The run.
   const optimizerName = f.optimizer ?? 'adam'
   const lr = f.lr ?? (optimizerName === 'adam' ? 0.01 : 0.1)
   const training: TrainingInfo = { optimizer: optimizerName, lr, batch: f.batch ?? 32, epochs: f.epochs ?? 10, seed: f.seed ?? 0 }
-  const info: ModelInfo = { target: csv.right.target, features, task, ...(classes === undefined ? {} : { classes }), training }
+  const info: ModelInfo = { target: csv.right.target, features, task, ...(classes === undefined ? {} : { classes }), training, ...(scaler === undefined ? {} : { scaler }) }
   const extra = info as unknown as io.JsonObject
   const optimizer: optim.Optimizer = optimizerName === 'adam' ? optim.adam(lr) : optim.sgd(lr)
   const examples = dataset.x.shape[0]!
@@ -105,10 +141,17 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   const metrics = classes === undefined
     ? undefined
     : (params: unknown): Readonly<Record<string, number>> => {
-        lastAccuracy = accuracy(net.apply(params)(dataset.x), dataset.y)
+        lastAccuracy = accuracy(net.apply(params)(trainSet.x), trainSet.y)
         return { accuracy: lastAccuracy }
       }
   const checkpointFolder = f.checkpoint
+  // Everything but the epochs that makes a run what it is: a resume with any other value is refused
+  // (the data itself is checked by its fingerprint, taken of the scaled data io.resume sees; the
+  // network by its spec).
+  const settings: io.JsonObject = {
+    optimizer: optimizerName, lr, loss: classes === undefined ? 'mse' : 'softmaxCrossEntropy', batch: training.batch, seed: training.seed,
+    task, normalize, target: csv.right.target, features: [...features], ...(classes === undefined ? {} : { classes: [...classes] }),
+  }
   let startStep = 0
   if (checkpointFolder !== undefined && f.resume !== true) {
     // Said now rather than at the first checkpoint, an epoch into the run.
@@ -124,25 +167,29 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
     terminal.out(latest.right === undefined ? `no checkpoint in ${checkpointFolder}: starting the run` : `resuming from ${latest.right.file} (step ${startStep})`)
   }
   terminal.out(`training ${net.name} on ${examples} examples of ${f.data} (${task}${classes === undefined ? '' : `, ${classes.length} classes`}): ${optimizerName} lr ${lr}, batch ${training.batch}, ${training.epochs} epochs, seed ${training.seed}`)
+  if (scaledX !== undefined) {
+    const how = normalize === 'standard' ? 'standardized (mean 0, standard deviation 1 on the training data)' : 'scaled to [0, 1] on the training data'
+    terminal.out(`features ${how}${scaledY === undefined ? '' : `, and so is the target "${f.target}": the training losses below are in its scaled units`}; the scaling is saved with the model`)
+  }
   const report = progress(terminal, { epochs: training.epochs, stepsPerEpoch, examples, startStep }, now)
   const options: train.FitOptions<Tree, optim.OptState> = {
     net: net as unknown as train.Model<Tree>,
     loss: classes === undefined ? mse : softmaxCrossEntropy,
     optimizer: optimizer as unknown as train.OptimizerLike<Tree, optim.OptState>,
-    data: dataset,
+    data: trainSet,
     epochs: training.epochs,
     batchSize: training.batch,
     key: key(training.seed),
     ...(metrics === undefined ? {} : { metrics }),
     ...(checkpointFolder === undefined
       ? {}
-      : { checkpoint: io.checkpoints(checkpointFolder, { every: { epochs: f['checkpoint-every'] ?? 1 }, keep: f.keep ?? 3, extra }) }),
+      : { checkpoint: io.checkpoints(checkpointFolder, { every: { epochs: f['checkpoint-every'] ?? 1 }, keep: f.keep ?? 3, extra, data: trainSet, settings }) }),
     onStep: (s) => report.step(s.epoch, s.loss, s.epochEnd, () => (s.epochEnd && lastAccuracy !== undefined ? `  accuracy ${lastAccuracy.toFixed(4)}` : '')),
   }
   let result: train.FitResult<Tree, optim.OptState>
   try {
     if (checkpointFolder !== undefined && f.resume === true) {
-      const r = await io.resume(checkpointFolder, options)
+      const r = await io.resume(checkpointFolder, { ...options, settings })
       if (E.isLeft(r)) return inputError(dropPrefix(r.left.message))
       result = r.right
     } else {
@@ -153,7 +200,7 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
     // Divergence and a checkpoint that cannot be written are the run's failures, not bugs.
     if (e instanceof train.DivergenceError) {
       const what = e.what === 'loss' ? `the loss is ${e.value}` : e.what === 'gradient' ? 'the gradient is not finite' : 'the update made the parameters or the optimizer state not finite'
-      return inputError(`training diverged at step ${e.step}: ${what}; try a smaller --lr (it is ${lr})`)
+      return inputError(`training diverged at step ${e.step}: ${what}; try a smaller --lr (it is ${lr})${normalize === 'none' ? scaleHint(dataset.x, features) : ''}`)
     }
     if (e instanceof RangeError && /allocation failed|Invalid typed array length|Invalid array length/i.test(e.message)) {
       return inputError(`${f.model}: the network is too big for this machine's memory (${e.message}); make its layers smaller`)

@@ -13,7 +13,7 @@
 import type * as t from 'io-ts'
 
 /** Which decoder produced an error. @category errors */
-export type DataSource = 'data.fromCsv' | 'data.fromIdx' | 'data.fromJson' | 'data.idxDataset'
+export type DataSource = 'data.fromCsv' | 'data.fromIdx' | 'data.fromJson' | 'data.idxDataset' | 'data.decodeScaler'
 
 /** Where in the input a `DataError` is; every field is optional. @category errors */
 export interface DataErrorLocation {

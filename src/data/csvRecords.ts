@@ -26,18 +26,48 @@ export const CR = 13
 /** A line feed, as a char code. @category model */
 export const LF = 10
 
+/** What `next` returns for a record that the text so far does not finish (only when not `final`). @category model */
+export const INCOMPLETE = 'incomplete' as const
+
+/** Where a reader starts and whether the text is the end of the input. @category model */
+export interface ReaderOptions {
+  /** The line the text starts on (default 1). */
+  readonly line?: number
+  /**
+   * Whether the text is the whole rest of the input (default true). When false, a record that
+   * reaches the end of the text unfinished is `INCOMPLETE`: the caller keeps the text from
+   * `position()` on and reads it again with the next chunk appended.
+   */
+  readonly final?: boolean
+}
+
 /**
  * A reader of the records of `text` one at a time (the first error stops it), so that the header
- * is known when a later record is malformed and the error can name the column.
+ * is known when a later record is malformed and the error can name the column. With
+ * `final: false` it reads a chunk of a stream: a record cut by the end of the chunk is
+ * `INCOMPLETE`, and `position()` and `line()` say where it starts.
  * @category constructors
  */
-export const recordReader = (text: string, delimiter: string): { readonly next: () => CsvRecord | SyntaxProblem | undefined } => {
+export const recordReader = (text: string, delimiter: string, options: ReaderOptions = {}): {
+  readonly next: () => CsvRecord | SyntaxProblem | typeof INCOMPLETE | undefined
+  readonly position: () => number
+  readonly line: () => number
+} => {
   const n = text.length
+  const final = options.final ?? true
   const delim = delimiter.charCodeAt(0)
   let pos = 0
-  let line = 1
-  const next = (): CsvRecord | SyntaxProblem | undefined => {
+  let line = options.line ?? 1
+  // an unfinished record: back to its start, for the caller to read again with more text
+  const rewind = (startPos: number, startLine: number): typeof INCOMPLETE => {
+    pos = startPos
+    line = startLine
+    return INCOMPLETE
+  }
+  const next = (): CsvRecord | SyntaxProblem | typeof INCOMPLETE | undefined => {
     if (pos >= n) return undefined
+    const startPos = pos
+    const startLine = line
     const fields: string[] = []
     const lines: number[] = []
     const recordLine = line
@@ -49,7 +79,8 @@ export const recordReader = (text: string, delimiter: string): { readonly next: 
         const parts: string[] = []
         for (;;) {
           const q = text.indexOf('"', i)
-          if (q < 0) {
+          if (q < 0 || (!final && q + 1 >= n)) {
+            if (!final) return rewind(startPos, startLine)
             return { line: fieldLine, field: fields.length, detail: 'a quoted field is never closed; end it with " (a quote inside a quoted field is written "")' }
           }
           for (let k = i; k < q; k++) {
@@ -65,7 +96,7 @@ export const recordReader = (text: string, delimiter: string): { readonly next: 
           pos = q + 1
           break
         }
-        value = parts.join('')
+        value = parts.length === 1 ? parts[0]! : parts.join('')
         const c = text.charCodeAt(pos)
         if (pos < n && c !== delim && c !== CR && c !== LF) {
           return {
@@ -92,8 +123,13 @@ export const recordReader = (text: string, delimiter: string): { readonly next: 
       }
       fields.push(value)
       lines.push(fieldLine)
-      if (pos >= n) break
+      if (pos >= n) {
+        if (!final) return rewind(startPos, startLine)
+        break
+      }
       const c = text.charCodeAt(pos)
+      // a CR at the end of a chunk may be the first half of a CRLF
+      if (!final && c === CR && pos + 1 >= n) return rewind(startPos, startLine)
       pos++
       if (c === delim) continue
       if (c === CR && text.charCodeAt(pos) === LF) pos++
@@ -102,7 +138,7 @@ export const recordReader = (text: string, delimiter: string): { readonly next: 
     }
     return { fields, lines, line: recordLine }
   }
-  return { next }
+  return { next, position: () => pos, line: () => line }
 }
 
 /** Whether the reader stopped at a syntax error. @category guards */

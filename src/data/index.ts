@@ -10,3 +10,4 @@ export { type DataError, type DataErrorLocation, type DataSource, dataError, isD
 export * from './csv.js'
 export * from './idx.js'
 export * from './json.js'
+export * from './Scaler.js'

@@ -86,4 +86,10 @@ describe('fromJson: the corpus of bad inputs', () => {
     err('{"x": [[1]], "y": [1], "__proto__": {"polluted": true}}')
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined()
   })
+  it('reports one error for a file of millions of bad values, not millions', () => {
+    const strings = `{"x": [[${'"a",'.repeat(2_000_000)}"a"]], "y": [${'"b",'.repeat(2_000_000)}"b"]}`
+    const started = performance.now()
+    expect(err(strings).message).toBe('data.fromJson: x[0][0]: expected a number, got "a"')
+    expect(performance.now() - started).toBeLessThan(30_000)
+  })
 })

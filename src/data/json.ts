@@ -106,6 +106,50 @@ const flatten = (
   return E.right(out)
 }
 
+/** The index of the first entry of `list` that `ok` refuses, or -1. */
+const firstBad = (list: ReadonlyArray<unknown>, ok: (u: unknown) => boolean): number => {
+  for (let i = 0; i < list.length; i++) if (!ok(list[i])) return i
+  return -1
+}
+
+const isRow = (u: unknown): boolean => Array.isArray(u) && firstBad(u, isFiniteNumber) < 0
+
+// A matrix cut just after its first bad value (and that value's row cut after it).
+const matrixPrefix = (u: ReadonlyArray<unknown>): ReadonlyArray<unknown> => {
+  const i = firstBad(u, isRow)
+  if (i < 0) return u
+  const row = u[i]
+  return [...u.slice(0, i), Array.isArray(row) ? row.slice(0, firstBad(row, isFiniteNumber) + 1) : row]
+}
+
+/**
+ * The document cut just after the first bad value of each array, so that io-ts, which reports
+ * every bad value, reports a few: a file of ten million strings costs one error, not ten million.
+ * The cut keeps indices, so the path of the error is the path in the whole document.
+ */
+const upToFirstProblem = (u: unknown): unknown => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return u
+  const doc = u as Readonly<Record<string, unknown>>
+  const out: Record<string, unknown> = { ...doc }
+  if (Array.isArray(doc['x'])) out['x'] = matrixPrefix(doc['x'])
+  const y = doc['y']
+  if (Array.isArray(y)) {
+    if (Array.isArray(y[0])) out['y'] = matrixPrefix(y)
+    else {
+      const i = firstBad(y, isFiniteNumber)
+      out['y'] = i < 0 ? y : y.slice(0, i + 1)
+    }
+  }
+  for (const key of ['features', 'classes']) {
+    const names = doc[key]
+    if (Array.isArray(names)) {
+      const i = firstBad(names, (v) => typeof v === 'string')
+      out[key] = i < 0 ? names : names.slice(0, i + 1)
+    }
+  }
+  return out
+}
+
 /**
  * Decodes a JSON dataset, given as JSON text or as an already parsed value (any non-string is
  * taken as parsed): x of shape [n, k], y of shape [n] or [n, m]. Never throws.
@@ -141,7 +185,7 @@ export const fromJson = (input: unknown, options: JsonOptions = {}): E.Either<Da
   }
   // The guard walks the document without io-ts's per-value bookkeeping (several times faster on
   // an MNIST-sized x); only a document that fails it is decoded again for the error path.
-  const decoded = JsonDatasetCodec.is(value) ? E.right(value) : JsonDatasetCodec.decode(value)
+  const decoded = JsonDatasetCodec.is(value) ? E.right(value) : JsonDatasetCodec.decode(upToFirstProblem(value))
   if (E.isLeft(decoded)) {
     const { detail, path } = describeErrors(decoded.left)
     return fail(detail, path)

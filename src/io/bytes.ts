@@ -78,6 +78,11 @@ export const fromBase64Into = (text: string, into: Uint8Array): string | undefin
       if (d < 0) return `character ${i + j} is ${JSON.stringify(text[i + j])}, which is not base64 (A-Z, a-z, 0-9, +, /, and = at the end)`
       v |= d << (18 - 6 * j)
     }
+    // Canonical encoding (RFC 4648, 3.5): the bits after the last byte are zero, so one text
+    // spells one byte string and a changed character cannot hide in them.
+    if (last && ((pads === 2 && (v & 0xffff) !== 0) || (pads === 1 && (v & 0xff) !== 0))) {
+      return `character ${i + 3 - pads} is ${JSON.stringify(text[i + 3 - pads])}, whose low bits should be zero before the padding; the data was changed or is not canonical base64`
+    }
     if (o < n) into[o++] = v >>> 16
     if (o < n && !(last && pads === 2)) into[o++] = (v >>> 8) & 255
     if (o < n && !(last && pads >= 1)) into[o++] = v & 255

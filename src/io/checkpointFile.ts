@@ -3,7 +3,16 @@
  * has every optional part: `optState`, `step`, `key` (the state's step key), `history`, and under
  * `extra.checkpoint` the facts of the run that fix the order of its batches:
  *
- *   "extra": { "checkpoint": { "key": { "kind": "Key", "words": [0, 7] }, "batchSize": 32, "examples": 120, "dropLast": false }, ...user data }
+ *   "extra": { "checkpoint": { "key": { "kind": "Key", "words": [0, 7] }, "batchSize": 32, "examples": 120, "dropLast": false,
+ *                              "data": { "x": { "dtype": "float32", "shape": [120, 4], "crc32": "..." }, "y": ... },
+ *                              "settings": { "optimizer": "adam", "lr": 0.01, ... } }, ...user data }
+ *
+ * `data` (the fingerprint of the training data: dtype, shape and CRC-32 of the bytes of x and y)
+ * and `settings` (whatever JSON the caller describes the run with: optimizer and its settings,
+ * loss, schedule, column names, class labels) are written when the writer is given them
+ * (`io.checkpoints(folder, { data, settings })`); `io.resume` refuses to continue a run whose data
+ * or settings differ from the file's, naming the difference. A file without them (written before
+ * version 2, or without the options) is resumed with the older checks only.
  *
  * So `loadModel`, `purenet inspect`, `eval` and `predict` read a checkpoint like any model, and
  * `decodeCheckpoint` reads it back into the `train.Checkpoint` that `train.resume` continues from.
@@ -18,19 +27,103 @@ import type { Tree } from '../tree/index.js'
 import { type ModelError, type ModelSource, modelError, relocate } from './ModelError.js'
 import { type DecodeOptions, type ModelLimits, type SavedModel, decodeModel, encodeDocument, problemToError } from './modelFile.js'
 import type { Json, JsonObject } from './jsonText.js'
+import { crc32Hex } from './crc32.js'
 import { isObject, show } from './tensorTree.js'
+import type { Dataset } from '../data/index.js'
+import type { Tensor } from '../tensor/index.js'
 
 /** The key of `extra` under which a checkpoint keeps its `RunInfo`. @category checkpoints */
 export const checkpointExtraKey = 'checkpoint'
 
 const isLayer = (u: unknown): u is AnyLayer => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
 
+/** The fingerprint of one tensor: dtype, shape and the CRC-32 of its little-endian bytes. @category checkpoints */
+export interface TensorFingerprint {
+  readonly dtype: string
+  readonly shape: ReadonlyArray<number>
+  readonly crc32: string
+}
+
+/** What a checkpoint records of the run beyond `RunInfo`, so that a resume can refuse another run. @category checkpoints */
+export interface RunFingerprint {
+  /** The training data's fingerprint: x and y. */
+  readonly data?: { readonly x: TensorFingerprint; readonly y: TensorFingerprint }
+  /** The caller's description of every setting that changes the run (optimizer, learning rate, loss, schedule, columns, classes). */
+  readonly settings?: JsonObject
+}
+
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
+
+const tensorFingerprint = (x: Tensor): TensorFingerprint => {
+  const d = x.data
+  let bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
+  if (!littleEndian) {
+    bytes = new Uint8Array(d.byteLength)
+    const view = new DataView(bytes.buffer)
+    for (let i = 0; i < d.length; i++) {
+      if (d instanceof Float64Array) view.setFloat64(8 * i, d[i]!, true)
+      else view.setFloat32(4 * i, d[i]!, true)
+    }
+  }
+  return Object.freeze({ dtype: x.dtype, shape: Object.freeze([...x.shape]), crc32: crc32Hex(bytes) })
+}
+
+/**
+ * The fingerprint of a dataset: dtype, shape and CRC-32 of the bytes of x and of y. Two datasets
+ * with the same number of rows but another row, label or order have different fingerprints.
+ * @category checkpoints
+ */
+export const dataFingerprint = (data: Dataset): NonNullable<RunFingerprint['data']> => Object.freeze({ x: tensorFingerprint(data.x), y: tensorFingerprint(data.y) })
+
+const showJson = (u: unknown): string => {
+  const text = u === undefined ? 'nothing' : JSON.stringify(u)
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
+/**
+ * The first difference between the fingerprint a checkpoint file records and this run's, in
+ * words naming it (`the data's x differs: ...`, `settings.lr: ...`), or `undefined`. Parts the file
+ * does not record are not compared; `settings` are compared key by key, both ways.
+ * @category checkpoints
+ */
+export const fingerprintDifference = (file: RunFingerprint, run: RunFingerprint): string | undefined => {
+  const hint = 'resume with the data and settings of the run that wrote the checkpoint, or start a new run in an empty folder'
+  if (file.data !== undefined && run.data !== undefined) {
+    for (const part of ['x', 'y'] as const) {
+      const a = file.data[part]
+      const b = run.data[part]
+      if (a.dtype !== b.dtype || a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+        return `the checkpoint was written for other data: its ${part} is ${a.dtype} [${a.shape.join(', ')}], this run's ${b.dtype} [${b.shape.join(', ')}]; ${hint}`
+      }
+      if (a.crc32 !== b.crc32) {
+        return `the checkpoint was written for other data: its ${part} (${a.dtype} [${a.shape.join(', ')}]) has CRC-32 ${a.crc32}, this run's ${b.crc32} (other ${part === 'x' ? 'rows or feature values' : 'targets or labels'}, or another order); ${hint}`
+      }
+    }
+  }
+  if (file.settings !== undefined && run.settings !== undefined) {
+    const keys = [...new Set([...Object.keys(file.settings), ...Object.keys(run.settings)])]
+    for (const k of keys) {
+      const a = Object.hasOwn(file.settings, k) ? file.settings[k] : undefined
+      const b = Object.hasOwn(run.settings, k) ? run.settings[k] : undefined
+      if (JSON.stringify(a) !== JSON.stringify(b)) {
+        return `settings.${k}: the checkpoint's run has ${showJson(a)}, this run ${showJson(b)}; ${hint}`
+      }
+    }
+  }
+  return undefined
+}
+
 /**
  * The model file a checkpoint is: the network, its state, history and run facts, plus the user's
  * `extra` data (which may not use the key `checkpoint`). `Left` for a network without a spec.
  * @category checkpoints
  */
-export const checkpointToModel = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, extra: JsonObject = {}, source: ModelSource = 'io.encodeModel'): E.Either<ModelError, SavedModel<AnyLayer>> => {
+export const checkpointToModel = <P extends Tree, S>(
+  checkpoint: Checkpoint<P, S>,
+  extra: JsonObject = {},
+  source: ModelSource = 'io.encodeModel',
+  fingerprint: RunFingerprint = {},
+): E.Either<ModelError, SavedModel<AnyLayer>> => {
   if (!isLayer(checkpoint.net)) {
     return E.left(modelError(source, `the network ${checkpoint.net.name} has no spec, so a file cannot say what it is; checkpoint a network made with nn (serial, dense, ...)`, { path: 'net' }))
   }
@@ -43,6 +136,8 @@ export const checkpointToModel = <P extends Tree, S>(checkpoint: Checkpoint<P, S
     batchSize: run.batchSize,
     examples: run.examples,
     dropLast: run.dropLast,
+    ...(fingerprint.data === undefined ? {} : { data: fingerprint.data as unknown as JsonObject }),
+    ...(fingerprint.settings === undefined ? {} : { settings: fingerprint.settings }),
   }
   return E.right({
     net: checkpoint.net,
@@ -76,11 +171,15 @@ const runFact = (u: Readonly<Record<string, unknown>>, name: string, ok: (v: unk
   return ok(v) ? undefined : { path: `extra.checkpoint.${name}`, detail: v === undefined ? `missing; expected ${expected}` : `expected ${expected}, got ${show(v)}` }
 }
 
-const decodeRun = (u: Json | undefined): E.Either<Problem, RunInfo> => {
+const isTensorFingerprint = (v: unknown): v is TensorFingerprint =>
+  isObject(v) && Object.keys(v).length === 3 && typeof v['dtype'] === 'string' && typeof v['crc32'] === 'string' && /^[0-9a-f]{8}$/.test(v['crc32'])
+  && Array.isArray(v['shape']) && v['shape'].every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)
+
+const decodeRun = (u: Json | undefined): E.Either<Problem, RunInfo & RunFingerprint> => {
   const hint = 'a checkpoint keeps its run there (written by train.fit with a checkpoint option)'
   if (u === undefined) return E.left({ path: 'extra.checkpoint', detail: `missing; ${hint}` })
   if (!isObject(u)) return E.left({ path: 'extra.checkpoint', detail: `expected an object, got ${show(u)}; ${hint}` })
-  const fields = ['key', 'batchSize', 'examples', 'dropLast']
+  const fields = ['key', 'batchSize', 'examples', 'dropLast', 'data', 'settings']
   const unknown = Object.keys(u).find((k) => !fields.includes(k))
   if (unknown !== undefined) return E.left({ path: `extra.checkpoint.${unknown}`, detail: `unknown field; the run of a checkpoint has ${fields.map((f) => `"${f}"`).join(', ')}` })
   const count = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v > 0
@@ -90,11 +189,17 @@ const decodeRun = (u: Json | undefined): E.Either<Problem, RunInfo> => {
     runFact(u, 'batchSize', count, 'a positive integer'),
     runFact(u, 'examples', count, 'a positive integer'),
     runFact(u, 'dropLast', (v) => typeof v === 'boolean', 'true or false'),
+    Object.hasOwn(u, 'data') ? runFact(u, 'data', (v) => isObject(v) && Object.keys(v).length === 2 && isTensorFingerprint(v['x']) && isTensorFingerprint(v['y']), 'the fingerprint of the data { "x": { "dtype", "shape", "crc32" }, "y": ... }') : undefined,
+    Object.hasOwn(u, 'settings') ? runFact(u, 'settings', isObject, 'an object of the run\'s settings') : undefined,
   ].find((p) => p !== undefined)
   if (problem !== undefined) return E.left(problem)
   const words = (u['key'] as { readonly words: readonly [number, number] }).words
   const key: Key = Object.freeze({ kind: 'Key' as const, words: Object.freeze([words[0], words[1]] as const) })
-  return E.right(Object.freeze({ key, batchSize: u['batchSize'] as number, examples: u['examples'] as number, dropLast: u['dropLast'] as boolean }))
+  return E.right(Object.freeze({
+    key, batchSize: u['batchSize'] as number, examples: u['examples'] as number, dropLast: u['dropLast'] as boolean,
+    ...(Object.hasOwn(u, 'data') ? { data: u['data'] as unknown as NonNullable<RunFingerprint['data']> } : {}),
+    ...(Object.hasOwn(u, 'settings') ? { settings: u['settings'] as JsonObject } : {}),
+  }))
 }
 
 /**
@@ -106,7 +211,7 @@ export const checkpointFromModel = (
   model: SavedModel<AnyLayer>,
   source: ModelSource = 'io.decodeModel',
   file?: string,
-): E.Either<ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: JsonObject }> => {
+): E.Either<ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: JsonObject; readonly fingerprint: RunFingerprint }> => {
   const at = (path: string, detail: string): E.Either<ModelError, never> => E.left(modelError(source, detail, { path, ...(file === undefined ? {} : { file }) }))
   const hint = 'this is a model file, not a checkpoint (train.fit with a checkpoint option writes those)'
   if (model.optState === undefined) return at('optState', `missing; ${hint}`)
@@ -121,9 +226,13 @@ export const checkpointFromModel = (
     net: model.net as unknown as Checkpoint<Tree, OptState>['net'],
     state: Object.freeze({ params: model.params as Tree, optState: model.optState, step: model.step, key: model.key }),
     history: model.history,
-    run: run.right,
+    run: Object.freeze({ key: run.right.key, batchSize: run.right.batchSize, examples: run.right.examples, dropLast: run.right.dropLast }),
   })
-  return E.right(Object.freeze({ checkpoint, extra: Object.freeze(extra) }))
+  const fingerprint: RunFingerprint = Object.freeze({
+    ...(run.right.data === undefined ? {} : { data: run.right.data }),
+    ...(run.right.settings === undefined ? {} : { settings: run.right.settings }),
+  })
+  return E.right(Object.freeze({ checkpoint, extra: Object.freeze(extra), fingerprint }))
 }
 
 /**
@@ -135,7 +244,7 @@ export const checkpointFromModel = (
 export const decodeCheckpoint = (
   text: string,
   options: DecodeOptions = {},
-): E.Either<ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: JsonObject }> => {
+): E.Either<ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: JsonObject; readonly fingerprint: RunFingerprint }> => {
   const model = decodeModel(text, options as ModelLimits & { readonly net: AnyLayer })
   if (E.isLeft(model)) return E.left(relocate(model.left, 'io.decodeCheckpoint'))
   return checkpointFromModel(model.right, 'io.decodeCheckpoint')

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { key } from '../random/index.js'
-import { isTensor } from '../tensor/index.js'
+import { fromData, isTensor } from '../tensor/index.js'
 import * as train from '../train/index.js'
 import { every, runOptions } from './fixtures/checkpointRun.js'
 import {
@@ -134,11 +134,46 @@ describe('io.checkpoints', () => {
     // a model file is not a checkpoint
     await writeFile(newest, encodeModel({ net: runOptions.net, params: whole.state.params, step: 8 }))
     expect(leftMessage(await resume(dir, runOptions))).toBe(
-      `io.resume: ${newest}: optState: missing; this is a model file, not a checkpoint (train.fit with a checkpoint option writes those)`,
+      `io.resume: ${newest}: optState: missing; this is a model file, not a checkpoint (train.fit with a checkpoint option writes those); the older checkpoint-000000004.json (step 4) is whole: delete checkpoint-000000008.json to resume from it`,
     )
     // no folder yet: the run starts
     expect(bits(right(await resume(join(dir, 'new'), runOptions)).state)).toEqual(bits(whole.state))
     expect(() => checkpoints(dir, { every: { epochs: 0 } })).toThrow('io.checkpoints: checkpoint.every must be { steps: n } or { epochs: n } with n a positive integer, got {"epochs":0}')
     expect(() => checkpoints(dir, { every, keep: 0 })).toThrow('io.checkpoints: keep must be a positive integer or Infinity, got 0')
+  })
+  it('records the data and the settings, and refuses a resume with other data, other settings or a corrupted file', async () => {
+    const dir = folder()
+    const settings = { optimizer: 'adam', lr: 0.02, loss: 'softmaxCrossEntropy' }
+    train.fit({ ...runOptions, epochs: 1, checkpoint: checkpoints(dir, { every, data: runOptions.data, settings }) })
+    const newest = join(dir, checkpointFileName(8))
+    const latest = right(await latestCheckpoint(dir))
+    expect(latest?.fingerprint.settings).toEqual(settings)
+    expect(latest?.fingerprint.data?.x).toMatchObject({ dtype: 'float32', shape: [60, 4] })
+    // the same options resume
+    expect(E.isRight(await resume(dir, { ...runOptions, epochs: 2, settings }))).toBe(true)
+    // same number of rows, one value changed: refused, naming x
+    const x = Float32Array.from(runOptions.data.x.data)
+    x[17] = x[17]! + 1
+    const otherX = { ...runOptions.data, x: fromData([60, 4], x) }
+    expect(leftMessage(await resume(dir, { ...runOptions, data: otherX, settings }))).toMatch(
+      new RegExp(`^io.resume: ${newest}: the checkpoint was written for other data: its x \\(float32 \\[60, 4\\]\\) has CRC-32 [0-9a-f]{8}, this run's [0-9a-f]{8} \\(other rows or feature values, or another order\\)`),
+    )
+    // other labels: refused, naming y
+    const y = Float32Array.from(runOptions.data.y.data)
+    y[0] = (y[0]! + 1) % 3
+    expect(leftMessage(await resume(dir, { ...runOptions, data: { ...runOptions.data, y: fromData([60], y) }, settings }))).toContain('its y (float32 [60]) has CRC-32')
+    // another learning rate: refused, naming it
+    expect(leftMessage(await resume(dir, { ...runOptions, settings: { ...settings, lr: 0.01 } }))).toBe(
+      `io.resume: ${newest}: settings.lr: the checkpoint's run has 0.02, this run 0.01; resume with the data and settings of the run that wrote the checkpoint, or start a new run in an empty folder`,
+    )
+    // one flipped base64 character in the newest file: refused, naming the file, and the older file is whole
+    const text = await readFile(newest, 'utf8')
+    const at = text.indexOf('"data": "') + 20
+    await writeFile(newest, `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`)
+    expect(leftMessage(await resume(dir, { ...runOptions, settings }))).toMatch(
+      new RegExp(`^io.resume: ${newest}: params\\[0\\]\\.w\\.data: (the data's CRC-32 is [0-9a-f]{8}, the file says [0-9a-f]{8}: the file is corrupted|character).*; the older checkpoint-000000004.json \\(step 4\\) is whole: delete checkpoint-000000008.json to resume from it$`),
+    )
+    await writeFile(join(dir, checkpointFileName(4)), 'garbage')
+    expect(leftMessage(await resume(dir, { ...runOptions, settings }))).toMatch(/; no older checkpoint in the folder is whole$/)
   })
 })

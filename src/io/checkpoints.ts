@@ -26,7 +26,8 @@ import type { AnyLayer } from '../nn/index.js'
 import type { OptState } from '../optim/index.js'
 import * as train from '../train/index.js'
 import type { Tree } from '../tree/index.js'
-import { checkpointExtraKey, checkpointFromModel, checkpointToModel } from './checkpointFile.js'
+import type { Dataset } from '../data/index.js'
+import { type RunFingerprint, checkpointExtraKey, checkpointFromModel, checkpointToModel, dataFingerprint, fingerprintDifference } from './checkpointFile.js'
 import { describeSystemError, loadModel } from './files.js'
 import { type ModelError, modelError, relocate } from './ModelError.js'
 import { type ModelLimits, encodeDocument, problemToError } from './modelFile.js'
@@ -57,6 +58,10 @@ export interface CheckpointFolderOptions {
   readonly keep?: number
   /** The user's own JSON data, saved in every file's `extra` (any key but `checkpoint`). */
   readonly extra?: JsonObject
+  /** The training data, whose fingerprint (CRC-32 of x and y) every file records, so `io.resume` refuses other data. */
+  readonly data?: Dataset
+  /** Every setting that changes the run (optimizer and its settings, loss, schedule, columns, classes) as JSON; `io.resume` refuses other settings. */
+  readonly settings?: JsonObject
 }
 
 const checkKeep = (keep: number): void => {
@@ -105,6 +110,7 @@ export const checkpointWriter = (folder: string, options: CheckpointFolderOption
   const extra = options.extra ?? {}
   if (Object.hasOwn(extra, checkpointExtraKey)) throw new RangeError(`io.checkpoints: extra.${checkpointExtraKey} is where a checkpoint keeps its run; put your data under another key`)
   let started = false
+  let fingerprint: RunFingerprint | undefined
   const fail = (file: string, detail: string): never => {
     throw new Error(modelError('io.checkpoints', detail, { file }).message)
   }
@@ -136,7 +142,12 @@ export const checkpointWriter = (folder: string, options: CheckpointFolderOption
       }
       started = true
     }
-    const model = checkpointToModel(checkpoint, extra, 'io.checkpoints')
+    // the data does not change during a run: hashed once, at the first checkpoint
+    fingerprint ??= Object.freeze({
+      ...(options.data === undefined ? {} : { data: dataFingerprint(options.data) }),
+      ...(options.settings === undefined ? {} : { settings: options.settings }),
+    })
+    const model = checkpointToModel(checkpoint, extra, 'io.checkpoints', fingerprint)
     if (E.isLeft(model)) return fail(path, model.left.message.replace(/^io\.checkpoints: /, ''))
     const text = encodeDocument(model.right)
     if (E.isLeft(text)) return fail(path, problemToError('io.checkpoints', text.left).message.replace(/^io\.checkpoints: /, ''))
@@ -189,11 +200,24 @@ export const listCheckpoints = async (folder: string): Promise<E.Either<ModelErr
   }
 }
 
-/** A checkpoint read from a file: the checkpoint, the file, and the user's `extra` data. @category checkpoints */
+/** A checkpoint read from a file: the checkpoint, the file, the user's `extra` data and the run's fingerprint. @category checkpoints */
 export interface LoadedCheckpoint<P extends Tree = Tree, S = OptState> {
   readonly checkpoint: train.Checkpoint<P, S>
   readonly file: string
   readonly extra: JsonObject
+  readonly fingerprint: RunFingerprint
+}
+
+// One checkpoint file read and checked: the checkpoint, or the error naming the file.
+const readCheckpoint = async (file: CheckpointFile, options: ModelLimits & { readonly net?: AnyLayer }): Promise<E.Either<ModelError, LoadedCheckpoint>> => {
+  const model = await loadModel(file.path, options as ModelLimits & { readonly net: AnyLayer })
+  if (E.isLeft(model)) return E.left(relocate(model.left, 'io.latestCheckpoint'))
+  const c = checkpointFromModel(model.right, 'io.latestCheckpoint', file.path)
+  if (E.isLeft(c)) return c
+  if (c.right.checkpoint.state.step !== file.step) {
+    return E.left(modelError('io.latestCheckpoint', `the file holds step ${c.right.checkpoint.state.step}, its name says ${file.step}; rename or delete it`, { file: file.path, path: 'step' }))
+  }
+  return E.right({ ...c.right, file: file.path })
 }
 
 /**
@@ -208,14 +232,21 @@ export const latestCheckpoint = async (folder: string, options: ModelLimits & { 
   if (E.isLeft(files)) return files
   const newest = files.right[files.right.length - 1]
   if (newest === undefined) return E.right(undefined)
-  const model = await loadModel(newest.path, options as ModelLimits & { readonly net: AnyLayer })
-  if (E.isLeft(model)) return E.left(relocate(model.left, 'io.latestCheckpoint'))
-  const c = checkpointFromModel(model.right, 'io.latestCheckpoint', newest.path)
-  if (E.isLeft(c)) return c
-  if (c.right.checkpoint.state.step !== newest.step) {
-    return E.left(modelError('io.latestCheckpoint', `the file holds step ${c.right.checkpoint.state.step}, its name says ${newest.step}; rename or delete it`, { file: newest.path, path: 'step' }))
+  const latest = await readCheckpoint(newest, options)
+  if (E.isRight(latest)) return latest
+  // Say whether the run can fall back: the newest older file that is whole, if any.
+  let fallback = 'no older checkpoint in the folder is whole'
+  for (let i = files.right.length - 2; i >= 0; i--) {
+    const older = files.right[i]!
+    if (E.isRight(await readCheckpoint(older, options))) {
+      fallback = `the older ${basename(older.path)} (step ${older.step}) is whole: delete ${basename(newest.path)} to resume from it`
+      break
+    }
   }
-  return E.right({ ...c.right, file: newest.path })
+  return E.left(modelError('io.latestCheckpoint', `${latest.left.detail}; ${fallback}`, {
+    ...(latest.left.file === undefined ? {} : { file: latest.left.file }),
+    ...(latest.left.path === undefined ? {} : { path: latest.left.path }),
+  }))
 }
 
 const hasSpec = (u: unknown): u is AnyLayer => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
@@ -225,16 +256,23 @@ const hasSpec = (u: unknown): u is AnyLayer => typeof u === 'object' && u !== nu
  * checkpoint there (`train.resume`), or from the start (`train.fit`) when there is none. The
  * result is bit-identical to an uninterrupted `train.fit(options)`, however often the process was
  * killed. Pass `checkpoint: io.checkpoints(folder, ...)` in `options` to keep writing checkpoints.
- * `Left(ModelError)` when the newest checkpoint cannot be read or does not fit the options (other
- * network, key, batch size, dataset size or optimizer); a diverging step still throws
- * `DivergenceError`, as in `fit`.
+ * `Left(ModelError)` when the newest checkpoint cannot be read (naming the file, and whether an
+ * older one is whole) or does not fit the options: other network, key, batch size, dataset size or
+ * optimizer state; other data (when the file records its fingerprint: `io.checkpoints(folder,
+ * { data })`); other `options.settings` (when the file records settings). A diverging step still
+ * throws `DivergenceError`, as in `fit`.
  * @example const result = await io.resume('runs/iris', { ...options, checkpoint: io.checkpoints('runs/iris', { every: { epochs: 1 } }) })
  * @category checkpoints
  */
-export const resume = async <P extends Tree, S>(folder: string, options: train.FitOptions<P, S> & ModelLimits): Promise<E.Either<ModelError, train.FitResult<P, S>>> => {
+export const resume = async <P extends Tree, S>(
+  folder: string,
+  options: train.FitOptions<P, S> & ModelLimits & { readonly settings?: JsonObject },
+): Promise<E.Either<ModelError, train.FitResult<P, S>>> => {
   const limits: ModelLimits = {
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     ...(options.maxElements === undefined ? {} : { maxElements: options.maxElements }),
+    ...(options.maxNodes === undefined ? {} : { maxNodes: options.maxNodes }),
+    ...(options.maxLayers === undefined ? {} : { maxLayers: options.maxLayers }),
   }
   const latest = await latestCheckpoint(folder, hasSpec(options.net) ? { ...limits, net: options.net } : limits)
   if (E.isLeft(latest)) return E.left(relocate(latest.left, 'io.resume'))
@@ -242,5 +280,11 @@ export const resume = async <P extends Tree, S>(folder: string, options: train.F
   const checkpoint = latest.right.checkpoint as unknown as train.Checkpoint<P, S>
   const problem = train.resumeProblem(checkpoint, options, options.data.x.shape[0] ?? 0)
   if (problem !== undefined) return E.left(modelError('io.resume', problem, { file: latest.right.file }))
+  const recorded = latest.right.fingerprint
+  const difference = fingerprintDifference(recorded, {
+    ...(recorded.data === undefined ? {} : { data: dataFingerprint(options.data) }),
+    ...(options.settings === undefined ? {} : { settings: options.settings }),
+  })
+  if (difference !== undefined) return E.left(modelError('io.resume', difference, { file: latest.right.file }))
   return E.right(train.resume(checkpoint, options))
 }

@@ -10,13 +10,14 @@
  * temporary file of a killed save is removed by a later save into that folder once it is an hour
  * old. Saving over a file keeps its permissions; a symbolic link is written through to its target.
  *
- * Reads are bounded: the size is checked with `stat` before a byte is read (`maxBytes`, default
- * 256 MiB), at most that many bytes are read even if the file grows meanwhile, and the text must be
- * UTF-8. Then `decodeModel` validates everything.
+ * Reads are bounded (`boundedRead.ts`): the file is opened first, the open descriptor must be a
+ * regular file (a FIFO, device or folder is refused before a byte is read), its size is checked
+ * against `maxBytes` (default 256 MiB, never more than a JavaScript string holds), it is read in
+ * chunks, and the text must be UTF-8. Then `decodeModel` validates everything within its budgets.
  */
-import { type FileHandle, open, stat } from 'node:fs/promises'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyLayer } from '../nn/index.js'
+import { maxStringBytes, readBoundedFile } from './boundedRead.js'
 import { type ModelError, modelError, relocate } from './ModelError.js'
 import { type DecodeOptions, type ModelLimits, type SavedModel, decodeModel, defaultMaxBytes, encodeDocument, problemToError } from './modelFile.js'
 import { writeFileAtomic } from './writeAtomic.js'
@@ -35,7 +36,6 @@ export const describeSystemError = (e: unknown): string => {
   }
 }
 
-const megabytes = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`
 
 /**
  * Writes a model file atomically (temporary file in the same folder, fsync, rename, fsync of the
@@ -62,6 +62,24 @@ export const saveModel = async <L extends AnyLayer>(path: string, model: SavedMo
   return E.right(undefined)
 }
 
+// The text of a model file, or what is wrong; the bytes live only in this frame, so they can be
+// collected while the text is decoded.
+const readModelText = async (path: string, maxBytes: number): Promise<E.Either<string, string>> => {
+  const read = await readBoundedFile(path, maxBytes)
+  if (E.isLeft(read)) {
+    const p = read.left
+    return E.left(p.kind === 'not-a-file' ? `${p.detail}; give the path of a model file`
+      : p.kind === 'too-big' ? (maxBytes > maxStringBytes ? p.detail : `${p.detail} (options.maxBytes); raise the limit if the model really is that big`)
+      : p.kind === 'changed' ? p.detail
+      : `cannot read the file: ${p.detail}`)
+  }
+  try {
+    return E.right(new TextDecoder('utf-8', { fatal: true }).decode(read.right))
+  } catch {
+    return E.left('not UTF-8 text; a model file is JSON (is this a binary file?)')
+  }
+}
+
 /**
  * Reads and decodes a model file: `Right` of the network (rebuilt from its architecture, or
  * `options.net` checked against it), its parameters and whatever else the file holds (optimizer
@@ -76,40 +94,8 @@ export function loadModel<L extends AnyLayer>(path: string, options: ModelLimits
 export async function loadModel(path: string, options: DecodeOptions = {}): Promise<E.Either<ModelError, SavedModel<AnyLayer>>> {
   const fail = (detail: string): E.Either<ModelError, never> => E.left(modelError('io.loadModel', detail, { file: path }))
   const maxBytes = options.maxBytes === undefined || !(options.maxBytes >= 0) ? defaultMaxBytes : options.maxBytes
-  let size: number
-  try {
-    const info = await stat(path)
-    if (!info.isFile()) return fail(`not a file (it is ${info.isDirectory() ? 'a folder' : 'a device, socket or pipe'}); give the path of a model file`)
-    size = info.size
-  } catch (e) {
-    return fail(`cannot read the file: ${describeSystemError(e)}`)
-  }
-  if (size > maxBytes) return fail(`the file is ${megabytes(size)} (${size} bytes), more than the limit of ${megabytes(maxBytes)} (options.maxBytes); raise the limit if the model really is that big`)
-  let bytes: Uint8Array
-  let handle: FileHandle | undefined
-  try {
-    handle = await open(path, 'r')
-    // One byte more than allowed, to notice a file that grew after stat.
-    const buffer = new Uint8Array(Math.min(size, maxBytes) + 1)
-    let filled = 0
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null)
-      if (bytesRead === 0) break
-      filled += bytesRead
-    }
-    if (filled > maxBytes) return fail(`the file grew past the limit of ${megabytes(maxBytes)} (options.maxBytes) while it was read`)
-    bytes = buffer.subarray(0, filled)
-  } catch (e) {
-    return fail(`cannot read the file: ${describeSystemError(e)}`)
-  } finally {
-    await handle?.close().catch(() => undefined)
-  }
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    return fail('not UTF-8 text; a model file is JSON (is this a binary file?)')
-  }
-  const decoded = decodeModel(text, options as ModelLimits & { readonly net: AnyLayer })
+  const text = await readModelText(path, maxBytes)
+  if (E.isLeft(text)) return fail(text.left)
+  const decoded = decodeModel(text.right, options as ModelLimits & { readonly net: AnyLayer })
   return E.isLeft(decoded) ? E.left(relocate(decoded.left, 'io.loadModel', path)) : decoded
 }

@@ -6,15 +6,26 @@
  *
  *   {
  *     "format": "purenet-model",
- *     "version": 1,
+ *     "version": 2,
  *     "architecture": { "kind": "serial", "layers": [{ "kind": "dense", "inSize": 784, ... }, ...] },
- *     "params": [{ "w": { "dtype": "float32", "shape": [784, 128], "data": "<base64>" }, "b": ... }, {}, ...],
+ *     "params": [{ "w": { "dtype": "float32", "shape": [784, 128], "data": "<base64>", "crc32": "1c291ca3" }, "b": ... }, {}, ...],
  *     "optState": <numbers, tensors, arrays and records>,        (optional)
  *     "step": 1200,                                              (optional)
  *     "key": { "kind": "Key", "words": [0, 42] },                 (optional)
  *     "history": { "loss": [...], "epochs": [{ "epoch": 0, "loss": 0.3, "metrics": {} }] },  (optional)
  *     "extra": { ...any JSON the user saved... }                  (optional)
  *   }
+ *
+ * Versions: 2 (written since issue 10) stores beside each tensor's data the CRC-32 of its bytes, so a
+ * changed character is an error rather than a silently different model; version 1 (no "crc32")
+ * is still read, without that check.
+ *
+ * Budgets: the text is at most `maxBytes`; before it is parsed, its structure is checked
+ * (`scanJson`: at most `maxNodes` JSON values, nesting at most 100, keys at most 1024 characters);
+ * the architecture has at most `maxLayers` layers and declares at most `maxElements` parameters,
+ * checked on the raw JSON before any layer is built; the tensors hold at most `maxElements`
+ * elements together, checked before each is allocated. Decoding builds no path string except for
+ * the error it reports.
  *
  * Laws (checked in src/io/modelFile.test.ts and properties/model-file.test.ts):
  * 1. round trip: `decodeModel(encodeModel(m))` is `Right` of a model with the same spec,
@@ -32,14 +43,21 @@ import { type AnyLayer, type Layer, type ParamsOf, fromSpec, layoutSize, paramLa
 import type { OptState } from '../optim/index.js'
 import { type Key, isKey } from '../random/index.js'
 import { type ModelError, type ModelSource, modelError } from './ModelError.js'
-import { type Json, type JsonObject, checkJson, forbiddenKeys, parseJson, pathIndex, pathKey, printJson } from './jsonText.js'
+import { type Json, type JsonObject, checkJson, forbiddenKeys, parseJson, pathIndex, pathKey, printJson, walkJson } from './jsonText.js'
 import { type Budget, type TreeProblem, decodeParams, decodeState, encodeParams, encodeState, isObject, show } from './tensorTree.js'
 
 /** The value of the `format` field of every model file. @category model */
 export const modelFormat = 'purenet-model'
 
-/** The version of the format this purenet writes and reads. @category model */
-export const modelVersion = 1
+/**
+ * The version of the format this purenet writes. Version 2 adds the CRC-32 of every tensor's bytes
+ * (`"crc32"` beside `"data"`); files of version 1 (no checksums) are still read.
+ * @category model
+ */
+export const modelVersion = 2
+
+/** The versions of the format this purenet reads. @category model */
+export const readableVersions: ReadonlyArray<number> = Object.freeze([1, 2])
 
 /** The default bound on the size of a model's text (bytes of a file), 256 MiB. @category model */
 export const defaultMaxBytes = 256 * 2 ** 20
@@ -73,8 +91,12 @@ export type SavedModel<L extends AnyLayer = Layer<unknown>> = {
 export interface ModelLimits {
   /** The longest text (for files: the most bytes) read, default `defaultMaxBytes` (256 MiB). */
   readonly maxBytes?: number
-  /** The most tensor elements, over the whole model, default `defaultMaxElements` (2^28). */
+  /** The most tensor elements, over the whole model, default `defaultMaxElements` (2^28); also the most parameters the architecture may declare. */
   readonly maxElements?: number
+  /** The most JSON values (numbers, strings, keys, arrays, objects) in the text, default `defaultMaxNodes` (2^22). */
+  readonly maxNodes?: number
+  /** The most layers of the architecture, default `nn.defaultMaxLayers` (2^16). */
+  readonly maxLayers?: number
 }
 
 /**
@@ -138,11 +160,12 @@ const decodeKey = (u: unknown, path: string): Result<Key> => {
 const decodeNumbers = (u: unknown, path: string): Result<ReadonlyArray<number>> => {
   const xs = field(Array_, u, path)
   if (E.isLeft(xs)) return xs
-  for (let i = 0; i < xs.right.length; i++) {
-    const x = field(Finite, xs.right[i], pathIndex(path, i))
-    if (E.isLeft(x)) return x
+  const list = xs.right
+  for (let i = 0; i < list.length; i++) {
+    const x: unknown = list[i]
+    if (!isFinite(x)) return fail(pathIndex(path, i), `expected a finite number, got ${show(x)}`)
   }
-  return E.right(Object.freeze(xs.right.slice() as number[]))
+  return E.right(Object.freeze(list.slice() as number[]))
 }
 
 const decodeHistory = (u: unknown, path: string): Result<ModelHistory> => {
@@ -205,6 +228,28 @@ const decodeJson = (u: unknown, path: string): Result<Json> => {
   return fail(path, `expected JSON data, got ${show(u)}`)
 }
 
+/**
+ * Checks parsed JSON data in place (numbers finite; `parseJson` already refused forbidden keys and
+ * deep nesting) and freezes it, without copying it and without building a path per value.
+ */
+const freezeJson = (u: Readonly<Record<string, unknown>>, root: string): TreeProblem | undefined =>
+  walkJson(u, (container, path) => {
+    if (Array.isArray(container)) {
+      for (let i = 0; i < container.length; i++) {
+        const v: unknown = container[i]
+        if (typeof v === 'number' && !Number.isFinite(v)) return { path: pathIndex(path(), i), detail: `the number ${v} is not finite; JSON cannot hold it` }
+      }
+    } else {
+      const record = container as Readonly<Record<string, unknown>>
+      for (const k of Object.keys(record)) {
+        const v = record[k]
+        if (typeof v === 'number' && !Number.isFinite(v)) return { path: pathKey(path(), k), detail: `the number ${v} is not finite; JSON cannot hold it` }
+      }
+    }
+    Object.freeze(container)
+    return undefined
+  }, root)
+
 // The first place two JSON values differ, for "the file's architecture is not this network's".
 const firstDifference = (a: unknown, b: unknown, path: string): TreeProblem | undefined => {
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -230,7 +275,7 @@ const limitOf = (n: number | undefined, fallback: number): number => (n === unde
 const decodeDocument = <L extends AnyLayer>(text: string, options: DecodeOptions<L>): Result<SavedModel<L>> => {
   const maxBytes = limitOf(options.maxBytes, defaultMaxBytes)
   if (text.length > maxBytes) return fail('', `the text is ${text.length} characters, more than the limit of ${maxBytes} (options.maxBytes); raise the limit if the model really is that big`)
-  const parsed = parseJson(text)
+  const parsed = parseJson(text, options.maxNodes === undefined ? {} : { maxNodes: options.maxNodes })
   if (!parsed.ok) return E.left(parsed.problem)
   const doc = parsed.value
   if (!isObject(doc)) return fail('', `expected a JSON object with "format": "${modelFormat}", got ${show(doc)}; this is not a purenet model file`)
@@ -239,10 +284,10 @@ const decodeDocument = <L extends AnyLayer>(text: string, options: DecodeOptions
     return fail('format', format === undefined ? `missing; this is not a purenet model file (expected "format": "${modelFormat}")` : `expected "${modelFormat}", got ${show(format)}; this is not a purenet model file`)
   }
   const version = own(doc, 'version')
-  if (version !== modelVersion) {
+  if (typeof version !== 'number' || !readableVersions.includes(version)) {
     return fail('version', typeof version === 'number' && Number.isInteger(version) && version > modelVersion
-      ? `version ${version} is newer than this purenet reads (${modelVersion}); upgrade purenet to load it`
-      : version === undefined ? `missing; expected ${modelVersion}` : `expected ${modelVersion}, got ${show(version)}`)
+      ? `version ${version} is newer than this purenet reads (${readableVersions.join(' and ')}); upgrade purenet to load it`
+      : version === undefined ? `missing; expected ${modelVersion}` : `expected ${readableVersions.join(' or ')}, got ${show(version)}`)
   }
   const unknown = Object.keys(doc).find((k) => !(FIELDS as ReadonlyArray<string>).includes(k))
   if (unknown !== undefined) {
@@ -256,7 +301,7 @@ const decodeDocument = <L extends AnyLayer>(text: string, options: DecodeOptions
     if (d !== undefined) return fail(d.path, `${d.detail}; the file was saved from another architecture than the network given (options.net)`)
     net = options.net
   } else {
-    const decoded = fromSpec(architecture)
+    const decoded = fromSpec(architecture, { maxParameters: Math.max(defaultMaxElements, limitOf(options.maxElements, defaultMaxElements)), ...(options.maxLayers === undefined ? {} : { maxLayers: options.maxLayers }) })
     if (E.isLeft(decoded)) {
       const p = decoded.left.path
       return fail(p === '' ? 'architecture' : p.startsWith('[') ? `architecture${p}` : `architecture.${p}`, decoded.left.detail)
@@ -264,7 +309,7 @@ const decodeDocument = <L extends AnyLayer>(text: string, options: DecodeOptions
     net = decoded.right as unknown as L
   }
   const layout = paramLayout(net.spec)
-  const budget: Budget = { maxElements: limitOf(options.maxElements, defaultMaxElements), used: 0 }
+  const budget: Budget = { maxElements: limitOf(options.maxElements, defaultMaxElements), used: 0, checksums: version >= 2 }
   const declared = layoutSize(layout)
   if (declared > budget.maxElements) {
     return fail('architecture', `declares ${declared} parameters, more than the limit of ${budget.maxElements} (options.maxElements); refused before allocating`)
@@ -296,9 +341,9 @@ const decodeDocument = <L extends AnyLayer>(text: string, options: DecodeOptions
   if (Object.hasOwn(doc, 'extra')) {
     const o = field(Object_, doc['extra'], 'extra')
     if (E.isLeft(o)) return o
-    const r = decodeJson(o.right, 'extra')
-    if (E.isLeft(r)) return r
-    model = { ...model, extra: r.right as JsonObject }
+    const r = freezeJson(o.right, 'extra')
+    if (r !== undefined) return E.left(r)
+    model = { ...model, extra: o.right as JsonObject }
   }
   return E.right(Object.freeze(model))
 }

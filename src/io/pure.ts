@@ -6,7 +6,10 @@
 export { type ModelError, type ModelErrorLocation, type ModelSource, isModelError, modelError, toError } from './ModelError.js'
 export {
   type DecodeOptions, type ModelHistory, type ModelLimits, type SavedModel,
-  decodeModel, defaultMaxBytes, defaultMaxElements, encodeModel, modelFormat, modelVersion,
+  decodeModel, defaultMaxBytes, defaultMaxElements, encodeModel, modelFormat, modelVersion, readableVersions,
 } from './modelFile.js'
-export type { Json, JsonObject } from './jsonText.js'
-export { checkpointExtraKey, checkpointFromModel, checkpointToModel, decodeCheckpoint, encodeCheckpoint } from './checkpointFile.js'
+export { type Json, type JsonObject, defaultMaxNodes } from './jsonText.js'
+export {
+  type RunFingerprint, type TensorFingerprint,
+  checkpointExtraKey, checkpointFromModel, checkpointToModel, dataFingerprint, decodeCheckpoint, encodeCheckpoint, fingerprintDifference,
+} from './checkpointFile.js'

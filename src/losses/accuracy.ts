@@ -17,6 +17,7 @@ const argmaxRow = (data: Tensor['data'], i: number, width: number): number => {
  * - Logits [batch, 1] or [batch] (binary, one logit): the prediction is 1 when the logit is
  *   positive (σ(z) > 1/2); targets are 0/1 of shape [batch, 1] or [batch], counted as 1 when
  *   above 1/2.
+ * @example losses.accuracy(logits, tensor([2, 0, 1])) // class indices; one-hot rows [[0, 0, 1], ...] give the same
  * @category metrics
  */
 export const accuracy = (logits: Tensor, targets: Tensor): number => {

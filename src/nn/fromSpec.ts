@@ -9,7 +9,9 @@
  * Rules: every field is checked (`kind` first, then the fields of that kind); unknown fields are
  * errors, so a misspelt `"outsize"` is not ignored; a dense spec may leave out `weights`, `bias`
  * and `dtype` (defaults 'glorotUniform', 'zeros', 'float32'), so hand-written specs stay short;
- * specs nest at most 64 deep; sizes are at most 2^31 - 1. Size mismatches inside `serial`,
+ * specs nest at most 64 deep; sizes are at most 2^31 - 1; a spec has at most `maxLayers` layers
+ * (default 2^16) and declares at most `maxParameters` parameters (default 2^28), both checked on
+ * the raw JSON before anything is built. Size mismatches inside `serial`,
  * `fanOut`, `parallel` and `residual` are errors too, found before any layer is built.
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -52,6 +54,23 @@ export const maxSpecDepth = 64
 
 /** The largest feature size a spec may declare, 2^31 - 1. @category specs */
 export const maxSpecSize = 2 ** 31 - 1
+
+/** The default bound on the number of layers (every spec object, combinators included) of a spec, 2^16. @category specs */
+export const defaultMaxLayers = 2 ** 16
+
+/** The default bound on the parameters (tensor elements) a spec may declare, 2^28 (1 GiB of float32). @category specs */
+export const defaultMaxParameters = 2 ** 28
+
+/**
+ * Budgets of `fromSpec`, checked on the raw JSON before any layer is built or any tensor allocated.
+ * @category specs
+ */
+export interface SpecLimits {
+  /** The most layers (every spec object, combinators included), default `defaultMaxLayers` (2^16). */
+  readonly maxLayers?: number
+  /** The most parameters the spec's dense layers may declare together, default `defaultMaxParameters` (2^28). */
+  readonly maxParameters?: number
+}
 
 const SOURCE = 'nn.fromSpec'
 
@@ -259,13 +278,56 @@ const decodeNode = (u: unknown, path: string, depth: number): Result<AnyLayer> =
 }
 
 /**
+ * Counts the layers and the declared parameters of a raw spec without building anything
+ * (iteratively, stopping as soon as a budget is exceeded), so a spec of a million layers or of a
+ * dense(4, 1e9) is refused in time proportional to the budget and before any allocation.
+ */
+const budgetProblem = (json: unknown, limits: SpecLimits): DecodeError | undefined => {
+  const maxLayers = limits.maxLayers === undefined || !(limits.maxLayers >= 0) ? defaultMaxLayers : limits.maxLayers
+  const maxParameters = limits.maxParameters === undefined || !(limits.maxParameters >= 0) ? defaultMaxParameters : limits.maxParameters
+  const stack: unknown[] = [json]
+  let layers = 0
+  let parameters = 0
+  while (stack.length > 0) {
+    const u = stack.pop()
+    if (!isObject(u)) continue
+    if (++layers > maxLayers) {
+      return decodeError(SOURCE, '', `more than ${maxLayers} layers (options.maxLayers); no network built from a spec is that deep or wide. A serial of many parameterless layers does what fewer do: remove the repeated ones`)
+    }
+    const kind = own(u, 'kind')
+    if (kind === 'dense') {
+      const inSize = own(u, 'inSize')
+      const outSize = own(u, 'outSize')
+      if (isSize(inSize) && isSize(outSize)) {
+        parameters += inSize * outSize + outSize
+        if (parameters > maxParameters) {
+          return decodeError(SOURCE, '', `declares more than ${maxParameters} parameters (the limit: options.maxParameters of nn.fromSpec, options.maxElements of io.decodeModel; the dense layers so far hold ${parameters}, the last one dense(${inSize}, ${outSize})); refused before allocating. Check the sizes, or raise the limit if the network really is that big`)
+        }
+      }
+    } else if (kind === 'residual') {
+      stack.push(own(u, 'layer'))
+    } else if (kind === 'serial' || kind === 'fanOut' || kind === 'parallel') {
+      const list = own(u, 'layers')
+      if (Array.isArray(list)) {
+        // pushed only up to the budget: a longer list fails at the next pops
+        for (let i = Math.min(list.length, maxLayers + 1) - 1; i >= 0; i--) stack.push(list[i])
+      }
+    }
+  }
+  return undefined
+}
+
+/**
  * The layer a spec describes, decoded from outside data (a parsed JSON value): `Right(layer)`, or
  * `Left(DecodeError)` naming the path of the first bad field. Never throws. Built-in activations
  * come back as the very values `nn.relu`, `nn.tanh`, ...; a `custom` spec (a layer made by
  * `elementwise` or by hand) and a dense spec with a `'custom'` initialiser are refused, since
- * their code is not in the spec.
+ * their code is not in the spec. `limits` bounds the layers and the declared parameters.
  * @example fromSpec({ kind: 'serial', layers: [{ kind: 'dense', inSize: 4, outSize: 3 }, { kind: 'relu' }] })
  * @category specs
  */
-export const fromSpec = (json: unknown): E.Either<DecodeError, Layer<unknown>> =>
-  decodeNode(json, '', 0) as unknown as E.Either<DecodeError, Layer<unknown>>
+export const fromSpec = (json: unknown, limits: SpecLimits = {}): E.Either<DecodeError, Layer<unknown>> => {
+  const problem = budgetProblem(json, limits)
+  if (problem !== undefined) return E.left(problem)
+  return decodeNode(json, '', 0) as unknown as E.Either<DecodeError, Layer<unknown>>
+}

@@ -97,4 +97,19 @@ describe('layer specs', () => {
     expect(paramLayout(serial(dense(2, 3), relu).spec)).toEqual({ node: 'array', items: [paramLayout(dense(2, 3).spec), { node: 'record', fields: [] }] })
     expect(dense(2, 3).init(key(0)).w.shape).toEqual([2, 3])
   })
+
+  it('budgets: more layers than maxLayers, or more declared parameters than maxParameters, are refused before anything is built', () => {
+    const identities = (n: number): unknown => ({ kind: 'serial', layers: Array.from({ length: n }, () => ({ kind: 'identity' })) })
+    const started = performance.now()
+    expect(message(identities(1_000_000))).toBe('nn.fromSpec: the spec: more than 65536 layers (options.maxLayers); no network built from a spec is that deep or wide. A serial of many parameterless layers does what fewer do: remove the repeated ones')
+    expect(performance.now() - started).toBeLessThan(10_000)
+    // the largest serial the default budget allows builds (65535 layers and the serial)
+    const largest = fromSpec(identities(65_535))
+    expect(E.isRight(largest) && largest.right.spec.kind).toBe('serial')
+    expect(E.isLeft(fromSpec(identities(10), { maxLayers: 10 }))).toBe(true)
+    expect(message({ kind: 'serial', layers: [{ kind: 'dense', inSize: 4, outSize: 1e9 }, { kind: 'relu' }] })).toBe(
+      'nn.fromSpec: the spec: declares more than 268435456 parameters (the limit: options.maxParameters of nn.fromSpec, options.maxElements of io.decodeModel; the dense layers so far hold 5000000000, the last one dense(4, 1000000000)); refused before allocating. Check the sizes, or raise the limit if the network really is that big',
+    )
+    expect(E.isRight(fromSpec({ kind: 'dense', inSize: 4, outSize: 1e9 }, { maxParameters: 1e10 }))).toBe(true)
+  })
 })

@@ -37,3 +37,27 @@ describe('shapes', () => {
     expect(ops.logSumExp(tensor([[0, 0], [0, 0]]), 0, true).shape).toEqual([1, 2])
   })
 })
+
+describe('argmax and argmin', () => {
+  const x = tensor([[0.1, 2, 0.3], [5, 1, 5]])
+  it('index of the first largest (smallest) element along an axis, in the dtype of x', () => {
+    expect(toFlatArray(ops.argmax(x))).toEqual([1, 0])
+    expect(toFlatArray(ops.argmin(x))).toEqual([0, 1])
+    expect(toFlatArray(ops.argmax(x, 0))).toEqual([1, 0, 1])
+    expect(toFlatArray(ops.argmin(x, 0))).toEqual([0, 1, 0])
+    expect(ops.argmax(x).dtype).toBe('float32')
+    expect(ops.argmax(tensor([[1, 2]], { dtype: 'float64' })).dtype).toBe('float64')
+    expect(ops.argmax(x).shape).toEqual([2])
+    expect(ops.argmax(x, 1, true).shape).toEqual([2, 1])
+    expect(ops.argmax(tensor([[[1, 9], [3, 4]]]), 1).shape).toEqual([1, 2])
+    expect(toFlatArray(ops.argmax(tensor([[[1, 9], [3, 4]]]), 1))).toEqual([1, 0])
+  })
+  it('a NaN counts as a largest element; an empty axis and a bad axis are refused', () => {
+    expect(toFlatArray(ops.argmax(tensor([1, NaN, 3])))).toEqual([1])
+    expect(() => ops.argmax(tensor([[], []]))).toThrow(/argmax.*axis 1 has size 0/)
+    expect(() => ops.argmax(x, 2)).toThrow(/argmax.*axis 2 is out of range/)
+  })
+  it('has a zero gradient', () => {
+    expect(gradOf((t) => ops.argmax(ops.reshape(t, [1, 3])), [1, 3, 2])).toEqual([0, 0, 0])
+  })
+})

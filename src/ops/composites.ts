@@ -3,7 +3,7 @@
  * derivatives follow from the primitives', at every order.
  */
 import * as P from '../autodiff/primitives/index.js'
-import { type Tensor, ShapeError, normalizeAxes, normalizeAxis, ones, sizeOf, zeros } from '../tensor/index.js'
+import { type Tensor, ShapeError, normalizeAxes, normalizeAxis, ones, sizeOf, tensor, zeros } from '../tensor/index.js'
 
 /** The mean over `axes` (all when omitted): sum / count. @category composites */
 export const mean = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => {
@@ -122,3 +122,39 @@ export const onesLike = (x: Tensor): Tensor => ones(x.shape, { dtype: x.dtype })
 
 /** The inner product of two tensors of one shape: sum(a · b). @category composites */
 export const vdot = (a: Tensor, b: Tensor): Tensor => P.sum(P.mul(a, b))
+
+/**
+ * The index of the largest element along `axis` (default: the last), the first one on ties, as
+ * NumPy's `argmax`; a NaN counts as a largest element. Not differentiable (an index is piecewise
+ * constant): the input passes through `stopGradient`, so gradients through it are zero.
+ *
+ * Result: the shape of `x` without `axis` (with it as 1 when `keepDims`), and the dtype of `x`,
+ * holding exact integers 0..n-1 (tensors hold floats only; float32 is exact up to 2^24, so a
+ * float32 axis longer than that is refused). Composed as `(n - 1) - max(where(x = max(x), n - 1 - i, -1))`:
+ * the largest reversed position among the maxima is the first maximum.
+ * @example ops.argmax(tensor([[0.1, 2, 0.3], [5, 1, 5]])) // tensor [1, 0]
+ * @category composites
+ */
+export const argmax = (x: Tensor, axis = -1, keepDims = false): Tensor => {
+  const a = normalizeAxis('argmax', x.shape, axis)
+  const n = x.shape[a]!
+  if (n === 0) throw new ShapeError('argmax', [x.shape], `axis ${a} has size 0, so it has no largest element`)
+  if (x.dtype === 'float32' && n > 2 ** 24) {
+    throw new ShapeError('argmax', [x.shape], `axis ${a} has ${n} elements, more than float32 counts exactly (2^24); cast x to float64 first`)
+  }
+  const v = P.stopGradient(x)
+  const top = P.max(v, a, true)
+  // A NaN is not equal to itself: count it as a maximum.
+  const isTop = P.where(P.equal(v, v), P.equal(v, top), 1)
+  const reversed = new Float64Array(n)
+  for (let i = 0; i < n; i++) reversed[i] = n - 1 - i
+  const positions = tensor(reversed, { shape: x.shape.map((_, i) => (i === a ? n : 1)), dtype: x.dtype })
+  return P.sub(n - 1, P.max(P.where(isTop, positions, -1), a, keepDims))
+}
+
+/**
+ * The index of the smallest element along `axis` (default: the last), the first one on ties:
+ * `argmax(-x)`, with the same result shape, dtype and (zero) derivative.
+ * @category composites
+ */
+export const argmin = (x: Tensor, axis = -1, keepDims = false): Tensor => argmax(P.neg(P.stopGradient(x)), axis, keepDims)

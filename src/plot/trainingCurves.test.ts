@@ -44,7 +44,7 @@ describe('trainingCurves', () => {
     expect(lookup(panels, 1, 'encoding', 'x', 'title')).toBe('epoch')
     expect(lookup(panels, 1, 'transform', 0, 'filter', 'equal')).toBe('accuracy')
     const accuracy = rows(lookup(panels, 1, 'data', 'values')).filter((r) => r['quantity'] === 'accuracy')
-    expect(accuracy.map((r) => [r['epoch'], r['value']])).toEqual([[0, 0.6], [1, 0.8]])
+    expect(accuracy.map((r) => [r['epoch'], r['value']])).toEqual([[1, 0.6], [2, 0.8]]) // drawn from 1
   })
 
   it('turns a diverged step into a gap (JSON has no NaN)', () => {

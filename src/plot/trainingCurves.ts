@@ -41,7 +41,8 @@ const runColor = (names: ReadonlyArray<string>): JsonObject => ({
 /**
  * The training curves of several runs, as a Vega-Lite spec: on top, the loss per step (faint) and
  * its exponential moving average (solid); below, one panel per epoch quantity (the epoch's mean
- * loss, then each metric in order of first appearance), when any run has epoch summaries.
+ * loss, then each metric in order of first appearance), when any run has epoch summaries; the
+ * epoch axis counts from 1 (the history's `epoch` 0 is drawn as epoch 1).
  * @category training
  */
 export const trainingCurves = (runs: ReadonlyArray<Run>, options: TrainingCurvesOptions = {}): VegaLiteSpec => {
@@ -75,7 +76,8 @@ export const trainingCurves = (runs: ReadonlyArray<Run>, options: TrainingCurves
     const entries: Array<readonly [string, number]> = [['loss', e.loss], ...Object.entries(e.metrics ?? {})]
     return entries.map(([quantity, value]) => {
       if (!quantities.includes(quantity)) quantities.push(quantity)
-      return { run: run.name, epoch: e.epoch, quantity, value: finite(value) }
+      // The axis counts epochs from 1, as people do; the history's data counts from 0.
+      return { run: run.name, epoch: e.epoch + 1, quantity, value: finite(value) }
     })
   }))
   const title = options.title ?? 'Training curves'

@@ -290,3 +290,11 @@ describe('errors', () => {
     }
   })
 })
+
+describe('toArray with a rank', () => {
+  it('returns the nested arrays of that rank and refuses another rank', () => {
+    expect(toArray(tensor([[1, 2], [3, 4]]), 2)).toEqual([[1, 2], [3, 4]])
+    expect(toArray(scalar(2), 0)).toBe(2)
+    expect(() => toArray(tensor([1, 2]), 2)).toThrow(/toArray.*expected a tensor of rank 2, got rank 1/)
+  })
+})

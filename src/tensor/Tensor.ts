@@ -181,9 +181,24 @@ export const arange = (start: number, stop?: number, step = 1, options: DTypeOpt
   return fromData([n], d)
 }
 
-/** The elements as nested arrays (a number for a scalar). @category destructors */
-export const toArray = (t: Tensor): NestedArray => {
+/** Nested arrays of numbers of a known depth: `Nested<2>` is `number[][]`. @category destructors */
+export type Nested<R extends 0 | 1 | 2 | 3 | 4> = [number, number[], number[][], number[][][], number[][][][]][R]
+
+/**
+ * The elements as nested arrays (a number for a scalar). Given the rank the caller expects,
+ * `toArray(t, 2)` is typed `number[][]` and can be indexed without a cast (`rows[i]![j]`); it
+ * throws a `ShapeError` when `t` has another rank. Without it, the type is `NestedArray`, the
+ * rank being known only at run time.
+ * @example const rows = toArray(ops.softmax(logits), 2) // number[][]
+ * @category destructors
+ */
+export function toArray<R extends 0 | 1 | 2 | 3 | 4>(t: Tensor, rank: R): Nested<R>
+export function toArray(t: Tensor): NestedArray
+export function toArray(t: Tensor, rank?: number): NestedArray {
   const { shape, data } = t
+  if (rank !== undefined && rank !== shape.length) {
+    throw new ShapeError('toArray', [shape], `expected a tensor of rank ${rank}, got rank ${shape.length}; call toArray(t) for any rank, or reshape first`)
+  }
   if (shape.length === 0) return data[0]!
   let k = 0
   const build = (depth: number): NestedArray => {

@@ -40,8 +40,14 @@ export interface OptimizerLike<P, S> {
 /** A loss: prediction and target to a scalar, the mean over the batch. @category model */
 export type Loss = (prediction: Tensor, target: Tensor) => Tensor
 
-/** Per-epoch summary: the mean training loss and any metrics. @category model */
+/**
+ * Per-epoch summary: the mean training loss and any metrics (with `validation`, also `val_loss`
+ * and `val_<name>`). `epoch` is a 0-based index, as in the data of a history; what a person
+ * reads (the command line, `inspect`, messages) counts from 1: `epoch` 0 is "epoch 1".
+ * @category model
+ */
 export interface EpochRecord {
+  /** 0-based: the first epoch is 0. */
   readonly epoch: number
   readonly loss: number
   readonly metrics: Readonly<Record<string, number>>

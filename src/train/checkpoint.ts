@@ -18,6 +18,7 @@
 import type { Key } from '../random/index.js'
 import { type Tensor, isTensor, showShape } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
+import { type EarlyStopping, type WithBest, isWithBest } from './earlyStopping.js'
 import type { History, Model, OptimizerLike, TrainState } from './TrainState.js'
 
 /** How often `fit` writes a checkpoint: every `steps` steps, or at the end of every `epochs` epochs. @category checkpoints */
@@ -128,7 +129,7 @@ const formDifference = (a: unknown, b: unknown, path: string): string | undefine
  */
 export const resumeProblem = <P extends Tree, S>(
   checkpoint: Checkpoint<P, S>,
-  options: { readonly key: Key; readonly batchSize: number; readonly dropLast?: boolean; readonly optimizer: OptimizerLike<P, S> },
+  options: { readonly key: Key; readonly batchSize: number; readonly dropLast?: boolean; readonly optimizer: OptimizerLike<P, S>; readonly earlyStopping?: EarlyStopping },
   examples: number,
 ): string | undefined => {
   const run = checkpoint.run
@@ -148,6 +149,22 @@ export const resumeProblem = <P extends Tree, S>(
   } catch (e) {
     return `the optimizer cannot start from the checkpoint's parameters (${e instanceof Error ? e.message : String(e)})`
   }
-  const d = formDifference(checkpoint.state.optState, fresh, '')
+  // A run with earlyStopping.restoreBest keeps its best state beside the optimizer's (WithBest).
+  let held: unknown = checkpoint.state.optState
+  const restore = options.earlyStopping !== undefined && options.earlyStopping.restoreBest !== false
+  if (restore !== isWithBest(held) && !isWithBest(fresh)) {
+    return restore
+      ? 'the checkpoint was written by a run without earlyStopping.restoreBest, so it holds no best state; resume with the earlyStopping option of the run that wrote it'
+      : 'the checkpoint holds a best state (its run had earlyStopping with restoreBest); resume with the earlyStopping option of the run that wrote it'
+  }
+  if (restore) {
+    const wb = held as WithBest<P, S>
+    if (wb.best !== undefined) {
+      const d = formDifference(wb.best.params, checkpoint.state.params, '') ?? formDifference(wb.best.optState, fresh, '')
+      if (d !== undefined) return `the checkpoint's best state does not fit the run (at ${d}); it was not written by this run`
+    }
+    held = wb.optimizer
+  }
+  const d = formDifference(held, fresh, '')
   return d === undefined ? undefined : `the checkpoint's optimizer state does not fit the optimizer given (at optState ${d}); resume with the optimizer of the run that wrote it`
 }

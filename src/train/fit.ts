@@ -5,14 +5,18 @@
  * per-step randomness (dropout) from `split(key)[1]` folded with the step number. So the same key
  * and data give bit-identical parameters, and any epoch can be replayed from the key alone.
  * `fit` writes checkpoints through an injected writer and `resume` continues from one
- * (`checkpoint.ts`).
+ * (`checkpoint.ts`). With `validation`, each epoch's record also holds `val_loss` (and
+ * `val_<metric>`); with `earlyStopping`, the same fold stops when the watched value has stopped
+ * improving and hands back the best epoch's state (`earlyStopping.ts`).
  */
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as D from '../data/index.js'
 import { type Key, foldIn, permutation, split } from '../random/index.js'
+import { type Tensor, item } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import { type Checkpoint, type Checkpointing, checkpointDue, everyProblem, resumeProblem, runInfo } from './checkpoint.js'
+import { type EarlyStopping, type Watch, type WithBest, earlyStoppingProblem, isWithBest, watch, watchEpoch, withBest } from './earlyStopping.js'
 import { type StepConfig, allFiniteIn, step } from './step.js'
 import { DivergenceError, type EpochRecord, type History, type OptimizerLike, type TrainState } from './TrainState.js'
 
@@ -36,6 +40,21 @@ export interface FitOptions<P extends Tree, S> extends StepConfig<P, S> {
   readonly checkpoint?: Checkpointing<P, S>
   /** Called after every step of `fit` and `resume` with the snapshot, to report progress. */
   readonly onStep?: (snapshot: Snapshot<P, S>) => void
+  /**
+   * Held-out data, evaluated at the end of every epoch in evaluation mode (no dropout): the loss
+   * is recorded in the epoch's metrics as `val_loss`, each of `validationMetrics` as `val_<name>`
+   * (Keras's names). It never trains the network. Only `fit` and `resume` evaluate it.
+   */
+  readonly validation?: D.Dataset
+  /** Metrics of the validation predictions, by name, e.g. `{ accuracy: losses.accuracy }` (recorded as `val_accuracy`). */
+  readonly validationMetrics?: Readonly<Record<string, (prediction: Tensor, target: Tensor) => number>>
+  /**
+   * Stop when a value of the epoch records (default `val_loss`) has not improved for `patience`
+   * epochs, and return the best epoch's state (`restoreBest`, default true). See `earlyStopping.ts`.
+   */
+  readonly earlyStopping?: EarlyStopping
+  /** Called by `fit` and `resume` after every epoch with its record (loss, metrics, validation). */
+  readonly onEpoch?: (record: EpochRecord) => void
 }
 
 /** One element of the scan: the state after a step, with where it is in the run. @category model */
@@ -51,8 +70,14 @@ export interface Snapshot<P extends Tree, S> {
 
 /** What `fit` returns: the final state and the history. @category model */
 export interface FitResult<P extends Tree, S> {
+  /** The state after the last step; with `earlyStopping.restoreBest`, the state at the end of the best epoch. */
   readonly state: TrainState<P, S>
   readonly history: History
+  /**
+   * With `earlyStopping`: where it stands at the end (`bestEpoch` is a 0-based index into
+   * `history.epochs`; `stop` says whether the run stopped before `epochs`).
+   */
+  readonly earlyStopping?: Watch
 }
 
 /** The state a run starts from: parameters from `split(key)[0]`, the step key `split(key)[1]`. @category training */
@@ -70,6 +95,11 @@ const checkOptions = (o: FitOptions<Tree, unknown>): void => {
   if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new RangeError(`train.fit: epochs must be a non-negative integer, got ${o.epochs}`)
   if (!Number.isInteger(o.batchSize) || o.batchSize <= 0) throw new RangeError(`train.fit: batchSize must be a positive integer, got ${o.batchSize}`)
   if (D.size(o.data) === 0) throw new RangeError('train.fit: the dataset is empty')
+  if (o.validation !== undefined && D.size(o.validation) === 0) throw new RangeError('train.fit: the validation dataset is empty; leave validation out, or give it examples')
+  if (o.earlyStopping !== undefined) {
+    const problem = earlyStoppingProblem(o.earlyStopping, o.validation !== undefined)
+    if (problem !== undefined) throw new RangeError(`train.fit: ${problem}`)
+  }
   if (o.checkpoint !== undefined) {
     const problem = everyProblem(o.checkpoint.every)
     if (problem !== undefined) throw new RangeError(`train.fit: ${problem}`)
@@ -118,6 +148,20 @@ interface Start<P extends Tree, S> {
   readonly history: History
   readonly epochLoss: number
   readonly epochSteps: number
+  /** The best epoch's state so far, for `earlyStopping.restoreBest`. */
+  readonly best?: TrainState<P, S>
+}
+
+const restoresBest = (o: { readonly earlyStopping?: EarlyStopping }): boolean => o.earlyStopping !== undefined && o.earlyStopping.restoreBest !== false
+
+// The values of the validation data at the end of an epoch, in evaluation mode.
+const validate = <P extends Tree, S>(o: FitOptions<P, S>, params: P): Readonly<Record<string, number>> => {
+  const v = o.validation
+  if (v === undefined) return {}
+  const prediction = o.net.apply(params)(v.x, { mode: 'eval' })
+  const out: Record<string, number> = { val_loss: item(o.loss(prediction, v.y)) }
+  for (const [name, metric] of Object.entries(o.validationMetrics ?? {})) out[`val_${name}`] = metric(prediction, v.y)
+  return out
 }
 
 // The fold shared by fit and resume: history, epoch summaries, checkpoints, progress.
@@ -131,26 +175,40 @@ const run = <P extends Tree, S>(options: FitOptions<P, S>, start: Start<P, S>): 
   let epochLoss = start.epochLoss
   let epochSteps = start.epochSteps
   let written = state.step
+  // Early stopping is a fold over the epoch records, so a resumed run picks it up from the history.
+  const es = options.earlyStopping
+  const restore = restoresBest(options)
+  let watched = es === undefined ? undefined : watch(es, epochs)
+  let best = start.best
   const write = (): void => {
     if (cp === undefined || info === undefined || written === state.step) return
     const history: History = Object.freeze({ loss: Object.freeze(losses.slice()), epochs: Object.freeze(epochs.slice()) })
-    const checkpoint: Checkpoint<P, S> = Object.freeze({ net: options.net, state, history, run: info })
+    // A checkpoint file keeps params, optState, step and key only: the best state rides in optState.
+    const saved = (restore ? withBest(state, best) : state) as TrainState<P, S>
+    const checkpoint: Checkpoint<P, S> = Object.freeze({ net: options.net, state: saved, history, run: info })
     cp.write(checkpoint)
     written = state.step
   }
   try {
-    for (const snap of trainStates({ ...options, initialState: state })) {
+    for (const snap of watched?.stop === true ? [] : trainStates({ ...options, initialState: state })) {
       state = snap.state
       losses.push(snap.loss)
       epochLoss += snap.loss
       epochSteps++
       if (snap.epochEnd) {
-        epochs.push({ epoch: snap.epoch, loss: epochLoss / epochSteps, metrics: options.metrics?.(state.params) ?? {} })
+        const record: EpochRecord = { epoch: snap.epoch, loss: epochLoss / epochSteps, metrics: { ...options.metrics?.(state.params), ...validate(options, state.params) } }
+        epochs.push(record)
         epochLoss = 0
         epochSteps = 0
+        if (es !== undefined && watched !== undefined) {
+          watched = watchEpoch(es, watched, record)
+          if (restore && watched.bestEpoch === record.epoch) best = state
+        }
+        options.onEpoch?.(record)
       }
       if (cp !== undefined && checkpointDue(cp.every, state.step, snap.epoch, snap.epochEnd)) write()
       options.onStep?.(snap)
+      if (watched?.stop === true) break
     }
   } catch (e) {
     if (e instanceof DivergenceError) {
@@ -160,7 +218,11 @@ const run = <P extends Tree, S>(options: FitOptions<P, S>, start: Start<P, S>): 
   }
   // The end of a run is always kept, so resuming a finished run has nothing left to do.
   write()
-  return { state, history: { loss: losses, epochs } }
+  return {
+    state: restore && best !== undefined ? best : state,
+    history: { loss: losses, epochs },
+    ...(watched === undefined ? {} : { earlyStopping: watched }),
+  }
 }
 
 /**
@@ -186,7 +248,15 @@ export const resume = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, options:
   checkOptions(options as unknown as FitOptions<Tree, unknown>)
   const problem = resumeProblem(checkpoint, options, D.size(options.data))
   if (problem !== undefined) throw new RangeError(`train.resume: ${problem}`)
-  const { state, history } = checkpoint
+  const { history } = checkpoint
+  // With earlyStopping.restoreBest the checkpoint's optState also holds the best state so far.
+  let state = checkpoint.state
+  let best: TrainState<P, S> | undefined
+  if (restoresBest(options) && isWithBest(state.optState)) {
+    const held = state.optState as unknown as WithBest<P, S>
+    state = Object.freeze({ ...state, optState: held.optimizer })
+    if (held.best !== undefined) best = Object.freeze({ params: held.best.params, optState: held.best.optState, step: held.best.step, key: state.key })
+  }
   // The epoch the checkpoint is inside has a running sum of losses; rebuild it in the same order.
   const perEpoch = stepsPerEpochOf(options as unknown as FitOptions<Tree, unknown>)
   const epochStart = perEpoch === 0 ? state.step : state.step - (state.step % perEpoch)
@@ -197,7 +267,7 @@ export const resume = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, options:
     epochLoss += history.loss[s - firstRecorded]!
     epochSteps++
   }
-  return run(options, { state, history, epochLoss, epochSteps })
+  return run(options, { state, history, epochLoss, epochSteps, ...(best === undefined ? {} : { best }) })
 }
 
 /**

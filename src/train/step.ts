@@ -47,8 +47,8 @@ export const allFiniteIn: (u: unknown) => boolean = finiteIn
  * rate): a state with a NaN or an infinity is never handed out.
  * @category training
  */
-export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
-  return (state: TrainState<P, S>, batch: Dataset): StepResult<P, S> => {
+export const step = <P extends Tree, S>(config: StepConfig<P, S>) =>
+  (state: TrainState<P, S>, batch: Dataset): StepResult<P, S> => {
     const key = foldIn(state.key, state.step)
     const [value, grads] = valueAndGrad(batchLoss(config.net, config.loss, batch, key))(state.params)
     const loss = item(value)
@@ -60,4 +60,3 @@ export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
     if (!r.updatedFinite) throw new DivergenceError(state.step + 1, 'parameters', state, NaN)
     return { state: Object.freeze({ params: r.params, optState: r.state, step: state.step + 1, key: state.key }), loss }
   }
-}
