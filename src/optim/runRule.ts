@@ -59,13 +59,9 @@ const prepare = (op: string, steps: ReadonlyArray<LeafStep>, updates: Tree, para
 
 const emptyFloats = new Float64Array(0)
 
-// out = round(u · f), float32 apart (one array type, the rounding inlined)
+// out = round(u · f)
 const scaleInto = (n: number, round: (x: number) => number, u: Floats, out: Floats, f: number): void => {
-  if (u instanceof Float32Array && out instanceof Float32Array) {
-    for (let j = 0; j < n; j++) out[j] = Math.fround(u[j]! * f)
-  } else {
-    for (let j = 0; j < n; j++) out[j] = round(u[j]! * f)
-  }
+  for (let j = 0; j < n; j++) out[j] = round(u[j]! * f)
 }
 
 // Runs `steps` on leaf `i`, reading `u`, writing `out` (and the new moments into `next`), all
@@ -120,92 +116,41 @@ export const runUpdate = <T extends Tree, S>(rule: LeafRule<S>, updates: T, stat
   return [unflatten(updates, outs), end(momentTrees(steps, prep, written))]
 }
 
-// The loops of the last pass, each small so that it is optimised on its own. The sums are 0
-// when every element read (the gradient) and written (the parameter) is finite, NaN otherwise:
-// x·0 is 0 for a finite x and NaN for NaN and ±Infinity, and a NaN stays in a sum.
+// What the last pass found: sums of x·0 over the gradient and over the new parameter, 0 when
+// every element is finite and NaN otherwise (x·0 is NaN for NaN and ±Infinity, and a NaN stays
+// in a sum).
 interface Sums {
   readonly gradients: number
   readonly params: number
 }
 
-// o = round(p + round(u · f)): the last scale step (the learning rate) and the addition, in one
-// loop. When no step ran before it, `u` is the gradient and is read once; float32 apart, so that
-// the loop of plain SGD sees one array type and inlines its rounding.
-const addScaled = (n: number, round: (x: number) => number, p: Floats, u: Floats, f: number, g: Floats, o: Floats): Sums =>
-  u !== g ? (p instanceof Float32Array && u instanceof Float32Array && g instanceof Float32Array && o instanceof Float32Array ? addScaled32(n, p, u, f, g, o) : addScaledAny(n, round, p, u, f, g, o))
-    : p instanceof Float32Array && g instanceof Float32Array && o instanceof Float32Array ? sgd32(n, p, g, f, o)
-      : sgdAny(n, round, p, g, f, o)
-
-const sgd32 = (n: number, p: Float32Array, g: Float32Array, f: number, o: Float32Array): Sums => {
+// o = round(p + round(u · f)): the last scale step (the learning rate; f = 1 when the rule does
+// not end in one, and round(u · 1) = u) and the addition, in one loop with the sums. When no step
+// ran before it, `u` is the gradient and is read once (plain SGD).
+const addScaled = (n: number, round: (x: number) => number, p: Floats, u: Floats, f: number, g: Floats, o: Floats): Sums => {
   let bad = 0
   let badOut = 0
-  for (let j = 0; j < n; j++) {
-    const v = g[j]!
-    bad += v * 0
-    const x = Math.fround(p[j]! + Math.fround(v * f))
-    o[j] = x
-    badOut += x * 0
+  if (u === g) {
+    for (let j = 0; j < n; j++) {
+      const v = g[j]!
+      bad += v * 0
+      const x = round(p[j]! + round(v * f))
+      o[j] = x
+      badOut += x * 0
+    }
+  } else {
+    for (let j = 0; j < n; j++) {
+      const x = round(p[j]! + round(u[j]! * f))
+      o[j] = x
+      bad += g[j]! * 0
+      badOut += x * 0
+    }
   }
   return { gradients: bad, params: badOut }
 }
 
-const sgdAny = (n: number, round: (x: number) => number, p: Floats, g: Floats, f: number, o: Floats): Sums => {
-  let bad = 0
-  let badOut = 0
-  for (let j = 0; j < n; j++) {
-    const v = g[j]!
-    bad += v * 0
-    const x = round(p[j]! + round(v * f))
-    o[j] = x
-    badOut += x * 0
-  }
-  return { gradients: bad, params: badOut }
-}
-
-const addScaled32 = (n: number, p: Float32Array, u: Float32Array, f: number, g: Float32Array, o: Float32Array): Sums => {
-  let bad = 0
-  let badOut = 0
-  for (let j = 0; j < n; j++) {
-    const x = Math.fround(p[j]! + Math.fround(u[j]! * f))
-    o[j] = x
-    bad += g[j]! * 0
-    badOut += x * 0
-  }
-  return { gradients: bad, params: badOut }
-}
-
-const addScaledAny = (n: number, round: (x: number) => number, p: Floats, u: Floats, f: number, g: Floats, o: Floats): Sums => {
-  let bad = 0
-  let badOut = 0
-  for (let j = 0; j < n; j++) {
-    const x = round(p[j]! + round(u[j]! * f))
-    o[j] = x
-    bad += g[j]! * 0
-    badOut += x * 0
-  }
-  return { gradients: bad, params: badOut }
-}
-
-// o = round(p + u)
-const addPlain = (n: number, round: (x: number) => number, p: Floats, u: Floats, g: Floats, o: Floats): Sums => {
-  let bad = 0
-  let badOut = 0
-  for (let j = 0; j < n; j++) {
-    const x = round(p[j]! + u[j]!)
-    o[j] = x
-    bad += g[j]! * 0
-    badOut += x * 0
-  }
-  return { gradients: bad, params: badOut }
-}
-
-const nonFinite = (m: Floats): number => (m instanceof Float32Array ? nonFinite32(m) : nonFiniteAny(m))
-const nonFinite32 = (m: Float32Array): number => {
-  let bad = 0
-  for (let j = 0; j < m.length; j++) bad += m[j]! * 0
-  return bad
-}
-const nonFiniteAny = (m: Floats): number => {
+// the sum of m·0: 0 when every element is finite
+const nonFinite = (m: Floats): number => {
   let bad = 0
   for (let j = 0; j < m.length; j++) bad += m[j]! * 0
   return bad
@@ -258,7 +203,7 @@ export const runApply = <T extends Tree, S>(rule: LeafRule<S>, grads: T, state: 
     if (folded !== undefined) w.push([])
     written.push(w)
     const o = alloc(p, n)
-    const sums = folded !== undefined ? addScaled(n, round, p, u, round(folded), g, o) : addPlain(n, round, p, u, g, o)
+    const sums = addScaled(n, round, p, u, folded === undefined ? 1 : round(folded), g, o)
     bad += sums.gradients
     badOut += sums.params
     for (const ms of w) for (const m of ms) badOut += nonFinite(m)
