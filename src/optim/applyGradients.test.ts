@@ -99,5 +99,7 @@ describe('applyGradients agrees bit for bit with update + applyUpdates', () => {
     const opt = sgd(0.1)
     const p = tensor([1, 2])
     expect(() => grad((x: Tensor) => ops.sum(opt.update(x, opt.init(x), x)[0]))(p)).toThrow('optim.sgd: the updates at the root is traced')
+    const a = adam(0.1)
+    expect(() => grad((x: Tensor) => ops.sum(a.update(x, a.init(p), p)[0]))(p)).toThrow('optim.adam: the updates at the root is traced')
   })
 })

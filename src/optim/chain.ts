@@ -29,20 +29,24 @@ const checkStates = (count: number, state: unknown): ReadonlyArray<OptState> => 
  * the tuple of the parts' next states.
  * @category internals
  */
-export const composeRules = (rules: ReadonlyArray<LeafRule<OptState>>): LeafRule<ReadonlyArray<OptState>> => ({
-  name: 'optim.chain',
-  begin: (state) => {
-    const states = checkStates(rules.length, state)
-    const parts: ReadonlyArray<RuleStep<OptState>> = rules.map((r, i) => r.begin(states[i]!))
-    return {
-      steps: parts.flatMap((p) => p.steps),
-      end: (next) => {
-        let k = 0
-        return Object.freeze(parts.map((p) => p.end(next.slice(k, (k += p.steps.length)))))
-      },
-    }
-  },
-})
+export const composeRules = (rules: ReadonlyArray<LeafRule<OptState>>): LeafRule<ReadonlyArray<OptState>> => {
+  // the name errors give: the optimizer's own (`optim.adam`) when all parts carry it
+  const names = [...new Set(rules.map((r) => r.name))]
+  return {
+    name: names.length === 1 ? names[0]! : `optim.chain(${names.join(', ')})`,
+    begin: (state) => {
+      const states = checkStates(rules.length, state)
+      const parts: ReadonlyArray<RuleStep<OptState>> = rules.map((r, i) => r.begin(states[i]!))
+      return {
+        steps: parts.flatMap((p) => p.steps),
+        end: (next) => {
+          let k = 0
+          return Object.freeze(parts.map((p) => p.end(next.slice(k, (k += p.steps.length)))))
+        },
+      }
+    },
+  }
+}
 
 /**
  * Applies `transformations` in order: `update` feeds the updates of each into the next and returns

@@ -42,7 +42,7 @@ const traced = (op: string, what: string, tree: Tree, i: number): TypeError =>
 /** The leaves of one update, checked and ready for the loop. */
 interface Prepared {
   readonly us: ReadonlyArray<Tensor>
-  /** The parameters' leaves, or undefined when no step reads them and they do not match. */
+  /** The parameters' leaves (checked against the updates'), or undefined when nothing reads them. */
   readonly ps: ReadonlyArray<Tensor> | undefined
   /** Per step, per moment, the moment's leaves. */
   readonly ms: ReadonlyArray<ReadonlyArray<ReadonlyArray<Tensor>>>
@@ -64,8 +64,8 @@ const scaleInto = (n: number, round: (x: number) => number, u: Floats, out: Floa
   for (let j = 0; j < n; j++) out[j] = round(u[j]! * f)
 }
 
-// Runs `steps` on leaf `i`, reading `u`, writing `out` (and the new moments into `next`), all
-// steps but the first in place. Returns the arrays the next steps wrote.
+// Runs the first `count` steps on leaf `i`: the first reads `u0`, each writes `out` (the later
+// ones in place) and its new moments. Returns the new moment arrays of each step.
 const runSteps = (steps: ReadonlyArray<LeafStep>, count: number, prep: Prepared, i: number, u0: Floats, out: Floats, round: (x: number) => number): Floats[][] => {
   const n = u0.length
   const p = prep.ps?.[i]!.data ?? emptyFloats
