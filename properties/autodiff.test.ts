@@ -11,7 +11,7 @@ import * as purenet from '../src/index.js'
 import * as ops from '../src/ops/index.js'
 import { key, normal, split } from '../src/random/index.js'
 import { type Tensor, ShapeError, item, scalar, tensor, toFlatArray } from '../src/tensor/index.js'
-import { type Tree, dot, leaves, map, paths } from '../src/tree/index.js'
+import { type Tree, dot, leaves, map, paths } from '../src/ops/treeNamespace.js'
 
 const f64 = (x: number): Tensor => scalar(x, 'float64')
 const num = fc.double({ min: -2, max: 2, noNaN: true })

@@ -1,5 +1,5 @@
 /**
- * The tree laws numbered in src/tree/Tree.ts, and the vector-space laws of src/tree/arithmetic.ts.
+ * The tree laws numbered in src/tree/Tree.ts, and the vector-space laws of src/ops/treeArithmetic.ts.
  * Leaves hold quarter-integers of small magnitude, so sums and products are exact in float64 and
  * the arithmetic laws can be checked with equality rather than a tolerance.
  */
@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as K from '../src/kernels/index.js'
 import { type Shape, type Tensor, fromData, item, toFlatArray } from '../src/tensor/index.js'
-import { type Tree, add, dot, flatten, leaves, map, norm, paths, scale, sub, unflatten, zerosLike, zipWith } from '../src/tree/index.js'
+import { type Tree, add, dot, flatten, leaves, map, norm, paths, scale, sub, unflatten, zerosLike, zipWith } from '../src/ops/treeNamespace.js'
 
 const arbShape: fc.Arbitrary<Shape> = fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 2 })
 
@@ -35,7 +35,7 @@ const arbTriple = arbTree.chain((a) => fc.tuple(fc.constant(a), arbLike(a), arbL
 
 // Leaf-wise affine maps x * s + t, with s and t exact in float64 so composition stays exact.
 const arbAffine = fc.record({ s: fc.integer({ min: -4, max: 4 }), t: fc.integer({ min: -8, max: 8 }).map((v) => v / 2) })
-const affine = ({ s, t }: { s: number; t: number }) => (x: Tensor): Tensor => K.affine(x, s, t)
+const affine = ({ s, t }: { s: number; t: number }) => (x: Tensor): Tensor => K.map(x, (v) => v * s + t)
 
 // Trees as comparable values: the structure (paths), and each leaf's shape and elements.
 const view = (t: Tree) => ({ paths: paths(t), leaves: leaves(t).map((x) => ({ shape: x.shape, dtype: x.dtype, data: toFlatArray(x) })) })
@@ -93,7 +93,7 @@ describe('tree laws', () => {
   it('zipWith is leaf-wise: leaves(zipWith(a, b, f)) = leaves(a) zipped with leaves(b) by f, with the paths', () => {
     fc.assert(
       fc.property(arbPair, ([a, b]) => {
-        const f = (x: Tensor, y: Tensor): Tensor => K.binary('sub', x, y)
+        const f = (x: Tensor, y: Tensor): Tensor => K.sub(x, y)
         const seen: string[] = []
         const z = zipWith(a, b, (x, y, path) => {
           seen.push(path)
@@ -127,7 +127,7 @@ describe('tree arithmetic laws (exact on quarter-integers)', () => {
     fc.assert(
       fc.property(arbPair, fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 }), ([a, b], s, t) => {
         // + 0 for the same -0 reason as above: 0 * -x is -0
-        const clean = (x: Tree) => map(x, (l) => K.affine(l, 1, 0))
+        const clean = (x: Tree) => map(x, (l) => K.map(l, (v) => v * 1 + 0))
         expect(view(clean(scale(add(a, b), s)))).toEqual(view(clean(add(scale(a, s), scale(b, s)))))
         expect(view(clean(scale(scale(a, t), s)))).toEqual(view(clean(scale(a, s * t))))
         expect(view(scale(a, 1))).toEqual(view(a))

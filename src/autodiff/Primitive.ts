@@ -16,42 +16,15 @@
  * interpreter stack (see `bind` in `trace.ts`).
  */
 import type { Tensor } from '../tensor/index.js'
+import type { AnyRules, Domain, PrimitiveRules, Residuals } from './PrimitiveRules.js'
 import { bind } from './trace.js'
 
-/**
- * Where a primitive is smooth, used by the property suite to draw inputs:
- * `real` anywhere, `positive` on (0, inf), `nonzero` away from a kink at 0, `unit` inside (-1, 1),
- * `separated` where no two arguments or elements are tied (`max`, `maximum`), `none` for
- * primitives that are not differentiable (their derivative is zero).
- * @category model
- */
-export type Domain = 'real' | 'positive' | 'nonzero' | 'unit' | 'separated' | 'none'
+export type { AnyRules, Domain, PrimitiveRules, Residuals } from './PrimitiveRules.js'
 
-/** What a rule receives: the primal arguments, the primal output and the static parameters. @category model */
-export interface Residuals<P> {
-  readonly args: ReadonlyArray<Tensor>
-  readonly out: Tensor
-  readonly params: P
-}
-
-/** The derivative rules and kernel of a primitive, as the interpreters see them. @category model */
-export interface PrimitiveRules<P> {
-  readonly name: string
-  readonly domain: Domain
-  /** The kernel, with shape checks. */
-  impl(args: ReadonlyArray<Tensor>, params: P): Tensor
-  /** The output tangent from input tangents (undefined = zero). */
-  jvp(tangents: ReadonlyArray<Tensor | undefined>, residuals: Residuals<P>): Tensor | undefined
-  /** The input cotangents from the output cotangent. */
-  vjp(ct: Tensor, residuals: Residuals<P>, needs: ReadonlyArray<boolean>): ReadonlyArray<Tensor | undefined>
-}
 
 /** A callable primitive: the call signature `F` plus its rules. @category model */
 export type Primitive<F extends (...args: never[]) => Tensor = (...args: never[]) => Tensor, P = unknown> = F &
   PrimitiveRules<P>
-
-/** The rules of some primitive, with its parameter type forgotten (for interpreters). @category model */
-export type AnyRules = PrimitiveRules<unknown>
 
 /** The definition `primitive` takes: a call signature built from `bind`, and the rules. @category constructors */
 export interface PrimitiveDef<F extends (...args: never[]) => Tensor, P> {

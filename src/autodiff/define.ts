@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor/index.js'
 import { lift } from './lift.js'
 import { type Domain, type Primitive, primitive } from './Primitive.js'
 import { add } from './primitives/add.js'
-import { fitTangent, unbroadcast } from './unbroadcast.js'
+import { fitTangent, unbroadcast } from './primitives/sumBroadcast.js'
 
 /** Residuals of an element-wise unary primitive: input `x`, output `y`. @category model */
 export interface UnaryResiduals {

@@ -4,7 +4,7 @@
  * `undefined` is a symbolic zero: constants cost nothing.
  */
 import type { Tensor } from '../tensor/index.js'
-import type { AnyRules } from './Primitive.js'
+import type { AnyRules } from './PrimitiveRules.js'
 import { type Trace, type Tracer, bind, openLevel } from './trace.js'
 
 /** A dual number: a primal and its tangent, at one trace. @category model */

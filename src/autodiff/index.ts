@@ -4,7 +4,7 @@
  * `grad`, `valueAndGrad` and `hvp`. See `trace.ts` for how nesting works.
  */
 export * from './transforms.js'
-export { primitives } from './primitives/index.js'
+export { primitives } from './primitives/table.js'
 export type { Primitive, PrimitiveRules, Domain, Residuals } from './Primitive.js'
 export { primitive } from './Primitive.js'
 export { unary, binary } from './define.js'

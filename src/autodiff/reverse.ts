@@ -6,7 +6,7 @@
  * pullback, so there is no global tape.
  */
 import type { Tensor } from '../tensor/index.js'
-import type { AnyRules } from './Primitive.js'
+import type { AnyRules } from './PrimitiveRules.js'
 import { type Trace, type Tracer, bind, openLevel } from './trace.js'
 
 /** A value on the tape: `node` indexes the entry that produced it. @category model */

@@ -16,7 +16,7 @@
  * gradient computations (e.g. in generators) cannot disturb each other.
  */
 import type { Tensor } from '../tensor/index.js'
-import type { AnyRules } from './Primitive.js'
+import type { AnyRules } from './PrimitiveRules.js'
 
 /** One transformation in progress. @category model */
 export interface Trace {

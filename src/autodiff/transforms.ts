@@ -14,7 +14,7 @@
  * 4. no perturbation confusion: d/dx [x · (d/dy (x + y))(1)] at 1 is 1.
  */
 import { type Tensor, ShapeError, describe, isTensor, ones, shapeEquals, zeros } from '../tensor/index.js'
-import { type Tree, leaves, unflatten, zipWith } from '../tree/Tree.js'
+import { type Tree, flatten, leavesLike, unflatten, zipWith } from '../tree/index.js'
 import { jvpTrace } from './forward.js'
 import { add } from './primitives/add.js'
 import { vjpTrace } from './reverse.js'
@@ -48,10 +48,10 @@ export const jvp = <T extends Tree, O extends Out>(f: (x: T) => O, primal: T, ta
     }, 'jvp (primal and tangent)')
     const out = f(duals)
     checkTensorOutput('jvp', out)
-    const outs = leaves(out)
+    const [outs, outDef] = flatten(out, 'jvp (output)')
     const primals = outs.map((o) => primalAt(trace, o))
     const tangents = outs.map((o) => trace.tangentOf(o) ?? zerosLike(o))
-    return [unflatten(out, primals), unflatten(out, tangents)]
+    return [unflatten(outDef, primals), unflatten(outDef, tangents)]
   } finally {
     trace.close()
   }
@@ -65,28 +65,30 @@ export const jvp = <T extends Tree, O extends Out>(f: (x: T) => O, primal: T, ta
  */
 export const vjp = <T extends Tree, O extends Out>(f: (x: T) => O, primal: T): readonly [O, (ct: O) => T] => {
   const trace = vjpTrace()
-  const inputs = leaves(primal)
+  // the structures of the input and of the output, each computed once and reused by the pullback
+  const [inputs, inDef] = flatten(primal, 'vjp (primal)')
   let out: O
   const tracers = inputs.map((x) => trace.input(x))
   const wanted = tracers.map((t) => t.node)
   try {
-    out = f(unflatten(primal, tracers))
+    out = f(unflatten(inDef, tracers))
     checkTensorOutput('vjp', out)
   } finally {
     trace.close()
   }
-  const outs = leaves(out)
-  const value = unflatten(out, outs.map((o) => primalAt(trace, o)))
+  const [outs, outDef] = flatten(out, 'vjp (output)')
+  const value = unflatten(outDef, outs.map((o) => primalAt(trace, o)))
   const pullback = (ct: O): T => {
-    const seeds: Array<readonly [number, Tensor]> = []
-    zipWith(out, ct, (o, c, path) => {
-      if (!shapeEquals(o.shape, c.shape)) throw new ShapeError(`vjp: cotangent at ${path || 'the root'}`, [o.shape, c.shape], 'the cotangent must have the output\'s shape')
-      if (o.dtype !== c.dtype) throw new TypeError(`vjp: the cotangent at ${path || 'the root'} is ${describe(c)} but the output is ${describe(o)}; cast the cotangent to ${o.dtype}`)
-      seeds.push([trace.nodeOf(o), c])
-      return o
-    }, 'vjp (output and cotangent)')
+    const cs = leavesLike(outDef, ct, 'vjp (output and cotangent)')
+    const seeds = outs.map((o, i): readonly [number, Tensor] => {
+      const c = cs[i]!
+      const at = (): string => outDef.paths[i] || 'the root'
+      if (!shapeEquals(o.shape, c.shape)) throw new ShapeError(`vjp: cotangent at ${at()}`, [o.shape, c.shape], 'the cotangent must have the output\'s shape')
+      if (o.dtype !== c.dtype) throw new TypeError(`vjp: the cotangent at ${at()} is ${describe(c)} but the output is ${describe(o)}; cast the cotangent to ${o.dtype}`)
+      return [trace.nodeOf(o), c]
+    })
     const cts = trace.backward(seeds, wanted, add)
-    return unflatten(primal, cts.map((g, i) => g ?? zerosLike(inputs[i]!)))
+    return unflatten(inDef, cts.map((g, i) => g ?? zerosLike(inputs[i]!)))
   }
   return [value, pullback]
 }

@@ -17,7 +17,7 @@
 import { type Out, grad, hvp, jvp, vjp } from '../autodiff/index.js'
 import { type Key, key as makeKey, normal, split } from '../random/index.js'
 import { type Tensor, fromData, strides } from '../tensor/index.js'
-import { type Tree, leaves, paths, unflatten } from '../tree/index.js'
+import { type Tree, type TreeDef, flatten, leaves, paths, unflatten } from '../tree/index.js'
 import { defaultEps, numericJvp, scalarValue } from './finiteDifferences.js'
 
 /** Options of `checkGrad` and `checkHvp`. @category gradient checks */
@@ -145,8 +145,8 @@ const report = (op: string, x: Tree, comparisons: ReadonlyArray<Comparison>, dir
 }
 
 // A one-hot tangent tree: 1 at element j of leaf li, in each leaf's own dtype.
-const basisVector = <T extends Tree>(x: T, xs: ReadonlyArray<Tensor>, li: number, j: number): T =>
-  unflatten(x, xs.map((l, k) => {
+const basisVector = <T extends Tree>(def: TreeDef<T>, xs: ReadonlyArray<Tensor>, li: number, j: number): T =>
+  unflatten(def, xs.map((l, k) => {
     const d = l.dtype === 'float64' ? new Float64Array(l.size) : new Float32Array(l.size)
     if (k === li) d[j] = 1
     return fromData(l.shape, d)
@@ -154,9 +154,9 @@ const basisVector = <T extends Tree>(x: T, xs: ReadonlyArray<Tensor>, li: number
 
 // A standard normal direction in each leaf's dtype: drawn in float64 and rounded once, so the
 // finite differences (float64) and the analytic derivative (leaf dtype) use the same vector.
-const randomDirection = <T extends Tree>(x: T, xs: ReadonlyArray<Tensor>, k: Key): T => {
+const randomDirection = <T extends Tree>(def: TreeDef<T>, xs: ReadonlyArray<Tensor>, k: Key): T => {
   const keys = split(k, xs.length)
-  return unflatten(x, xs.map((l, i) => {
+  return unflatten(def, xs.map((l, i) => {
     const v = normal(keys[i]!, l.shape, { dtype: 'float64' })
     return l.dtype === 'float64' ? v : fromData(l.shape, Float32Array.from(v.data))
   }))
@@ -182,8 +182,8 @@ export const checkGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: Ch
   const op = 'checkGrad'
   const t = tolerances(op, x, options)
   scalarValue(op, f(x))
-  const xs = leaves(x)
-  const ps = paths(x)
+  const [xs, def] = flatten(x, op)
+  const ps = def.paths
   const total = xs.reduce((n, l) => n + l.size, 0)
   const directions = options.directions ?? (total <= 64 ? 'basis' : 8)
   const g = leaves(grad(f)(x))
@@ -192,7 +192,7 @@ export const checkGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: Ch
   if (directions === 'basis') {
     xs.forEach((l, li) => {
       for (let j = 0; j < l.size; j++) {
-        const e = basisVector(x, xs, li, j)
+        const e = basisVector(def, xs, li, j)
         const numeric = fd(e)
         const at = { path: ps[li]!, index: j, direction: undefined }
         out.push(compare(t, { mode: 'grad', ...at }, g[li]!.data[j]!, numeric))
@@ -203,7 +203,7 @@ export const checkGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: Ch
   }
   const keys = split(options.key ?? makeKey(0), directionCount(op, directions))
   keys.forEach((k, d) => {
-    const v = randomDirection(x, xs, k)
+    const v = randomDirection(def, xs, k)
     const numeric = fd(v)
     const at = { path: undefined, index: undefined, direction: d }
     out.push(compare(t, { mode: 'grad', ...at }, dotLeaves(g, leaves(v)), numeric))
@@ -223,13 +223,13 @@ export const checkHvp = <T extends Tree>(f: (x: T) => Tensor, x: T, options: Che
   const op = 'checkHvp'
   const t = tolerances(op, x, options)
   scalarValue(op, f(x))
-  const xs = leaves(x)
-  const ps = paths(x)
+  const [xs, def] = flatten(x, op)
+  const ps = def.paths
   const directions = options.directions ?? 2
   const vs =
     directions === 'basis'
-      ? xs.flatMap((l, li) => Array.from({ length: l.size }, (_, j) => basisVector(x, xs, li, j)))
-      : split(options.key ?? makeKey(0), directionCount(op, directions)).map((k) => randomDirection(x, xs, k))
+      ? xs.flatMap((l, li) => Array.from({ length: l.size }, (_, j) => basisVector(def, xs, li, j)))
+      : split(options.key ?? makeKey(0), directionCount(op, directions)).map((k) => randomDirection(def, xs, k))
   const out: Comparison[] = []
   const gradF = grad(f)
   vs.forEach((v, d) => {
@@ -284,11 +284,11 @@ const absDot = (a: ReadonlyArray<Tensor>, b: ReadonlyArray<Tensor>): number => {
  */
 export const checkJvpVjp = <T extends Tree, O extends Out>(f: (x: T) => O, x: T, key: Key, options: CheckJvpVjpOptions = {}): ConsistencyReport => {
   const [kv, ku] = split(key, 2) as [Key, Key]
-  const xs = leaves(x)
-  const v = randomDirection(x, xs, kv)
+  const [xs, def] = flatten(x, 'checkJvpVjp')
+  const v = randomDirection(def, xs, kv)
   const [y, pullback] = vjp(f, x)
-  const ys = leaves(y)
-  const u = randomDirection(y, ys, ku)
+  const [ys, yDef] = flatten(y, 'checkJvpVjp')
+  const u = randomDirection(yDef, ys, ku)
   const jv = leaves(jvp(f, x, v)[1])
   const jtu = leaves(pullback(u))
   const us = leaves(u)

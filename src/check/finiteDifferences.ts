@@ -10,7 +10,7 @@
  */
 import { type Tensor, ShapeError, describe, fromData, shapeEquals } from '../tensor/index.js'
 import { type Out } from '../autodiff/index.js'
-import { type Tree, leaves, map, unflatten, zipWith } from '../tree/index.js'
+import { type Tree, flatten, map, unflatten, zipWith } from '../tree/index.js'
 
 /** Options of the finite-difference functions. @category finite differences */
 export interface FiniteDifferenceOptions {
@@ -63,7 +63,7 @@ const shift = <T extends Tree>(x: T, v: T, s: number): T =>
 export const numericGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: FiniteDifferenceOptions = {}): T => {
   const eps = checkEps('numericGrad', options.eps ?? defaultEps)
   const x64 = treeToFloat64(x)
-  const xs = leaves(x64)
+  const [xs, def] = flatten(x64, 'numericGrad')
   const grads = xs.map((leaf, li) => {
     const g = new Float64Array(leaf.size)
     for (let j = 0; j < leaf.size; j++) {
@@ -71,13 +71,13 @@ export const numericGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: 
         const d = Float64Array.from(leaf.data)
         d[j] = d[j]! + s
         const args = xs.map((l, k) => (k === li ? fromData(l.shape, d) : l))
-        return scalarValue('numericGrad', f(unflatten(x64, args)))
+        return scalarValue('numericGrad', f(unflatten(def, args)))
       }
       g[j] = (at(eps) - at(-eps)) / (2 * eps)
     }
     return fromData(leaf.shape, g)
   })
-  return unflatten(x64, grads)
+  return unflatten(def, grads)
 }
 
 /**

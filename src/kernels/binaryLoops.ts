@@ -22,9 +22,8 @@ export interface Loops {
   readonly sv: LeftScalarLoop
 }
 
-// maximum and minimum propagate a NaN from either side (x !== x tests for NaN), as NumPy does.
+// maximum propagates a NaN from either side (x !== x tests for NaN), as NumPy does.
 const maxOf = (x: number, y: number): number => (x >= y || x !== x ? x : y)
-const minOf = (x: number, y: number): number => (x <= y || x !== x ? x : y)
 
 /** The loops of every binary kernel, by name. @category internals */
 export const loops = {
@@ -52,11 +51,6 @@ export const loops = {
     vv: (a, ai, b, bi, o, oi, n) => { for (let k = 0; k < n; k++) o[oi + k] = maxOf(a[ai + k]!, b[bi + k]!) },
     vs: (a, ai, s, o, oi, n) => { for (let k = 0; k < n; k++) o[oi + k] = maxOf(a[ai + k]!, s) },
     sv: (s, b, bi, o, oi, n) => { for (let k = 0; k < n; k++) o[oi + k] = maxOf(s, b[bi + k]!) },
-  },
-  minimum: {
-    vv: (a, ai, b, bi, o, oi, n) => { for (let k = 0; k < n; k++) o[oi + k] = minOf(a[ai + k]!, b[bi + k]!) },
-    vs: (a, ai, s, o, oi, n) => { for (let k = 0; k < n; k++) o[oi + k] = minOf(a[ai + k]!, s) },
-    sv: (s, b, bi, o, oi, n) => { for (let k = 0; k < n; k++) o[oi + k] = minOf(s, b[bi + k]!) },
   },
   greater: {
     vv: (a, ai, b, bi, o, oi, n) => { for (let k = 0; k < n; k++) o[oi + k] = a[ai + k]! > b[bi + k]! ? 1 : 0 },

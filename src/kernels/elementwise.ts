@@ -1,92 +1,114 @@
 /**
- * Element-wise kernels. Each loop is written out on its own (no per-element callback), so V8
- * compiles a tight monomorphic loop over the typed array. Every kernel allocates its output.
- * Unary kernels keep the input's dtype; binary kernels broadcast (NumPy rules) and promote.
+ * Element-wise kernels, one typed function per operation (`exp(x)`, `add(a, b)`): no dispatch on
+ * names. Each loop is written out on its own (no per-element callback), so V8 compiles a tight
+ * monomorphic loop over the typed array. Every kernel allocates its output. Unary kernels keep
+ * the input's dtype; binary kernels broadcast (NumPy rules) and promote.
  */
 import { type Data, type DType, type Tensor, alloc, broadcastShapes, fromData, promote, shapeEquals, sizeOf, strides } from '../tensor/index.js'
 import { type Loops, loops } from './binaryLoops.js'
 import { expLoop, sigmoidLoop, tanhLoop } from './fastMath.js'
-import { type Loops32, loops32, unary32 } from './float32Loops.js'
-import { type WasmBinaryOp, binaryRowsWasm, binaryWasm, binaryWorthIt, unaryWasm, unaryWorthIt } from './wasm/elementwise.js'
+import { type Loops32, loops32 } from './float32Loops.js'
+import { type WasmBinaryOp, type WasmUnaryOp, binaryRowsWasm, binaryWasm, binaryWorthIt, unaryWasm, unaryWorthIt } from './wasm/elementwise.js'
 
-/** Names of the unary kernels. @category kernels */
-export type UnaryKernel =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'square' | 'abs' | 'sign' | 'relu' | 'step' | 'sigmoid'
-  | 'tanh' | 'atan' | 'softplus' | 'reciprocal' | 'sin' | 'cos' | 'erf' | 'expm1' | 'log1p'
+// A loop over a whole array: o[i] = f(a[i]) for i < n. Each kernel below has its own loop (no
+// per-element callback), so V8 compiles a tight loop for each operation.
+type Loop = (a: Data, o: Data, n: number) => void
+// The same loop for float32 only, where an operation has one: V8 specialises it to Float32Array.
+type Loop32 = (a: Float32Array, o: Float32Array, n: number) => void
 
 const out1 = (x: Tensor): Data => alloc(x.dtype, x.size)
 
-// Abramowitz-Stegun 7.1.26 is too coarse for gradient checks; this is W. J. Cody's rational
-// approximation as used by many libms, accurate to about 1e-7 relative, plenty for float32 GELU.
-const erf1 = (x: number): number => {
-  const ax = Math.abs(x)
-  if (ax > 6) return x > 0 ? 1 : -1
-  const t = 1 / (1 + 0.5 * ax)
-  const y =
-    1 -
-    t *
-      Math.exp(
-        -ax * ax -
-          1.26551223 +
-          t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-      )
-  return x >= 0 ? y : -y
+// Applies one operation's loops: the float32 one when there is one and the data is float32.
+const map1 = (x: Tensor, loop: Loop, loop32?: Loop32): Tensor => {
+  const a = x.data
+  const o = out1(x)
+  if (loop32 !== undefined && a instanceof Float32Array && o instanceof Float32Array) loop32(a, o, a.length)
+  else loop(a, o, a.length)
+  return fromData(x.shape, o)
+}
+
+// Large float32 tensors go to the WebAssembly SIMD map of `op` (same values; see
+// wasm/elementwise.ts), the rest to the loops.
+const mapWasm = (op: WasmUnaryOp, x: Tensor, loop: Loop, loop32: Loop32): Tensor => {
+  const a = x.data
+  return a instanceof Float32Array && unaryWorthIt(op, a.length) ? fromData(x.shape, unaryWasm(op, a)) : map1(x, loop, loop32)
 }
 
 /**
- * Applies a unary kernel element-wise. Float32 `exp`, `tanh` and `sigmoid` use the faster
- * float32-accurate loops of `fastMath.ts`, and on large tensors (with `relu`) the WebAssembly
- * SIMD maps of `wasm/elementwise.ts`, which give the same values (tanh within 2.7e-7 beyond
- * |x| > 7.9); float64 uses `Math.*` throughout.
+ * A unary element-wise kernel from a function of one number: one call per element, so slower
+ * than the written-out loops below (which the hot operations use). Keeps the input's dtype.
  * @category kernels
  */
-export const unary = (op: UnaryKernel, x: Tensor): Tensor => {
-  const a = x.data
-  const n = a.length
-  if (a instanceof Float32Array && (op === 'exp' || op === 'tanh' || op === 'sigmoid' || op === 'relu') && unaryWorthIt(op, n)) {
-    return fromData(x.shape, unaryWasm(op, a))
+export const map = (x: Tensor, f: (v: number) => number): Tensor =>
+  map1(x, (a, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = f(a[i]!)
+  })
+
+const exp64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]!) }
+/** e^x element-wise (float32 through the float32-accurate loop of `fastMath.ts`, or wasm when large). @category kernels */
+export const exp = (x: Tensor): Tensor => mapWasm('exp', x, exp64, expLoop)
+
+const log64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.log(a[i]!) }
+/** Natural logarithm element-wise. @category kernels */
+export const log = (x: Tensor): Tensor => map1(x, log64)
+
+const sqrt64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]!) }
+/** Square root element-wise. @category kernels */
+export const sqrt = (x: Tensor): Tensor => map1(x, sqrt64)
+
+const square64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v * v } }
+const square32: Loop32 = (a, o, n) => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v * v } }
+/** x² element-wise. @category kernels */
+export const square = (x: Tensor): Tensor => map1(x, square64, square32)
+
+const abs64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]!) }
+/** |x| element-wise. @category kernels */
+export const abs = (x: Tensor): Tensor => map1(x, abs64)
+
+const sign64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v > 0 ? 1 : v < 0 ? -1 : 0 } }
+/** The sign (-1, 0 or 1) element-wise. @category kernels */
+export const sign = (x: Tensor): Tensor => map1(x, sign64)
+
+const relu64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v <= 0 ? 0 : v } }
+const relu32: Loop32 = (a, o, n) => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v <= 0 ? 0 : v } }
+/** max(0, x) element-wise; a NaN stays NaN. @category kernels */
+export const relu = (x: Tensor): Tensor => mapWasm('relu', x, relu64, relu32)
+
+// Two branches so that exp never overflows: for z >= 0 use 1/(1+e^-z), else e^z/(1+e^z).
+const sigmoid64: Loop = (a, o, n) => {
+  for (let i = 0; i < n; i++) {
+    const v = a[i]!
+    if (v >= 0) o[i] = 1 / (1 + Math.exp(-v))
+    else { const e = Math.exp(v); o[i] = e / (1 + e) }
   }
-  const o = out1(x)
-  if (a instanceof Float32Array && o instanceof Float32Array) {
-    if (op === 'tanh') { tanhLoop(a, o, n); return fromData(x.shape, o) }
-    if (op === 'exp') { expLoop(a, o, n); return fromData(x.shape, o) }
-    if (op === 'sigmoid') { sigmoidLoop(a, o, n); return fromData(x.shape, o) }
-    const loop = unary32(op)
-    if (loop !== undefined) { loop(a, o, n); return fromData(x.shape, o) }
-  }
-  switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) o[i] = -a[i]!; break
-    case 'exp': for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]!); break
-    case 'log': for (let i = 0; i < n; i++) o[i] = Math.log(a[i]!); break
-    case 'sqrt': for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]!); break
-    case 'square': for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v * v } break
-    case 'abs': for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]!); break
-    case 'sign': for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v > 0 ? 1 : v < 0 ? -1 : 0 } break
-    case 'relu': for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v <= 0 ? 0 : v } break
-    case 'step': for (let i = 0; i < n; i++) o[i] = a[i]! > 0 ? 1 : 0; break
-    case 'sigmoid':
-      // Two branches so that exp never overflows: for z >= 0 use 1/(1+e^-z), else e^z/(1+e^z).
-      for (let i = 0; i < n; i++) {
-        const v = a[i]!
-        if (v >= 0) o[i] = 1 / (1 + Math.exp(-v))
-        else { const e = Math.exp(v); o[i] = e / (1 + e) }
-      }
-      break
-    case 'tanh': for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]!); break
-    case 'atan': for (let i = 0; i < n; i++) o[i] = Math.atan(a[i]!); break
-    case 'softplus':
-      // log(1 + e^z) = max(z, 0) + log1p(e^-|z|): exact for large |z| in both directions.
-      for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v))) }
-      break
-    case 'reciprocal': for (let i = 0; i < n; i++) o[i] = 1 / a[i]!; break
-    case 'sin': for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]!); break
-    case 'cos': for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]!); break
-    case 'erf': for (let i = 0; i < n; i++) o[i] = erf1(a[i]!); break
-    case 'expm1': for (let i = 0; i < n; i++) o[i] = Math.expm1(a[i]!); break
-    case 'log1p': for (let i = 0; i < n; i++) o[i] = Math.log1p(a[i]!); break
-  }
-  return fromData(x.shape, o)
 }
+/** The logistic function element-wise, without overflow (float32 through `fastMath.ts`, or wasm when large). @category kernels */
+export const sigmoid = (x: Tensor): Tensor => mapWasm('sigmoid', x, sigmoid64, sigmoidLoop)
+
+const tanh64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]!) }
+/**
+ * tanh element-wise (float32 through `fastMath.ts`, or wasm when large, which is within 2.7e-7
+ * of tanh beyond |x| > 7.9).
+ * @category kernels
+ */
+export const tanh = (x: Tensor): Tensor => mapWasm('tanh', x, tanh64, tanhLoop)
+
+const atan64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.atan(a[i]!) }
+/** Arctangent element-wise. @category kernels */
+export const atan = (x: Tensor): Tensor => map1(x, atan64)
+
+// log(1 + e^z) = max(z, 0) + log1p(e^-|z|): exact for large |z| in both directions.
+const softplus64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v))) } }
+/** log(1 + e^x) element-wise, exact for large |x|. @category kernels */
+export const softplus = (x: Tensor): Tensor => map1(x, softplus64)
+
+const sin64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]!) }
+/** Sine element-wise. @category kernels */
+export const sin = (x: Tensor): Tensor => map1(x, sin64)
+
+const cos64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]!) }
+/** Cosine element-wise. @category kernels */
+export const cos = (x: Tensor): Tensor => map1(x, cos64)
 
 /** `x ** p` element-wise for a constant exponent. @category kernels */
 export const powScalar = (x: Tensor, p: number): Tensor => {
@@ -101,29 +123,42 @@ export const powScalar = (x: Tensor, p: number): Tensor => {
   return fromData(x.shape, o)
 }
 
-/** `x * s + t` element-wise for constants (one pass; used by optimizers and initialisers). @category kernels */
-export const affine = (x: Tensor, s: number, t: number): Tensor => {
-  const a = x.data
-  const n = a.length
-  const o = out1(x)
-  for (let i = 0; i < n; i++) o[i] = a[i]! * s + t
-  return fromData(x.shape, o)
+/** One binary operation: its shared loops, its float32 loops and its WebAssembly map, where it has them. */
+interface BinaryOp {
+  readonly name: string
+  readonly loops: Loops
+  readonly loops32?: Loops32
+  readonly wasm?: WasmBinaryOp
 }
 
-/** Names of the binary kernels. @category kernels */
-export type BinaryKernel = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'greater' | 'equal'
+/** A broadcasting binary kernel; `opName` names the operation in a shape error. @category kernels */
+export type BinaryKernel = (x: Tensor, y: Tensor, opName?: string) => Tensor
 
-/**
- * A broadcasting binary kernel. Every case runs the contiguous loops of `binaryLoops.ts`: equal
- * shapes and a scalar operand in one loop, an operand that repeats along the leading axes (a bias
- * row) as one loop per row, and any other broadcast as one loop per row of the output's last
- * axis (with a scalar loop where an operand is broadcast along that axis, e.g. a column).
- * @category kernels
- */
-export const binary = (op: BinaryKernel, x: Tensor, y: Tensor, opName: string = op): Tensor => {
-  const f32 = loops32[op]
+const binaryKernel = (op: BinaryOp): BinaryKernel => (x, y, opName = op.name) => binary(op, x, y, opName)
+
+/** a + b, broadcasting. @category kernels */
+export const add: BinaryKernel = binaryKernel({ name: 'add', loops: loops.add, loops32: loops32.add, wasm: 'add' })
+/** a - b, broadcasting. @category kernels */
+export const sub: BinaryKernel = binaryKernel({ name: 'sub', loops: loops.sub, loops32: loops32.sub, wasm: 'sub' })
+/** a · b, broadcasting. @category kernels */
+export const mul: BinaryKernel = binaryKernel({ name: 'mul', loops: loops.mul, loops32: loops32.mul, wasm: 'mul' })
+/** a / b, broadcasting. @category kernels */
+export const div: BinaryKernel = binaryKernel({ name: 'div', loops: loops.div, loops32: loops32.div, wasm: 'div' })
+/** max(a, b), broadcasting; a NaN on either side propagates. @category kernels */
+export const maximum: BinaryKernel = binaryKernel({ name: 'maximum', loops: loops.maximum })
+/** [a > b] as 0 or 1, broadcasting. @category kernels */
+export const greater: BinaryKernel = binaryKernel({ name: 'greater', loops: loops.greater })
+/** [a = b] as 0 or 1, broadcasting. @category kernels */
+export const equal: BinaryKernel = binaryKernel({ name: 'equal', loops: loops.equal })
+
+// Every case runs the contiguous loops of `binaryLoops.ts`: equal shapes and a scalar operand in
+// one loop, an operand that repeats along the leading axes (a bias row) as one loop per row, and
+// any other broadcast as one loop per row of the output's last axis (with a scalar loop where an
+// operand is broadcast along that axis, e.g. a column).
+const binary = (op: BinaryOp, x: Tensor, y: Tensor, opName: string): Tensor => {
+  const f32 = op.loops32
   if (f32 !== undefined && x.data instanceof Float32Array && y.data instanceof Float32Array) {
-    const r = binary32(f32, op, x, y, x.data, y.data, opName)
+    const r = binary32(f32, op.wasm, x, y, x.data, y.data, opName)
     if (r !== undefined) return r
   }
   const dtype: DType = promote(x.dtype, y.dtype)
@@ -133,7 +168,7 @@ export const binary = (op: BinaryKernel, x: Tensor, y: Tensor, opName: string = 
   const a = x.data
   const b = y.data
   if (n === 0) return fromData(shape, o)
-  const f: Loops = loops[op]
+  const f: Loops = op.loops
   if (a.length === n && b.length === n) {
     f.vv(a, 0, b, 0, o, 0, n)
   } else if (b.length === 1 && a.length === n) {
@@ -156,13 +191,13 @@ export const binary = (op: BinaryKernel, x: Tensor, y: Tensor, opName: string = 
 // the shared loops take). A function of its own, so that its loops stay specialised to float32.
 // Large same-shape and row-broadcast add/sub/mul/div go to the WebAssembly SIMD maps, which
 // give bit-identical results (see wasm/elementwise.ts).
-const binary32 = (f: Loops32, op: BinaryKernel, x: Tensor, y: Tensor, a: Float32Array, b: Float32Array, opName: string): Tensor | undefined => {
+const binary32 = (f: Loops32, wasmOp: WasmBinaryOp | undefined, x: Tensor, y: Tensor, a: Float32Array, b: Float32Array, opName: string): Tensor | undefined => {
   const shape = shapeEquals(x.shape, y.shape) ? x.shape : broadcastShapes(opName, x.shape, y.shape)
   const n = sizeOf(shape)
-  if (isWasmOp(op) && binaryWorthIt(n)) {
-    if (a.length === n && b.length === n) return fromData(shape, binaryWasm(op, a, b))
-    if (a.length === n && b.length > 1 && isSuffix(y.shape, shape)) return fromData(shape, binaryRowsWasm(op, a, b, n / b.length, b.length, true))
-    if (b.length === n && a.length > 1 && isSuffix(x.shape, shape)) return fromData(shape, binaryRowsWasm(op, a, b, n / a.length, a.length, false))
+  if (wasmOp !== undefined && binaryWorthIt(n)) {
+    if (a.length === n && b.length === n) return fromData(shape, binaryWasm(wasmOp, a, b))
+    if (a.length === n && b.length > 1 && isSuffix(y.shape, shape)) return fromData(shape, binaryRowsWasm(wasmOp, a, b, n / b.length, b.length, true))
+    if (b.length === n && a.length > 1 && isSuffix(x.shape, shape)) return fromData(shape, binaryRowsWasm(wasmOp, a, b, n / a.length, a.length, false))
   }
   const o = new Float32Array(n)
   if (a.length === n && b.length === n) f.vv(a, 0, b, 0, o, 0, n)
@@ -174,8 +209,6 @@ const binary32 = (f: Loops32, op: BinaryKernel, x: Tensor, y: Tensor, a: Float32
   else return undefined
   return fromData(shape, o)
 }
-
-const isWasmOp = (op: BinaryKernel): op is WasmBinaryOp => op === 'add' || op === 'sub' || op === 'mul' || op === 'div'
 
 // Whether `s` equals the trailing axes of `full` (so it repeats whole along the leading axes).
 const isSuffix = (s: ReadonlyArray<number>, full: ReadonlyArray<number>): boolean => {

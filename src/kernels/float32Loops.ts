@@ -1,13 +1,12 @@
 /**
- * Float32-only copies of the hottest element-wise loops. V8 specialises a loop to the typed-array
+ * Float32-only copies of the hottest binary loops (the unary ones sit next to their kernels in
+ * `elementwise.ts`). V8 specialises a loop to the typed-array
  * types it has seen: the shared loops of `binaryLoops.ts` and `elementwise.ts` see Float32Array
  * and Float64Array and run about 1.7x slower than these, which only ever see Float32Array
  * (measured on [64, 128]: relu 11.5 against 6.8 µs, mul 12.7 against 6.8 µs, allocation included).
  * Float32 is the default dtype, so training runs here; float64 and mixed dtypes keep the shared
  * loops. The arithmetic is the same expression, so results are identical.
  */
-import type { UnaryKernel } from './elementwise.js'
-
 /** o[oi + k] = a[ai + k] (op) b[bi + k] for k < n, all float32. @category internals */
 export type VectorLoop32 = (a: Float32Array, ai: number, b: Float32Array, bi: number, o: Float32Array, oi: number, n: number) => void
 /** o[oi + k] = a[ai + k] (op) s for k < n. @category internals */
@@ -30,7 +29,7 @@ export interface Loops32 {
 }
 
 /** Float32 loops of the arithmetic binary kernels (the others use the shared loops). @category internals */
-export const loops32: Readonly<Partial<Record<'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'greater' | 'equal', Loops32>>> = {
+export const loops32 = {
   add: {
     vv: (a, ai, b, bi, o, oi, n) => { for (let k = 0; k < n; k++) o[oi + k] = a[ai + k]! + b[bi + k]! },
     vs: (a, ai, s, o, oi, n) => { for (let k = 0; k < n; k++) o[oi + k] = a[ai + k]! + s },
@@ -59,20 +58,4 @@ export const loops32: Readonly<Partial<Record<'add' | 'sub' | 'mul' | 'div' | 'm
     vr: (a, b, o, rows, m) => { for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < m; j++, i++) o[i] = a[i]! / b[j]! },
     rv: (a, b, o, rows, m) => { for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < m; j++, i++) o[i] = a[j]! / b[i]! },
   },
-}
-
-/** Float32 loops of the cheap unary kernels that training uses most; `undefined` for the rest. @category internals */
-export const unary32 = (op: UnaryKernel): ((a: Float32Array, o: Float32Array, n: number) => void) | undefined => {
-  switch (op) {
-    case 'relu': return relu32
-    case 'step': return step32
-    case 'neg': return neg32
-    case 'square': return square32
-    default: return undefined
-  }
-}
-
-const relu32 = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v <= 0 ? 0 : v } }
-const step32 = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) o[i] = a[i]! > 0 ? 1 : 0 }
-const neg32 = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) o[i] = -a[i]! }
-const square32 = (a: Float32Array, o: Float32Array, n: number): void => { for (let i = 0; i < n; i++) { const v = a[i]!; o[i] = v * v } }
+} as const satisfies Readonly<Record<string, Loops32>>

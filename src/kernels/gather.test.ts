@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ShapeError, fromData, tensor, toArray, zeros } from '../tensor/index.js'
-import { allFinite, argmaxRows, oneHot, takeRows } from './gather.js'
+import { allFinite, oneHot, takeRows } from './gather.js'
 
 describe('takeRows', () => {
   it('picks rows in the order given, repeats allowed', () => {
@@ -35,18 +35,12 @@ describe('oneHot', () => {
   })
 })
 
-describe('allFinite and argmaxRows', () => {
+describe('allFinite', () => {
   it('allFinite is false for any NaN or ±Infinity', () => {
     expect(allFinite(tensor([1, -2, 0]))).toBe(true)
     expect(allFinite(zeros([0]))).toBe(true)
     expect(allFinite(tensor([1, NaN]))).toBe(false)
     expect(allFinite(tensor([Infinity]))).toBe(false)
     expect(allFinite(tensor([-Infinity, 0]))).toBe(false)
-  })
-
-  it('argmaxRows takes the first maximum of each row', () => {
-    expect(Array.from(argmaxRows(tensor([[1, 3, 3], [5, 0, 5], [-1, -2, -0.5]])))).toEqual([1, 0, 2])
-    expect(Array.from(argmaxRows(tensor([4, 9, 2])))).toEqual([1])
-    expect(argmaxRows(zeros([0, 3])).length).toBe(0)
   })
 })

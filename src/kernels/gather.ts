@@ -68,21 +68,3 @@ export const allFinite = (x: Tensor): boolean => {
   for (; i < n; i++) s0 += a[i]! * 0
   return s0 + s1 + s2 + s3 === 0
 }
-
-/** The index of the largest element of each row of a matrix (first one on ties). @category kernels */
-export const argmaxRows = (x: Tensor): Int32Array => {
-  const rows = x.shape.length < 2 ? 1 : x.shape[0]!
-  const n = rows === 0 ? 0 : x.size / rows
-  const out = new Int32Array(rows)
-  const a = x.data
-  for (let r = 0; r < rows; r++) {
-    let best = 0
-    let bv = -Infinity
-    for (let j = 0; j < n; j++) {
-      const v = a[r * n + j]!
-      if (v > bv) { bv = v; best = j }
-    }
-    out[r] = best
-  }
-  return out
-}

@@ -5,15 +5,13 @@
 import { type Data, type Shape, type Tensor, alloc, fromData, sizeOf } from '../tensor/index.js'
 import { transpose } from './layout.js'
 
-/** Names of the reduction kernels. @category kernels */
-export type ReduceKernel = 'sum' | 'max'
+// The reduction of one [outer, mid, inner] block: o[r, j] = reduce over k of a[r, k, j].
+type Block = (a: Data, o: Data, outer: number, mid: number, inner: number) => void
 
-/**
- * Reduces `x` over `axes` (sorted, unique, non-empty). The result keeps reduced axes as
- * size 1 when `keepDims`, else drops them.
- * @category kernels
- */
-export const reduce = (op: ReduceKernel, x: Tensor, axes: ReadonlyArray<number>, keepDims: boolean): Tensor => {
+/** A reduction kernel: `x` over `axes` (sorted, unique); reduced axes stay as size 1 when `keepDims`. @category kernels */
+export type ReduceKernel = (x: Tensor, axes: ReadonlyArray<number>, keepDims: boolean) => Tensor
+
+const reduce = (block: Block, x: Tensor, axes: ReadonlyArray<number>, keepDims: boolean): Tensor => {
   const shape = x.shape
   if (axes.length === 0) return fromData(shape, x.data.slice())
   const first = axes[0]!
@@ -29,7 +27,7 @@ export const reduce = (op: ReduceKernel, x: Tensor, axes: ReadonlyArray<number>,
       else { inner *= d; outShape.push(d) }
     }
     const o = alloc(x.dtype, outer * inner)
-    block(op, x.data, o, outer, mid, inner)
+    block(x.data, o, outer, mid, inner)
     return fromData(outShape, o)
   }
   const outShape: number[] = []
@@ -43,31 +41,31 @@ export const reduce = (op: ReduceKernel, x: Tensor, axes: ReadonlyArray<number>,
   const outer = sizeOf(s.slice(0, kept.length))
   const mid = sizeOf(s.slice(kept.length))
   const o = alloc(x.dtype, outer)
-  block(op, src.data, o, outer, mid, 1)
+  block(src.data, o, outer, mid, 1)
   return fromData(outShape, o)
 }
 
-const block = (op: ReduceKernel, a: Data, o: Data, outer: number, mid: number, inner: number): void => {
-  if (op === 'sum') {
-    if (inner === 1) {
-      for (let r = 0; r < outer; r++) {
-        let acc = 0
-        const base = r * mid
-        for (let k = 0; k < mid; k++) acc += a[base + k]!
-        o[r] = acc
-      }
-    } else {
-      // accumulate whole rows so the inner loop runs along contiguous memory
-      for (let r = 0; r < outer; r++) {
-        const ob = r * inner
-        for (let k = 0; k < mid; k++) {
-          const ab = (r * mid + k) * inner
-          for (let j = 0; j < inner; j++) o[ob + j] = o[ob + j]! + a[ab + j]!
-        }
+const sumBlock: Block = (a, o, outer, mid, inner) => {
+  if (inner === 1) {
+    for (let r = 0; r < outer; r++) {
+      let acc = 0
+      const base = r * mid
+      for (let k = 0; k < mid; k++) acc += a[base + k]!
+      o[r] = acc
+    }
+  } else {
+    // accumulate whole rows so the inner loop runs along contiguous memory
+    for (let r = 0; r < outer; r++) {
+      const ob = r * inner
+      for (let k = 0; k < mid; k++) {
+        const ab = (r * mid + k) * inner
+        for (let j = 0; j < inner; j++) o[ob + j] = o[ob + j]! + a[ab + j]!
       }
     }
-    return
   }
+}
+
+const maxBlock: Block = (a, o, outer, mid, inner) => {
   for (let r = 0; r < outer; r++) {
     const ob = r * inner
     for (let j = 0; j < inner; j++) o[ob + j] = mid === 0 ? -Infinity : a[r * mid * inner + j]!
@@ -81,3 +79,9 @@ const block = (op: ReduceKernel, a: Data, o: Data, outer: number, mid: number, i
     }
   }
 }
+
+/** The sum over `axes`. @category kernels */
+export const sum: ReduceKernel = (x, axes, keepDims) => reduce(sumBlock, x, axes, keepDims)
+
+/** The maximum over `axes` (-Infinity over an empty axis; a NaN propagates, as in NumPy). @category kernels */
+export const max: ReduceKernel = (x, axes, keepDims) => reduce(maxBlock, x, axes, keepDims)

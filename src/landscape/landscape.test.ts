@@ -4,7 +4,7 @@ import { softmaxCrossEntropy } from '../losses/index.js'
 import { dense, relu, serial } from '../nn/index.js'
 import { type Key, key, split } from '../random/index.js'
 import { type Tensor, tensor, toFlatArray } from '../tensor/index.js'
-import { type Tree, leaves, scale } from '../tree/index.js'
+import { type Tree, leaves, scale } from '../ops/treeNamespace.js'
 import { dataset, oneHot } from '../data/index.js'
 import { datasetLoss, filterNorms, grid2d, interpolate, line1d, normalizeDirection, randomDirection, randomDirections, steps } from './index.js'
 

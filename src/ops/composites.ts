@@ -5,6 +5,12 @@
 import * as P from '../autodiff/primitives/index.js'
 import { type Tensor, ShapeError, normalizeAxes, normalizeAxis, ones, sizeOf, tensor, zeros } from '../tensor/index.js'
 
+/** -x;  d(-x) = -dx. As x · (-1): the same values, -0 and NaN included. @category composites */
+export const neg = (x: Tensor): Tensor => P.mul(x, -1)
+
+/** The Heaviside step [x > 0] (0 at 0, and for NaN). Piecewise constant: its derivative is zero. @category composites */
+export const step = (x: Tensor): Tensor => P.greater(x, 0)
+
 /** The mean over `axes` (all when omitted): sum / count. @category composites */
 export const mean = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => {
   const ax = normalizeAxes('mean', x.shape, axes)
@@ -19,12 +25,12 @@ export const variance = (x: Tensor, axes?: number | ReadonlyArray<number>, keepD
 }
 
 /** min(a, b) element-wise = -max(-a, -b). @category composites */
-export const minimum = (a: Tensor | number, b: Tensor | number): Tensor => P.neg(P.maximum(negate(a), negate(b)))
+export const minimum = (a: Tensor | number, b: Tensor | number): Tensor => neg(P.maximum(negate(a), negate(b)))
 
-const negate = (x: Tensor | number): Tensor | number => (typeof x === 'number' ? -x : P.neg(x))
+const negate = (x: Tensor | number): Tensor | number => (typeof x === 'number' ? -x : neg(x))
 
 /** The minimum over `axes` = -max(-x). @category composites */
-export const min = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => P.neg(P.max(P.neg(x), axes, keepDims))
+export const min = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => neg(P.max(neg(x), axes, keepDims))
 
 /**
  * Clips to [lo, hi]: lo where x < lo, hi where x > hi, x elsewhere. The derivative is 1 on the
@@ -157,4 +163,4 @@ export const argmax = (x: Tensor, axis = -1, keepDims = false): Tensor => {
  * `argmax(-x)`, with the same result shape, dtype and (zero) derivative.
  * @category composites
  */
-export const argmin = (x: Tensor, axis = -1, keepDims = false): Tensor => argmax(P.neg(P.stopGradient(x)), axis, keepDims)
+export const argmin = (x: Tensor, axis = -1, keepDims = false): Tensor => argmax(neg(P.stopGradient(x)), axis, keepDims)

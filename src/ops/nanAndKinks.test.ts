@@ -6,8 +6,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { grad, jvp } from '../autodiff/index.js'
-import { activationBackward } from '../kernels/activationBackward.js'
-import { unary } from '../kernels/elementwise.js'
+import { reluBackward } from '../kernels/activationBackward.js'
+import { relu } from '../kernels/elementwise.js'
 import * as WE from '../kernels/wasm/elementwise.js'
 import { type DType, type Tensor, fromData, tensor, toFlatArray } from '../tensor/index.js'
 import * as ops from './index.js'
@@ -50,8 +50,8 @@ describe('relu keeps a NaN visible, as PyTorch', () => {
       fc.property(fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1000, max: 3000 })), fc.nat(), (n, seed) => {
         const a = values(n, seed)
         const want = Array.from(a, reluOracle)
-        sameAs(unary('relu', fromData([n], a)).data, want)
-        sameAs(unary('relu', fromData([n], Float64Array.from(a))).data, want)
+        sameAs(relu(fromData([n], a)).data, want)
+        sameAs(relu(fromData([n], Float64Array.from(a))).data, want)
         if (WE.elementwiseWasmAvailable) sameAs(WE.unaryWasm('relu', a), want)
       }),
       { numRuns: 40, examples: [[1025, 1], [4, 2], [1024, 3]] },
@@ -64,9 +64,9 @@ describe('relu keeps a NaN visible, as PyTorch', () => {
     a[5] = NaN
     a[2047] = NaN
     a[6] = 3
-    const y = unary('relu', fromData([2048], a)).data
+    const y = relu(fromData([2048], a)).data
     expect([y[5], y[2047], y[6], y[7]]).toEqual([NaN, NaN, 3, 0])
-    expect(Object.is(unary('relu', fromData([2048], new Float32Array(2048).fill(-0))).data[0], 0)).toBe(true)
+    expect(Object.is(relu(fromData([2048], new Float32Array(2048).fill(-0))).data[0], 0)).toBe(true)
   })
 
   it('the fused backward kernel gives NaN where x is NaN (property, both dtypes)', () => {
@@ -75,8 +75,8 @@ describe('relu keeps a NaN visible, as PyTorch', () => {
         const x = values(n, seed)
         const dy = values(n, seed ^ 0x5bd1e995)
         const want = Array.from(x, (v, i) => reluGradOracle(dy[i]!, v))
-        sameAs(activationBackward('relu', fromData([n], dy), fromData([n], x)).data, want)
-        sameAs(activationBackward('relu', fromData([n], Float64Array.from(dy)), fromData([n], Float64Array.from(x))).data, want)
+        sameAs(reluBackward(fromData([n], dy), fromData([n], x)).data, want)
+        sameAs(reluBackward(fromData([n], Float64Array.from(dy)), fromData([n], Float64Array.from(x))).data, want)
       }),
       { numRuns: 30 },
     )

@@ -11,50 +11,48 @@
  */
 import { isTracer } from '../autodiff/index.js'
 import { ShapeError, type Tensor, fromData, shapeEquals } from '../tensor/index.js'
-import { type Tree, TreeError, leaves, paths, unflatten, zipWith } from '../tree/index.js'
+import { type Tree, type TreeDef, flatten, leavesLike, unflatten } from '../tree/index.js'
 import { type Floats, type Leaf, type LeafRule, type LeafStep, roundFloat32, roundFloat64 } from './LeafRule.js'
 
 const alloc = (like: Floats, n: number): Floats => (like instanceof Float32Array ? new Float32Array(n) : new Float64Array(n))
 
-const pathAt = (t: Tree, i: number): string => paths(t)[i] || 'the root'
+const pathAt = (def: TreeDef, i: number): string => def.paths[i] || 'the root'
 
-// The leaves of `tree` (`xs`, when the caller has them), checked against the updates' leaves:
-// the same structure (else the `TreeError` of `tree.zipWith`, naming the path) and the same shapes.
-const matchingLeaves = (op: string, what: string, updates: Tree, us: ReadonlyArray<Tensor>, tree: Tree, xs = leaves(tree)): Tensor[] => {
-  if (xs.length !== us.length) {
-    zipWith(updates, tree, (u) => u, op)
-    throw new TreeError(op, '', `the updates have ${us.length} leaves, the ${what} ${xs.length}`)
-  }
+const traced = (op: string, what: string, def: TreeDef, i: number): TypeError =>
+  new TypeError(`${op}: the ${what} at ${pathAt(def, i)} is traced (inside grad, vjp or jvp); optimizer updates run element-wise loops and are not differentiable, so call update outside the differentiated function`)
+
+// The leaves of `tree` in the order of `def` (the structure of the leaves `ref`), checked: the
+// same structure (else the `TreeError` of `tree.leavesLike`, naming the path), the same shapes,
+// and concrete tensors.
+const leavesOf = (op: string, what: string, def: TreeDef, ref: ReadonlyArray<Tensor>, tree: unknown): Tensor[] => {
+  const xs = leavesLike(def, tree, op)
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]!
-    const u = us[i]!
-    if (isTracer(x)) throw traced(op, what, tree, i)
-    if (!shapeEquals(x.shape, u.shape)) {
-      throw new ShapeError(`${op} at ${pathAt(updates, i)}`, [u.shape, x.shape], `the ${what} must have the shapes of the updates; pass the state that init returned for these parameters`)
+    if (isTracer(x)) throw traced(op, what, def, i)
+    if (!shapeEquals(x.shape, ref[i]!.shape)) {
+      throw new ShapeError(`${op} at ${pathAt(def, i)}`, [ref[i]!.shape, x.shape], `the ${what} must have the shapes of the updates; pass the state that init returned for these parameters`)
     }
   }
   return xs
 }
 
-const traced = (op: string, what: string, tree: Tree, i: number): TypeError =>
-  new TypeError(`${op}: the ${what} at ${pathAt(tree, i)} is traced (inside grad, vjp or jvp); optimizer updates run element-wise loops and are not differentiable, so call update outside the differentiated function`)
-
-/** The leaves of one update, checked and ready for the loop. */
+/** The leaves of one update, checked and ready for the loop, in the order of `def`. */
 interface Prepared {
+  readonly def: TreeDef
   readonly us: ReadonlyArray<Tensor>
-  /** The parameters' leaves (checked against the updates'), or undefined when nothing reads them. */
+  /** The parameters' leaves, or undefined when nothing reads them. */
   readonly ps: ReadonlyArray<Tensor> | undefined
   /** Per step, per moment, the moment's leaves. */
   readonly ms: ReadonlyArray<ReadonlyArray<ReadonlyArray<Tensor>>>
 }
 
-// `us` and `pleaves` are the leaves of the updates and of the parameters, when the caller has them.
-const prepare = (op: string, steps: ReadonlyArray<LeafStep>, updates: Tree, params: Tree, us = leaves(updates), pleaves?: Tensor[]): Prepared => {
-  for (let i = 0; i < us.length; i++) if (isTracer(us[i]!)) throw traced(op, 'updates', updates, i)
+// The moments' leaves of every step, and the parameters' when a step reads them.
+const prepare = (op: string, steps: ReadonlyArray<LeafStep>, def: TreeDef, us: ReadonlyArray<Tensor>, params: unknown, ps?: ReadonlyArray<Tensor>): Prepared => {
+  for (let i = 0; i < us.length; i++) if (isTracer(us[i]!)) throw traced(op, 'updates', def, i)
   const reader = steps.find((s) => s.kind === 'map' && s.readsParams)
-  const ps = pleaves !== undefined || reader !== undefined ? matchingLeaves(reader?.kind === 'map' ? reader.name : op, 'parameters', updates, us, params, pleaves) : undefined
-  const ms = steps.map((s) => (s.kind === 'map' ? s.moments.map((m) => matchingLeaves(s.name, 'state', updates, us, m)) : []))
-  return { us, ps, ms }
+  const pleaves = ps ?? (reader?.kind === 'map' ? leavesOf(reader.name, 'parameters', def, us, params) : undefined)
+  const ms = steps.map((s) => (s.kind === 'map' ? s.moments.map((m) => leavesOf(s.name, 'state', def, us, m)) : []))
+  return { def, us, ps: pleaves, ms }
 }
 
 const emptyFloats = new Float64Array(0)
@@ -91,7 +89,7 @@ const runSteps = (steps: ReadonlyArray<LeafStep>, count: number, prep: Prepared,
 // The new moment trees of every step, from the arrays each leaf's steps wrote.
 const momentTrees = (steps: ReadonlyArray<LeafStep>, prep: Prepared, written: ReadonlyArray<ReadonlyArray<ReadonlyArray<Floats>>>): Tree[][] =>
   steps.map((s, k) =>
-    s.kind === 'scale' ? [] : s.moments.map((m, j) => unflatten(m, prep.ms[k]![j]!.map((x, i) => fromData(x.shape, written[i]![k]![j]!)))))
+    s.kind === 'scale' ? [] : s.moments.map((_, j) => unflatten(prep.def, prep.ms[k]![j]!.map((x, i) => fromData(x.shape, written[i]![k]![j]!)))))
 
 const roundOf = (u: Floats): ((x: number) => number) => (u instanceof Float32Array ? roundFloat32 : roundFloat64)
 
@@ -103,7 +101,8 @@ const roundOf = (u: Floats): ((x: number) => number) => (u instanceof Float32Arr
  */
 export const runUpdate = <T extends Tree, S>(rule: LeafRule<S>, updates: T, state: S, params: T): readonly [T, S] => {
   const { steps, end } = rule.begin(state)
-  const prep = prepare(rule.name, steps, updates, params)
+  const [us, def] = flatten(updates, rule.name)
+  const prep = prepare(rule.name, steps, def, us, params)
   if (steps.length === 0) return [updates, end([])]
   const outs: Tensor[] = []
   const written: Floats[][][] = []
@@ -113,7 +112,7 @@ export const runUpdate = <T extends Tree, S>(rule: LeafRule<S>, updates: T, stat
     written.push(runSteps(steps, steps.length, prep, i, g.data, out, roundOf(g.data)))
     outs.push(fromData(g.shape, out))
   }
-  return [unflatten(updates, outs), end(momentTrees(steps, prep, written))]
+  return [unflatten(def, outs), end(momentTrees(steps, prep, written))]
 }
 
 // What the last pass found: sums of x·0 over the gradient and over the new parameter, 0 when
@@ -175,16 +174,15 @@ export interface Applied<T, S> {
  * @category internals
  */
 export const runApply = <T extends Tree, S>(rule: LeafRule<S>, grads: T, state: S, params: T): Applied<T, S> | undefined => {
-  const pleaves = leaves(params)
-  const gleaves = leaves(grads)
-  if (pleaves.length !== gleaves.length) return undefined
+  const [pleaves, def] = flatten(params, 'optim.applyGradients')
+  const gleaves = leavesLike(def, grads, 'optim.applyGradients')
   for (let i = 0; i < gleaves.length; i++) {
     const p = pleaves[i]!
     const g = gleaves[i]!
     if (p.dtype !== g.dtype || !shapeEquals(p.shape, g.shape) || isTracer(p)) return undefined
   }
   const { steps, end } = rule.begin(state)
-  const prep = prepare(rule.name, steps, grads, params, gleaves, pleaves)
+  const prep = prepare(rule.name, steps, def, gleaves, params, pleaves)
   const last = steps[steps.length - 1]
   const folded = last?.kind === 'scale' ? last.factor : undefined
   const count = folded === undefined ? steps.length : steps.length - 1
@@ -210,7 +208,7 @@ export const runApply = <T extends Tree, S>(rule: LeafRule<S>, grads: T, state: 
     next.push(fromData(prep.ps![i]!.shape, o))
   }
   return Object.freeze({
-    params: unflatten(params, next),
+    params: unflatten(def, next),
     state: end(momentTrees(steps, prep, written)),
     gradientsFinite: bad === 0,
     updatedFinite: badOut === 0,

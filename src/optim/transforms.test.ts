@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type NestedArray, ShapeError, type Tensor, item, tensor, toFlatArray } from '../tensor/index.js'
-import { norm } from '../tree/index.js'
+import { norm } from '../ops/treeArithmetic.js'
 import { applyUpdates } from './applyUpdates.js'
 import { chain } from './chain.js'
 import { emptyState } from './GradientTransformation.js'

@@ -5,8 +5,9 @@
  * first, so its `update` uses tensor ops. Each keeps the dtype of the updates.
  */
 import { mul } from '../ops/index.js'
+import { norm } from '../ops/treeArithmetic.js'
 import { item } from '../tensor/index.js'
-import { type Tree, map, norm } from '../tree/index.js'
+import { type Tree, map } from '../tree/index.js'
 import { type CountState, type EmptyState, type GradientTransformation, countOf, emptyState, gradientTransformation, ruleTransformation } from './GradientTransformation.js'
 import { nonNegative, positive, toSchedule } from './hyperparameters.js'
 import type { LeafStep } from './LeafRule.js'

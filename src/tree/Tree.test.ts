@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Tensor, item, scalar, tensor, toArray, zeros } from '../tensor/index.js'
-import { add, addScaled, dot, norm, scale, size, sub, zerosLike } from './arithmetic.js'
-import { type Tree, TreeError, flatten, leaves, map, paths, sameStructure, unflatten, zipWith } from './Tree.js'
+import { type Tree, TreeDef, TreeError, flatten, leaves, leavesLike, map, paths, sameStructure, size, unflatten, zerosLike, zipWith } from './Tree.js'
 
 // Asserts that `f` throws a TreeError with this op and path, whose message contains the fragments.
 const throwsTree = (f: () => unknown, op: string, path: string, ...fragments: string[]): void => {
@@ -52,6 +51,27 @@ describe('leaves, paths, flatten, unflatten', () => {
     expect(Object.isFrozen(back)).toBe(true)
     expect(Object.isFrozen((back as Tree[])[0])).toBe(true)
     expect(unflatten(structure, ls)).toEqual(tree)
+  })
+
+  it('flatten gives the structure once, as a TreeDef: its paths and size, reusable for any leaves', () => {
+    const tree = mlp()
+    const [ls, def] = flatten(tree)
+    expect(def).toBeInstanceOf(TreeDef)
+    expect(def.paths).toEqual(paths(tree))
+    expect(def.size).toBe(6)
+    expect(Object.isFrozen(def)).toBe(true)
+    // the same def rebuilds trees from other leaves, and a tree still serves as a template
+    const zeros6 = ls.map(() => t(0))
+    expect(leaves(unflatten(def, zeros6)).map(item)).toEqual([0, 0, 0, 0, 0, 0])
+    expect(unflatten(tree, ls)).toEqual(unflatten(def, ls))
+  })
+
+  it('leavesLike reads another tree along a TreeDef, in its order, and names the first difference', () => {
+    const [, def] = flatten({ a: t(1), b: [t(2)] })
+    expect(leavesLike(def, { b: [t(20)], a: t(10) }).map(item)).toEqual([10, 20])
+    throwsTree(() => leavesLike(def, { a: t(1) }, 'my op'), 'my op', 'b', 'missing in the second tree')
+    throwsTree(() => leavesLike(def, { a: t(1), b: [t(2), t(3)] }), 'tree.leavesLike', 'b', 'expected an array of length 1, got an array of length 2')
+    throwsTree(() => leavesLike(def, { a: 3, b: [t(2)] }), 'tree.leavesLike', 'a', 'expected a tensor, got number')
   })
 
   it('unflatten with too few or too many leaves says how many', () => {
@@ -128,23 +148,8 @@ describe('map and zipWith', () => {
   })
 })
 
-describe('tree arithmetic', () => {
+describe('size and zerosLike', () => {
   const a = { w: tensor([[1, 2], [3, 4]], { dtype: 'float64' }), b: tensor([1, -1], { dtype: 'float64' }) }
-  const b = { w: tensor([[0.5, 0], [1, 2]], { dtype: 'float64' }), b: tensor([2, 3], { dtype: 'float64' }) }
-
-  it('add, sub, scale, addScaled act leaf by leaf', () => {
-    expect(toArray(add(a, b).w)).toEqual([[1.5, 2], [4, 6]])
-    expect(toArray(sub(a, b).b)).toEqual([-1, -4])
-    expect(toArray(scale(a, -2).w)).toEqual([[-2, -4], [-6, -8]])
-    expect(toArray(addScaled(a, b, 2).b)).toEqual([5, 5])
-  })
-
-  it('dot is the sum over leaves of sum(a * b); norm is sqrt(dot(a, a))', () => {
-    expect(item(dot(a, b))).toBe(0.5 + 0 + 3 + 8 + 2 - 3)
-    expect(item(norm(a))).toBeCloseTo(Math.sqrt(1 + 4 + 9 + 16 + 1 + 1), 14)
-    expect(dot(a, b).shape).toEqual([])
-    expect(item(dot([], []))).toBe(0)
-  })
 
   it('zerosLike keeps shapes and dtypes; size counts scalars', () => {
     const z = zerosLike({ x: zeros([2, 3], { dtype: 'float64' }), y: [zeros([4])] })
@@ -152,10 +157,5 @@ describe('tree arithmetic', () => {
     expect(toArray(z.y[0]!)).toEqual([0, 0, 0, 0])
     expect(size(a)).toBe(6)
     expect(size([])).toBe(0)
-  })
-
-  it('errors from arithmetic name the function and the path', () => {
-    throwsTree(() => add({ w: t(1) }, { v: t(1) } as never), 'tree.add', 'w', 'missing in the second tree')
-    throwsTree(() => dot([t(1)], [t(1), t(2)]), 'tree.dot', '', 'length 1')
   })
 })

@@ -1,7 +1,7 @@
 /**
  * Parameter trees: nested readonly records and arrays with tensors at the leaves, and the
- * structural and arithmetic functions over them.
+ * structural functions over them. The differentiable arithmetic (add, scale, dot, norm, ...)
+ * lives in `ops/treeArithmetic.ts`; the public `tree` namespace joins both.
  */
 export * from './Tree.js'
-export * from './arithmetic.js'
 export * from './edit.js'

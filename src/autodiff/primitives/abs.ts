@@ -7,6 +7,6 @@ import { sign } from './sign.js'
 export const abs = unary({
   name: 'abs',
   domain: 'nonzero',
-  kernel: (x) => K.unary('abs', x),
+  kernel: K.abs,
   jvp: (dx, { x }) => mul(dx, sign(x)),
 })

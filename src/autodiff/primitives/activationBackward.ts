@@ -27,7 +27,7 @@ export const tanhBackward: Backward = primitive({
   name: 'tanhBackward',
   domain: 'real',
   call: call('tanhBackward'),
-  impl: ([dy, y]) => K.activationBackward('tanh', dy!, y!),
+  impl: ([dy, y]) => K.tanhBackward(dy!, y!),
   jvp: ([tdy, ty], { args: [dy, y] }) => addTangents(tdy === undefined ? undefined : tanhBackward(tdy, y!), ty === undefined ? undefined : mul(ty, mul(mul(dy!, y!), -2))),
   vjp: (ct, { args: [dy, y] }, needs) => [needs[0] ? tanhBackward(ct, y!) : undefined, needs[1] ? mul(ct, mul(mul(dy!, y!), -2)) : undefined],
 })
@@ -40,7 +40,7 @@ export const sigmoidBackward: Backward = primitive({
   name: 'sigmoidBackward',
   domain: 'real',
   call: call('sigmoidBackward'),
-  impl: ([dy, y]) => K.activationBackward('sigmoid', dy!, y!),
+  impl: ([dy, y]) => K.sigmoidBackward(dy!, y!),
   jvp: ([tdy, ty], { args: [dy, y] }) => addTangents(tdy === undefined ? undefined : sigmoidBackward(tdy, y!), ty === undefined ? undefined : mul(ty, mul(dy!, sub(1, mul(y!, 2))))),
   vjp: (ct, { args: [dy, y] }, needs) => [needs[0] ? sigmoidBackward(ct, y!) : undefined, needs[1] ? mul(ct, mul(dy!, sub(1, mul(y!, 2)))) : undefined],
 })
@@ -55,7 +55,7 @@ export const reluBackward: Backward = primitive({
   name: 'reluBackward',
   domain: 'nonzero',
   call: call('reluBackward'),
-  impl: ([dy, x]) => K.activationBackward('relu', dy!, x!),
+  impl: ([dy, x]) => K.reluBackward(dy!, x!),
   jvp: ([tdy], { args: [, x] }) => (tdy === undefined ? undefined : reluBackward(tdy, x!)),
   vjp: (ct, { args: [, x] }, needs) => [needs[0] ? reluBackward(ct, x!) : undefined, undefined],
 })

@@ -8,6 +8,6 @@ import { mul } from './mul.js'
 export const atan = unary({
   name: 'atan',
   domain: 'real',
-  kernel: (x) => K.unary('atan', x),
+  kernel: K.atan,
   jvp: (dx, { x }) => div(dx, add(1, mul(x, x))),
 })

@@ -2,7 +2,7 @@ import * as K from '../../kernels/index.js'
 import { type Tensor, ShapeError, normalizeAxis, promote, zeros } from '../../tensor/index.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { cast } from './cast.js'
-import { slice } from './slice.js'
+import { slice } from './slicePad.js'
 
 /**
  * Joins tensors along `axis`; every other dimension must agree.

@@ -1,13 +1,12 @@
 import * as K from '../../kernels/index.js'
 import { binary } from '../define.js'
 import { mul } from './mul.js'
-import { neg } from './neg.js'
 
 /** a / b element-wise, broadcasting (b away from 0);  d(a/b) = da / b - (a/b²) db.  @category primitives */
 export const div = binary({
   name: 'div',
   domain: 'real',
-  kernel: (a, b) => K.binary('div', a, b),
+  kernel: K.div,
   da: (t, { b }) => div(t, b),
-  db: (t, { b, out }) => neg(mul(t, div(out, b))),
+  db: (t, { b, out }) => mul(mul(t, div(out, b)), -1),
 })

@@ -6,7 +6,7 @@ import { mul } from './mul.js'
 export const equal = binary({
   name: 'equal',
   domain: 'none',
-  kernel: (a, b) => K.binary('equal', a, b),
+  kernel: K.equal,
   da: (t) => mul(t, 0),
   db: (t) => mul(t, 0),
 })

@@ -6,6 +6,6 @@ import { mul } from './mul.js'
 export const exp = unary({
   name: 'exp',
   domain: 'real',
-  kernel: (x) => K.unary('exp', x),
+  kernel: K.exp,
   jvp: (dx, { y }) => mul(dx, y),
 })

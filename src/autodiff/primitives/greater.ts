@@ -6,7 +6,7 @@ import { mul } from './mul.js'
 export const greater = binary({
   name: 'greater',
   domain: 'none',
-  kernel: (a, b) => K.binary('greater', a, b),
+  kernel: K.greater,
   da: (t) => mul(t, 0),
   db: (t) => mul(t, 0),
 })

@@ -1,58 +1,47 @@
 /**
- * The table of primitives: every operation that has derivative rules of its own. Interpreters
- * dispatch on these values; the property suite walks this table, and a meta-test checks that
- * each entry is exported and covered.
+ * The list of public primitives: every operation that has derivative rules of its own, one line
+ * each. This list is the one place a primitive is registered: `ops` re-exports it whole
+ * (`export *`), the table `primitives` (table.ts) is built from it, and the law table in
+ * properties/primitives.test.ts must cover every key of that table (the type checker and a
+ * meta-test insist). Adding a primitive = its file + one line here (+ its law).
+ *
+ * Two pairs share a file because each member's rule uses the other: `sin`/`cos`, `slice`/`pad`
+ * (and `sum`/`broadcastTo`, each the other's transpose). Internal fused rules that are not public
+ * (`reluBackward`, ...) are listed in table.ts instead.
  */
-import { abs } from './abs.js'
-import { reluBackward, sigmoidBackward, tanhBackward } from './activationBackward.js'
-import { add } from './add.js'
-import { atan } from './atan.js'
-import { broadcastTo } from './broadcastTo.js'
-import { cast } from './cast.js'
-import { concat } from './concat.js'
-import { cos } from './cos.js'
-import { div } from './div.js'
-import { equal } from './equal.js'
-import { exp } from './exp.js'
-import { greater } from './greater.js'
-import { log } from './log.js'
-import { logSoftmax } from './logSoftmax.js'
-import { logSumExp } from './logSumExp.js'
-import { matmul } from './matmul.js'
-import { max } from './max.js'
-import { maximum } from './maximum.js'
-import { mul } from './mul.js'
-import { neg } from './neg.js'
-import { pad } from './pad.js'
-import { pow } from './pow.js'
-import { relu } from './relu.js'
-import { reshape } from './reshape.js'
-import { sigmoid } from './sigmoid.js'
-import { sign } from './sign.js'
-import { sin } from './sin.js'
-import { slice } from './slice.js'
-import { softmax } from './softmax.js'
-import { softplus } from './softplus.js'
-import { sqrt } from './sqrt.js'
-import { square } from './square.js'
-import { step } from './step.js'
-import { stopGradient } from './stopGradient.js'
-import { sub } from './sub.js'
-import { sum } from './sum.js'
-import { tanh } from './tanh.js'
-import { transpose } from './transpose.js'
-import { where } from './where.js'
-
-/** Every primitive, by name. @category primitives */
-export const primitives = {
-  abs, add, atan, broadcastTo, cast, concat, cos, div, equal, exp, greater, log, logSoftmax, logSumExp,
-  matmul, max, maximum, mul, neg, pad, pow, relu, reluBackward, reshape, sigmoid, sigmoidBackward, sign, sin, slice, softmax, softplus,
-  sqrt, square, step, stopGradient, sub, sum, tanh, tanhBackward, transpose, where,
-} as const
-
-export {
-  abs, add, atan, broadcastTo, cast, concat, cos, div, equal, exp, greater, log, logSoftmax, logSumExp,
-  matmul, max, maximum, mul, neg, pad, pow, relu, reluBackward, reshape, sigmoid, sigmoidBackward, sign, sin, slice, softmax, softplus,
-  sqrt, square, step, stopGradient, sub, sum, tanh, tanhBackward, transpose, where,
-}
-export type { MatmulOptions } from './matmul.js'
+export { abs } from './abs.js'
+export { add } from './add.js'
+export { atan } from './atan.js'
+export { broadcastTo } from './sumBroadcast.js'
+export { cast } from './cast.js'
+export { concat } from './concat.js'
+export { cos } from './sinCos.js'
+export { div } from './div.js'
+export { equal } from './equal.js'
+export { exp } from './exp.js'
+export { greater } from './greater.js'
+export { log } from './log.js'
+export { logSoftmax } from './logSoftmax.js'
+export { logSumExp } from './logSumExp.js'
+export { matmul, type MatmulOptions } from './matmul.js'
+export { max } from './max.js'
+export { maximum } from './maximum.js'
+export { mul } from './mul.js'
+export { pad } from './slicePad.js'
+export { pow } from './pow.js'
+export { relu } from './relu.js'
+export { reshape } from './reshape.js'
+export { sigmoid } from './sigmoid.js'
+export { sign } from './sign.js'
+export { sin } from './sinCos.js'
+export { slice } from './slicePad.js'
+export { softmax } from './softmax.js'
+export { softplus } from './softplus.js'
+export { sqrt } from './sqrt.js'
+export { square } from './square.js'
+export { stopGradient } from './stopGradient.js'
+export { sub } from './sub.js'
+export { sum } from './sumBroadcast.js'
+export { tanh } from './tanh.js'
+export { transpose } from './transpose.js'
+export { where } from './where.js'

@@ -6,6 +6,6 @@ import { div } from './div.js'
 export const log = unary({
   name: 'log',
   domain: 'positive',
-  kernel: (x) => K.unary('log', x),
+  kernel: K.log,
   jvp: (dx, { x }) => div(dx, x),
 })

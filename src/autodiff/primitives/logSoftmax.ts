@@ -4,7 +4,7 @@ import { type Primitive, primitive } from '../Primitive.js'
 import { exp } from './exp.js'
 import { mul } from './mul.js'
 import { sub } from './sub.js'
-import { sum } from './sum.js'
+import { sum } from './sumBroadcast.js'
 
 /** Checks that a last-axis softmax has an axis to work on. @category internals */
 export const checkRows = (op: string, x: Tensor): void => {

@@ -5,7 +5,7 @@ import { exp } from './exp.js'
 import { checkRows } from './logSoftmax.js'
 import { mul } from './mul.js'
 import { sub } from './sub.js'
-import { sum } from './sum.js'
+import { sum } from './sumBroadcast.js'
 
 /**
  * log(sum(e^x)) over the last axis, keeping it as size 1; shifted by the row maximum so it is

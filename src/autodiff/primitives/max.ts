@@ -1,12 +1,11 @@
 import * as K from '../../kernels/index.js'
 import { type Tensor, normalizeAxes } from '../../tensor/index.js'
 import { type Primitive, primitive } from '../Primitive.js'
-import { broadcastTo } from './broadcastTo.js'
 import { div } from './div.js'
 import { equal } from './equal.js'
 import { mul } from './mul.js'
 import { reshape } from './reshape.js'
-import { type ReduceParams, keptShape, sum } from './sum.js'
+import { type ReduceParams, broadcastTo, keptShape, sum } from './sumBroadcast.js'
 
 // Where the maximum was attained, each place weighted 1/(number of ties): a constant.
 const weights = (x: Tensor, out: Tensor, p: ReduceParams): Tensor => {
@@ -29,7 +28,7 @@ export const max: Primitive<(x: Tensor, axes?: number | ReadonlyArray<number>, k
     }
     return bind([x], { axes: ax, keepDims })
   },
-  impl: ([x], { axes, keepDims }: ReduceParams) => K.reduce('max', x!, axes, keepDims),
+  impl: ([x], { axes, keepDims }: ReduceParams) => K.max(x!, axes, keepDims),
   jvp: ([dx], { args, out, params: p }) => (dx === undefined ? undefined : sum(mul(dx, weights(args[0]!, out, p)), p.axes, p.keepDims)),
   vjp: (ct, { args, out, params: p }) => {
     const x = args[0]!

@@ -15,7 +15,7 @@ const share = ({ a, b }: BinaryResiduals): Tensor => add(greater(a, b), mul(equa
 export const maximum = binary({
   name: 'maximum',
   domain: 'separated',
-  kernel: (a, b) => K.binary('maximum', a, b),
+  kernel: K.maximum,
   da: (t, r) => mul(t, share(r)),
   db: (t, r) => mul(t, sub(1, share(r))),
 })

@@ -6,7 +6,7 @@ import { binary } from '../define.js'
 export const mul = binary({
   name: 'mul',
   domain: 'real',
-  kernel: (a, b) => K.binary('mul', a, b),
+  kernel: K.mul,
   da: (t, { b }) => mul(t, b),
   db: (t, { a }) => mul(a, t),
 })

@@ -6,6 +6,6 @@ import { reluBackward } from './activationBackward.js'
 export const relu = unary({
   name: 'relu',
   domain: 'nonzero',
-  kernel: (x) => K.unary('relu', x),
+  kernel: K.relu,
   jvp: (dx, { x }) => reluBackward(dx, x),
 })

@@ -6,6 +6,6 @@ import { sigmoidBackward } from './activationBackward.js'
 export const sigmoid = unary({
   name: 'sigmoid',
   domain: 'real',
-  kernel: (x) => K.unary('sigmoid', x),
+  kernel: K.sigmoid,
   jvp: (dx, { y }) => sigmoidBackward(dx, y),
 })

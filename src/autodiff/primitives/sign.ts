@@ -6,6 +6,6 @@ import { mul } from './mul.js'
 export const sign = unary({
   name: 'sign',
   domain: 'none',
-  kernel: (x) => K.unary('sign', x),
+  kernel: K.sign,
   jvp: (dx) => mul(dx, 0),
 })

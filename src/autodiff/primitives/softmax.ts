@@ -4,7 +4,7 @@ import { type Primitive, primitive } from '../Primitive.js'
 import { checkRows } from './logSoftmax.js'
 import { mul } from './mul.js'
 import { sub } from './sub.js'
-import { sum } from './sum.js'
+import { sum } from './sumBroadcast.js'
 
 /**
  * softmax over the last axis, e^x / sum(e^x), computed after subtracting each row's maximum so it

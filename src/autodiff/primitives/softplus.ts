@@ -7,6 +7,6 @@ import { sigmoid } from './sigmoid.js'
 export const softplus = unary({
   name: 'softplus',
   domain: 'real',
-  kernel: (x) => K.unary('softplus', x),
+  kernel: K.softplus,
   jvp: (dx, { x }) => mul(dx, sigmoid(x)),
 })

@@ -7,6 +7,6 @@ import { mul } from './mul.js'
 export const sqrt = unary({
   name: 'sqrt',
   domain: 'positive',
-  kernel: (x) => K.unary('sqrt', x),
+  kernel: K.sqrt,
   jvp: (dx, { y }) => div(dx, mul(y, 2)),
 })

@@ -6,6 +6,6 @@ import { mul } from './mul.js'
 export const square = unary({
   name: 'square',
   domain: 'real',
-  kernel: (x) => K.unary('square', x),
+  kernel: K.square,
   jvp: (dx, { x }) => mul(dx, mul(x, 2)),
 })

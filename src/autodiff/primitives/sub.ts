@@ -1,12 +1,12 @@
 import * as K from '../../kernels/index.js'
 import { binary } from '../define.js'
-import { neg } from './neg.js'
+import { mul } from './mul.js'
 
 /** a - b, broadcasting;  d(a - b) = da - db.  @category primitives */
 export const sub = binary({
   name: 'sub',
   domain: 'real',
-  kernel: (a, b) => K.binary('sub', a, b),
+  kernel: K.sub,
   da: (t) => t,
-  db: (t) => neg(t),
+  db: (t) => mul(t, -1),
 })

@@ -6,6 +6,6 @@ import { tanhBackward } from './activationBackward.js'
 export const tanh = unary({
   name: 'tanh',
   domain: 'real',
-  kernel: (x) => K.unary('tanh', x),
+  kernel: K.tanh,
   jvp: (dx, { y }) => tanhBackward(dx, y),
 })

@@ -2,8 +2,7 @@ import * as K from '../../kernels/index.js'
 import { type Tensor, broadcastShapes, shapeEquals, zeros } from '../../tensor/index.js'
 import { lift } from '../lift.js'
 import { type Primitive, primitive } from '../Primitive.js'
-import { fitTangent, unbroadcast } from '../unbroadcast.js'
-import { broadcastTo } from './broadcastTo.js'
+import { broadcastTo, fitTangent, unbroadcast } from './sumBroadcast.js'
 
 const full = (t: Tensor, shape: ReadonlyArray<number>): Tensor => (shapeEquals(t.shape, shape) ? t : broadcastTo(t, shape))
 

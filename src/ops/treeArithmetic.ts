@@ -1,10 +1,12 @@
 /**
  * Arithmetic on whole trees, leaf by leaf: the vector-space structure that optimizers use.
- * Every function is differentiable (it is built from ops), so it may appear inside `grad`.
+ * Every function is differentiable (it is built from primitives), so it may appear inside
+ * `grad`; that is why it lives here, above autodiff, and not in `tree` (which stays at the
+ * bottom of the layers). The public `tree` namespace joins both (see treeNamespace.ts).
  */
 import * as P from '../autodiff/primitives/index.js'
-import { type Tensor, scalar, zeros } from '../tensor/index.js'
-import { type Tree, leaves, map, zipWith } from './Tree.js'
+import { type Tensor, scalar } from '../tensor/index.js'
+import { type Tree, map, zipWith } from '../tree/index.js'
 
 /** a + b, leaf by leaf. @category arithmetic */
 export const add = <T extends Tree>(a: T, b: T): T => zipWith(a, b, (x, y) => P.add(x, y), 'tree.add')
@@ -30,9 +32,3 @@ export const dot = <T extends Tree>(a: T, b: T): Tensor => {
 
 /** The Euclidean norm of all leaves taken together. A scalar tensor. @category arithmetic */
 export const norm = <T extends Tree>(a: T): Tensor => P.sqrt(dot(a, a))
-
-/** A tree of zeros with the structure, shapes and dtypes of `a`. @category arithmetic */
-export const zerosLike = <T extends Tree>(a: T): T => map(a, (x) => zeros(x.shape, { dtype: x.dtype }))
-
-/** The number of scalars in all leaves. @category arithmetic */
-export const size = (a: Tree): number => leaves(a).reduce((n, x) => n + x.size, 0)

@@ -1,0 +1,38 @@
+/**
+ * What the interpreters see of a primitive: its name, its smooth domain, its kernel and its two
+ * derivative rules. The callable `Primitive` (Primitive.ts) adds a call signature on top; the
+ * interpreter stack (trace.ts) needs only these records, so both import this file and not
+ * each other.
+ */
+import type { Tensor } from '../tensor/index.js'
+
+/**
+ * Where a primitive is smooth, used by the property suite to draw inputs:
+ * `real` anywhere, `positive` on (0, inf), `nonzero` away from a kink at 0, `unit` inside (-1, 1),
+ * `separated` where no two arguments or elements are tied (`max`, `maximum`), `none` for
+ * primitives that are not differentiable (their derivative is zero).
+ * @category model
+ */
+export type Domain = 'real' | 'positive' | 'nonzero' | 'unit' | 'separated' | 'none'
+
+/** What a rule receives: the primal arguments, the primal output and the static parameters. @category model */
+export interface Residuals<P> {
+  readonly args: ReadonlyArray<Tensor>
+  readonly out: Tensor
+  readonly params: P
+}
+
+/** The derivative rules and kernel of a primitive, as the interpreters see them. @category model */
+export interface PrimitiveRules<P> {
+  readonly name: string
+  readonly domain: Domain
+  /** The kernel, with shape checks. */
+  impl(args: ReadonlyArray<Tensor>, params: P): Tensor
+  /** The output tangent from input tangents (undefined = zero). */
+  jvp(tangents: ReadonlyArray<Tensor | undefined>, residuals: Residuals<P>): Tensor | undefined
+  /** The input cotangents from the output cotangent. */
+  vjp(ct: Tensor, residuals: Residuals<P>, needs: ReadonlyArray<boolean>): ReadonlyArray<Tensor | undefined>
+}
+
+/** The rules of some primitive, with its parameter type forgotten (for interpreters). @category model */
+export type AnyRules = PrimitiveRules<unknown>
