@@ -78,3 +78,13 @@ describe('predictions (the README snippet)', () => {
     expect(p.accuracy).toBe(p.classes.filter((c, i) => c === i).length / 3)
   })
 })
+
+describe('layer kinds (the README snippet)', () => {
+  it('a registry with a user kind rebuilds the network from its spec and reads its model file; the built-ins alone refuse it', async () => {
+    const k = await import('./layerKind.js')
+    expect(k.rebuilt._tag === 'Right' && k.rebuilt.right.name).toBe('serial(dense(2, 3), scale(3))')
+    expect(k.loaded._tag).toBe('Right')
+    expect(k.outputs[1]).toEqual(k.outputs[0])
+    expect(k.unknownKind._tag === 'Left' && k.unknownKind.left.message).toMatch(/^nn\.fromSpec: layers\[1\]\.kind: unknown layer kind "scale"; use one of dense, relu, /)
+  })
+})

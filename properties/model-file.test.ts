@@ -15,7 +15,7 @@ import { type AnyLayer, dense, dropout, fanOut, identity, relu, residual, serial
 import { adam } from '../src/optim/index.js'
 import { key } from '../src/random/index.js'
 import { type Tensor, isTensor, zeros } from '../src/tensor/index.js'
-import { decodeModel, encodeModel } from '../src/io/index.js'
+import { decodeModel, encodeModel } from '../src/ioNamespace.js'
 
 const nets: ReadonlyArray<AnyLayer> = [
   serial(dense(3, 2), relu, dense(2, 1, { dtype: 'float64' })),

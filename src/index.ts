@@ -8,4 +8,4 @@
  * disk as well as their pure text forms. (A local export wins over the same name from `export *`.)
  */
 export * from './browser.js'
-export * as io from './io/index.js'
+export * as io from './ioNamespace.js'

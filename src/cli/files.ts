@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { readBoundedFile } from '../io/boundedRead.js'
-import { describeSystemError } from '../io/files.js'
+import { describeSystemError } from '../io/systemError.js'
 import { writeFileAtomic } from '../io/writeAtomic.js'
 import { type Failure, inputError } from './outcome.js'
 

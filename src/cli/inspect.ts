@@ -4,7 +4,7 @@
  * recorded about the data and the run (or a checkpoint's run). Works on checkpoints too.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import * as io from '../io/index.js'
+import * as io from '../ioNamespace.js'
 import * as nn from '../nn/index.js'
 import { bool, parseFlags, usageOf } from './flags.js'
 import { decodeModelInfo } from './modelInfo.js'

@@ -3,7 +3,7 @@
  * validates everything) and the description of the data it reads (`modelInfo.ts`).
  */
 import * as E from 'fp-ts/lib/Either.js'
-import * as io from '../io/index.js'
+import * as io from '../ioNamespace.js'
 import { type ModelInfo, decodeModelInfo } from './modelInfo.js'
 import { type Failure, inputError } from './outcome.js'
 

@@ -12,7 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { binRunner } from './run.fixture.js'
 import * as data from '../data/index.js'
-import * as io from '../io/index.js'
+import * as io from '../ioNamespace.js'
 import * as nn from '../nn/index.js'
 import { toFlatArray } from '../tensor/index.js'
 

@@ -9,7 +9,7 @@
 import { open, stat, unlink } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { describeSystemError } from '../io/files.js'
+import { describeSystemError } from '../io/systemError.js'
 import { temporaryPath, writeTarget } from '../io/writeAtomic.js'
 import { type Failure, inputError } from './outcome.js'
 

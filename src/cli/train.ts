@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as data from '../data/index.js'
-import * as io from '../io/index.js'
+import * as io from '../ioNamespace.js'
 import { scanJson } from '../io/jsonText.js'
 import { accuracy, mse, softmaxCrossEntropy } from '../losses/index.js'
 import * as nn from '../nn/index.js'

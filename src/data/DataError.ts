@@ -9,33 +9,26 @@
  *   data.fromIdx: the header declares [60000, 28, 28] unsigned bytes (47040000 bytes of data) but ...
  *
  * The same facts are also fields (`line`, `column`, `path`, `offset`) so programs can act on them.
+ * A `DataError` is the library's one decoding error (`DecodeError`, rendered in one place) of the
+ * family `'DataError'`.
  */
 import type * as t from 'io-ts'
+import { type DecodeError, type DecodeLocation, decodeError, decodeErrorToError, isDecodeErrorOf, showValue } from '../tensor/index.js'
+
+export { showValue } from '../tensor/index.js'
 
 /** Which decoder produced an error. @category errors */
 export type DataSource = 'data.fromCsv' | 'data.fromIdx' | 'data.fromJson' | 'data.idxDataset' | 'data.decodeScaler'
 
-/** Where in the input a `DataError` is; every field is optional. @category errors */
-export interface DataErrorLocation {
-  /** 1-based line of a text input (the line where the offending field starts). */
-  readonly line?: number
-  /** The CSV column: its header name, or its 0-based index when there is no header. */
-  readonly column?: string | number
-  /** The path of a value in a JSON document or an options object, e.g. `x[3][1]`. */
-  readonly path?: string
-  /** 0-based byte offset in a binary input. */
-  readonly offset?: number
-}
+/** Where in the input a `DataError` is (a line and column, a JSON path, a byte offset); every field is optional. @category errors */
+export type DataErrorLocation = Omit<DecodeLocation, 'file'>
 
 /**
- * A decoding failure of outside data. `message` is the full, self-contained text.
+ * A decoding failure of outside data: a `DecodeError` of data. `message` is the full,
+ * self-contained text.
  * @category errors
  */
-export interface DataError extends DataErrorLocation {
-  readonly _tag: 'DataError'
-  readonly source: DataSource
-  readonly message: string
-}
+export type DataError = DecodeError<'DataError', DataSource>
 
 /**
  * A `DataError` from the decoder, a location and the detail. The message is
@@ -43,35 +36,17 @@ export interface DataError extends DataErrorLocation {
  * @category constructors
  */
 export const dataError = (source: DataSource, detail: string, location: DataErrorLocation = {}): DataError =>
-  Object.freeze({ _tag: 'DataError' as const, source, message: `${source}: ${detail}`, ...location })
+  decodeError('DataError', source, detail, location, { placeInDetail: true })
 
 /** Whether a value is a `DataError`. @category guards */
-export const isDataError = (u: unknown): u is DataError =>
-  typeof u === 'object' && u !== null && '_tag' in u && u._tag === 'DataError'
+export const isDataError: (u: unknown) => u is DataError = isDecodeErrorOf<'DataError', DataSource>('DataError')
 
 /**
  * An `Error` with a `DataError`'s message, for the edge of a program (a script, a test) that
  * prefers to throw: `E.getOrElseW((e) => { throw toError(e) })`.
  * @category destructors
  */
-export const toError = (e: DataError): Error => new Error(e.message)
-
-/**
- * A short rendering of an outside value for messages: strings JSON-quoted, and cut at 40
- * characters so that a megabyte-long cell cannot flood a terminal.
- * @category destructors
- */
-export const showValue = (u: unknown): string => {
-  const text = ((): string => {
-    if (u === undefined) return 'undefined'
-    if (typeof u === 'number' || typeof u === 'boolean' || u === null) return String(u)
-    if (typeof u === 'string') return JSON.stringify(u.length > 60 ? u.slice(0, 60) : u)
-    if (Array.isArray(u)) return `an array of ${u.length}`
-    if (typeof u === 'object') return 'an object'
-    return typeof u
-  })()
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text
-}
+export const toError = (e: DataError): Error => decodeErrorToError(e)
 
 const isUnionLike = (type: t.Decoder<unknown, unknown>): boolean => {
   const tag = (type as { readonly _tag?: unknown })._tag

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import * as io from '../io/pure.js'
+import * as io from '../ioPure.js'
 import { dense } from '../nn/index.js'
 import { key } from '../random/index.js'
 import { tensor, toArray } from '../tensor/index.js'

@@ -7,8 +7,12 @@
  *   io.loadModel: /tmp/net.json: params[0].w: shape [784, 64], expected [784, 128]
  *   io.decodeModel: architecture.layers[2].outSize: expected a positive integer, got -3
  *
- * The same facts are fields (`file`, `path`, `detail`) so programs can act on them.
+ * The same facts are fields (`file`, `path`, `detail`) so programs can act on them. A `ModelError`
+ * is the library's one decoding error (`DecodeError`, rendered in one place) of the family
+ * `'ModelError'`.
  */
+import { type DecodeError, type DecodeLocation, decodeError, decodeErrorToError, isDecodeErrorOf } from '../tensor/index.js'
+
 
 /** Which function produced a `ModelError`. @category errors */
 export type ModelSource =
@@ -16,19 +20,10 @@ export type ModelSource =
   | 'io.decodeCheckpoint' | 'io.checkpoints' | 'io.latestCheckpoint' | 'io.resume'
 
 /** Where a `ModelError` is: the file, and the path of the value in the document (`params[0].w`). @category errors */
-export interface ModelErrorLocation {
-  readonly file?: string
-  readonly path?: string
-}
+export type ModelErrorLocation = Pick<DecodeLocation, 'file' | 'path'>
 
-/** A failure to write, read or decode a model. `message` is the full, self-contained text. @category errors */
-export interface ModelError extends ModelErrorLocation {
-  readonly _tag: 'ModelError'
-  readonly source: ModelSource
-  /** What is wrong, without the source, file and path. */
-  readonly detail: string
-  readonly message: string
-}
+/** A failure to write, read or decode a model: a `DecodeError` of io. `message` is the full, self-contained text. @category errors */
+export type ModelError = DecodeError<'ModelError', ModelSource>
 
 /**
  * A `ModelError`: the message is `${source}: ${file}: ${path}: ${detail}`, leaving out the parts
@@ -36,13 +31,9 @@ export interface ModelError extends ModelErrorLocation {
  * @category constructors
  */
 export const modelError = (source: ModelSource, detail: string, location: ModelErrorLocation = {}): ModelError =>
-  Object.freeze({
-    _tag: 'ModelError' as const,
-    source,
-    detail,
+  decodeError('ModelError', source, detail, {
     ...(location.file === undefined ? {} : { file: location.file }),
     ...(location.path === undefined || location.path === '' ? {} : { path: location.path }),
-    message: [source, location.file, location.path === '' ? undefined : location.path, detail].filter((s) => s !== undefined).join(': '),
   })
 
 /** The same error reported by another function, or for a file. @category constructors */
@@ -50,12 +41,11 @@ export const relocate = (e: ModelError, source: ModelSource, file?: string): Mod
   modelError(source, e.detail, { ...(e.path === undefined ? {} : { path: e.path }), ...(file === undefined ? (e.file === undefined ? {} : { file: e.file }) : { file }) })
 
 /** Whether a value is a `ModelError`. @category guards */
-export const isModelError = (u: unknown): u is ModelError =>
-  typeof u === 'object' && u !== null && (u as Partial<ModelError>)._tag === 'ModelError'
+export const isModelError: (u: unknown) => u is ModelError = isDecodeErrorOf<'ModelError', ModelSource>('ModelError')
 
 /**
  * An `Error` with a `ModelError`'s message, for the edge of a program (a script, a test) that
  * prefers to throw: `E.getOrElseW((e) => { throw toError(e) })`.
  * @category destructors
  */
-export const toError = (e: ModelError): Error => new Error(e.message)
+export const toError = (e: ModelError): Error => decodeErrorToError(e)

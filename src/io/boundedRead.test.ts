@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readText } from '../cli/files.js'
 import { maxStringBytes, readBoundedFile, readFileChunks } from './boundedRead.js'
-import { loadModel } from './index.js'
+import { loadModel } from '../ioNamespace.js'
 
 let folder = ''
 beforeAll(async () => {

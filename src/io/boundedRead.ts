@@ -12,8 +12,7 @@
 import { constants } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
 import * as E from 'fp-ts/lib/Either.js'
-// files.ts imports this module too; the cycle is harmless, the function is used only at call time.
-import { describeSystemError } from './files.js'
+import { describeSystemError } from './systemError.js'
 
 /** Why a file could not be read: the kind, and a sentence saying it. @category files */
 export interface ReadProblem {

@@ -19,23 +19,45 @@
  * Pure: no `node:` module; `checkpoints.ts` adds the folder of numbered files.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { AnyLayer } from '../nn/index.js'
-import type { OptState } from '../optim/index.js'
-import { type Key, isKey } from '../random/index.js'
-import type { Checkpoint, RunInfo } from '../train/index.js'
+import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
-import { type ModelError, type ModelSource, modelError, relocate } from './ModelError.js'
-import { type DecodeOptions, type ModelLimits, type SavedModel, decodeModel, encodeDocument, problemToError } from './modelFile.js'
+import { type ModelError, type ModelSource, modelError } from './ModelError.js'
+import { type Architecture, type KeyWords, type ModelDocument, type ModelHistory, type ModelLimits, type Network, decodeModelText, encodeModelText } from './modelFile.js'
 import type { Json, JsonObject } from './jsonText.js'
 import { crc32Hex } from './crc32.js'
-import { isObject, show } from './tensorTree.js'
-import type { Dataset } from '../data/index.js'
-import type { Tensor } from '../tensor/index.js'
+import { type StateTree, type TreeLayout, isObject, show } from './tensorTree.js'
+
+/** The facts of a run that fix the order of its batches (the shape of `train.RunInfo`). @category checkpoints */
+export interface RunFacts {
+  readonly key: KeyWords
+  readonly batchSize: number
+  readonly examples: number
+  readonly dropLast: boolean
+}
+
+/**
+ * A training run at a step as a checkpoint file holds it (the shape of `train.Checkpoint`): the
+ * network, its training state, the history and the run's facts.
+ * @category checkpoints
+ */
+export interface CheckpointDocument<N extends { readonly name: string }, P = Tree, S = StateTree> {
+  readonly net: N
+  readonly state: { readonly params: P; readonly optState: S; readonly step: number; readonly key: KeyWords }
+  readonly history: ModelHistory
+  readonly run: RunFacts
+}
+
+/** A checkpoint decoded from a model: the checkpoint, the user's `extra` data and the run's fingerprint. @category checkpoints */
+export interface DecodedCheckpoint<N extends Network> {
+  readonly checkpoint: CheckpointDocument<N, Tree, StateTree>
+  readonly extra: JsonObject
+  readonly fingerprint: RunFingerprint
+}
 
 /** The key of `extra` under which a checkpoint keeps its `RunInfo`. @category checkpoints */
 export const checkpointExtraKey = 'checkpoint'
 
-const isLayer = (u: unknown): u is AnyLayer => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
+const hasSpec = <N extends { readonly name: string }>(u: N): u is N & Network => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
 
 /** The fingerprint of one tensor: dtype, shape and the CRC-32 of its little-endian bytes. @category checkpoints */
 export interface TensorFingerprint {
@@ -73,7 +95,7 @@ const tensorFingerprint = (x: Tensor): TensorFingerprint => {
  * with the same number of rows but another row, label or order have different fingerprints.
  * @category checkpoints
  */
-export const dataFingerprint = (data: Dataset): NonNullable<RunFingerprint['data']> => Object.freeze({ x: tensorFingerprint(data.x), y: tensorFingerprint(data.y) })
+export const dataFingerprint = (data: { readonly x: Tensor; readonly y: Tensor }): NonNullable<RunFingerprint['data']> => Object.freeze({ x: tensorFingerprint(data.x), y: tensorFingerprint(data.y) })
 
 const showJson = (u: unknown): string => {
   const text = u === undefined ? 'nothing' : JSON.stringify(u)
@@ -118,13 +140,14 @@ export const fingerprintDifference = (file: RunFingerprint, run: RunFingerprint)
  * `extra` data (which may not use the key `checkpoint`). `Left` for a network without a spec.
  * @category checkpoints
  */
-export const checkpointToModel = <P extends Tree, S>(
-  checkpoint: Checkpoint<P, S>,
+export const checkpointToModel = <N extends { readonly name: string }, P, S>(
+  checkpoint: CheckpointDocument<N, P, S>,
   extra: JsonObject = {},
   source: ModelSource = 'io.encodeModel',
   fingerprint: RunFingerprint = {},
-): E.Either<ModelError, SavedModel<AnyLayer>> => {
-  if (!isLayer(checkpoint.net)) {
+): E.Either<ModelError, ModelDocument<N & Network, P>> => {
+  const net = checkpoint.net
+  if (!hasSpec(net)) {
     return E.left(modelError(source, `the network ${checkpoint.net.name} has no spec, so a file cannot say what it is; checkpoint a network made with nn (serial, dense, ...)`, { path: 'net' }))
   }
   if (Object.hasOwn(extra, checkpointExtraKey)) {
@@ -136,13 +159,17 @@ export const checkpointToModel = <P extends Tree, S>(
     batchSize: run.batchSize,
     examples: run.examples,
     dropLast: run.dropLast,
+    // A fingerprint is JSON (strings and numbers), but an interface has no index signature, so
+    // TypeScript cannot see it as a JsonObject.
     ...(fingerprint.data === undefined ? {} : { data: fingerprint.data as unknown as JsonObject }),
     ...(fingerprint.settings === undefined ? {} : { settings: fingerprint.settings }),
   }
   return E.right({
-    net: checkpoint.net,
+    net,
     params: state.params,
-    optState: state.optState as unknown as OptState,
+    // S is the optimizer's state, which the caller's types do not tie to StateTree; encodeDocument
+    // checks its form (numbers, tensors, arrays, records) at run time before writing it.
+    optState: state.optState as unknown as StateTree,
     step: state.step,
     key: state.key,
     history,
@@ -156,12 +183,10 @@ export const checkpointToModel = <P extends Tree, S>(
  * it the same way.
  * @category checkpoints
  */
-export const encodeCheckpoint = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, extra: JsonObject = {}): string => {
+export const encodeCheckpointText = <N extends { readonly name: string }, P, S>(checkpoint: CheckpointDocument<N, P, S>, layout: (net: N & Network) => TreeLayout, extra: JsonObject = {}): string => {
   const model = checkpointToModel(checkpoint, extra)
   if (E.isLeft(model)) throw new Error(model.left.message)
-  const text = encodeDocument(model.right)
-  if (E.isLeft(text)) throw new Error(problemToError('io.encodeModel', text.left).message)
-  return text.right
+  return encodeModelText(model.right, layout)
 }
 
 type Problem = { readonly path: string; readonly detail: string }
@@ -175,7 +200,7 @@ const isTensorFingerprint = (v: unknown): v is TensorFingerprint =>
   isObject(v) && Object.keys(v).length === 3 && typeof v['dtype'] === 'string' && typeof v['crc32'] === 'string' && /^[0-9a-f]{8}$/.test(v['crc32'])
   && Array.isArray(v['shape']) && v['shape'].every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)
 
-const decodeRun = (u: Json | undefined): E.Either<Problem, RunInfo & RunFingerprint> => {
+const decodeRun = (u: Json | undefined): E.Either<Problem, RunFacts & RunFingerprint> => {
   const hint = 'a checkpoint keeps its run there (written by train.fit with a checkpoint option)'
   if (u === undefined) return E.left({ path: 'extra.checkpoint', detail: `missing; ${hint}` })
   if (!isObject(u)) return E.left({ path: 'extra.checkpoint', detail: `expected an object, got ${show(u)}; ${hint}` })
@@ -194,9 +219,10 @@ const decodeRun = (u: Json | undefined): E.Either<Problem, RunInfo & RunFingerpr
   ].find((p) => p !== undefined)
   if (problem !== undefined) return E.left(problem)
   const words = (u['key'] as { readonly words: readonly [number, number] }).words
-  const key: Key = Object.freeze({ kind: 'Key' as const, words: Object.freeze([words[0], words[1]] as const) })
+  const key: KeyWords = Object.freeze({ kind: 'Key' as const, words: Object.freeze([words[0], words[1]] as const) })
   return E.right(Object.freeze({
     key, batchSize: u['batchSize'] as number, examples: u['examples'] as number, dropLast: u['dropLast'] as boolean,
+    // checked by isTensorFingerprint above (runFact of 'data'), which TypeScript does not follow into u
     ...(Object.hasOwn(u, 'data') ? { data: u['data'] as unknown as NonNullable<RunFingerprint['data']> } : {}),
     ...(Object.hasOwn(u, 'settings') ? { settings: u['settings'] as JsonObject } : {}),
   }))
@@ -207,23 +233,23 @@ const decodeRun = (u: Json | undefined): E.Either<Problem, RunInfo & RunFingerpr
  * without its optimizer state is not a checkpoint). The user's `extra` data is returned beside it.
  * @category checkpoints
  */
-export const checkpointFromModel = (
-  model: SavedModel<AnyLayer>,
+export const checkpointFromModel = <N extends Network>(
+  model: ModelDocument<N, unknown>,
   source: ModelSource = 'io.decodeModel',
   file?: string,
-): E.Either<ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: JsonObject; readonly fingerprint: RunFingerprint }> => {
+): E.Either<ModelError, DecodedCheckpoint<N>> => {
   const at = (path: string, detail: string): E.Either<ModelError, never> => E.left(modelError(source, detail, { path, ...(file === undefined ? {} : { file }) }))
   const hint = 'this is a model file, not a checkpoint (train.fit with a checkpoint option writes those)'
   if (model.optState === undefined) return at('optState', `missing; ${hint}`)
   if (model.step === undefined) return at('step', `missing; ${hint}`)
-  if (model.key === undefined || !isKey(model.key)) return at('key', `missing; ${hint}`)
+  if (model.key === undefined) return at('key', `missing; ${hint}`)
   if (model.history === undefined) return at('history', `missing; ${hint}`)
   const { [checkpointExtraKey]: runJson, ...extra } = model.extra ?? {}
   const run = decodeRun(runJson)
   if (E.isLeft(run)) return at(run.left.path, run.left.detail)
   if (model.history.loss.length > model.step) return at('history.loss', `${model.history.loss.length} losses for ${model.step} steps; a checkpoint has at most one loss a step`)
-  const checkpoint: Checkpoint<Tree, OptState> = Object.freeze({
-    net: model.net as unknown as Checkpoint<Tree, OptState>['net'],
+  const checkpoint: CheckpointDocument<N, Tree, StateTree> = Object.freeze({
+    net: model.net,
     state: Object.freeze({ params: model.params as Tree, optState: model.optState, step: model.step, key: model.key }),
     history: model.history,
     run: Object.freeze({ key: run.right.key, batchSize: run.right.batchSize, examples: run.right.examples, dropLast: run.right.dropLast }),
@@ -241,11 +267,8 @@ export const checkpointFromModel = (
  * `options.net`, the file's architecture must be that network's. Pure; never throws.
  * @category checkpoints
  */
-export const decodeCheckpoint = (
-  text: string,
-  options: DecodeOptions = {},
-): E.Either<ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: JsonObject; readonly fingerprint: RunFingerprint }> => {
-  const model = decodeModel(text, options as ModelLimits & { readonly net: AnyLayer })
-  if (E.isLeft(model)) return E.left(relocate(model.left, 'io.decodeCheckpoint'))
+export const decodeCheckpointText = <N extends Network>(text: string, options: ModelLimits, arch: Architecture<N>): E.Either<ModelError, DecodedCheckpoint<N>> => {
+  const model = decodeModelText(text, options, arch, 'io.decodeCheckpoint')
+  if (E.isLeft(model)) return model
   return checkpointFromModel(model.right, 'io.decodeCheckpoint')
 }

@@ -11,7 +11,7 @@ import * as train from '../train/index.js'
 import { every, runOptions } from './fixtures/checkpointRun.js'
 import {
   checkpointFileName, checkpoints, decodeCheckpoint, encodeCheckpoint, encodeModel, latestCheckpoint, listCheckpoints, loadModel, resume,
-} from './index.js'
+} from '../ioNamespace.js'
 
 let root = ''
 beforeAll(async () => {

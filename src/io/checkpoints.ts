@@ -6,11 +6,12 @@
  *
  * each a model file with its training state (`checkpointFile.ts`). The number is the step, padded
  * to nine digits so that the names sort (larger steps simply have more digits; the number is
- * what counts). `checkpoints(folder, { every, keep })` is `fit`'s `checkpoint` option: it writes
- * every file atomically (temporary file in the same folder, fsync, rename, fsync of the folder),
- * so a crash at any moment leaves every file whole, and then deletes all but the newest `keep`
- * (default 3). `resume(folder, options)` continues from the newest file, or starts the run when
- * there is none, so one call both starts a job and restarts it after a crash.
+ * what counts). `checkpointFolderWriter(folder, { keep }, layout)` writes every file atomically
+ * (temporary file in the same folder, fsync, rename, fsync of the folder), so a crash at any
+ * moment leaves every file whole, and then deletes all but the newest `keep` (default 3);
+ * `latestCheckpoint` reads the newest whole one back. This file knows files and documents only:
+ * `io.checkpoints` (the writer as `fit`'s `checkpoint` option) and `io.resume` (continuing a run)
+ * bind it to `nn` and `train` above io, in the entry `src/ioNamespace.ts`.
  *
  * The writer is synchronous because `fit` is: training is a synchronous fold and a checkpoint is
  * written between two steps. A folder holds one run: a writer refuses to write into a folder that
@@ -22,16 +23,16 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, unl
 import { readdir } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import type { AnyLayer } from '../nn/index.js'
-import type { OptState } from '../optim/index.js'
-import * as train from '../train/index.js'
-import type { Tree } from '../tree/index.js'
-import type { Dataset } from '../data/index.js'
-import { type RunFingerprint, checkpointExtraKey, checkpointFromModel, checkpointToModel, dataFingerprint, fingerprintDifference } from './checkpointFile.js'
-import { describeSystemError, loadModel } from './files.js'
+import type { Tensor } from '../tensor/index.js'
+import {
+  type CheckpointDocument, type DecodedCheckpoint, type RunFingerprint, checkpointExtraKey, checkpointFromModel, checkpointToModel, dataFingerprint,
+} from './checkpointFile.js'
+import { loadModelFile } from './files.js'
 import { type ModelError, modelError, relocate } from './ModelError.js'
-import { type ModelLimits, encodeDocument, problemToError } from './modelFile.js'
+import { type Architecture, type ModelLimits, type Network, encodeDocument, problemToError } from './modelFile.js'
 import type { JsonObject } from './jsonText.js'
+import { describeSystemError } from './systemError.js'
+import type { TreeLayout } from './tensorTree.js'
 
 const NAME = /^checkpoint-(\d+)\.json$/
 const TEMPORARY = /^\.checkpoint-\d+\.json\.[0-9a-f]{12}\.tmp$/
@@ -52,14 +53,14 @@ const filesIn = (folder: string, names: ReadonlyArray<string>): CheckpointFile[]
     .map(([name, m]) => ({ path: join(folder, name), step: Number(m![1]) }))
     .sort((a, b) => a.step - b.step)
 
-/** Options of `checkpoints` and `checkpointWriter`. @category checkpoints */
+/** Options of `io.checkpoints` and `checkpointWriter`. @category checkpoints */
 export interface CheckpointFolderOptions {
   /** How many of the newest checkpoint files to keep (default 3; `Infinity` keeps all). */
   readonly keep?: number
   /** The user's own JSON data, saved in every file's `extra` (any key but `checkpoint`). */
   readonly extra?: JsonObject
   /** The training data, whose fingerprint (CRC-32 of x and y) every file records, so `io.resume` refuses other data. */
-  readonly data?: Dataset
+  readonly data?: { readonly x: Tensor; readonly y: Tensor }
   /** Every setting that changes the run (optimizer and its settings, loss, schedule, columns, classes) as JSON; `io.resume` refuses other settings. */
   readonly settings?: JsonObject
 }
@@ -104,7 +105,7 @@ const writeAtomicSync = (path: string, text: string): void => {
  * cannot write the file: no space left on the device`), which stops `fit`.
  * @category checkpoints
  */
-export const checkpointWriter = (folder: string, options: CheckpointFolderOptions = {}): (<P extends Tree, S>(checkpoint: train.Checkpoint<P, S>) => void) => {
+export const checkpointFolderWriter = <N extends { readonly name: string }>(folder: string, options: CheckpointFolderOptions, layout: (net: N & Network) => TreeLayout): (<P, S>(checkpoint: CheckpointDocument<N, P, S>) => void) => {
   const keep = options.keep ?? 3
   checkKeep(keep)
   const extra = options.extra ?? {}
@@ -149,7 +150,7 @@ export const checkpointWriter = (folder: string, options: CheckpointFolderOption
     })
     const model = checkpointToModel(checkpoint, extra, 'io.checkpoints', fingerprint)
     if (E.isLeft(model)) return fail(path, model.left.message.replace(/^io\.checkpoints: /, ''))
-    const text = encodeDocument(model.right)
+    const text = encodeDocument(model.right, layout)
     if (E.isLeft(text)) return fail(path, problemToError('io.checkpoints', text.left).message.replace(/^io\.checkpoints: /, ''))
     try {
       writeAtomicSync(path, text.right)
@@ -165,24 +166,6 @@ export const checkpointWriter = (folder: string, options: CheckpointFolderOption
       }
     }
   }
-}
-
-/** A writer of checkpoint files, for any run: `fit`'s `checkpoint` option (`train.Checkpointing`). @category checkpoints */
-export interface CheckpointFolder {
-  readonly every: train.CheckpointEvery
-  readonly write: <P extends Tree, S>(checkpoint: train.Checkpoint<P, S>) => void
-}
-
-/**
- * `fit`'s `checkpoint` option writing to a folder: every `every` (`{ steps: n }` or
- * `{ epochs: n }`) and after the last step, keeping the newest `keep` files (default 3).
- * @example train.fit({ ...options, checkpoint: io.checkpoints('runs/iris', { every: { epochs: 10 }, keep: 2 }) })
- * @category checkpoints
- */
-export const checkpoints = (folder: string, options: CheckpointFolderOptions & { readonly every: train.CheckpointEvery }): CheckpointFolder => {
-  const problem = train.everyProblem(options.every)
-  if (problem !== undefined) throw new RangeError(`io.checkpoints: ${problem}`)
-  return Object.freeze({ every: options.every, write: checkpointWriter(folder, options) })
 }
 
 /**
@@ -201,16 +184,13 @@ export const listCheckpoints = async (folder: string): Promise<E.Either<ModelErr
 }
 
 /** A checkpoint read from a file: the checkpoint, the file, the user's `extra` data and the run's fingerprint. @category checkpoints */
-export interface LoadedCheckpoint<P extends Tree = Tree, S = OptState> {
-  readonly checkpoint: train.Checkpoint<P, S>
+export interface CheckpointInFile<N extends Network> extends DecodedCheckpoint<N> {
   readonly file: string
-  readonly extra: JsonObject
-  readonly fingerprint: RunFingerprint
 }
 
 // One checkpoint file read and checked: the checkpoint, or the error naming the file.
-const readCheckpoint = async (file: CheckpointFile, options: ModelLimits & { readonly net?: AnyLayer }): Promise<E.Either<ModelError, LoadedCheckpoint>> => {
-  const model = await loadModel(file.path, options as ModelLimits & { readonly net: AnyLayer })
+const readCheckpoint = async <N extends Network>(file: CheckpointFile, options: ModelLimits, arch: Architecture<N>): Promise<E.Either<ModelError, CheckpointInFile<N>>> => {
+  const model = await loadModelFile(file.path, options, arch)
   if (E.isLeft(model)) return E.left(relocate(model.left, 'io.latestCheckpoint'))
   const c = checkpointFromModel(model.right, 'io.latestCheckpoint', file.path)
   if (E.isLeft(c)) return c
@@ -221,24 +201,24 @@ const readCheckpoint = async (file: CheckpointFile, options: ModelLimits & { rea
 }
 
 /**
- * The newest checkpoint in a folder: `Right(undefined)` when there is none (or no folder),
- * `Left(ModelError)` naming the file when it cannot be read or is not a checkpoint (the file is
- * left alone; delete it to fall back to the one before). With `options.net`, the file's
- * architecture must be that network's. Never rejects.
+ * The newest checkpoint in a folder, read against an architecture: `Right(undefined)` when there
+ * is none (or no folder), `Left(ModelError)` naming the file when it cannot be read or is not a
+ * checkpoint (the file is left alone; delete it to fall back to the one before). Never rejects.
+ * `io.latestCheckpoint` is this with the architectures of `nn`.
  * @category checkpoints
  */
-export const latestCheckpoint = async (folder: string, options: ModelLimits & { readonly net?: AnyLayer } = {}): Promise<E.Either<ModelError, LoadedCheckpoint | undefined>> => {
+export const newestCheckpoint = async <N extends Network>(folder: string, options: ModelLimits, arch: Architecture<N>): Promise<E.Either<ModelError, CheckpointInFile<N> | undefined>> => {
   const files = await listCheckpoints(folder)
   if (E.isLeft(files)) return files
   const newest = files.right[files.right.length - 1]
   if (newest === undefined) return E.right(undefined)
-  const latest = await readCheckpoint(newest, options)
+  const latest = await readCheckpoint(newest, options, arch)
   if (E.isRight(latest)) return latest
   // Say whether the run can fall back: the newest older file that is whole, if any.
   let fallback = 'no older checkpoint in the folder is whole'
   for (let i = files.right.length - 2; i >= 0; i--) {
     const older = files.right[i]!
-    if (E.isRight(await readCheckpoint(older, options))) {
+    if (E.isRight(await readCheckpoint(older, options, arch))) {
       fallback = `the older ${basename(older.path)} (step ${older.step}) is whole: delete ${basename(newest.path)} to resume from it`
       break
     }
@@ -247,44 +227,4 @@ export const latestCheckpoint = async (folder: string, options: ModelLimits & { 
     ...(latest.left.file === undefined ? {} : { file: latest.left.file }),
     ...(latest.left.path === undefined ? {} : { path: latest.left.path }),
   }))
-}
-
-const hasSpec = (u: unknown): u is AnyLayer => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
-
-/**
- * Starts or continues the run of `options` whose checkpoints are in `folder`: from the newest
- * checkpoint there (`train.resume`), or from the start (`train.fit`) when there is none. The
- * result is bit-identical to an uninterrupted `train.fit(options)`, however often the process was
- * killed. Pass `checkpoint: io.checkpoints(folder, ...)` in `options` to keep writing checkpoints.
- * `Left(ModelError)` when the newest checkpoint cannot be read (naming the file, and whether an
- * older one is whole) or does not fit the options: other network, key, batch size, dataset size or
- * optimizer state; other data (when the file records its fingerprint: `io.checkpoints(folder,
- * { data })`); other `options.settings` (when the file records settings). A diverging step still
- * throws `DivergenceError`, as in `fit`.
- * @example const result = await io.resume('runs/iris', { ...options, checkpoint: io.checkpoints('runs/iris', { every: { epochs: 1 } }) })
- * @category checkpoints
- */
-export const resume = async <P extends Tree, S>(
-  folder: string,
-  options: train.FitOptions<P, S> & ModelLimits & { readonly settings?: JsonObject },
-): Promise<E.Either<ModelError, train.FitResult<P, S>>> => {
-  const limits: ModelLimits = {
-    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
-    ...(options.maxElements === undefined ? {} : { maxElements: options.maxElements }),
-    ...(options.maxNodes === undefined ? {} : { maxNodes: options.maxNodes }),
-    ...(options.maxLayers === undefined ? {} : { maxLayers: options.maxLayers }),
-  }
-  const latest = await latestCheckpoint(folder, hasSpec(options.net) ? { ...limits, net: options.net } : limits)
-  if (E.isLeft(latest)) return E.left(relocate(latest.left, 'io.resume'))
-  if (latest.right === undefined) return E.right(train.fit(options))
-  const checkpoint = latest.right.checkpoint as unknown as train.Checkpoint<P, S>
-  const problem = train.resumeProblem(checkpoint, options, options.data.x.shape[0] ?? 0)
-  if (problem !== undefined) return E.left(modelError('io.resume', problem, { file: latest.right.file }))
-  const recorded = latest.right.fingerprint
-  const difference = fingerprintDifference(recorded, {
-    ...(recorded.data === undefined ? {} : { data: dataFingerprint(options.data) }),
-    ...(options.settings === undefined ? {} : { settings: options.settings }),
-  })
-  if (difference !== undefined) return E.left(modelError('io.resume', difference, { file: latest.right.file }))
-  return E.right(train.resume(checkpoint, options))
 }

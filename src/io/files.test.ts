@@ -9,7 +9,7 @@ import * as nn from '../nn/index.js'
 import * as optim from '../optim/index.js'
 import { key } from '../random/index.js'
 import { isTensor } from '../tensor/index.js'
-import { encodeModel, loadModel, saveModel } from './index.js'
+import { encodeModel, loadModel, saveModel } from '../ioNamespace.js'
 
 let folder = ''
 beforeAll(async () => {

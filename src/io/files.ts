@@ -16,39 +16,26 @@
  * chunks, and the text must be UTF-8. Then `decodeModel` validates everything within its budgets.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { AnyLayer } from '../nn/index.js'
 import { maxStringBytes, readBoundedFile } from './boundedRead.js'
 import { type ModelError, modelError, relocate } from './ModelError.js'
-import { type DecodeOptions, type ModelLimits, type SavedModel, decodeModel, defaultMaxBytes, encodeDocument, problemToError } from './modelFile.js'
+import { type Architecture, type ModelDocument, type ModelLimits, type Network, decodeModelText, defaultMaxBytes, encodeDocument, problemToError } from './modelFile.js'
+import { describeSystemError } from './systemError.js'
+import type { TreeLayout } from './tensorTree.js'
 import { writeFileAtomic } from './writeAtomic.js'
-
-/** A file-system error in a few words (`no such file or folder`), for messages. @category internals */
-export const describeSystemError = (e: unknown): string => {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : ''
-  switch (code) {
-    case 'ENOENT': return 'no such file or folder'
-    case 'EACCES': case 'EPERM': return 'permission denied'
-    case 'EISDIR': return 'is a folder, not a file'
-    case 'ENOTDIR': return 'a part of the path is not a folder'
-    case 'ENOSPC': return 'no space left on the device'
-    case 'EROFS': return 'the file system is read-only'
-    default: return e instanceof Error ? e.message : String(e)
-  }
-}
-
 
 /**
  * Writes a model file atomically (temporary file in the same folder, fsync, rename, fsync of the
  * folder), keeping the permissions of a file it replaces and writing through a symbolic link. The
  * model is checked as `encodeModel` checks it, so the file written can be loaded.
- * Resolves to `Right(undefined)` or `Left(ModelError)`; never rejects.
+ * Resolves to `Right(undefined)` or `Left(ModelError)`; never rejects. `io.saveModel` is this with
+ * the layouts of `nn`.
  * @example await saveModel('mnist.json', { net, params, step: state.step, key: state.key, optState: state.optState })
  * @category files
  */
-export const saveModel = async <L extends AnyLayer>(path: string, model: SavedModel<L>): Promise<E.Either<ModelError, void>> => {
+export const saveModelFile = async <N extends Network>(path: string, model: ModelDocument<N, unknown>, layout: (net: N) => TreeLayout): Promise<E.Either<ModelError, void>> => {
   let text: string
   try {
-    const r = encodeDocument(model)
+    const r = encodeDocument(model, layout)
     if (E.isLeft(r)) return E.left(problemToError('io.saveModel', r.left, path))
     text = r.right
   } catch (e) {
@@ -81,21 +68,19 @@ const readModelText = async (path: string, maxBytes: number): Promise<E.Either<s
 }
 
 /**
- * Reads and decodes a model file: `Right` of the network (rebuilt from its architecture, or
- * `options.net` checked against it), its parameters and whatever else the file holds (optimizer
- * state, step, key, history, extra), or `Left(ModelError)` naming the file, the path in it and the
- * problem. Refuses files larger than `options.maxBytes` (default 256 MiB) before reading them.
- * Never rejects.
+ * Reads and decodes a model file against an architecture: `Right` of the network, its parameters
+ * and whatever else the file holds (optimizer state, step, key, history, extra), or
+ * `Left(ModelError)` naming the file, the path in it and the problem. Refuses files larger than
+ * `options.maxBytes` (default 256 MiB) before reading them. Never rejects. `io.loadModel` is this
+ * with the architectures of `nn`.
  * @example const model = await loadModel('mnist.json') // Either<ModelError, SavedModel>
  * @category files
  */
-export function loadModel(path: string, options?: ModelLimits): Promise<E.Either<ModelError, SavedModel>>
-export function loadModel<L extends AnyLayer>(path: string, options: ModelLimits & { readonly net: L }): Promise<E.Either<ModelError, SavedModel<L>>>
-export async function loadModel(path: string, options: DecodeOptions = {}): Promise<E.Either<ModelError, SavedModel<AnyLayer>>> {
+export const loadModelFile = async <N extends Network>(path: string, options: ModelLimits, arch: Architecture<N>): Promise<E.Either<ModelError, ModelDocument<N, unknown>>> => {
   const fail = (detail: string): E.Either<ModelError, never> => E.left(modelError('io.loadModel', detail, { file: path }))
   const maxBytes = options.maxBytes === undefined || !(options.maxBytes >= 0) ? defaultMaxBytes : options.maxBytes
   const text = await readModelText(path, maxBytes)
   if (E.isLeft(text)) return fail(text.left)
-  const decoded = decodeModel(text.right, options as ModelLimits & { readonly net: AnyLayer })
+  const decoded = decodeModelText(text.right, options, arch)
   return E.isLeft(decoded) ? E.left(relocate(decoded.left, 'io.loadModel', path)) : decoded
 }

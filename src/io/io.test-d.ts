@@ -7,7 +7,7 @@ import { expectTypeOf } from 'vitest'
 import { type DenseParams, type Layer, type NoParams, dense, relu, serial } from '../nn/index.js'
 import type { AdamState } from '../optim/index.js'
 import type { History, TrainState } from '../train/index.js'
-import { type ModelError, type SavedModel, decodeModel, loadModel, saveModel } from './index.js'
+import { type ModelError, type SavedModel, decodeModel, loadModel, saveModel } from '../ioNamespace.js'
 
 const net = serial(dense(4, 3), relu, dense(3, 2))
 type P = readonly [DenseParams, NoParams, DenseParams]

@@ -6,6 +6,10 @@
  * deeper than a bound. Writing puts short arrays and small records on one line, so a model file's
  * architecture and shapes read at a glance.
  */
+import { pathIndex, pathKey } from '../tensor/index.js'
+
+// The paths of the library's decoding errors (tensor/DecodeError.ts), for the codecs of io.
+export { pathIndex, pathKey }
 
 /** A JSON value. @category model */
 export type Json = null | boolean | number | string | ReadonlyArray<Json> | JsonObject
@@ -19,12 +23,6 @@ export const forbiddenKeys: ReadonlyArray<string> = Object.freeze(['__proto__', 
 /** The deepest nesting of arrays and objects a document may have. @category codecs */
 export const maxJsonDepth = 100
 
-/** A path in a document: `key` appended as `.key`, or `["odd key"]` when it is not an identifier. @category codecs */
-export const pathKey = (path: string, key: string): string =>
-  /^[A-Za-z_$][\w$]*$/.test(key) ? (path === '' ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}...` : key)}]`
-
-/** A path in a document with an array index appended. @category codecs */
-export const pathIndex = (path: string, i: number): string => `${path}[${i}]`
 
 /** A problem found in a document: where and what. @category model */
 export interface JsonProblem {

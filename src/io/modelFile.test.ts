@@ -5,7 +5,7 @@ import * as O from '../ops/index.js'
 import * as optim from '../optim/index.js'
 import { key } from '../random/index.js'
 import { type Tensor, isTensor, tensor } from '../tensor/index.js'
-import { type SavedModel, decodeModel, encodeModel } from './index.js'
+import { type SavedModel, decodeModel, encodeModel } from '../ioNamespace.js'
 import { encodeTensor } from './tensorTree.js'
 
 const net = nn.serial(nn.dense(4, 3, { dtype: 'float64' }), nn.relu, nn.dropout(0.5), nn.dense(3, 2))

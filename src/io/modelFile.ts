@@ -39,12 +39,12 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { type AnyLayer, type Layer, type ParamsOf, fromSpec, layoutSize, paramLayout } from '../nn/index.js'
-import type { OptState } from '../optim/index.js'
-import { type Key, isKey } from '../random/index.js'
+import type { Tree } from '../tree/index.js'
 import { type ModelError, type ModelSource, modelError } from './ModelError.js'
 import { type Json, type JsonObject, checkJson, forbiddenKeys, parseJson, pathIndex, pathKey, printJson, walkJson } from './jsonText.js'
-import { type Budget, type TreeProblem, decodeParams, decodeState, encodeParams, encodeState, isObject, show } from './tensorTree.js'
+import {
+  type Budget, type StateTree, type TreeLayout, type TreeProblem, decodeParams, decodeState, encodeParams, encodeState, isObject, layoutElements, show,
+} from './tensorTree.js'
 
 /** The value of the `format` field of every model file. @category model */
 export const modelFormat = 'purenet-model'
@@ -72,19 +72,48 @@ export type ModelHistory = {
 }
 
 /**
- * A model: a network, its parameters, and optionally the optimizer state, step count, key and
- * history of the run that trained it, and the user's own JSON data (`extra`: class names, feature
- * names, normalisation constants, ...).
+ * A key as a file holds it: the two 32-bit words of a `random.Key` (the same record).
  * @category model
  */
-export type SavedModel<L extends AnyLayer = Layer<unknown>> = {
-  readonly net: L
-  readonly params: ParamsOf<L>
-  readonly optState?: OptState
+export interface KeyWords {
+  readonly kind: 'Key'
+  readonly words: readonly [number, number]
+}
+
+/** What io needs of a network: a name for messages and its architecture, a JSON spec (`layer.spec`). @category model */
+export interface Network {
+  readonly name: string
+  readonly spec: unknown
+}
+
+/**
+ * A model document: a network, its parameters, and optionally the optimizer state, step count,
+ * key and history of the run that trained it, and the user's own JSON data (`extra`: class names,
+ * feature names, normalisation constants, ...). `io.SavedModel<L>` is this with an `nn` layer.
+ * @category model
+ */
+export type ModelDocument<N extends Network, P = Tree> = {
+  readonly net: N
+  readonly params: P
+  readonly optState?: StateTree
   readonly step?: number
-  readonly key?: Key
+  readonly key?: KeyWords
   readonly history?: ModelHistory
   readonly extra?: JsonObject
+}
+
+/**
+ * How the layer above io turns an architecture (validated JSON) into a network, and a network
+ * into the layout its parameters must have. io checks the document against it and knows nothing
+ * of layers: `nn` gives one built on `nn.fromSpec` and `nn.paramLayout` (see `src/models.ts`),
+ * and `fixedArchitecture(net, layout)` checks a file against a network built in code.
+ * @category model
+ */
+export interface Architecture<N extends Network> {
+  /** The network an architecture describes, or the problem at a path inside the architecture (`layers[2].outSize`). */
+  readonly decode: (architecture: unknown, limits: { readonly maxParameters: number; readonly maxLayers?: number }) => E.Either<TreeProblem, N>
+  /** The layout of a network's parameters, read off its spec without allocating. */
+  readonly layout: (net: N) => TreeLayout
 }
 
 /** Bounds on what decoding accepts. @category model */
@@ -97,17 +126,6 @@ export interface ModelLimits {
   readonly maxNodes?: number
   /** The most layers of the architecture, default `nn.defaultMaxLayers` (2^16). */
   readonly maxLayers?: number
-}
-
-/**
- * Options of `decodeModel` and `loadModel`: the limits, and optionally the network built in code.
- * With `net`, the file's architecture must equal `net.spec` and the model comes back with `net`
- * itself (typed); this is how a network with custom layers (`nn.elementwise`, hand-written) is
- * loaded, since a spec cannot rebuild those.
- * @category model
- */
-export interface DecodeOptions<L extends AnyLayer = AnyLayer> extends ModelLimits {
-  readonly net?: L
 }
 
 const FIELDS = ['format', 'version', 'architecture', 'params', 'optState', 'step', 'key', 'history', 'extra'] as const
@@ -133,6 +151,9 @@ const Word = codec('a 32-bit unsigned integer', isWord, (u) => `expected an inte
 const Array_ = codec('an array', (u): u is ReadonlyArray<unknown> => Array.isArray(u), (u) => `expected an array, got ${show(u)}`)
 const Object_ = codec('an object', isObject, (u) => `expected an object, got ${show(u)}`)
 
+const isKeyWords = (u: unknown): u is KeyWords =>
+  isObject(u) && u['kind'] === 'Key' && Array.isArray(u['words']) && u['words'].length === 2
+
 const own = (u: Readonly<Record<string, unknown>>, key: string): unknown => (Object.hasOwn(u, key) ? u[key] : undefined)
 
 /** Refuses keys other than `names` in a record. */
@@ -141,7 +162,7 @@ const onlyKeys = (u: Readonly<Record<string, unknown>>, path: string, names: Rea
   return extra === undefined ? E.right(undefined) : fail(pathKey(path, extra), `unknown field; ${what} has ${names.map((n) => `"${n}"`).join(', ')}`)
 }
 
-const decodeKey = (u: unknown, path: string): Result<Key> => {
+const decodeKey = (u: unknown, path: string): Result<KeyWords> => {
   const o = field(Object_, u, path)
   if (E.isLeft(o)) return o
   const keys = onlyKeys(o.right, path, ['kind', 'words'], 'a key')
@@ -272,7 +293,22 @@ const firstDifference = (a: unknown, b: unknown, path: string): TreeProblem | un
 
 const limitOf = (n: number | undefined, fallback: number): number => (n === undefined || !(n >= 0) ? fallback : n)
 
-const decodeDocument = <L extends AnyLayer>(text: string, options: DecodeOptions<L>): Result<SavedModel<L>> => {
+/**
+ * The architecture of a network built in code: the file's architecture must equal `net.spec`
+ * (the first difference is the error), and the document comes back with `net` itself.
+ * @category model
+ */
+export const fixedArchitecture = <N extends Network>(net: N, layout: (net: N) => TreeLayout): Architecture<N> => ({
+  decode: (architecture) => {
+    const d = firstDifference(architecture, net.spec, '')
+    return d === undefined ? E.right(net) : fail(d.path, `${d.detail}; the file was saved from another architecture than the network given (options.net)`)
+  },
+  layout,
+})
+
+const inArchitecture = (p: string): string => (p === '' ? 'architecture' : p.startsWith('[') ? `architecture${p}` : `architecture.${p}`)
+
+const decodeDocument = <N extends Network>(text: string, options: ModelLimits, arch: Architecture<N>): Result<ModelDocument<N, unknown>> => {
   const maxBytes = limitOf(options.maxBytes, defaultMaxBytes)
   if (text.length > maxBytes) return fail('', `the text is ${text.length} characters, more than the limit of ${maxBytes} (options.maxBytes); raise the limit if the model really is that big`)
   const parsed = parseJson(text, options.maxNodes === undefined ? {} : { maxNodes: options.maxNodes })
@@ -295,29 +331,19 @@ const decodeDocument = <L extends AnyLayer>(text: string, options: DecodeOptions
   }
   const architecture = own(doc, 'architecture')
   if (architecture === undefined) return fail('architecture', 'missing; expected the layer spec of the network (nn.fromSpec)')
-  let net: L
-  if (options.net !== undefined) {
-    const d = firstDifference(architecture, options.net.spec, 'architecture')
-    if (d !== undefined) return fail(d.path, `${d.detail}; the file was saved from another architecture than the network given (options.net)`)
-    net = options.net
-  } else {
-    const decoded = fromSpec(architecture, { maxParameters: Math.max(defaultMaxElements, limitOf(options.maxElements, defaultMaxElements)), ...(options.maxLayers === undefined ? {} : { maxLayers: options.maxLayers }) })
-    if (E.isLeft(decoded)) {
-      const p = decoded.left.path
-      return fail(p === '' ? 'architecture' : p.startsWith('[') ? `architecture${p}` : `architecture.${p}`, decoded.left.detail)
-    }
-    net = decoded.right as unknown as L
-  }
-  const layout = paramLayout(net.spec)
+  const decoded = arch.decode(architecture, { maxParameters: Math.max(defaultMaxElements, limitOf(options.maxElements, defaultMaxElements)), ...(options.maxLayers === undefined ? {} : { maxLayers: options.maxLayers }) })
+  if (E.isLeft(decoded)) return fail(inArchitecture(decoded.left.path), decoded.left.detail)
+  const net = decoded.right
+  const layout = arch.layout(net)
   const budget: Budget = { maxElements: limitOf(options.maxElements, defaultMaxElements), used: 0, checksums: version >= 2 }
-  const declared = layoutSize(layout)
+  const declared = layoutElements(layout)
   if (declared > budget.maxElements) {
     return fail('architecture', `declares ${declared} parameters, more than the limit of ${budget.maxElements} (options.maxElements); refused before allocating`)
   }
   if (!Object.hasOwn(doc, 'params')) return fail('params', `missing; expected the parameters of ${net.name}`)
   const params = decodeParams(layout, doc['params'], 'params', budget)
   if (E.isLeft(params)) return params
-  let model: SavedModel<L> = { net, params: params.right as ParamsOf<L> }
+  let model: ModelDocument<N, unknown> = { net, params: params.right }
   if (Object.hasOwn(doc, 'optState')) {
     const r = decodeState(doc['optState'], 'optState', budget)
     if (E.isLeft(r)) return r
@@ -353,22 +379,20 @@ export const problemToError = (source: ModelSource, problem: TreeProblem, file?:
   modelError(source, problem.detail, { path: problem.path, ...(file === undefined ? {} : { file }) })
 
 /**
- * Decodes a model file's text: `Right` of the network (rebuilt from the architecture, or
- * `options.net` checked against it), its parameters and whatever else the file holds, or
- * `Left(ModelError)` naming the path of the first problem. Pure; never throws.
- * @example decodeModel(text) // Right({ net, params, step?, ... }) or Left({ message: 'io.decodeModel: params[0].w: shape [784, 64], expected [784, 128]', ... })
+ * Decodes a model file's text against an architecture: `Right` of the network (`arch.decode` of
+ * the file's architecture), its parameters (checked against `arch.layout`) and whatever else the
+ * file holds, or `Left(ModelError)` of `source` naming the path of the first problem. Pure; never
+ * throws. `io.decodeModel` is this with the architectures of `nn`.
  * @category codecs
  */
-export function decodeModel(text: string, options?: ModelLimits): E.Either<ModelError, SavedModel>
-export function decodeModel<L extends AnyLayer>(text: string, options: ModelLimits & { readonly net: L }): E.Either<ModelError, SavedModel<L>>
-export function decodeModel(text: string, options: DecodeOptions = {}): E.Either<ModelError, SavedModel<AnyLayer>> {
+export const decodeModelText = <N extends Network>(text: string, options: ModelLimits, arch: Architecture<N>, source: ModelSource = 'io.decodeModel'): E.Either<ModelError, ModelDocument<N, unknown>> => {
   try {
-    if (typeof text !== 'string') return E.left(modelError('io.decodeModel', `expected the text of a model file, got ${show(text)}`))
-    const r = decodeDocument(text, options)
-    return E.isLeft(r) ? E.left(problemToError('io.decodeModel', r.left)) : r
+    if (typeof text !== 'string') return E.left(modelError(source, `expected the text of a model file, got ${show(text)}`))
+    const r = decodeDocument(text, options, arch)
+    return E.isLeft(r) ? E.left(problemToError(source, r.left)) : r
   } catch (e) {
     // Nothing above throws for any text; this is the last line of defence of law 2.
-    return E.left(modelError('io.decodeModel', `could not be decoded (${e instanceof Error ? e.message : String(e)})`))
+    return E.left(modelError(source, `could not be decoded (${e instanceof Error ? e.message : String(e)})`))
   }
 }
 
@@ -376,7 +400,7 @@ export function decodeModel(text: string, options: DecodeOptions = {}): E.Either
 const savedFields: ReadonlySet<string> = new Set(['net', 'params', 'optState', 'step', 'key', 'history', 'extra'])
 
 /** Validates and renders a model as the JSON document of the format, or the first problem. @category internals */
-export const encodeDocument = (model: SavedModel<AnyLayer>): Result<string> => {
+export const encodeDocument = <N extends Network>(model: ModelDocument<N, unknown>, layout: (net: N) => TreeLayout): Result<string> => {
   if (typeof model !== 'object' || model === null || typeof model.net !== 'object' || model.net === null || model.net.spec === undefined) {
     return fail('net', 'expected a layer with a spec (a network made with nn)')
   }
@@ -389,7 +413,7 @@ export const encodeDocument = (model: SavedModel<AnyLayer>): Result<string> => {
   const spec = model.net.spec
   const specProblem = checkJson(spec)
   if (specProblem !== undefined) return fail(`architecture${specProblem.path === '' ? '' : `.${specProblem.path}`}`, specProblem.detail)
-  const params = encodeParams(paramLayout(spec), model.params, 'params')
+  const params = encodeParams(layout(model.net), model.params, 'params')
   if (E.isLeft(params)) return params
   const doc: Record<string, unknown> = { format: modelFormat, version: modelVersion, architecture: spec, params: params.right }
   if (model.optState !== undefined) {
@@ -402,7 +426,7 @@ export const encodeDocument = (model: SavedModel<AnyLayer>): Result<string> => {
     doc['step'] = model.step
   }
   if (model.key !== undefined) {
-    if (!isKey(model.key) || !isWord(model.key.words[0]) || !isWord(model.key.words[1])) return fail('key', 'expected a key made by random.key(seed)')
+    if (!isKeyWords(model.key) || !isWord(model.key.words[0]) || !isWord(model.key.words[1])) return fail('key', 'expected a key made by random.key(seed)')
     doc['key'] = { kind: 'Key', words: [model.key.words[0], model.key.words[1]] }
   }
   if (model.history !== undefined) {
@@ -420,16 +444,12 @@ export const encodeDocument = (model: SavedModel<AnyLayer>): Result<string> => {
 }
 
 /**
- * The text of a model file for a network, its parameters and optionally its optimizer state,
- * step, key, history and extra data. The parameters are checked against the architecture (shapes,
- * dtypes, finite values), so what is written can be read back. Pure. Throws an `Error` naming the
- * path for a model that cannot be saved (e.g. `params[0].w: element 3 is NaN`); `saveModel`
- * returns that as a `Left` instead.
- * @example const text = encodeModel({ net, params, step: 1200, extra: { classes: ['cat', 'dog'] } })
+ * The text of a model file (`encodeDocument`), throwing an `Error` of `source` naming the path for
+ * a model that cannot be saved (e.g. `params[0].w: element 3 is NaN`). Pure.
  * @category codecs
  */
-export const encodeModel = <L extends AnyLayer>(model: SavedModel<L>): string => {
-  const r = encodeDocument(model)
-  if (E.isLeft(r)) throw new Error(problemToError('io.encodeModel', r.left).message)
+export const encodeModelText = <N extends Network>(model: ModelDocument<N, unknown>, layout: (net: N) => TreeLayout, source: ModelSource = 'io.encodeModel'): string => {
+  const r = encodeDocument(model, layout)
+  if (E.isLeft(r)) throw new Error(problemToError(source, r.left).message)
   return r.right
 }

@@ -2,7 +2,7 @@
  * Trees of tensors in a model file. A tensor is the record `{ "dtype", "shape", "data", "crc32" }`,
  * `data` being the base64 of its little-endian bytes (`bytes.ts`) and `crc32` the CRC-32 of those
  * bytes (`crc32.ts`; files of version 1 have no `crc32`). Parameters are read against the
- * layout the architecture dictates (`nn.paramLayout`), so every structure, shape and dtype is
+ * layout the architecture dictates (`TreeLayout`, which the layer above reads off a spec: `nn.paramLayout`), so every structure, shape and dtype is
  * checked; an optimizer state (numbers, tensors, arrays and records) is read by its own form.
  *
  * Rules, for reading:
@@ -18,12 +18,21 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import type { ParamLayout } from '../nn/index.js'
-import type { OptState } from '../optim/index.js'
-import { type DType, type Shape, type Tensor, fromData, isDType, isTensor, showShape } from '../tensor/index.js'
+import { type DType, type Shape, type Tensor, fromData, isDType, isTensor, showShape, showValue } from '../tensor/index.js'
 import { base64Length, bytesPerElement, dataFromBase64, dataToBase64 } from './bytes.js'
 import { crc32Hex } from './crc32.js'
 import { type JsonObject, forbiddenKeys, pathIndex, pathKey } from './jsonText.js'
+
+import type { TreeLayout } from '../tree/index.js'
+
+export { type TreeLayout, layoutElements } from '../tree/index.js'
+
+/**
+ * A training state as a file holds it (an optimizer's state, `optim.StateTree`): numbers, tensors,
+ * arrays and records.
+ * @category model
+ */
+export type StateTree = number | Tensor | ReadonlyArray<StateTree> | { readonly [key: string]: StateTree }
 
 /** A problem at a path of the document. @category model */
 export interface TreeProblem {
@@ -46,16 +55,8 @@ export interface Budget {
   readonly checksums: boolean
 }
 
-/** A short rendering of an outside value for messages. @category codecs */
-export const show = (u: unknown): string => {
-  const text = u === undefined ? 'nothing'
-    : typeof u === 'number' || typeof u === 'boolean' || u === null ? String(u)
-    : typeof u === 'string' ? JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}...` : u)
-    : Array.isArray(u) ? `an array of ${u.length}`
-    : typeof u === 'object' ? 'an object'
-    : typeof u
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text
-}
+/** A short rendering of an outside value for messages (`undefined` is "nothing"). @category codecs */
+export const show = (u: unknown): string => showValue(u, 'nothing')
 
 /** Whether a value is a JSON object (not null, not an array). @category guards */
 export const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u)
@@ -187,7 +188,7 @@ export const decodeTensor = (u: unknown, path: string | Where, budget: Budget, e
   return E.right(fromData(dims, data))
 }
 
-const describeLayout = (layout: ParamLayout): string =>
+const describeLayout = (layout: TreeLayout): string =>
   layout.node === 'tensor' ? `a tensor of shape ${showShape(layout.shape)}`
     : layout.node === 'array' ? `an array of ${layout.items.length} parameter sets`
     : layout.node === 'record' ? (layout.fields.length === 0 ? 'the empty record {} (the layer has no parameters)' : `a record { ${layout.fields.map(([k]) => `"${k}"`).join(', ')} }`)
@@ -199,7 +200,7 @@ const describeLayout = (layout: ParamLayout): string =>
  * Recursion follows the layout, which `nn.fromSpec` bounds (nesting at most `nn.maxSpecDepth`).
  * @category codecs
  */
-export const decodeParams = (layout: ParamLayout, u: unknown, path: string | Where, budget: Budget): Result<unknown> => {
+export const decodeParams = (layout: TreeLayout, u: unknown, path: string | Where, budget: Budget): Result<unknown> => {
   const at = whereOf(path)
   switch (layout.node) {
     case 'tensor':
@@ -245,11 +246,11 @@ const EMPTY: Readonly<Record<string, never>> = Object.freeze({})
  * the nesting `scanJson` allowed (`maxJsonDepth`); no path is built unless a problem is reported.
  * @category codecs
  */
-export const decodeState = (u: unknown, path: string | Where, budget: Budget): Result<OptState> => {
+export const decodeState = (u: unknown, path: string | Where, budget: Budget): Result<StateTree> => {
   const at = whereOf(path)
   if (typeof u === 'number') return Number.isFinite(u) ? E.right(u) : fail(at(), `expected a finite number, got ${u}`)
   if (Array.isArray(u)) {
-    const out: OptState[] = new Array(u.length)
+    const out: StateTree[] = new Array(u.length)
     for (let i = 0; i < u.length; i++) {
       const v: unknown = u[i]
       if (typeof v === 'number' && Number.isFinite(v)) {
@@ -264,7 +265,7 @@ export const decodeState = (u: unknown, path: string | Where, budget: Budget): R
   }
   if (isObject(u)) {
     if (isTensorRecord(u) || (budget.checksums && Object.hasOwn(u, 'crc32'))) return decodeTensor(u, at, budget)
-    const out: Record<string, OptState> = {}
+    const out: Record<string, StateTree> = {}
     for (const key of Object.keys(u)) {
       if (forbiddenKeys.includes(key)) return fail(pathKey(at(), key), `the key "${key}" is not allowed (it could reach an object's prototype)`)
       const r = decodeState(u[key], atKey(at, key), budget)
@@ -286,7 +287,7 @@ const checkFinite = (x: Tensor, path: string): Result<void> => {
  * `decodeParams` accepts.
  * @category codecs
  */
-export const encodeParams = (layout: ParamLayout, u: unknown, path: string): Result<unknown> => {
+export const encodeParams = (layout: TreeLayout, u: unknown, path: string): Result<unknown> => {
   switch (layout.node) {
     case 'tensor': {
       if (!isTensor(u)) return fail(path, `expected a tensor of shape ${showShape(layout.shape)}, got ${show(u)}`)

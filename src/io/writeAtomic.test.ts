@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as nn from '../nn/index.js'
 import { key } from '../random/index.js'
-import { loadModel, saveModel } from './index.js'
+import { loadModel, saveModel } from '../ioNamespace.js'
 import { removeStaleTemporaries, staleTemporaryAge, temporaryName, writeFileAtomic } from './writeAtomic.js'
 
 let folder = ''

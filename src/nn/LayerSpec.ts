@@ -19,7 +19,8 @@
  * refuses both with a message that says so; a model file of such a network is loaded by passing
  * the network built in code (`io.decodeModel(text, { net })`).
  */
-import type { DType, Shape } from '../tensor/index.js'
+import type { DType } from '../tensor/index.js'
+import type { TreeLayout } from '../tree/index.js'
 import type { InitializerName } from './initializers.js'
 
 /** The activations a spec can name: the built-in activation layers of `nn`. @category specs */
@@ -66,14 +67,31 @@ export type ParallelSpec = { readonly kind: 'parallel'; readonly layers: Readonl
 export type ResidualSpec = { readonly kind: 'residual'; readonly layer: LayerSpec }
 
 /**
- * The serialisable description of a layer, a discriminated union on `kind`: a plain JSON value.
+ * The spec of a layer of a kind a user added to a registry (`registry.with(myKind)`): its `kind`
+ * and fields of plain JSON data. Code that reads a built-in spec's fields checks its kind with a
+ * guard (`isSpecOf(spec, 'serial')`), since a user's kind could have any name.
  * @category specs
  */
-export type LayerSpec =
-  | DenseSpec | ActivationSpec | DropoutSpec | CustomSpec | SerialSpec | FanOutSpec | ParallelSpec | ResidualSpec
+export type ExtensionSpec = { readonly kind: string; readonly [field: string]: unknown }
 
-/** Every `kind` a spec may have. @category specs */
+/** The spec of a built-in layer, a discriminated union on `kind`. @category specs */
+export type BuiltinSpec = DenseSpec | ActivationSpec | DropoutSpec | CustomSpec | SerialSpec | FanOutSpec | ParallelSpec | ResidualSpec
+
+/**
+ * The serialisable description of a layer: a plain JSON value, with a `kind` that a registry of
+ * layer kinds knows (the built-ins' or a user's), or `custom` for a layer that is code.
+ * @category specs
+ */
+export type LayerSpec = BuiltinSpec | ExtensionSpec
+
+/** Every `kind` a spec of a built-in layer may have (a registry may know more: `LayerKind.ts`). @category specs */
+export type BuiltinKind = BuiltinSpec['kind']
+
+/** Every `kind` a spec may have (built-in kinds, and any kind a registry adds). @category specs */
 export type LayerKind = LayerSpec['kind']
+
+/** Whether a spec is the built-in spec of kind `kind` (and so has its fields). @category specs */
+export const isSpecOf = <K extends BuiltinKind>(spec: LayerSpec, kind: K): spec is Extract<BuiltinSpec, { readonly kind: K }> => spec.kind === kind
 
 /**
  * The layout of a layer's parameters, read off its spec: the tree `init` makes, with the shape and
@@ -81,68 +99,4 @@ export type LayerKind = LayerSpec['kind']
  * only its code knows.
  * @category specs
  */
-export type ParamLayout =
-  | { readonly node: 'tensor'; readonly shape: Shape; readonly dtype: DType }
-  | { readonly node: 'array'; readonly items: ReadonlyArray<ParamLayout> }
-  | { readonly node: 'record'; readonly fields: ReadonlyArray<readonly [string, ParamLayout]> }
-  | { readonly node: 'unknown'; readonly name: string }
-
-const EMPTY: ParamLayout = Object.freeze({ node: 'record' as const, fields: Object.freeze([]) })
-
-/**
- * The parameter layout of a spec: `{ w: [inSize, outSize], b: [outSize] }` for dense, `{}` for
- * activations and dropout, an array of the children's layouts for serial, fanOut and parallel,
- * the inner layer's for residual. Allocates nothing, so it is safe on a spec of absurd sizes.
- * @example paramLayout(dense(2, 3).spec) // record { w: tensor [2, 3], b: tensor [3] }
- * @category specs
- */
-export const paramLayout = (spec: LayerSpec): ParamLayout => {
-  switch (spec.kind) {
-    case 'dense':
-      return Object.freeze({
-        node: 'record' as const,
-        fields: Object.freeze([
-          Object.freeze(['w', Object.freeze({ node: 'tensor' as const, shape: Object.freeze([spec.inSize, spec.outSize]), dtype: spec.dtype })] as const),
-          Object.freeze(['b', Object.freeze({ node: 'tensor' as const, shape: Object.freeze([spec.outSize]), dtype: spec.dtype })] as const),
-        ]),
-      })
-    case 'serial':
-    case 'fanOut':
-    case 'parallel':
-      return Object.freeze({ node: 'array' as const, items: Object.freeze(spec.layers.map(paramLayout)) })
-    case 'residual':
-      return paramLayout(spec.layer)
-    case 'custom':
-      return Object.freeze({ node: 'unknown' as const, name: spec.name })
-    default:
-      return EMPTY
-  }
-}
-
-/** The number of parameters (tensor elements) of a layout; `NaN` when it has an unknown part. @category specs */
-export const layoutSize = (layout: ParamLayout): number => {
-  switch (layout.node) {
-    case 'tensor':
-      return layout.shape.reduce((n, d) => n * d, 1)
-    case 'array':
-      return layout.items.reduce((n, l) => n + layoutSize(l), 0)
-    case 'record':
-      return layout.fields.reduce((n, [, l]) => n + layoutSize(l), 0)
-    case 'unknown':
-      return NaN
-  }
-}
-
-/** Whether a layout has a part only code knows (a custom layer). @category specs */
-export const isLayoutKnown = (layout: ParamLayout): boolean => {
-  switch (layout.node) {
-    case 'tensor':
-      return true
-    case 'array':
-      return layout.items.every(isLayoutKnown)
-    case 'record':
-      return layout.fields.every(([, l]) => isLayoutKnown(l))
-    case 'unknown':
-      return false
-  }
-}
+export type ParamLayout = TreeLayout

@@ -7,6 +7,8 @@
 import * as O from '../ops/index.js'
 import type { Tensor } from '../tensor/index.js'
 import { type NoParams, type SizePreservingLayer, anySize } from './Layer.js'
+import * as E from 'fp-ts/lib/Either.js'
+import { type LayerKindDefinition, noLayout } from './LayerKind.js'
 import type { ActivationKind, LayerSpec } from './LayerSpec.js'
 
 const noParams: NoParams = Object.freeze({})
@@ -71,3 +73,15 @@ export const softmax = activation('softmax', (x) => O.softmax(x))
 
 /** log softmax along the feature (last) axis: z_i - log Σ_j e^z_j, computed stably. @category activations */
 export const logSoftmax = activation('logSoftmax', (x) => O.logSoftmax(x))
+
+// The layer kind of a built-in activation: no fields, no parameters, the very value back.
+const kindOf = (layer: SizePreservingLayer<NoParams>): LayerKindDefinition<Readonly<Record<string, never>>> =>
+  Object.freeze({ kind: layer.spec.kind, fields: {}, build: () => E.right(layer), layout: () => noLayout })
+
+/**
+ * The layer kinds of the built-in activations (`{ kind: 'relu' }`, ...): `fromSpec` gives back the
+ * very values `relu`, `tanh`, ...
+ * @category specs
+ */
+export const activationLayerKinds: ReadonlyArray<LayerKindDefinition<Readonly<Record<string, never>>>> = Object.freeze(
+  [relu, sigmoid, atan, tanh, softplus, leakyRelu, elu, gelu, identity, softmax, logSoftmax].map(kindOf))

@@ -3,9 +3,10 @@
  */
 import { add, matmul } from '../ops/index.js'
 import { type Key, split } from '../random/index.js'
-import { type DType, type Tensor, ShapeError } from '../tensor/index.js'
+import { type DType, type Tensor, ShapeError, showValue } from '../tensor/index.js'
 import { type Initializer, type InitializerName, initializers } from './initializers.js'
 import { type Layer, checkInput } from './Layer.js'
+import { type LayerKindDefinition, layerKind, type SpecField, buildWith, dtypeField, isSpecSize, sizeField, specCodec } from './LayerKind.js'
 import type { DenseSpec, InitializerSpec } from './LayerSpec.js'
 
 /**
@@ -89,3 +90,47 @@ export const dense = <In extends number, Out extends number>(inSize: In, outSize
     },
   })
 }
+
+const initializerNames: ReadonlyArray<InitializerName> = ['glorotUniform', 'heNormal', 'zeros']
+const isInitializerName = (u: unknown): u is InitializerName => typeof u === 'string' && (initializerNames as ReadonlyArray<string>).includes(u)
+const initializerField: SpecField<InitializerName> = Object.freeze({
+  codec: specCodec('an initialiser name', isInitializerName, (u) =>
+    u === 'custom'
+      ? `the layer was initialised by a custom function, which a spec cannot carry; use one of ${initializerNames.map((n) => `"${n}"`).join(', ')}, or load the model with the network built in code (io.decodeModel(text, { net }))`
+      : `expected one of ${initializerNames.map((n) => `"${n}"`).join(', ')}, got ${showValue(u)}`),
+  optional: true as const,
+})
+
+/** The fields of a dense spec as `fromSpec` decodes them: `weights`, `bias` and `dtype` may be left out. @category specs */
+export type DenseFields = {
+  readonly inSize: number
+  readonly outSize: number
+  readonly weights?: InitializerName
+  readonly bias?: InitializerName
+  readonly dtype?: DType
+}
+
+/**
+ * The layer kind `dense`: `{ kind: 'dense', inSize, outSize, weights?, bias?, dtype? }` (defaults
+ * 'glorotUniform', 'zeros', 'float32'), parameters `{ w: [inSize, outSize], b: [outSize] }`,
+ * which the budgets count (inSize · outSize + outSize) before anything is allocated.
+ * @category specs
+ */
+export const denseKind: LayerKindDefinition<DenseFields, DenseSpec> = layerKind({
+  kind: 'dense' as const,
+  fields: { inSize: sizeField, outSize: sizeField, weights: initializerField, bias: initializerField, dtype: dtypeField },
+  build: (f: DenseFields, context: { readonly path: string }) =>
+    buildWith(context.path, () => dense(f.inSize, f.outSize, { weights: f.weights ?? 'glorotUniform', bias: f.bias ?? 'zeros', dtype: f.dtype ?? 'float32' })),
+  layout: (spec: DenseSpec) => Object.freeze({
+    node: 'record' as const,
+    fields: Object.freeze([
+      Object.freeze(['w', Object.freeze({ node: 'tensor' as const, shape: Object.freeze([spec.inSize, spec.outSize]), dtype: spec.dtype })] as const),
+      Object.freeze(['b', Object.freeze({ node: 'tensor' as const, shape: Object.freeze([spec.outSize]), dtype: spec.dtype })] as const),
+    ]),
+  }),
+  declares: (raw: Readonly<Record<string, unknown>>) => {
+    const inSize = raw['inSize']
+    const outSize = raw['outSize']
+    return isSpecSize(inSize) && isSpecSize(outSize) ? { parameters: inSize * outSize + outSize, children: [], name: `dense(${inSize}, ${outSize})` } : { parameters: 0, children: [] }
+  },
+})

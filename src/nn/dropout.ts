@@ -5,8 +5,10 @@
  */
 import { mul } from '../ops/index.js'
 import { bernoulli } from '../random/index.js'
-import { type Tensor, fromData } from '../tensor/index.js'
+import { type Tensor, fromData, showValue } from '../tensor/index.js'
 import { type ApplyContext, type NoParams, type SizePreservingLayer, anySize } from './Layer.js'
+import { type LayerKindDefinition, layerKind, buildWith, noLayout, specCodec } from './LayerKind.js'
+import type { DropoutSpec } from './LayerSpec.js'
 
 const noParams: NoParams = Object.freeze({})
 
@@ -39,3 +41,16 @@ export const dropout = (rate: number): SizePreservingLayer<NoParams> => {
     },
   })
 }
+
+/** The layer kind `dropout`: `{ kind: 'dropout', rate }` with `rate` in [0, 1); no parameters. @category specs */
+export const dropoutKind: LayerKindDefinition<{ readonly rate: number }, DropoutSpec> = layerKind({
+  kind: 'dropout' as const,
+  fields: {
+    rate: {
+      codec: specCodec('a number in [0, 1)', (u): u is number => typeof u === 'number' && u >= 0 && u < 1,
+        (u) => `expected a number in [0, 1) (the probability of dropping an element), got ${showValue(u)}`),
+    },
+  },
+  build: (f: { readonly rate: number }, context: { readonly path: string }) => buildWith(context.path, () => dropout(f.rate)),
+  layout: () => noLayout,
+})

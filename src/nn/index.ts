@@ -5,7 +5,8 @@
  * tensors and on the tracers of `grad`/`jvp` alike. Feature sizes are literal types when known,
  * so `serial` rejects mismatched neighbours at compile time, and at run time with a `ShapeError`.
  * The contract and its laws are in `Layer.ts`. Every layer has a `spec`, plain JSON data that
- * `fromSpec` turns back into the layer (`LayerSpec.ts`, `fromSpec.ts`).
+ * `fromSpec` turns back into the layer (`LayerSpec.ts`, `fromSpec.ts`), reading a registry of
+ * layer kinds (`LayerKind.ts`, `registry.ts`) that users extend with kinds of their own.
  */
 export * from './Layer.js'
 export * from './initializers.js'
@@ -18,5 +19,8 @@ export * from './residual.js'
 export type { AddSizes, SumSizes } from './sizes.js'
 export * from './LayerSpec.js'
 export * from './fromSpec.js'
+export * from './LayerKind.js'
+export * from './registry.js'
+export * from './paramLayout.js'
 export * from './predict.js'
 export * from './summary.js'

@@ -14,13 +14,16 @@
  * Parameters are a readonly array aligned with the layers; `init` splits its key per layer, and
  * in training mode layer i gets the key `foldIn(ctx.key, i)`.
  */
+import * as E from 'fp-ts/lib/Either.js'
 import { concat, slice } from '../ops/index.js'
 import { type Key, split } from '../random/index.js'
-import { ShapeError, type Tensor } from '../tensor/index.js'
+import { ShapeError, type Tensor, pathKey } from '../tensor/index.js'
 import {
   type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving,
   checkInput, preservesSize,
 } from './Layer.js'
+import { type Child, type LayerKindDefinition, type SpecContext, type SpecResult, buildWith, decodeLayers, declaresLayers, layerKind, layersField, sizePath, specFail } from './LayerKind.js'
+import type { FanOutSpec, ParallelSpec } from './LayerSpec.js'
 import { type SerialParams, checkParamsArray, childContext } from './serial.js'
 import type { SumSizes } from './sizes.js'
 
@@ -100,6 +103,7 @@ export const fanOut = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
       }
     },
   }
+  // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(layer) as unknown as FanOut<Ls>
 }
 
@@ -141,5 +145,55 @@ export const parallel = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(..
       }
     },
   }
+  // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(layer) as unknown as Parallel<Ls>
 }
+
+// The size rule of a fanOut: every sized layer takes the same input.
+const checkFanOut = (path: string, children: ReadonlyArray<Child>): SpecResult<void> => {
+  const sized = children.filter(([l]) => !preservesSize(l))
+  const first = sized[0]
+  if (first === undefined) return specFail(pathKey(path, 'layers'), 'a fanOut needs at least one layer with a known input size (e.g. dense); with only activations, its output size is unknown')
+  for (const [layer, childPath] of sized) {
+    if (layer.inSize !== first[0].inSize) {
+      return specFail(sizePath(childPath, layer, 'inSize'), `every layer of a fanOut gets the same input, but ${first[1]} (${first[0].name}) expects ${first[0].inSize} features and ${layer.name} expects ${layer.inSize}; give them the same input size`)
+    }
+  }
+  return E.right(undefined)
+}
+
+// The size rule of a parallel layer: every layer knows its input size, which is its block of features.
+const checkParallel = (children: ReadonlyArray<Child>): SpecResult<void> => {
+  const unsized = children.find(([l]) => preservesSize(l))
+  return unsized === undefined
+    ? E.right(undefined)
+    : specFail(unsized[1], `${unsized[0].name} works at any size, so a parallel layer cannot tell which input features are its own; wrap it with a sized layer (a serial with a dense), or use fanOut`)
+}
+
+type LayersFields = { readonly layers: ReadonlyArray<unknown> }
+
+// A combinator's kind: decode the layers, check the size rule, build.
+const combinatorKind = <S extends FanOutSpec | ParallelSpec>(
+  kind: S['kind'],
+  check: (path: string, children: ReadonlyArray<Child>) => SpecResult<void>,
+  make: (layers: readonly [AnyLayer, ...AnyLayer[]]) => AnyLayer,
+): LayerKindDefinition<LayersFields, S> => layerKind<LayersFields, S>({
+  kind,
+  fields: { layers: layersField },
+  build: (f: LayersFields, context: SpecContext) => {
+    const children = decodeLayers(f.layers, context)
+    if (E.isLeft(children)) return children
+    const problem = check(context.path, children.right)
+    if (E.isLeft(problem)) return problem
+    const [first, ...rest] = children.right.map(([l]) => l)
+    return buildWith(context.path, () => make([first!, ...rest]))
+  },
+  layout: (spec, child) => Object.freeze({ node: 'array' as const, items: Object.freeze(spec.layers.map(child)) }),
+  declares: declaresLayers,
+})
+
+/** The layer kind `fanOut`: `{ kind: 'fanOut', layers: [...] }`; the size rule: every sized layer has the same input size. @category specs */
+export const fanOutKind: LayerKindDefinition<LayersFields, FanOutSpec> = combinatorKind<FanOutSpec>('fanOut', checkFanOut, (ls) => fanOut(...ls))
+
+/** The layer kind `parallel`: `{ kind: 'parallel', layers: [...] }`; the size rule: every layer is sized. @category specs */
+export const parallelKind: LayerKindDefinition<LayersFields, ParallelSpec> = combinatorKind<ParallelSpec>('parallel', (_, children) => checkParallel(children), (ls) => parallel(...ls))

@@ -3,8 +3,11 @@
  * them starts near the identity and gradients reach early layers through the skip path.
  */
 import { add } from '../ops/index.js'
-import { ShapeError, type Tensor } from '../tensor/index.js'
+import { ShapeError, type Tensor, pathKey } from '../tensor/index.js'
+import * as E from 'fp-ts/lib/Either.js'
 import { type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving, preservesSize } from './Layer.js'
+import { type LayerKindDefinition, layerKind, type SpecContext, buildWith, layerField, sizePath, specFail } from './LayerKind.js'
+import type { ResidualSpec } from './LayerSpec.js'
 
 /**
  * The layers `residual` accepts: size-preserving ones, and sized ones whose input and output
@@ -52,5 +55,28 @@ export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Res
     },
     ...(preserving ? { preservesSize: true as const } : {}),
   }
+  // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(result) as unknown as Residual<L>
 }
+
+/**
+ * The layer kind `residual`: `{ kind: 'residual', layer }`; the size rule is that the inner layer
+ * keeps the size (checked before building); the parameters are the inner layer's.
+ * @category specs
+ */
+export const residualKind: LayerKindDefinition<{ readonly layer: unknown }, ResidualSpec> = layerKind({
+  kind: 'residual' as const,
+  fields: { layer: layerField },
+  build: (f: { readonly layer: unknown }, context: SpecContext) => {
+    const at = pathKey(context.path, 'layer')
+    const child = context.child(f.layer, at)
+    if (E.isLeft(child)) return child
+    const inner = child.right
+    if (!preservesSize(inner) && inner.inSize !== inner.outSize) {
+      return specFail(sizePath(at, inner, 'outSize'), `x + f(x) needs f to keep the size, but ${inner.name} maps ${inner.inSize} features to ${inner.outSize}; use a layer from ${inner.inSize} to ${inner.inSize} features`)
+    }
+    return buildWith(context.path, () => residual(inner))
+  },
+  layout: (spec: ResidualSpec, child) => child(spec.layer),
+  declares: (raw: Readonly<Record<string, unknown>>) => ({ parameters: 0, children: Object.hasOwn(raw, 'layer') ? [raw['layer']] : [] }),
+})

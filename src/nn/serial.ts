@@ -15,10 +15,13 @@
 import { type Key, foldIn, split } from '../random/index.js'
 import { ShapeError, type Tensor } from '../tensor/index.js'
 import { TreeError } from '../tree/index.js'
+import * as E from 'fp-ts/lib/Either.js'
 import {
   type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving,
   anySize, preservesSize,
 } from './Layer.js'
+import { type Child, type LayerKindDefinition, layerKind, type SpecContext, type SpecResult, buildWith, decodeLayers, declaresLayers, layersField, sizePath, specFail } from './LayerKind.js'
+import type { SerialSpec } from './LayerSpec.js'
 
 /** Whether a layer whose input size is `B` may follow an output of size `A` (`number` is "not known until run time"). */
 type Fits<A extends number, B extends number> = number extends A ? true : number extends B ? true : [A] extends [B] ? true : false
@@ -133,5 +136,42 @@ export const serial = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
     },
     ...(preserving ? { preservesSize: true as const } : {}),
   }
+  // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(layer) as unknown as Serial<Ls>
 }
+
+// The size rule of a chain: each sized layer takes what the sized layer before it gives.
+const checkChain = (children: ReadonlyArray<Child>): SpecResult<void> => {
+  let producer: Child | undefined
+  for (const child of children) {
+    const [layer, path] = child
+    if (preservesSize(layer)) continue
+    if (producer !== undefined && producer[0].outSize !== layer.inSize) {
+      const [p, pPath] = producer
+      return specFail(sizePath(path, layer, 'inSize'),
+        `${layer.name} expects ${layer.inSize} features but ${pPath} (${p.name}) outputs ${p.outSize}; make them agree, or put a layer from ${p.outSize} to ${layer.inSize} features between them`)
+    }
+    producer = child
+  }
+  return E.right(undefined)
+}
+
+/**
+ * The layer kind `serial`: `{ kind: 'serial', layers: [...] }`, at least one layer; the size rule
+ * is that neighbours agree (checked before building); parameters are the array of the layers'.
+ * @category specs
+ */
+export const serialKind: LayerKindDefinition<{ readonly layers: ReadonlyArray<unknown> }, SerialSpec> = layerKind({
+  kind: 'serial' as const,
+  fields: { layers: layersField },
+  build: (f: { readonly layers: ReadonlyArray<unknown> }, context: SpecContext) => {
+    const children = decodeLayers(f.layers, context)
+    if (E.isLeft(children)) return children
+    const check = checkChain(children.right)
+    if (E.isLeft(check)) return check
+    const [first, ...rest] = children.right.map(([l]) => l)
+    return buildWith(context.path, () => serial(first!, ...rest))
+  },
+  layout: (spec: SerialSpec, child) => Object.freeze({ node: 'array' as const, items: Object.freeze(spec.layers.map(child)) }),
+  declares: declaresLayers,
+})

@@ -10,7 +10,8 @@ import { type DType, type Shape, type Tensor, showShape } from '../tensor/index.
 import { type Tree, leaves, paths } from '../tree/index.js'
 import { fromSpec } from './fromSpec.js'
 import type { AnyLayer } from './Layer.js'
-import { type LayerSpec, type ParamLayout, paramLayout } from './LayerSpec.js'
+import { type LayerSpec, type ParamLayout, isSpecOf } from './LayerSpec.js'
+import { paramLayout } from './paramLayout.js'
 
 /** A parameter tensor of a layer: its path within the layer's parameters, shape and dtype. @category summary */
 export interface ParamSummary {
@@ -69,7 +70,7 @@ const row = (name: string, spec: LayerSpec, params: unknown, size: number): Laye
 
 const nameOf = (spec: LayerSpec): string => {
   const r = fromSpec(spec)
-  return E.isRight(r) ? r.right.name : spec.kind === 'custom' ? spec.name : spec.kind
+  return E.isRight(r) ? r.right.name : isSpecOf(spec, 'custom') ? spec.name : spec.kind
 }
 
 /**
@@ -81,7 +82,7 @@ const nameOf = (spec: LayerSpec): string => {
 export const summary = (net: AnyLayer, params?: unknown): Summary => {
   const spec = net.spec
   let layers: LayerSummary[]
-  if (spec.kind === 'serial' && (params === undefined || Array.isArray(params))) {
+  if (isSpecOf(spec, 'serial') && (params === undefined || Array.isArray(params))) {
     let size = net.inSize
     layers = spec.layers.map((child, i) => {
       const r = fromSpec(child)

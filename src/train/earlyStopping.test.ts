@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { dataset } from '../data/index.js'
-import { encodeCheckpoint, decodeCheckpoint } from '../io/pure.js'
+import { encodeCheckpoint, decodeCheckpoint } from '../ioPure.js'
 import { accuracy, mse, softmaxCrossEntropy } from '../losses/index.js'
 import * as nn from '../nn/index.js'
 import * as optim from '../optim/index.js'
@@ -132,7 +132,7 @@ describe('early stopping with checkpoints and resume', () => {
     const { mkdtemp, rm } = await import('node:fs/promises')
     const { tmpdir } = await import('node:os')
     const { join } = await import('node:path')
-    const files = await import('../io/index.js')
+    const files = await import('../ioNamespace.js')
     const folder = await mkdtemp(join(tmpdir(), 'purenet-early-'))
     try {
       // A first run killed (here: cut short) after 6 epochs, then resumed with the full options.

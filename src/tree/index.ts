@@ -5,3 +5,4 @@
  */
 export * from './Tree.js'
 export * from './edit.js'
+export * from './TreeLayout.js'

@@ -1,0 +1,28 @@
+/**
+ * The built-in layer kinds, one line each, in the order messages list them. A new built-in layer
+ * is its file (constructor + kind) and one line here; a user's layer kind goes into a registry of
+ * their own, `registry.with(myKind)` (see `LayerKind.ts`).
+ */
+import { activationLayerKinds } from './activations.js'
+import { denseKind } from './dense.js'
+import { dropoutKind } from './dropout.js'
+import { type LayerRegistry, layerRegistry } from './LayerKind.js'
+import { fanOutKind, parallelKind } from './parallel.js'
+import { residualKind } from './residual.js'
+import { serialKind } from './serial.js'
+
+/**
+ * The registry of the built-in layer kinds: dense, the activations, dropout, serial, fanOut,
+ * parallel, residual. `fromSpec` and `paramLayout` read it unless given another.
+ * @example nn.fromSpec(json, { registry: nn.registry.with(myKind) })
+ * @category specs
+ */
+export const registry: LayerRegistry = layerRegistry([
+  denseKind,
+  ...activationLayerKinds,
+  dropoutKind,
+  serialKind,
+  fanOutKind,
+  parallelKind,
+  residualKind,
+])
