@@ -56,6 +56,7 @@ export const composeRules = (rules: ReadonlyArray<LeafRule<OptState>>): LeafRule
 export const chain = <const S extends ReadonlyArray<OptState>>(...transformations: Transformations<S>): GradientTransformation<S> => {
   // The mapped tuple type guarantees one transformation per state; the loops work on the erased form.
   const ts = transformations as unknown as ReadonlyArray<GradientTransformation>
+  // each part's state, in order, is the tuple S that the erased array cannot name
   const init = <T extends Tree>(params: T): S => Object.freeze(ts.map((t) => t.init(params))) as unknown as S
   const rules = ts.map((t) => t.rule)
   if (rules.every((r) => r !== undefined)) {
@@ -71,6 +72,7 @@ export const chain = <const S extends ReadonlyArray<OptState>>(...transformation
       u = v
       next[i] = s
     }
+    // the new states in order: the tuple S again
     return [u, Object.freeze(next) as unknown as S]
   })
 }
