@@ -12,9 +12,9 @@ export const trainByHand = (trainSet: data.Dataset, epochs: number, seed: number
     for (const batch of data.batches(shuffled, 64)) { // draw a mini-batch
       const loss = (p: typeof params) => losses.softmaxCrossEntropy(net.apply(p)(batch.x), batch.y) // forward, loss
       const [, grads] = valueAndGrad(loss)(params) // backpropagation
-      const [updates, nextState] = optimizer.update(grads, optState, params) // -lr * mean gradient
-      params = optim.applyUpdates(params, updates) // w <- w - lr * dJ/dw
-      optState = nextState
+      const next = optim.applyGradients(optimizer, grads, optState, params) // w <- w - lr * dJ/dw
+      params = next.params
+      optState = next.state
     }
   }
   return params

@@ -1,12 +1,12 @@
 /**
  * The optimizer laws of src/optim/index.ts, run for every optimizer of one table (and a few
  * chains): convergence on a convex quadratic, state structure, chain identity, chain
- * associativity, determinism.
+ * associativity, determinism, and one path (applyGradients = update + applyUpdates, bit for bit).
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { grad } from '../src/autodiff/index.js'
-import { add, mul, square, sub, sum } from '../src/ops/index.js'
+import { add, cast, mul, square, sub, sum } from '../src/ops/index.js'
 import * as O from '../src/optim/index.js'
 import { type Tensor, isTensor, scalar, tensor } from '../src/tensor/index.js'
 import { leaves, map, sameStructure, zipWith } from '../src/tree/index.js'
@@ -167,6 +167,34 @@ describe.each(table)('optimizer laws: $name', ({ optimizer, steps, tolerance }) 
         // Calling update again on an old state gives the same answer: nothing is hidden in the optimizer.
         const [again] = optimizer.update(grads[0]!, first.states[0]!, start)
         expect(numbers(again)).toEqual(numbers(first.updates[0]))
+      }),
+      { numRuns: 10 },
+    )
+  })
+})
+
+describe.each(table)('optimizer law 6, one path: $name', ({ optimizer }) => {
+  it('6. applyGradients gives the parameters and state of update + applyUpdates, bit for bit, float32 and float64', () => {
+    fc.assert(
+      fc.property(gradients, fc.constantFrom('float32' as const, 'float64' as const), (grads, dtype) => {
+        const to = (t: Params): Params => map(t, (x) => cast(x, dtype))
+        let p1 = to(start)
+        let p2 = p1
+        let s1 = optimizer.init(p1)
+        let s2 = s1
+        for (const g0 of grads) {
+          const g = to(g0)
+          const [u, next] = optimizer.update(g, s1, p1)
+          p1 = O.applyUpdates(p1, u)
+          s1 = next
+          const r = O.applyGradients(optimizer, g, s2, p2)
+          p2 = r.params
+          s2 = r.state
+          expect(numbers(p2)).toEqual(numbers(p1))
+          expect(numbers(s2)).toEqual(numbers(s1))
+          expect(structure(s2)).toEqual(structure(s1))
+          expect(p2.w.dtype).toBe(dtype)
+        }
       }),
       { numRuns: 10 },
     )

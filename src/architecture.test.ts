@@ -40,10 +40,6 @@ const allowed: Readonly<Record<string, ReadonlyArray<string> | 'anything'>> = {
  * `from -> to` (paths relative to src/), a cycle as its files joined by ` <-> ` in sorted order.
  */
 const pending: ReadonlyArray<{ readonly violation: string; readonly point: string }> = [
-  { violation: 'data/Dataset.ts -> kernels/index.ts', point: '3: data sits beside io at the bottom (tensor, tree, random); takeRows/oneHot need a home there' },
-  { violation: 'optim/fused.ts -> kernels/index.ts', point: '2: one optimizer path (issue 11b)' },
-  { violation: 'train/step.ts -> kernels/index.ts', point: '2: one optimizer path (issue 11b)' },
-  { violation: 'optim/hyperparameters.ts <-> optim/schedules.ts', point: '2: one optimizer path (issue 11b)' },
 ]
 
 const isSource = (name: string): boolean => name.endsWith('.ts') && !/\.test(-d)?\.ts$|\.fixture\.ts$/.test(name)

@@ -3,7 +3,7 @@
  * `train.fit` folds: `valueAndGrad`, the divergence check, the optimizer's update) on batches cut
  * by `data.take`, exactly as `fit` cuts them.
  */
-import { data, losses, nn, optim, random, tensor, train } from '../../src/index.js'
+import { data, losses, nn, optim, random, tensor, train, valueAndGrad } from '../../src/index.js'
 import type { Tensor } from '../../src/tensor/index.js'
 import type { Tree } from '../../src/tree/index.js'
 import { type Setup, type Trainer, type WorkloadSpec, batchIndices } from './spec.js'
@@ -34,14 +34,41 @@ const withWeights = (params: Tree, s: Setup): Tree => {
   return replace(params)
 }
 
-/** purenet's trainer for a set-up. */
-export const purenetTrainer = (s: Setup): Trainer => {
+// What both purenet trainers start from.
+const start = (s: Setup) => {
   const spec = s.spec
   const net = purenetNet(spec)
   const ds = data.dataset(tensor(s.x, { shape: [s.n, spec.sizes[0]!] }), tensor(s.y, { shape: [s.n, spec.sizes[spec.sizes.length - 1]!] }))
   const optimizer = optim.sgd(spec.learningRate)
   const key = random.key(0)
   const params = withWeights(net.init(key), s)
+  return { spec, net, ds, optimizer, key, params }
+}
+
+/**
+ * The loop written by hand, as the README's lecture loop: `valueAndGrad` of the loss, then
+ * `optim.applyGradients` (the optimizer's whole step, the call `train.step` makes).
+ */
+export const purenetLoopTrainer = (s: Setup): Trainer => {
+  const { spec, net, ds, optimizer, params: p0 } = start(s)
+  const lossOf = spec.loss === 'mse' ? losses.mse : losses.softmaxCrossEntropy
+  let params = p0
+  let optState = optimizer.init(params)
+  return {
+    step: (t) => {
+      const batch = data.take(ds, batchIndices(s, t))
+      const [loss, grads] = valueAndGrad((p: Tree) => lossOf(net.apply(p)(batch.x), batch.y))(params)
+      const next = optim.applyGradients(optimizer, grads, optState, params)
+      params = next.params
+      optState = next.state
+      return loss.data[0]!
+    },
+  }
+}
+
+/** purenet's trainer for a set-up. */
+export const purenetTrainer = (s: Setup): Trainer => {
+  const { spec, net, ds, optimizer, key, params } = start(s)
   const next = train.step({ net, loss: spec.loss === 'mse' ? losses.mse : losses.softmaxCrossEntropy, optimizer })
   let state: train.TrainState<Tree, ReturnType<typeof optimizer.init>> = Object.freeze({ params, optState: optimizer.init(params), step: 0, key })
   return {

@@ -100,8 +100,12 @@ export interface Trainer {
   readonly dispose?: () => void
 }
 
-/** The contenders of the training table, in the order they take turns. */
-export const contenderNames = ['purenet', 'plain-js', 'tfjs-cpu', 'tfjs-wasm'] as const
+/**
+ * The contenders of the training table, in the order they take turns. `purenet-loop` is the
+ * lecture's loop written by hand as the README writes it (`valueAndGrad`, then
+ * `optim.applyGradients`), so `purenet / purenet-loop` compares it with `train.step`.
+ */
+export const contenderNames = ['purenet', 'purenet-loop', 'plain-js', 'tfjs-cpu', 'tfjs-wasm'] as const
 
 /** A contender's name. */
 export type ContenderName = (typeof contenderNames)[number]
@@ -110,6 +114,7 @@ export type ContenderName = (typeof contenderNames)[number]
 export const makeTrainer = async (name: ContenderName, s: Setup): Promise<Trainer> => {
   switch (name) {
     case 'purenet': return (await import('./purenet.js')).purenetTrainer(s)
+    case 'purenet-loop': return (await import('./purenet.js')).purenetLoopTrainer(s)
     case 'plain-js': return (await import('./plainjs.js')).plainTrainer(s)
     case 'tfjs-cpu': return (await import('./tfjs.js')).tfjsTrainer(s, 'cpu')
     case 'tfjs-wasm': return (await import('./tfjs.js')).tfjsTrainer(s, 'wasm')

@@ -45,6 +45,7 @@ export interface PrimitiveDef<F extends (...args: never[]) => Tensor, P> {
 export const primitive = <F extends (...args: never[]) => Tensor, P>(def: PrimitiveDef<F, P>): Primitive<F, P> => {
   const rules: Omit<PrimitiveRules<P>, 'name'> = { domain: def.domain, impl: def.impl, jvp: def.jvp, vjp: def.vjp }
   const self: Primitive<F, P> = Object.assign(
+    // the interpreters hold every primitive with its params erased (AnyRules); this one's rules take P
     def.call((args, params) => bind(self as unknown as AnyRules, args, params)),
     rules,
   ) as Primitive<F, P>

@@ -8,9 +8,8 @@
  * 2. the same key gives the same order.
  * 3. batches cover the dataset in order: concatenated they equal it (without `dropLast`).
  */
-import * as K from '../kernels/index.js'
 import { type Key, permutation } from '../random/index.js'
-import { type DType, type Tensor, ShapeError, isTensor } from '../tensor/index.js'
+import { type DType, type Tensor, ShapeError, isTensor, oneHotRows, takeRows } from '../tensor/index.js'
 
 /** Examples along the first axis of `x`, their targets along the first axis of `y`. @category model */
 export interface Dataset {
@@ -37,7 +36,7 @@ export const dataset = (x: Tensor, y: Tensor): Dataset => {
 
 /** The examples at `indices`, in that order. @category combinators */
 export const take = (ds: Dataset, indices: ArrayLike<number>): Dataset =>
-  Object.freeze({ x: K.takeRows(ds.x, indices), y: K.takeRows(ds.y, indices) })
+  Object.freeze({ x: takeRows(ds.x, indices), y: takeRows(ds.y, indices) })
 
 /** The examples in an order drawn from `key` (x and y stay paired). @category combinators */
 export const shuffle = (key: Key, ds: Dataset): Dataset => take(ds, permutation(key, size(dataset(ds.x, ds.y))))
@@ -94,4 +93,4 @@ export const split = (ds: Dataset, count: number): readonly [Dataset, Dataset] =
  * @category constructors
  */
 export const oneHot = (labels: Tensor | ArrayLike<number>, numClasses: number, options: { readonly dtype?: DType } = {}): Tensor =>
-  K.oneHot(isTensor(labels) ? labels.data : labels, numClasses, options.dtype ?? 'float32')
+  oneHotRows(isTensor(labels) ? labels.data : labels, numClasses, options.dtype ?? 'float32')

@@ -65,6 +65,7 @@ const growable = (kind: DType | 'int32'): Growable => {
   const grow = (): void => {
     const capacity = Math.max(1024, Math.ceil(view.length * 1.5))
     if (resizable) {
+      // ES2024's resizable ArrayBuffer: its resize is not in this project's lib (ES2022)
       (buffer as unknown as { resize: (n: number) => void }).resize(capacity * bytes)
       view = new Ctor(buffer!, 0, capacity)
     } else {
@@ -81,6 +82,7 @@ const growable = (kind: DType | 'int32'): Growable => {
     length: () => n,
     finish: () => {
       if (resizable) {
+        // ES2024's resizable ArrayBuffer, as in grow
         (buffer as unknown as { resize: (n: number) => void }).resize(n * bytes)
         return new Ctor(buffer!, 0, n)
       }

@@ -13,6 +13,11 @@
  * 3. `update` returns updates with the structure, shapes and dtypes of its input updates, and a
  *    state with the structure of the one it was given.
  * 4. `params` is always passed to `update`, even when a transformation does not read it.
+ * 5. A transformation whose update is element-wise declares it as a `rule` (`LeafRule.ts`), and
+ *    its `update` is that rule run by `runRule.ts`: `chain` composes the rules of its parts, and
+ *    `applyGradients` runs the composed rule fused with the addition to the parameters, to the
+ *    same bits. Without a rule (clipping by global norm, a transformation written by hand),
+ *    `update` is the only path and `applyGradients` calls it.
  *
  * The methods are generic in the parameter tree, so one optimizer value serves any network, and
  * `update` returns updates of the type of its input. They are declared as methods so that every
@@ -23,6 +28,8 @@
  */
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
+import type { LeafRule } from './LeafRule.js'
+import { runUpdate } from './runRule.js'
 
 /**
  * The state of a transformation: numbers, tensors, and readonly records and arrays of them.
@@ -39,6 +46,8 @@ export type OptState = number | Tensor | ReadonlyArray<OptState> | { readonly [k
 export interface GradientTransformation<S extends OptState = OptState> {
   init<T extends Tree>(params: T): S
   update<T extends Tree>(updates: T, state: S, params: T): readonly [T, S]
+  /** The element-wise form of `update`, when it has one (contract 5). */
+  readonly rule?: LeafRule<S>
 }
 
 /**
@@ -72,6 +81,15 @@ export const gradientTransformation = <S extends OptState>(
   init: <T extends Tree>(params: T) => S,
   update: <T extends Tree>(updates: T, state: S, params: T) => readonly [T, S],
 ): GradientTransformation<S> => Object.freeze({ init, update })
+
+/**
+ * Builds a transformation from its element-wise rule: `update` runs the rule, and the rule is
+ * declared on the value for `chain` and `applyGradients`. The rule's `end` must return frozen
+ * states.
+ * @category constructors
+ */
+export const ruleTransformation = <S extends OptState>(init: <T extends Tree>(params: T) => S, rule: LeafRule<S>): GradientTransformation<S> =>
+  Object.freeze({ init, update: <T extends Tree>(updates: T, state: S, params: T): readonly [T, S] => runUpdate(rule, updates, state, params), rule })
 
 /**
  * The step count of a counting state, with a clear error when the state is not one (e.g. the

@@ -3,7 +3,7 @@
  * fails at construction with a message naming the function, the parameter and the usual range,
  * instead of as NaN parameters many steps later.
  */
-import type { LearningRate, Schedule } from './schedules.js'
+import type { LearningRate, Schedule } from './Schedule.js'
 
 const show = (value: unknown): string => (typeof value === 'number' ? String(value) : typeof value === 'function' ? 'a function' : `${typeof value} ${String(value)}`)
 

@@ -11,6 +11,8 @@
  * const [updates, next] = opt.update(grads, state, params)
  * params = optim.applyUpdates(params, updates)
  * state = next
+ * // or both in one call, fused into one loop per leaf (what train.step runs):
+ * const applied = optim.applyGradients(opt, grads, state, params) // { params, state, gradientsFinite, updatedFinite }
  * ```
  *
  * Laws (checked by the properties of the same names in properties/optim.test.ts, for every
@@ -23,15 +25,22 @@
  * 4. chain associativity: `chain(chain(a, b), c)` and `chain(a, chain(b, c))` give bit-identical
  *    updates.
  * 5. determinism: the same inputs give bit-identical updates and states.
+ * 6. one path: `applyGradients(opt, g, s, p)` gives the parameters and state of
+ *    `applyUpdates(p, opt.update(g, s, p)[0])` and `opt.update(g, s, p)[1]`, bit for bit, in
+ *    float32 and float64.
  *
  * States are frozen plain values (numbers, tensors, records, arrays) and hold the step count.
- * Optimizer arithmetic works on whole leaves with tensor ops, keeping the parameters' dtype.
- * `sgd` and `adam` also carry a fused step (`fused.ts`) that `train.step` runs instead of
- * `update` + `applyUpdates`: the same numbers to the bit, one pass per leaf.
+ * An element-wise transformation declares its math once, as a leaf rule (`LeafRule.ts`): its
+ * `update` runs the rule, `chain` composes rules, and `applyGradients` runs the composed rule and
+ * the addition to the parameters in one loop per leaf (`runRule.ts`). Adding an optimizer that
+ * is a chain of existing transformations touches `optimizers.ts` (and this index's export); a
+ * new element-wise transformation is one `ruleTransformation(init, rule)` in its file.
  */
 export type { CountState, EmptyState, GradientTransformation, OptState, Optimizer, StateOf } from './GradientTransformation.js'
-export { emptyState, gradientTransformation } from './GradientTransformation.js'
+export { emptyState, gradientTransformation, ruleTransformation } from './GradientTransformation.js'
+export type { Floats, Leaf, LeafRule, LeafStep, MapStep, RuleStep, ScaleStep } from './LeafRule.js'
 export { applyUpdates } from './applyUpdates.js'
+export { type Applied, type Updater, allFiniteIn, applyGradients } from './applyGradients.js'
 export { chain, type Transformations } from './chain.js'
 export { addDecayedWeights, clipByGlobalNorm, identity, scale, scaleByLearningRate, scaleBySchedule } from './transforms.js'
 export {

@@ -3,13 +3,14 @@
  * `trace` (momentum), `scaleByAdam`, `scaleByRms` and `scaleByStandardDeviation` (centred
  * RMSprop). Their states are frozen records of trees initialised to zeros of the parameters'
  * shapes and dtypes.
- * All arithmetic is whole-leaf tensor ops; the per-step scalars (decays, bias corrections) are
- * folded into numbers first so each leaf sees as few temporaries as possible.
+ * Each declares its math as an element-wise rule (`LeafRule.ts`): one loop per leaf, every
+ * operation rounded as the float32 tensor op would round it, the per-step scalars (decays, bias
+ * corrections) folded into numbers first.
  */
-import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js'
-import { type Tree, zerosLike, zipWith } from '../tree/index.js'
-import { type GradientTransformation, countOf, gradientTransformation } from './GradientTransformation.js'
+import { type Tree, zerosLike } from '../tree/index.js'
+import { type GradientTransformation, countOf, ruleTransformation } from './GradientTransformation.js'
 import { decayRate, flag, nonNegative } from './hyperparameters.js'
+import type { LeafRule } from './LeafRule.js'
 
 /** The state of `trace`: the running momentum. @category model */
 export type TraceState = {
@@ -38,14 +39,28 @@ export const trace = (options: TraceOptions = {}): GradientTransformation<TraceS
 export const traceTransformation = (op: string, options: TraceOptions): GradientTransformation<TraceState> => {
   const beta = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
   const nesterov = flag(op, 'nesterov', options.nesterov ?? false)
-  return gradientTransformation(
-    (params) => record({ trace: zerosLike(params) }),
-    <T extends Tree>(updates: T, state: TraceState): readonly [T, TraceState] => {
-      const m = zipWith(updates, state.trace as T, (u, t) => add(u, mul(t, beta)), op)
-      const out = nesterov ? zipWith(updates, m, (u, t) => add(u, mul(t, beta)), op) : m
-      return [out, record({ trace: m })]
-    },
-  )
+  const rule: LeafRule<TraceState> = {
+    name: op,
+    begin: (state) => ({
+      steps: [{
+        kind: 'map',
+        name: op,
+        moments: [state.trace],
+        readsParams: false,
+        run: ({ n, round, u, out, moments: [t], next: [m] }) => {
+          const b = round(beta)
+          for (let i = 0; i < n; i++) {
+            const x = u[i]!
+            const y = round(x + round(t![i]! * b))
+            m![i] = y
+            out[i] = nesterov ? round(x + round(y * b)) : y
+          }
+        },
+      }],
+      end: (next) => record({ trace: next[0]![0]! }),
+    }),
+  }
+  return ruleTransformation((params) => record({ trace: zerosLike(params) }), rule)
 }
 
 /** The state of `scaleByAdam`: the step count and the first and second moments. @category model */
@@ -84,19 +99,36 @@ export const adamTransformation = (op: string, options: AdamOptions): GradientTr
   const b1 = decayRate(op, 'b1', options.b1 ?? 0.9, '0.9')
   const b2 = decayRate(op, 'b2', options.b2 ?? 0.999, '0.999 (or 0.98 for transformers)')
   const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
-  return gradientTransformation(
-    (params) => record({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
-    <T extends Tree>(updates: T, state: AdamState): readonly [T, AdamState] => {
+  const rule: LeafRule<AdamState> = {
+    name: op,
+    begin: (state) => {
       const t = countOf(op, state) + 1
-      const mu = zipWith(updates, state.mu as T, (u, m) => add(mul(m, b1), mul(u, 1 - b1)), op)
-      const nu = zipWith(updates, state.nu as T, (u, v) => add(mul(v, b2), mul(square(u), 1 - b2)), op)
       const root2 = Math.sqrt(1 - b2 ** t)
       const step = root2 / (1 - b1 ** t)
       const epsilon = eps * root2
-      const out = zipWith(mu, nu, (m, v) => div(mul(m, step), add(sqrt(v), epsilon)), op)
-      return [out, record({ count: t, mu, nu })]
+      return {
+        steps: [{
+          kind: 'map',
+          name: op,
+          moments: [state.mu, state.nu],
+          readsParams: false,
+          run: ({ n, round: f, u, out, moments: [m0, v0], next: [m1, v1] }) => {
+            const d1 = f(b1), c1 = f(1 - b1), d2 = f(b2), c2 = f(1 - b2), s = f(step), e = f(epsilon)
+            for (let i = 0; i < n; i++) {
+              const x = u[i]!
+              const m = f(f(m0![i]! * d1) + f(x * c1))
+              const v = f(f(v0![i]! * d2) + f(f(x * x) * c2))
+              m1![i] = m
+              v1![i] = v
+              out[i] = f(f(m * s) / f(f(Math.sqrt(v)) + e))
+            }
+          },
+        }],
+        end: (next) => record({ count: t, mu: next[0]![0]!, nu: next[0]![1]! }),
+      }
     },
-  )
+  }
+  return ruleTransformation((params) => record({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }), rule)
 }
 
 /** The state of `scaleByRms`: the moving average of the squared updates. @category model */
@@ -123,14 +155,28 @@ export const scaleByRms = (options: RmsOptions = {}): GradientTransformation<Rms
 export const rmsTransformation = (op: string, options: RmsOptions): GradientTransformation<RmsState> => {
   const decay = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
   const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
-  return gradientTransformation(
-    (params) => record({ nu: zerosLike(params) }),
-    <T extends Tree>(updates: T, state: RmsState): readonly [T, RmsState] => {
-      const nu = zipWith(updates, state.nu as T, (u, v) => add(mul(v, decay), mul(square(u), 1 - decay)), op)
-      const out = zipWith(updates, nu, (u, v) => div(u, add(sqrt(v), eps)), op)
-      return [out, record({ nu })]
-    },
-  )
+  const rule: LeafRule<RmsState> = {
+    name: op,
+    begin: (state) => ({
+      steps: [{
+        kind: 'map',
+        name: op,
+        moments: [state.nu],
+        readsParams: false,
+        run: ({ n, round: f, u, out, moments: [v0], next: [v1] }) => {
+          const d = f(decay), c = f(1 - decay), e = f(eps)
+          for (let i = 0; i < n; i++) {
+            const x = u[i]!
+            const v = f(f(v0![i]! * d) + f(f(x * x) * c))
+            v1![i] = v
+            out[i] = f(x / f(f(Math.sqrt(v)) + e))
+          }
+        },
+      }],
+      end: (next) => record({ nu: next[0]![0]! }),
+    }),
+  }
+  return ruleTransformation((params) => record({ nu: zerosLike(params) }), rule)
 }
 
 /** The state of `scaleByStandardDeviation`: the moving averages of the updates and of their squares. @category model */
@@ -151,14 +197,29 @@ export const scaleByStandardDeviation = (options: RmsOptions = {}): GradientTran
 export const standardDeviationTransformation = (op: string, options: RmsOptions): GradientTransformation<StandardDeviationState> => {
   const decay = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
   const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
-  return gradientTransformation(
-    (params) => record({ mu: zerosLike(params), nu: zerosLike(params) }),
-    <T extends Tree>(updates: T, state: StandardDeviationState): readonly [T, StandardDeviationState] => {
-      const mu = zipWith(updates, state.mu as T, (u, m) => add(mul(m, decay), mul(u, 1 - decay)), op)
-      const nu = zipWith(updates, state.nu as T, (u, v) => add(mul(v, decay), mul(square(u), 1 - decay)), op)
-      const variance = zipWith(nu, mu, (v, m) => maximum(sub(v, square(m)), 0), op)
-      const out = zipWith(updates, variance, (u, s) => div(u, add(sqrt(s), eps)), op)
-      return [out, record({ mu, nu })]
-    },
-  )
+  const rule: LeafRule<StandardDeviationState> = {
+    name: op,
+    begin: (state) => ({
+      steps: [{
+        kind: 'map',
+        name: op,
+        moments: [state.mu, state.nu],
+        readsParams: false,
+        run: ({ n, round: f, u, out, moments: [m0, v0], next: [m1, v1] }) => {
+          const d = f(decay), c = f(1 - decay), e = f(eps)
+          for (let i = 0; i < n; i++) {
+            const x = u[i]!
+            const m = f(f(m0![i]! * d) + f(x * c))
+            const v = f(f(v0![i]! * d) + f(f(x * x) * c))
+            m1![i] = m
+            v1![i] = v
+            const variance = Math.max(f(v - f(m * m)), 0) // NaN stays NaN
+            out[i] = f(x / f(f(Math.sqrt(variance)) + e))
+          }
+        },
+      }],
+      end: (next) => record({ mu: next[0]![0]!, nu: next[0]![1]! }),
+    }),
+  }
+  return ruleTransformation((params) => record({ mu: zerosLike(params), nu: zerosLike(params) }), rule)
 }

@@ -18,6 +18,18 @@ expectTypeOf(updates).toEqualTypeOf<Params>()
 expectTypeOf(state).toEqualTypeOf<O.AdamOptimizerState>()
 expectTypeOf(O.applyUpdates(params, updates)).toEqualTypeOf<Params>()
 
+// applyGradients keeps the parameters' type and the state's type, for any optimizer.
+const applied = O.applyGradients(opt, params, opt.init(params), params)
+expectTypeOf(applied.params).toEqualTypeOf<Params>()
+expectTypeOf(applied.state).toEqualTypeOf<O.AdamOptimizerState>()
+expectTypeOf(O.applyGradients(c, params, c.init(params), params).state).toEqualTypeOf<readonly [O.EmptyState, O.AdamState, O.CountState]>()
+// @ts-expect-error a state of another optimizer is rejected
+O.applyGradients(opt, params, O.sgd(0.1).init(params), params)
+
+// A transformation of one's own: its element-wise rule, which chain composes and applyGradients fuses.
+const halve = O.ruleTransformation(() => O.emptyState, { name: 'halve', begin: (s) => ({ steps: [{ kind: 'scale', factor: 0.5 }], end: () => s }) })
+expectTypeOf(O.chain(halve, O.sgd(0.1)).rule).toEqualTypeOf<O.LeafRule<readonly [O.EmptyState, O.CountState]> | undefined>()
+
 // Any optimizer widens to `Optimizer` (state type forgotten), e.g. for a table or a choice.
 declare const useAdam: boolean
 const chosen: O.Optimizer = useAdam ? O.adam(1e-3) : O.sgd(0.1)

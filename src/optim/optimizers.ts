@@ -6,22 +6,17 @@
  */
 import { chain } from './chain.js'
 import type { CountState, EmptyState, GradientTransformation, Optimizer } from './GradientTransformation.js'
-import { type FusedStep, fusedAdam, fusedSgd } from './fused.js'
-import { decayRate, flag, nonNegative, toSchedule } from './hyperparameters.js'
+import { decayRate, flag } from './hyperparameters.js'
 import { type AdamOptions, type AdamState, type RmsState, type StandardDeviationState, type TraceState, adamTransformation, rmsTransformation, standardDeviationTransformation, traceTransformation } from './moments.js'
 import type { LearningRate } from './schedules.js'
 import { decayedWeightsTransformation, identity, learningRateTransformation } from './transforms.js'
 
 /**
- * Stochastic gradient descent: `w ↦ w - learningRate · g`. One `mul` per leaf; the state is the
- * step count. `train.step` runs it fused (`fused.ts`): one pass per leaf, the same numbers.
+ * Stochastic gradient descent: `w ↦ w - learningRate · g`; the state is the step count.
+ * `applyGradients` (and so `train.step`) runs it in one pass per leaf.
  * @category optimizers
  */
-export const sgd = (learningRate: LearningRate): Optimizer<CountState> => {
-  const op = 'optim.sgd'
-  const fused: FusedStep<CountState> = { fusedStep: fusedSgd(op, toSchedule(op, learningRate)) }
-  return Object.freeze({ ...learningRateTransformation(op, learningRate), ...fused })
-}
+export const sgd = (learningRate: LearningRate): Optimizer<CountState> => learningRateTransformation('optim.sgd', learningRate)
 
 /** Options of `momentum`. @category optimizers */
 export interface MomentumOptions {
@@ -56,15 +51,7 @@ export type AdamOptimizerState = readonly [AdamState, CountState]
  */
 export const adam = (learningRate: LearningRate, options: AdamOptions = {}): Optimizer<AdamOptimizerState> => {
   const op = 'optim.adam'
-  const optimizer = chain(adamTransformation(op, options), learningRateTransformation(op, learningRate))
-  // the same validated hyperparameters as adamTransformation's, for the fused step of train.step
-  const h = {
-    b1: decayRate(op, 'b1', options.b1 ?? 0.9, '0.9'),
-    b2: decayRate(op, 'b2', options.b2 ?? 0.999, '0.999 (or 0.98 for transformers)'),
-    eps: nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6'),
-  }
-  const fused: FusedStep<AdamOptimizerState> = { fusedStep: fusedAdam(op, h, toSchedule(op, learningRate)) }
-  return Object.freeze({ ...optimizer, ...fused })
+  return chain(adamTransformation(op, options), learningRateTransformation(op, learningRate))
 }
 
 /** Options of `adamw`. @category optimizers */

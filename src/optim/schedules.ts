@@ -8,12 +8,9 @@
  * 2. `warmup(s, { steps })` agrees with `s(t - steps)` from step `steps` on.
  */
 import { fraction, nonNegative, nonNegativeInteger, positive, positiveInteger, toSchedule } from './hyperparameters.js'
+import type { Schedule } from './Schedule.js'
 
-/** A learning rate as a function of the step count (0, 1, 2, ...). @category model */
-export type Schedule = (step: number) => number
-
-/** A fixed learning rate or a schedule. @category model */
-export type LearningRate = number | Schedule
+export type { LearningRate, Schedule } from './Schedule.js'
 
 const finite = (op: string, name: string, value: number): number => {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${op}: ${name} must be a finite number, got ${String(value)}`)

@@ -1,35 +1,33 @@
 /**
  * The stateless and step-counting gradient transformations: scaling (by a constant, a schedule or
- * a learning rate), decoupled weight decay and clipping by global norm. Each works on whole
- * leaves with tensor ops, at most a couple of temporaries per leaf, and keeps the dtype of the
- * updates (numbers are weak scalars in ops).
+ * a learning rate), decoupled weight decay and clipping by global norm. All but clipping are
+ * element-wise and declare their rule (`LeafRule.ts`); clipping needs the norm of the whole tree
+ * first, so its `update` uses tensor ops. Each keeps the dtype of the updates.
  */
-import { add, mul } from '../ops/index.js'
+import { mul } from '../ops/index.js'
 import { norm } from '../ops/treeArithmetic.js'
 import { item } from '../tensor/index.js'
-import { type Tree, map, zipWith } from '../tree/index.js'
-import { checkedRate } from './fused.js'
-import { type CountState, type EmptyState, type GradientTransformation, countOf, emptyState, gradientTransformation } from './GradientTransformation.js'
+import { type Tree, map } from '../tree/index.js'
+import { type CountState, type EmptyState, type GradientTransformation, countOf, emptyState, gradientTransformation, ruleTransformation } from './GradientTransformation.js'
 import { nonNegative, positive, toSchedule } from './hyperparameters.js'
+import type { LeafStep } from './LeafRule.js'
 import type { LearningRate, Schedule } from './schedules.js'
+
+const initEmpty = (): EmptyState => emptyState
+const initCount = (): CountState => Object.freeze({ count: 0 })
+const noSteps: ReadonlyArray<LeafStep> = Object.freeze([])
+const scaleStep = (factor: number): ReadonlyArray<LeafStep> => [{ kind: 'scale', factor }]
 
 /** Leaves the updates as they are; the state is empty. `chain()` behaves as this. @category transformations */
 export const identity = (): GradientTransformation<EmptyState> =>
-  gradientTransformation(
-    () => emptyState,
-    (updates, state) => [updates, state],
-  )
+  ruleTransformation(initEmpty, { name: 'optim.identity', begin: (state) => ({ steps: noSteps, end: () => state }) })
 
 /** Multiplies the updates by a constant: `u ↦ factor · u`. @category transformations */
 export const scale = (factor: number): GradientTransformation<EmptyState> => {
   if (typeof factor !== 'number' || !Number.isFinite(factor)) throw new RangeError(`optim.scale: factor must be a finite number, got ${String(factor)}`)
-  return gradientTransformation(
-    () => emptyState,
-    (updates, state) => [map(updates, (u) => mul(u, factor)), state],
-  )
+  const steps = scaleStep(factor)
+  return ruleTransformation(initEmpty, { name: 'optim.scale', begin: (state) => ({ steps, end: () => state }) })
 }
-
-const initCount = (): CountState => Object.freeze({ count: 0 })
 
 /**
  * Multiplies the updates by `schedule(count)`, the schedule at the number of updates made so far
@@ -39,18 +37,33 @@ const initCount = (): CountState => Object.freeze({ count: 0 })
 export const scaleBySchedule = (schedule: Schedule): GradientTransformation<CountState> => {
   const op = 'optim.scaleBySchedule'
   if (typeof schedule !== 'function') throw new TypeError(`${op}: schedule must be a function from the step count to a number, got ${typeof schedule}`)
-  return gradientTransformation(initCount, (updates, state) => {
-    const count = countOf(op, state)
-    const factor = schedule(count)
-    if (typeof factor !== 'number' || !Number.isFinite(factor)) throw new RangeError(`${op}: the schedule gave ${String(factor)} at step ${count}; a schedule must give finite numbers`)
-    return [map(updates, (u) => mul(u, factor)), Object.freeze({ count: count + 1 })]
+  return ruleTransformation(initCount, {
+    name: op,
+    begin: (state) => {
+      const count = countOf(op, state)
+      const factor = schedule(count)
+      if (typeof factor !== 'number' || !Number.isFinite(factor)) throw new RangeError(`${op}: the schedule gave ${String(factor)} at step ${count}; a schedule must give finite numbers`)
+      return { steps: scaleStep(factor), end: () => Object.freeze({ count: count + 1 }) }
+    },
   })
 }
 
 /**
+ * The learning rate at step `count`, checked: a learning rate must be a non-negative finite number.
+ * @category internals
+ */
+export const checkedRate = (op: string, schedule: Schedule, count: number): number => {
+  const rate = schedule(count)
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
+    throw new RangeError(`${op}: the learning-rate schedule gave ${String(rate)} at step ${count}; a learning rate must be a non-negative finite number`)
+  }
+  return rate
+}
+
+/**
  * The descent step of a learning rate: `u ↦ -learningRate(t) · u`, where `t` is the number of
- * updates made so far and a number is a constant learning rate. One `mul` per leaf; the state is
- * the count. A learning rate must be a non-negative finite number, also when a schedule gives it.
+ * updates made so far and a number is a constant learning rate. The state is the count. A
+ * learning rate must be a non-negative finite number, also when a schedule gives it.
  * @category transformations
  */
 export const scaleByLearningRate = (learningRate: LearningRate): GradientTransformation<CountState> =>
@@ -62,10 +75,12 @@ export const scaleByLearningRate = (learningRate: LearningRate): GradientTransfo
  */
 export const learningRateTransformation = (op: string, learningRate: LearningRate): GradientTransformation<CountState> => {
   const schedule = toSchedule(op, learningRate)
-  return gradientTransformation(initCount, (updates, state) => {
-    const count = countOf(op, state)
-    const rate = checkedRate(op, schedule, count)
-    return [map(updates, (u) => mul(u, -rate)), Object.freeze({ count: count + 1 })]
+  return ruleTransformation(initCount, {
+    name: op,
+    begin: (state) => {
+      const count = countOf(op, state)
+      return { steps: scaleStep(-checkedRate(op, schedule, count)), end: () => Object.freeze({ count: count + 1 }) }
+    },
   })
 }
 
@@ -80,24 +95,31 @@ export const addDecayedWeights = (weightDecay: number): GradientTransformation<E
 /** `addDecayedWeights` with the name of the optimizer that uses it. @category internals */
 export const decayedWeightsTransformation = (op: string, weightDecay: number): GradientTransformation<EmptyState> => {
   nonNegative(op, 'weightDecay', weightDecay, 'typical values are 1e-4 to 1e-2')
-  return gradientTransformation(
-    () => emptyState,
-    <T extends Tree>(updates: T, state: EmptyState, params: T): readonly [T, EmptyState] =>
-      weightDecay === 0 ? [updates, state] : [zipWith(updates, params, (u, p) => add(u, mul(p, weightDecay)), op), state],
-  )
+  const steps: ReadonlyArray<LeafStep> = weightDecay === 0 ? noSteps : [{
+    kind: 'map',
+    name: op,
+    moments: [],
+    readsParams: true,
+    run: ({ n, round, u, out, p }) => {
+      const lambda = round(weightDecay)
+      for (let i = 0; i < n; i++) out[i] = round(u[i]! + round(p[i]! * lambda))
+    },
+  }]
+  return ruleTransformation(initEmpty, { name: op, begin: (state) => ({ steps, end: () => state }) })
 }
 
 /**
  * Clips by global norm: when the Euclidean norm `n` of all leaves taken together exceeds
  * `maxNorm`, every leaf is scaled by `maxNorm / n`; otherwise the updates are returned unchanged
- * (the same tree, no copy). A NaN norm scales by NaN, so divergence stays visible.
+ * (the same tree, no copy). A NaN norm scales by NaN, so divergence stays visible. Not
+ * element-wise (the norm comes first), so it declares no rule.
  * @category transformations
  */
 export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> => {
   positive('optim.clipByGlobalNorm', 'maxNorm', maxNorm, 'typical values are 0.5 to 10')
   return gradientTransformation(
-    () => emptyState,
-    (updates, state) => {
+    initEmpty,
+    <T extends Tree>(updates: T, state: EmptyState): readonly [T, EmptyState] => {
       const n = item(norm(updates))
       if (n <= maxNorm) return [updates, state]
       const factor = maxNorm / n

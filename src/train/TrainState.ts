@@ -8,6 +8,7 @@ import type { Key } from '../random/index.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import type { ApplyContext } from '../nn/Layer.js'
+import type { LeafRule } from '../optim/index.js'
 
 /** Parameters, optimizer state, step count and key. @category model */
 export interface TrainState<P extends Tree, S> {
@@ -24,10 +25,16 @@ export interface Model<P> {
   readonly apply: (params: P) => (x: Tensor, ctx?: ApplyContext) => Tensor
 }
 
-/** What training needs of an optimizer (the shape of `optim`'s optimizers). @category model */
+/**
+ * What training needs of an optimizer (the shape of `optim`'s optimizers): `init`, `update`, and
+ * the element-wise rule when it declares one (`train.step` then runs it fused, through
+ * `optim.applyGradients`).
+ * @category model
+ */
 export interface OptimizerLike<P, S> {
   readonly init: (params: P) => S
   readonly update: (grads: P, state: S, params: P) => readonly [P, S]
+  readonly rule?: LeafRule<S>
 }
 
 /** A loss: prediction and target to a scalar, the mean over the batch. @category model */

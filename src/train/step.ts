@@ -6,12 +6,10 @@
 import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js'
 import { valueAndGrad } from '../autodiff/index.js'
 import type { Dataset } from '../data/index.js'
-import * as K from '../kernels/index.js'
 import { foldIn } from '../random/index.js'
-import { isTensor, item } from '../tensor/index.js'
-import { applyUpdates } from '../optim/index.js'
-import { fusedStepOf } from '../optim/fused.js'
-import { type Tree, leaves } from '../tree/index.js'
+import { item } from '../tensor/index.js'
+import { allFiniteIn as finiteIn, applyGradients } from '../optim/index.js'
+import type { Tree } from '../tree/index.js'
 import { DivergenceError, type Loss, type Model, type OptimizerLike, type TrainState } from './TrainState.js'
 
 /** What a step needs: a network, a loss and an optimizer. @category model */
@@ -41,13 +39,7 @@ export const batchLoss =
  * and its plain numbers (step counts); other values (strings, flags) are not numbers to check.
  * @category internals
  */
-export const allFiniteIn = (u: unknown): boolean => {
-  if (isTensor(u)) return K.allFinite(u)
-  if (typeof u === 'number') return Number.isFinite(u)
-  if (Array.isArray(u)) return u.every(allFiniteIn)
-  if (typeof u === 'object' && u !== null) return Object.values(u).every(allFiniteIn)
-  return true
-}
+export const allFiniteIn: (u: unknown) => boolean = finiteIn
 
 /**
  * One pure step as a value: `stepEither(config)(state, batch)` is `Right` of the next state, or
@@ -57,36 +49,19 @@ export const allFiniteIn = (u: unknown): boolean => {
  * out. Nothing is thrown for a divergence: the scan of `fit` carries it as a value.
  * @category training
  */
-export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
-  const fused = fusedStepOf<S>(config.optimizer)
-  return (state: TrainState<P, S>, batch: Dataset): Either<DivergenceError<P, S>, StepResult<P, S>> => {
+export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) =>
+  (state: TrainState<P, S>, batch: Dataset): Either<DivergenceError<P, S>, StepResult<P, S>> => {
     const key = foldIn(state.key, state.step)
     const [value, grads] = valueAndGrad(batchLoss(config.net, config.loss, batch, key))(state.params)
     const loss = item(value)
     if (!Number.isFinite(loss)) return left(new DivergenceError(state.step + 1, 'loss', state, loss))
-    // The optimizer's fused step reads every gradient once anyway, and reports on the way whether
-    // all were finite: the divergence check costs no pass of its own. It promises the numbers of
-    // the op-by-op path below; on anything it declines or throws, that path runs and decides.
-    if (fused !== undefined) {
-      let r: ReturnType<typeof fused<P>>
-      try {
-        r = fused(grads, state.optState, state.params)
-      } catch {
-        r = undefined
-      }
-      if (r !== undefined) {
-        if (!r.finite) return left(new DivergenceError(state.step + 1, 'gradient', state, NaN))
-        if (!(r.updatedFinite ?? (allFiniteIn(r.params) && allFiniteIn(r.state)))) return left(new DivergenceError(state.step + 1, 'parameters', state, NaN))
-        return right({ state: Object.freeze({ params: r.params, optState: r.state, step: state.step + 1, key: state.key }), loss })
-      }
-    }
-    if (!leaves(grads).every(K.allFinite)) return left(new DivergenceError(state.step + 1, 'gradient', state, NaN))
-    const [updates, optState] = config.optimizer.update(grads, state.optState, state.params)
-    const params = applyUpdates(state.params, updates)
-    if (!allFiniteIn(params) || !allFiniteIn(optState)) return left(new DivergenceError(state.step + 1, 'parameters', state, NaN))
-    return right({ state: Object.freeze({ params, optState, step: state.step + 1, key: state.key }), loss })
+    // the optimizer's declared path (fused when it declares an element-wise rule), the one a
+    // training loop written by hand calls too; it reports on the way whether all were finite
+    const r = applyGradients(config.optimizer, grads, state.optState, state.params)
+    if (!r.gradientsFinite) return left(new DivergenceError(state.step + 1, 'gradient', state, NaN))
+    if (!r.updatedFinite) return left(new DivergenceError(state.step + 1, 'parameters', state, NaN))
+    return right({ state: Object.freeze({ params: r.params, optState: r.state, step: state.step + 1, key: state.key }), loss })
   }
-}
 
 /**
  * One pure step: `step(config)(state, batch)` is the next state. Throws the `DivergenceError` of

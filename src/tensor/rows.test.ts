@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ShapeError, fromData, tensor, toArray, zeros } from '../tensor/index.js'
-import { allFinite, oneHot, takeRows } from './gather.js'
+import { ShapeError, fromData, oneHotRows as oneHot, takeRows, tensor, toArray } from './index.js'
 
 describe('takeRows', () => {
   it('picks rows in the order given, repeats allowed', () => {
@@ -32,15 +31,5 @@ describe('oneHot', () => {
     expect(() => oneHot([3], 3, 'float32')).toThrow(/oneHot: label 3 at position 0 is not a class index in \[0, 3\)/)
     expect(() => oneHot([1.5], 3, 'float32')).toThrow(RangeError)
     expect(() => oneHot([0], 0, 'float32')).toThrow(/numClasses must be a positive integer/)
-  })
-})
-
-describe('allFinite', () => {
-  it('allFinite is false for any NaN or ±Infinity', () => {
-    expect(allFinite(tensor([1, -2, 0]))).toBe(true)
-    expect(allFinite(zeros([0]))).toBe(true)
-    expect(allFinite(tensor([1, NaN]))).toBe(false)
-    expect(allFinite(tensor([Infinity]))).toBe(false)
-    expect(allFinite(tensor([-Infinity, 0]))).toBe(false)
   })
 })

@@ -1,12 +1,16 @@
 /**
- * Gathering rows by index: how mini-batches are cut from a shuffled dataset without copying
- * the whole dataset.
+ * Tensors built from rows of others: gathering rows by index (how mini-batches are cut from a
+ * shuffled dataset without copying the whole dataset) and one-hot rows of class indices. Plain
+ * loops over typed arrays; they live with the tensor so that data, which sits beside io at the
+ * bottom of the layer table, needs nothing above it.
  */
-import { type DType, type Tensor, ShapeError, alloc, fromData } from '../tensor/index.js'
+import { type DType, alloc } from './dtype.js'
+import { ShapeError } from './errors.js'
+import { type Tensor, fromData } from './Tensor.js'
 
 /**
  * The rows `indices` of `x` along its first axis, in that order.
- * @category kernels
+ * @category construction
  */
 export const takeRows = (x: Tensor, indices: ArrayLike<number>): Tensor => {
   if (x.shape.length === 0) throw new ShapeError('takeRows', [x.shape], 'needs at least one axis')
@@ -29,9 +33,9 @@ export const takeRows = (x: Tensor, indices: ArrayLike<number>): Tensor => {
 
 /**
  * One-hot rows for class indices (integers in [0, numClasses)).
- * @category kernels
+ * @category construction
  */
-export const oneHot = (labels: ArrayLike<number>, numClasses: number, dtype: DType): Tensor => {
+export const oneHotRows = (labels: ArrayLike<number>, numClasses: number, dtype: DType): Tensor => {
   if (!Number.isInteger(numClasses) || numClasses <= 0) {
     throw new RangeError(`oneHot: numClasses must be a positive integer, got ${numClasses}`)
   }
@@ -45,26 +49,4 @@ export const oneHot = (labels: ArrayLike<number>, numClasses: number, dtype: DTy
     o[i * numClasses + c] = 1
   }
   return fromData([n, numClasses], o)
-}
-
-/**
- * Whether every element is finite (no NaN, no ±Infinity).
- * @category kernels
- */
-export const allFinite = (x: Tensor): boolean => {
-  // v·0 is ±0 for finite v and NaN for NaN and ±Infinity, and a NaN stays in a sum: four
-  // independent sums without a branch per element run about twice as fast as a test per element
-  // (the whole array is read either way, since a finite array is the common case).
-  const a = x.data
-  const n = a.length
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0
-  let i = 0
-  for (; i + 3 < n; i += 4) {
-    s0 += a[i]! * 0
-    s1 += a[i + 1]! * 0
-    s2 += a[i + 2]! * 0
-    s3 += a[i + 3]! * 0
-  }
-  for (; i < n; i++) s0 += a[i]! * 0
-  return s0 + s1 + s2 + s3 === 0
 }
