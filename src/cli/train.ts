@@ -133,6 +133,8 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   const lr = f.lr ?? (optimizerName === 'adam' ? 0.01 : 0.1)
   const training: TrainingInfo = { optimizer: optimizerName, lr, batch: f.batch ?? 32, epochs: f.epochs ?? 10, seed: f.seed ?? 0 }
   const info: ModelInfo = { target: csv.right.target, features, task, ...(classes === undefined ? {} : { classes }), training, ...(scaler === undefined ? {} : { scaler }) }
+  // ModelInfo is JSON by construction (strings, numbers, arrays and records of them), but an
+  // interface has no index signature, so TypeScript cannot see it as a JsonObject
   const extra = info as unknown as io.JsonObject
   const optimizer: optim.Optimizer = optimizerName === 'adam' ? optim.adam(lr) : optim.sgd(lr)
   const examples = dataset.x.shape[0]!
