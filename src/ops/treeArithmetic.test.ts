@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type Tensor, item, scalar, tensor, toArray } from '../tensor/index.js'
-import { TreeError } from '../tree/index.js'
+import { throwsTree } from '../tree/throwsTree.fixture.js'
 import { add, addScaled, dot, norm, scale, sub } from './treeArithmetic.js'
-
-// Asserts that `f` throws a TreeError with this op and path, whose message contains the fragments.
-const throwsTree = (f: () => unknown, op: string, path: string, ...fragments: string[]): void => {
-  let caught: unknown
-  try {
-    f()
-  } catch (e) {
-    caught = e
-  }
-  expect(caught).toBeInstanceOf(TreeError)
-  const err = caught as TreeError
-  expect(err.op).toBe(op)
-  expect(err.path).toBe(path)
-  expect(err.message).toContain(`${op}: at ${path === '' ? 'the root' : path}: `)
-  for (const fragment of fragments) expect(err.message).toContain(fragment)
-}
 
 const t = (v: number): Tensor => scalar(v, 'float64')
 describe('tree arithmetic', () => {

@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type Tensor, item, scalar, tensor, toArray, zeros } from '../tensor/index.js'
-import { type Tree, TreeDef, TreeError, flatten, leaves, leavesLike, map, paths, sameStructure, size, unflatten, zerosLike, zipWith } from './Tree.js'
-
-// Asserts that `f` throws a TreeError with this op and path, whose message contains the fragments.
-const throwsTree = (f: () => unknown, op: string, path: string, ...fragments: string[]): void => {
-  let caught: unknown
-  try {
-    f()
-  } catch (e) {
-    caught = e
-  }
-  expect(caught).toBeInstanceOf(TreeError)
-  const err = caught as TreeError
-  expect(err.op).toBe(op)
-  expect(err.path).toBe(path)
-  expect(err.message).toContain(`${op}: at ${path === '' ? 'the root' : path}: `)
-  for (const fragment of fragments) expect(err.message).toContain(fragment)
-}
+import { type Tree, TreeDef, flatten, leaves, leavesLike, map, paths, sameStructure, size, unflatten, zerosLike, zipWith } from './Tree.js'
+import { throwsTree } from './throwsTree.fixture.js'
 
 const t = (v: number): Tensor => scalar(v, 'float64')
 const mlp = (): Tree => [
