@@ -10,7 +10,7 @@
 import { type Tree, zerosLike } from '../tree/index.js'
 import { type GradientTransformation, countOf, ruleTransformation } from './GradientTransformation.js'
 import { decayRate, flag, nonNegative } from './hyperparameters.js'
-import type { LeafRule } from './LeafRule.js'
+import type { LeafRule, MapStep } from './LeafRule.js'
 
 /** The state of `trace`: the running momentum. @category model */
 export type TraceState = {
@@ -28,6 +28,19 @@ export interface TraceOptions {
 const record = <S extends object>(s: S): S => Object.freeze(s)
 
 /**
+ * The rule of a transformation that is one element-wise map over moments kept in its state:
+ * `read` picks the moment trees out of the state, `run` is the math of one leaf, and `build` makes
+ * the next state from the new moment trees (in `read`'s order).
+ */
+const mapRule = <S>(op: string, read: (state: S) => ReadonlyArray<Tree>, run: MapStep['run'], build: (moments: ReadonlyArray<Tree>) => S): LeafRule<S> => ({
+  name: op,
+  begin: (state) => ({
+    steps: [{ kind: 'map', name: op, moments: read(state), readsParams: false, run }],
+    end: (next) => build(next[0]!),
+  }),
+})
+
+/**
  * Momentum (heavy ball, as PyTorch's SGD without dampening and optax's `trace`):
  * `m ↦ u + β·m`, returning `m`, or `u + β·m` with Nesterov's look-ahead. `m` starts at 0, so the
  * first update is `u` (`(1 + β)·u` with Nesterov).
@@ -39,27 +52,15 @@ export const trace = (options: TraceOptions = {}): GradientTransformation<TraceS
 export const traceTransformation = (op: string, options: TraceOptions): GradientTransformation<TraceState> => {
   const beta = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
   const nesterov = flag(op, 'nesterov', options.nesterov ?? false)
-  const rule: LeafRule<TraceState> = {
-    name: op,
-    begin: (state) => ({
-      steps: [{
-        kind: 'map',
-        name: op,
-        moments: [state.trace],
-        readsParams: false,
-        run: ({ n, round, u, out, moments: [t], next: [m] }) => {
-          const b = round(beta)
-          for (let i = 0; i < n; i++) {
-            const x = u[i]!
-            const y = round(x + round(t![i]! * b))
-            m![i] = y
-            out[i] = nesterov ? round(x + round(y * b)) : y
-          }
-        },
-      }],
-      end: (next) => record({ trace: next[0]![0]! }),
-    }),
-  }
+  const rule = mapRule<TraceState>(op, (state) => [state.trace], ({ n, round, u, out, moments: [t], next: [m] }) => {
+    const b = round(beta)
+    for (let i = 0; i < n; i++) {
+      const x = u[i]!
+      const y = round(x + round(t![i]! * b))
+      m![i] = y
+      out[i] = nesterov ? round(x + round(y * b)) : y
+    }
+  }, ([trace]) => record({ trace: trace! }))
   return ruleTransformation((params) => record({ trace: zerosLike(params) }), rule)
 }
 
@@ -155,27 +156,15 @@ export const scaleByRms = (options: RmsOptions = {}): GradientTransformation<Rms
 export const rmsTransformation = (op: string, options: RmsOptions): GradientTransformation<RmsState> => {
   const decay = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
   const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
-  const rule: LeafRule<RmsState> = {
-    name: op,
-    begin: (state) => ({
-      steps: [{
-        kind: 'map',
-        name: op,
-        moments: [state.nu],
-        readsParams: false,
-        run: ({ n, round: f, u, out, moments: [v0], next: [v1] }) => {
-          const d = f(decay), c = f(1 - decay), e = f(eps)
-          for (let i = 0; i < n; i++) {
-            const x = u[i]!
-            const v = f(f(v0![i]! * d) + f(f(x * x) * c))
-            v1![i] = v
-            out[i] = f(x / f(f(Math.sqrt(v)) + e))
-          }
-        },
-      }],
-      end: (next) => record({ nu: next[0]![0]! }),
-    }),
-  }
+  const rule = mapRule<RmsState>(op, (state) => [state.nu], ({ n, round: f, u, out, moments: [v0], next: [v1] }) => {
+    const d = f(decay), c = f(1 - decay), e = f(eps)
+    for (let i = 0; i < n; i++) {
+      const x = u[i]!
+      const v = f(f(v0![i]! * d) + f(f(x * x) * c))
+      v1![i] = v
+      out[i] = f(x / f(f(Math.sqrt(v)) + e))
+    }
+  }, ([nu]) => record({ nu: nu! }))
   return ruleTransformation((params) => record({ nu: zerosLike(params) }), rule)
 }
 
@@ -197,29 +186,17 @@ export const scaleByStandardDeviation = (options: RmsOptions = {}): GradientTran
 export const standardDeviationTransformation = (op: string, options: RmsOptions): GradientTransformation<StandardDeviationState> => {
   const decay = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
   const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
-  const rule: LeafRule<StandardDeviationState> = {
-    name: op,
-    begin: (state) => ({
-      steps: [{
-        kind: 'map',
-        name: op,
-        moments: [state.mu, state.nu],
-        readsParams: false,
-        run: ({ n, round: f, u, out, moments: [m0, v0], next: [m1, v1] }) => {
-          const d = f(decay), c = f(1 - decay), e = f(eps)
-          for (let i = 0; i < n; i++) {
-            const x = u[i]!
-            const m = f(f(m0![i]! * d) + f(x * c))
-            const v = f(f(v0![i]! * d) + f(f(x * x) * c))
-            m1![i] = m
-            v1![i] = v
-            const variance = Math.max(f(v - f(m * m)), 0) // NaN stays NaN
-            out[i] = f(x / f(f(Math.sqrt(variance)) + e))
-          }
-        },
-      }],
-      end: (next) => record({ mu: next[0]![0]!, nu: next[0]![1]! }),
-    }),
-  }
+  const rule = mapRule<StandardDeviationState>(op, (state) => [state.mu, state.nu], ({ n, round: f, u, out, moments: [m0, v0], next: [m1, v1] }) => {
+    const d = f(decay), c = f(1 - decay), e = f(eps)
+    for (let i = 0; i < n; i++) {
+      const x = u[i]!
+      const m = f(f(m0![i]! * d) + f(x * c))
+      const v = f(f(v0![i]! * d) + f(f(x * x) * c))
+      m1![i] = m
+      v1![i] = v
+      const variance = Math.max(f(v - f(m * m)), 0) // NaN stays NaN
+      out[i] = f(x / f(f(Math.sqrt(variance)) + e))
+    }
+  }, ([mu, nu]) => record({ mu: mu!, nu: nu! }))
   return ruleTransformation((params) => record({ mu: zerosLike(params), nu: zerosLike(params) }), rule)
 }
