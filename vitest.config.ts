@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^purenet$/, replacement: source('./src/index.ts') },
       { find: /^purenet\/browser$/, replacement: source('./src/browser.ts') },
+      { find: /^purenet\/worker$/, replacement: source('./src/worker.ts') },
       { find: /^purenet\/plot\/render$/, replacement: source('./src/plot/render.ts') },
     ],
   },
