@@ -9,6 +9,7 @@ export {
   tensor, scalar, zeros, ones, full, arange, toArray, toFlatArray, item, isTensor, describe,
 } from './tensor/index.js'
 export { jvp, vjp, grad, valueAndGrad, hvp } from './autodiff/index.js'
+export { type KernelReport, type ModuleStatus, type FallbackReason, activeKernels } from './kernels/active.js'
 export { stopGradient } from './autodiff/primitives/index.js'
 export type { Tree } from './tree/index.js'
 export { TreeError } from './tree/index.js'
