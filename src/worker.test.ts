@@ -41,6 +41,11 @@ const setup: Request = {
 }
 
 describe('purenet/worker', () => {
+  it('says it is ready and which kernels it trains with', () => {
+    const s = session()
+    expect(s.replies).toEqual([{ type: 'ready', kernels: { kind: 'wasm-simd', reason: expect.stringContaining('WebAssembly SIMD') } }])
+  })
+
   it('answers setup with a frame that draws the plane, the hidden units and the weights with their gradients', () => {
     const s = session()
     s.send(setup)

@@ -96,6 +96,8 @@ export type Frame = t.TypeOf<typeof FrameCodec>
 /** What the worker answers. @category worker */
 export const ReplyCodec = t.union([
   FrameCodec,
+  /** Posted once when the session starts: which kernels train here (`activeKernels()` in the worker). */
+  t.type({ type: t.literal('ready'), kernels: t.type({ kind: t.keyof({ 'wasm-simd': null, portable: null, mixed: null }), reason: t.string }) }, 'ready'),
   t.type({
     type: t.literal('landscape'),
     alphas: numbers,

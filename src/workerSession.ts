@@ -9,6 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { valueAndGrad } from './autodiff/index.js'
 import { type Dataset, dataset } from './data/index.js'
+import { activeKernels } from './kernels/active.js'
 import { decodeModel, encodeModel } from './ioPure.js'
 import { grid2d, randomDirections, steps } from './landscape/index.js'
 import { mse, sigmoidBinaryCrossEntropy } from './losses/index.js'
@@ -201,7 +202,8 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 
 /**
  * Serves one training session on a worker's endpoint (`serve(self)` in the worker's module): it
- * decodes every message as a `Request`, and answers with `Reply`s (an `error` reply names a
+ * posts `ready` (with the kernels it trains with), decodes every message as a `Request`, and
+ * answers with `Reply`s (an `error` reply names a
  * request that could not be decoded or carried out). Training never blocks the worker for more
  * than a slice, so `pause` and the other requests are answered while a run plays.
  * @example // worker.ts: import { serve } from 'purenet/worker'; serve(self)
@@ -297,6 +299,8 @@ export const serve = (endpoint: Endpoint, options: ServeOptions = {}): void => {
     }
   }
 
+  const kernels = activeKernels()
+  post({ type: 'ready', kernels: { kind: kernels.kind, reason: kernels.reason } })
   endpoint.addEventListener('message', (event) => {
     const decoded = decodeRequest(event.data)
     if (E.isLeft(decoded)) {
