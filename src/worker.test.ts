@@ -95,7 +95,7 @@ describe('purenet/worker', () => {
     s.send(setup)
     s.send({ type: 'step', steps: 20 })
     s.send({ type: 'step', steps: 20 })
-    s.send({ type: 'landscape', resolution: 5, span: 1, seed: 3 })
+    s.send({ type: 'landscape', plane: 'random', resolution: 5, span: 1, seed: 3 })
     const l = s.replies.at(-1)!
     if (l.type !== 'landscape') throw new Error(`expected a landscape, got ${l.type}`)
     expect(l.alphas).toEqual([-1, -0.5, 0, 0.5, 1])
@@ -104,6 +104,15 @@ describe('purenet/worker', () => {
     expect(l.path.length).toBe(3) // the start and the two steps' frames
     expect(l.path.at(-1)).toEqual([0, 0]) // the current weights are the centre
     expect(Math.hypot(...l.path[0]!)).toBeGreaterThan(0)
+    // on the plane through the first weights, the run goes from (1, 0) to (0, 0)
+    s.send({ type: 'landscape', plane: 'path', resolution: 5, span: 1, seed: 3 })
+    const p = s.replies.at(-1)!
+    if (p.type !== 'landscape') throw new Error(`expected a landscape, got ${p.type}`)
+    expect(p.alphas).toEqual([-0.5, 0, 0.5, 1, 1.5])
+    expect(p.path[0]![0]).toBeCloseTo(1, 5)
+    expect(p.path[0]![1]).toBeCloseTo(0, 5)
+    expect(p.path.at(-1)).toEqual([0, 0])
+    expect(p.losses[0]!.length).toBe(5)
   })
 
   it('saves a purenet model file and loads it back into the run', () => {

@@ -64,7 +64,14 @@ export const RequestCodec = t.union([
   t.type({ type: t.literal('pause') }, 'pause'),
   t.type({ type: t.literal('step'), steps: positiveInt }, 'step'),
   t.type({ type: t.literal('reset') }, 'reset'),
-  t.type({ type: t.literal('landscape'), resolution: positiveInt, span: positive, seed: int }, 'landscape'),
+  /**
+   * The loss on a plane through the current weights θ, on a resolution × resolution grid. `random`:
+   * two filter-normalised random directions, α and β in [-span, span] (Li et al.). `path`: the
+   * plane through the first weights θ₀ of the run: δ = θ₀ - θ, and a filter-normalised random η
+   * made orthogonal to δ and as long; α in [-span/2, 1 + span/2] (the run starts at α = 1 and
+   * ends at 0), β in [-span, span]; it shows the valley the optimizer went down.
+   */
+  t.type({ type: t.literal('landscape'), plane: t.keyof({ random: null, path: null }), resolution: positiveInt, span: positive, seed: int }, 'landscape'),
   t.type({ type: t.literal('save') }, 'save'),
   t.type({ type: t.literal('load'), text: t.string }, 'load'),
 ], 'Request')

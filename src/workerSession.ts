@@ -11,10 +11,11 @@ import { valueAndGrad } from './autodiff/index.js'
 import { type Dataset, dataset } from './data/index.js'
 import { activeKernels } from './kernels/active.js'
 import { decodeModel, encodeModel } from './ioPure.js'
-import { grid2d, randomDirections, steps } from './landscape/index.js'
+import { grid2d, randomDirection, randomDirections, steps } from './landscape/index.js'
 import { mse, sigmoidBinaryCrossEntropy } from './losses/index.js'
 import { type AnyLayer, type Layer, fromSpec } from './nn/index.js'
 import * as ops from './ops/index.js'
+import * as tree from './ops/treeNamespace.js'
 import * as optim from './optim/index.js'
 import { key } from './random/index.js'
 import { type Tensor, item, tensor, toFlatArray } from './tensor/index.js'
@@ -52,6 +53,8 @@ interface Run {
   readonly grid: Tensor | undefined
   readonly neuronGrid: Tensor | undefined
   state: TrainState<Tree, unknown>
+  /** The weights the run started from (after setup, reset or load). */
+  readonly first: Tree
   /** The weights at every frame so far, flattened, oldest first (thinned to at most `maxPath`). */
   path: Float64Array[]
 }
@@ -121,6 +124,7 @@ const runOf = (setup: Setup, net: Layer<Tree>, state?: TrainState<Tree, unknown>
     grid: two ? gridOf(setup.view.extent, setup.view.resolution) : undefined,
     neuronGrid: two ? gridOf(setup.view.extent, setup.view.neuronResolution) : undefined,
     state: start,
+    first: start.params,
     path: [flat(start.params)],
   }
 }
@@ -179,12 +183,28 @@ const dot = (a: Float64Array, b: Float64Array): number => {
   return s
 }
 
+// The two directions of a landscape request's plane, and its steps along each.
+const planeOf = (run: Run, request: Extract<Request, { readonly type: 'landscape' }>): { readonly directions: readonly [Tree, Tree]; readonly alphas: number[]; readonly betas: number[] } => {
+  const params = run.state.params
+  const n = request.resolution
+  const span = request.span
+  const around = steps(-span, span, n)
+  if (request.plane === 'random') return { directions: randomDirections(key(request.seed), params), alphas: around, betas: around }
+  const d = tree.sub(run.first, params)
+  const dd = item(tree.dot(d, d))
+  const r = randomDirection(key(request.seed), params)
+  // η: the random direction without its component along δ, as long as δ (or itself when δ = 0)
+  const orthogonal = dd === 0 ? r : tree.addScaled(r, d, -item(tree.dot(r, d)) / dd)
+  const length = Math.sqrt(item(tree.dot(orthogonal, orthogonal)))
+  const e = dd === 0 || length === 0 ? orthogonal : tree.scale(orthogonal, Math.sqrt(dd) / length)
+  return { directions: [d, e], alphas: steps(-span / 2, 1 + span / 2, n), betas: around }
+}
+
 const landscapeOf = (run: Run, request: Extract<Request, { readonly type: 'landscape' }>): Reply => {
   const params = run.state.params
-  const directions = randomDirections(key(request.seed), params)
-  const axis = steps(-request.span, request.span, request.resolution)
+  const { directions, alphas, betas } = planeOf(run, request)
   const loss = (p: Tree): number => item(run.loss(run.net.apply(p)(run.train.x, { mode: 'eval' }), run.train.y))
-  const g = grid2d({ loss, params, directions, alphas: axis, betas: axis })
+  const g = grid2d({ loss, params, directions, alphas, betas })
   // Least-squares coordinates of each recorded point on the plane θ + αδ + βη.
   const [d, e] = [flat(directions[0]), flat(directions[1])]
   const centre = flat(params)
@@ -195,7 +215,7 @@ const landscapeOf = (run: Run, request: Extract<Request, { readonly type: 'lands
     const [vd, ve] = [dot(v, d), dot(v, e)]
     return det === 0 ? [0, 0] : [(ee * vd - de * ve) / det, (dd * ve - de * vd) / det]
   })
-  return { type: 'landscape', alphas: [...g.alphas], betas: [...g.betas], losses: g.losses.map((r) => [...r]), path }
+  return { type: 'landscape', alphas: [...g.alphas], betas: [...g.betas], losses: g.losses.map((row) => [...row]), path }
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))

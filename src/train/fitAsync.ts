@@ -33,22 +33,22 @@ export interface AsyncOptions {
   readonly sliceMs?: number
   /** Called at the end of every slice (and after the last step) with where the run stands. */
   readonly onProgress?: (progress: Progress) => void
-  /** How to return to the event loop (default: `scheduler.yield`, else a `MessageChannel` message, else `setTimeout(0)`). */
+  /** How to return to the event loop (default `yieldToEventLoop`: a `MessageChannel` message, else `setTimeout(0)`). */
   readonly yieldToEventLoop?: () => Promise<void>
 }
 
-interface Scheduler { readonly yield: () => Promise<void> }
 interface Channel { readonly port1: { onmessage: (() => void) | null; close: () => void }; readonly port2: { postMessage: (m: unknown) => void; close: () => void } }
 
 /**
- * Returns to the event loop once: the browser's `scheduler.yield()` where it exists, else a
- * `MessageChannel` round trip (not clamped to 4 ms as nested timers are), else `setTimeout(0)`.
+ * Returns to the event loop once: a `MessageChannel` round trip where there is one (a task queued
+ * behind the messages and input already waiting, and not clamped to 4 ms as nested timers are),
+ * else `setTimeout(0)`. Not `scheduler.yield()`: its continuation runs ahead of waiting tasks,
+ * so a worker that yields with it never reads its messages (a pause would never arrive).
  * @category training
  */
 export const yieldToEventLoop = (): Promise<void> => {
-  // typed by what is used here: the project's libraries declare neither the DOM's scheduler nor its MessagePort
-  const g = globalThis as unknown as { readonly scheduler?: Scheduler; readonly MessageChannel?: new () => Channel }
-  if (typeof g.scheduler?.yield === 'function') return g.scheduler.yield()
+  // typed by what is used here: the project's libraries do not declare the DOM's MessagePort
+  const g = globalThis as unknown as { readonly MessageChannel?: new () => Channel }
   if (g.MessageChannel !== undefined) {
     const channel = new g.MessageChannel()
     return new Promise((resolve) => {
