@@ -15,7 +15,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'examples/**/*.test.ts', 'playground/test/**/*.test.ts'],
     // builds the WebAssembly kernels and dist/ first (the CLI tests run the compiled bin), also for
     // 'npx vitest run FILE' on a fresh clone
     globalSetup: ['scripts/build.mjs'],

@@ -31,7 +31,7 @@ export interface Endpoint {
 
 /** How a session shares its thread. @category worker */
 export interface ServeOptions {
-  /** Milliseconds between two frames while playing (default 80). */
+  /** Milliseconds between two frames while playing (default 100). */
   readonly frameMs?: number
   /** Milliseconds of training between two returns to the event loop (default 8). */
   readonly sliceMs?: number
@@ -230,7 +230,7 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
  * @category worker
  */
 export const serve = (endpoint: Endpoint, options: ServeOptions = {}): void => {
-  const frameMs = options.frameMs ?? 80
+  const frameMs = options.frameMs ?? 100
   const sliceMs = options.sliceMs ?? 8
   let run: Run | undefined
   let playing: AbortController | undefined

@@ -14,6 +14,19 @@ export const diverging = (v: number): Rgb => {
   return c < 0 ? mix(white, orange, -c) : mix(white, blue, c)
 }
 
+// One small canvas per grid size, reused by every heat map of that size.
+const scratches = new Map<number, HTMLCanvasElement>()
+const scratch = (res: number): HTMLCanvasElement => {
+  let c = scratches.get(res)
+  if (c === undefined) {
+    c = document.createElement('canvas')
+    c.width = res
+    c.height = res
+    scratches.set(res, c)
+  }
+  return c
+}
+
 /** Draws a res × res field (rows from the bottom of the plane up) stretched over the canvas. */
 export const heatMap = (canvas: HTMLCanvasElement, field: ReadonlyArray<number>, res: number, colour: (v: number) => Rgb, alpha = 1): void => {
   const ctx = canvas.getContext('2d')!
@@ -28,9 +41,7 @@ export const heatMap = (canvas: HTMLCanvasElement, field: ReadonlyArray<number>,
       image.data[o + 3] = 255 * alpha
     }
   }
-  const small = document.createElement('canvas')
-  small.width = res
-  small.height = res
+  const small = scratch(res)
   small.getContext('2d')!.putImageData(image, 0, 0)
   ctx.imageSmoothingEnabled = true
   ctx.clearRect(0, 0, canvas.width, canvas.height)

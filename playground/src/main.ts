@@ -48,6 +48,7 @@ let train: Points = { x: [], y: [], extent: [-6, 6, -6, 6] }
 let test: Points = train
 let frame: Frame | undefined
 let dirty = true
+let landscapeDirty = false
 let playing = false
 const curve = { steps: [] as number[], train: [] as number[], test: [] as number[] }
 let landscapeReply: Extract<Reply, { type: 'landscape' }> | undefined
@@ -169,7 +170,10 @@ const datasetButtons = (): void => {
 
 // ---- the network diagram
 
-interface Layout { readonly columns: ReadonlyArray<{ readonly x: number; readonly nodes: ReadonlyArray<HTMLElement> }> }
+interface Layout {
+  readonly columns: ReadonlyArray<{ readonly x: number; readonly nodes: ReadonlyArray<HTMLElement> }>
+  readonly centres: ReadonlyArray<ReadonlyArray<readonly [number, number]>>
+}
 let layout: Layout | undefined
 
 const node = (): HTMLElement => {
@@ -189,9 +193,12 @@ const buildNetwork = (): void => {
   const xs = sizes.map((_, k) => 30 + ((width - 80) * k) / (sizes.length - 1))
   const height = 70 + 44 * Math.max(...sizes)
   host.style.minHeight = `${height}px`
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg')
-  svg.setAttribute('width', String(width))
-  svg.setAttribute('height', String(height))
+  const edges = document.createElement('canvas')
+  edges.id = 'edges'
+  edges.width = width * devicePixelRatio
+  edges.height = height * devicePixelRatio
+  edges.style.width = `${width}px`
+  edges.style.height = `${height}px`
   const columns = sizes.map((units, k) => {
     const col = document.createElement('div')
     col.className = 'column'
@@ -234,8 +241,10 @@ const buildNetwork = (): void => {
     })
     return { x: xs[k]!, nodes }
   })
-  host.replaceChildren(svg, ...columns.map((c) => c.nodes[0]!.parentElement!))
-  layout = { columns }
+  host.replaceChildren(edges, ...columns.map((c) => c.nodes[0]!.parentElement!))
+  // where each node's centre is, read once (reading it per frame would force a layout per frame)
+  const centres = columns.map((c) => c.nodes.map(centre))
+  layout = { columns, centres }
   drawInputs()
   dirty = true
 }
@@ -266,37 +275,59 @@ const drawNetwork = (f: Frame): void => {
   const out = cols[cols.length - 1]?.nodes[0]?.querySelector('canvas')
   if (out && f.field.length > 0) draw.heatMap(out, f.field.map((p) => 2 * p - 1), resolution, draw.diverging)
   // edges: colour the weight's sign, opacity its size, width the gradient's size
-  const svg = $('network').querySelector('svg')!
-  const lines: string[] = []
+  const canvas = $<HTMLCanvasElement>('edges')
+  const ctx = canvas.getContext('2d')!
+  ctx.setTransform(devicePixelRatio, 0, 0, devicePixelRatio, 0, 0)
+  ctx.clearRect(0, 0, canvas.width, canvas.height)
+  const gMax = Math.max(1e-9, ...f.layers.flatMap((m) => m.gradients.map(Math.abs)))
   f.layers.forEach((l, k) => {
-    const from = cols[k]
-    const to = cols[k + 1]
-    if (from === undefined || to === undefined || from.nodes.length !== l.inSize || to.nodes.length !== l.outSize) return
+    const from = layout!.centres[k]
+    const to = layout!.centres[k + 1]
+    if (from === undefined || to === undefined || from.length !== l.inSize || to.length !== l.outSize) return
     const wMax = Math.max(1e-9, ...l.weights.map(Math.abs))
-    const gMax = Math.max(1e-9, ...f.layers.flatMap((m) => m.gradients.map(Math.abs)))
     for (let i = 0; i < l.inSize; i++) {
       for (let j = 0; j < l.outSize; j++) {
         const w = l.weights[i * l.outSize + j]!
         const g = Math.abs(l.gradients[i * l.outSize + j]!)
-        const [ax, ay] = centre(from.nodes[i]!)
-        const [bx, by] = centre(to.nodes[j]!)
-        const colour = w >= 0 ? '#0877bd' : '#f59322'
-        lines.push(`<path d="M${ax + 20},${ay} C${(ax + bx) / 2},${ay} ${(ax + bx) / 2},${by} ${bx - 20},${by}" stroke="${colour}" stroke-opacity="${(0.2 + 0.8 * Math.abs(w) / wMax).toFixed(2)}" stroke-width="${(0.6 + 6 * Math.sqrt(g / gMax)).toFixed(2)}" fill="none"/>`)
+        const [ax, ay] = from[i]!
+        const [bx, by] = to[j]!
+        ctx.beginPath()
+        ctx.moveTo(ax + 20, ay)
+        ctx.bezierCurveTo((ax + bx) / 2, ay, (ax + bx) / 2, by, bx - 20, by)
+        ctx.strokeStyle = w >= 0 ? '#0877bd' : '#f59322'
+        ctx.globalAlpha = 0.2 + (0.8 * Math.abs(w)) / wMax
+        ctx.lineWidth = 0.6 + 6 * Math.sqrt(g / gMax)
+        ctx.stroke()
       }
     }
   })
-  svg.innerHTML = lines.join('')
+  ctx.globalAlpha = 1
 }
 
 // ---- drawing a frame
 
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : String(v))
 
+// The data points and axes over the plane, drawn once per dataset and laid over every frame.
+let pointsCache: { readonly of: Points; readonly canvas: HTMLCanvasElement } | undefined
+const pointsLayer = (): HTMLCanvasElement => {
+  if (pointsCache?.of === train) return pointsCache.canvas
+  const canvas = document.createElement('canvas')
+  canvas.width = 300
+  canvas.height = 300
+  draw.points(canvas, train.x, train.y, train.extent, false)
+  draw.points(canvas, test.x, test.y, test.extent, true)
+  draw.axes(canvas, train.extent)
+  pointsCache = { of: train, canvas }
+  return canvas
+}
+
 const render = (): void => {
   requestAnimationFrame(render)
   if (!dirty) return
   dirty = false
-  renderControls()
+  $('play').textContent = playing ? '❚❚' : '▶'
+  $('play').classList.toggle('playing', playing)
   const regions = $<HTMLCanvasElement>('regions')
   if (frame !== undefined) {
     $('step-count').textContent = frame.step.toLocaleString('en')
@@ -308,11 +339,10 @@ const render = (): void => {
   } else {
     regions.getContext('2d')!.clearRect(0, 0, regions.width, regions.height)
   }
-  draw.points(regions, train.x, train.y, train.extent, false)
-  draw.points(regions, test.x, test.y, test.extent, true)
-  draw.axes(regions, train.extent)
+  regions.getContext('2d')!.drawImage(pointsLayer(), 0, 0)
   draw.lossChart($('loss-chart'), curve.steps, curve.train, curve.test)
-  if (landscapeReply !== undefined) {
+  if (landscapeReply !== undefined && landscapeDirty) {
+    landscapeDirty = false
     draw.landscape($('landscape'), landscapeReply.alphas, landscapeReply.betas, landscapeReply.losses, landscapeReply.path)
     $('landscape-note').textContent = `The loss on the plane through the first weights (□, α = 1) and the current ones (●, α = 0); white: the optimizer's path (${landscapeReply.path.length} points).`
   }
@@ -344,6 +374,7 @@ worker.onmessage = (event: MessageEvent<unknown>) => {
       break
     case 'landscape':
       landscapeReply = r
+      landscapeDirty = true
       break
     case 'model': {
       const a = document.createElement('a')
