@@ -14,8 +14,8 @@ let dir: string
 const servers: Server[] = []
 
 beforeAll(async () => {
+  browser = await launch() // first: without chromium, fail at once with how to install it
   dir = await buildPlayground('csp')
-  browser = await launch()
 }, 300_000)
 
 afterAll(async () => {

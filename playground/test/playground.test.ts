@@ -20,9 +20,9 @@ let url: string
 let dir: string
 
 beforeAll(async () => {
+  browser = await launch() // first: without chromium, fail at once with how to install it
   dir = await buildPlayground('playground')
   ;({ url, server } = await serve(dir))
-  browser = await launch()
 }, 300_000)
 
 afterAll(async () => {
