@@ -64,14 +64,3 @@ export const instantiateOrWhy = <T>(b64: string, api: WasmApi | undefined): Inst
     return { ok: false, reason: 'compile-refused', detail: e instanceof Error ? e.message : String(e) }
   }
 }
-
-/**
- * The exports of a module given as base64 bytes, or undefined where the engine lacks WebAssembly,
- * does not know the SIMD opcodes the module uses, or forbids compiling it (`instantiateOrWhy`
- * says which).
- * @category internals
- */
-export const instantiate = <T>(b64: string): T | undefined => {
-  const r = instantiateOrWhy<T>(b64, engineWasm())
-  return r.ok ? r.exports : undefined
-}
