@@ -364,7 +364,8 @@ worker.onmessage = (event: MessageEvent<unknown>) => {
     }
     case 'frame':
       frame = r
-      playing = r.playing
+      // what the worker is doing, for whoever watches the page (the button shows the user's intent)
+      document.body.dataset['worker'] = r.playing ? 'playing' : 'paused'
       if (curve.steps.at(-1) !== r.step) {
         curve.steps.push(r.step)
         curve.train.push(r.trainLoss)
@@ -385,6 +386,7 @@ worker.onmessage = (event: MessageEvent<unknown>) => {
       break
     }
     case 'loaded': {
+      playing = false
       const hidden = hiddenOf(r.net)
       if (hidden === undefined) showError('loaded a model whose architecture the editor cannot show (it is not dense layers with activations); it trains as it is')
       else {
@@ -398,6 +400,7 @@ worker.onmessage = (event: MessageEvent<unknown>) => {
     }
     case 'error':
       showError(`${r.request}: ${r.message}`)
+      if (r.request === 'play') playing = false // e.g. the training diverged
       break
   }
   dirty = true
