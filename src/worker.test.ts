@@ -22,7 +22,7 @@ const session = () => {
   const send = (request: Request | unknown): void => listener!({ data: structuredClone(request) })
   const frames = (): Frame[] => replies.filter((r): r is Frame => r.type === 'frame')
   const until = async (done: () => boolean): Promise<void> => {
-    for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setTimeout(r, 5))
+    for (let i = 0; i < 12_000 && !done(); i++) await new Promise((r) => setTimeout(r, 5)) // a minute or more: generous on a busy machine
     expect(done()).toBe(true)
   }
   return { replies, send, frames, until }
