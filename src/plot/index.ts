@@ -24,3 +24,7 @@ export { type DecisionRegionsOptions, decisionRegions } from './decisionRegions.
 export { type Surface, type TestSurface, beale, coordinate, rosenbrock, saddle, sampleSurface, testSurfaces } from './surfaces.js'
 export { type OptimizerPath, type OptimizerPathsOptions, optimizerPaths } from './optimizerPaths.js'
 export { type LossLandscape1dOptions, type LossLandscape2dOptions, lossLandscape1d, lossLandscape2d } from './lossLandscape.js'
+export {
+  type ProgramEdge, type ProgramGraph, type ProgramLayoutOptions, type ProgramNode, type ProgramNodeKind, programGraph,
+} from './programLayout.js'
+export { type GradProgram, type ProgramPlotOptions, drawProgramGraph, gradProgram, program, traceGrad } from './program.js'
