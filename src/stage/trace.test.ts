@@ -56,6 +56,13 @@ describe('trace', () => {
     expect(toArray(evaluate(gg)(x))).toEqual(toArray(grad((a: Tensor) => P.sum(grad(f)(a)))(x)))
   })
 
+  it('traces inside a transformation: arguments that are tracers of grad or of another trace', () => {
+    const f = (a: Tensor): Tensor => P.sum(P.mul(P.sin(a), a))
+    // as jit inside grad would: trace at the tracer's shape, evaluate on the tracer
+    expect(toArray(grad((a: Tensor) => evaluate(trace(f)(a))(a))(x))).toEqual(toArray(grad(f)(x)))
+    expect(show(trace((a: Tensor) => evaluate(trace(f)(a))(a))(x))).toBe(show(trace(f)(x)))
+  })
+
   it('records non-differentiable primitives too (they pass through derivative traces)', () => {
     const p = trace(grad((a: Tensor) => P.sum(P.mul(P.sign(a), P.stopGradient(a)))))(x)
     expect(p.equations.map((e) => e.prim.name)).toContain('sign')
