@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { grad, hvp, jvp, valueAndGrad, vjp } from '../autodiff/index.js'
+import { grad, hvp, jvp, valueAndGrad, vjp, vmap } from '../autodiff/index.js'
 import { allFinite } from '../kernels/index.js'
 import * as P from '../autodiff/primitives/index.js'
 import { type Tensor, item, tensor, toArray, toFlatArray } from '../tensor/index.js'
@@ -61,6 +61,23 @@ describe('trace', () => {
     // as jit inside grad would: trace at the tracer's shape, evaluate on the tracer
     expect(toArray(grad((a: Tensor) => evaluate(trace(f)(a))(a))(x))).toEqual(toArray(grad(f)(x)))
     expect(show(trace((a: Tensor) => evaluate(trace(f)(a))(a))(x))).toBe(show(trace(f)(x)))
+  })
+
+  it('traces through vmap (the batched program), and vmap batches an evaluated program', () => {
+    const f = (a: Tensor): Tensor => P.sum(P.sin(P.mul(a, a)))
+    const p = trace(vmap(grad(f)))(x)
+    expect(p.inputs[0]!.shape).toEqual([2, 3])
+    expect(toArray(evaluate(p)(x))).toEqual(toArray(vmap(grad(f))(x)))
+    const one = trace(f)(tensor([1, 2, 3]))
+    expect(toArray(vmap(evaluate(one))(x))).toEqual(toArray(vmap(f)(x)))
+  })
+
+  it('keeps static parameters as frozen copies: the caller may reuse its arrays', () => {
+    const begin = [0, 1]
+    const p = trace((a: Tensor) => P.slice(a, begin, [2, 2]))(x)
+    begin[1] = 0
+    expect(show(p)).toContain('slice[begin=(0,1) size=(2,2)]')
+    expect(Object.isFrozen((p.equations[0]!.params as { begin: number[] }).begin)).toBe(true)
   })
 
   it('records non-differentiable primitives too (they pass through derivative traces)', () => {
