@@ -56,6 +56,12 @@ describe('plot.programGraph', () => {
     expect(g.nodes.map((n) => n.lines[0])).toEqual(['a', 'b', 'add', 'mul 0.5', 'y'])
     expect(programGraph(p, { outputNames: ['mean'] }).nodes.at(-1)!.lines).toEqual(['mean'])
   })
+
+  it('lays out left to right when asked: every edge then points rightwards', () => {
+    const g = programGraph(trace(loss)(params, x, y), { direction: 'LR' })
+    for (const e of g.edges) expect(e.points.at(-1)!.x).toBeGreaterThan(e.points[0]!.x)
+    expect(overlaps(g)).toBe(0)
+  })
 })
 
 describe('plot.gradProgram', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { grad, hvp, jvp, valueAndGrad, vjp, vmap } from '../autodiff/index.js'
 import { allFinite } from '../kernels/index.js'
+import { softmaxCrossEntropy } from '../losses/index.js'
 import * as P from '../autodiff/primitives/index.js'
 import { type Tensor, item, tensor, toArray, toFlatArray } from '../tensor/index.js'
 import { evaluate, programStats, removeDeadCode, show, StagingError, trace } from './index.js'
@@ -127,6 +128,23 @@ describe('trace: data-dependent control flow is an error naming the read and the
       return P.sum(evaluate(p)(x))
     }
     expect(() => grad(f)(x)).toThrow(/argument 0 of mul is a value \(float32\[2, 3\]\) of a transformation that encloses this trace call.*pass it to the traced function as an argument/)
+  })
+
+  it('a result that is not a tree of tensors is a TreeError naming the path; a throw inside f closes the trace', () => {
+    expect(() => trace((a: Tensor) => ({ y: item(a) > 0 }) as unknown as Tensor)(tensor(1))).toThrow(StagingError)
+    expect(() => trace((a: Tensor) => ({ y: a, n: 3 }) as unknown as Tensor)(x)).toThrow(/trace \(output\): at n: expected a tensor, an array or a record, got number/)
+    let kept: Tensor | undefined
+    expect(() => trace((a: Tensor) => { kept = P.exp(a); throw new Error('boom') })(x)).toThrow('boom')
+    expect(toArray(P.add(kept!, 1))).toEqual(toArray(P.add(P.exp(x), 1)))
+  })
+
+  it('class indices given as an argument cannot become one-hot rows in JavaScript: the error names the read', () => {
+    const logits = tensor([[1, 2], [3, 1]])
+    expect(() => trace(softmaxCrossEntropy)(logits, tensor([0, 1])))
+      .toThrow(/element 0 of its data \(read by oneHotTargets, in targetRows\) was read from the staged value b:f32\[2\] \(argument \[1\]\)/)
+    // one-hot targets stage (and captured class indices are constants)
+    expect(trace(softmaxCrossEntropy)(logits, tensor([[1, 0], [0, 1]])).equations.length).toBeGreaterThan(2)
+    expect(trace((l: Tensor) => softmaxCrossEntropy(l, tensor([0, 1])))(logits).equations.length).toBeGreaterThan(2)
   })
 
   it('the staged values of a finished trace act as their example values', () => {
