@@ -86,3 +86,29 @@ export const gemm = (A: Float32Array, B: Float32Array, m: number, k: number, n: 
   w.gemm(a, b, c, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, ap, bp)
   return heap.slice(c >> 2, (c >> 2) + m * n)
 }
+
+/** A private instance of the gemm module, for a compiled program that plans its own buffers (`stage/lower.ts`). @category internals */
+export interface GemmInstance {
+  /** The instance's memory; it grows only when its owner calls `grow`. */
+  readonly memory: { readonly buffer: ArrayBuffer; readonly grow: (pages: number) => number }
+  /** The first byte above the kernel's own scratch, 64-byte aligned: where the owner's buffers may start. */
+  readonly base: number
+  /** C (m x n at byte address c) = op(A) · op(B), by byte addresses; m, k, n > 0; ap and bp hold `packedABytes` and `packedBBytes`. */
+  readonly gemm: (a: number, b: number, c: number, m: number, k: number, n: number, ta: number, tb: number, ap: number, bp: number) => void
+  readonly packedABytes: (m: number, k: number) => number
+  readonly packedBBytes: (k: number, n: number) => number
+}
+
+/**
+ * A fresh instance of the WebAssembly SIMD gemm with a memory of its own, or undefined where
+ * WebAssembly SIMD is missing. Unlike `gemm` above, nothing is copied: the caller places the
+ * operands in the instance's memory and calls the kernel by address, so a compiled program
+ * (`jit`) keeps its buffers there from one call to the next. The instance is the caller's
+ * state, not the module's: the shared instance of the eager path is never touched.
+ * @category internals
+ */
+export const gemmInstance = (): GemmInstance | undefined => {
+  const w = instantiate<GemmExports>(gemmWasmBase64)
+  if (w === undefined) return undefined
+  return Object.freeze({ memory: w.memory, base: align(w.SCRATCH_END.value), gemm: w.gemm, packedABytes: w.packedABytes, packedBBytes: w.packedBBytes })
+}
