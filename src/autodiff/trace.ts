@@ -23,6 +23,12 @@ export interface Trace {
   readonly level: number
   /** False once the transformation has returned; its tracers then act as their primals. */
   readonly isActive: () => boolean
+  /**
+   * True for a staging trace (src/stage), which records every primitive, differentiable or not.
+   * A derivative trace leaves it unset: a primitive of domain 'none' has a zero derivative, so it
+   * passes straight through to the primals.
+   */
+  readonly stages?: boolean
   process(prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknown): Tensor
 }
 
@@ -65,8 +71,22 @@ export const bind = (prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknow
     top = undefined
     for (const a of xs) if (isTracer(a) && (top === undefined || a.trace.level > top.level)) top = a.trace
   }
-  if (top === undefined || prim.domain === 'none') return prim.impl(xs, params)
+  if (top === undefined) return prim.impl(xs, params)
+  if (prim.domain === 'none') return bindConstant(prim, xs, params)
   return top.process(prim, xs, params)
+}
+
+// A non-differentiable primitive skips every derivative trace (its derivative is zero): the
+// kernel runs on the primals, unless a staging trace lies below, which records it.
+const bindConstant = (prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknown): Tensor => {
+  let top: Trace | undefined
+  const xs = args.map((a) => {
+    let v = a
+    while (isTracer(v) && !(v.trace.stages === true && v.trace.isActive())) v = v.primal
+    if (isTracer(v) && (top === undefined || v.trace.level > top.level)) top = v.trace
+    return v
+  })
+  return top === undefined ? prim.impl(xs, params) : top.process(prim, xs, params)
 }
 
 /** The value of `t` as seen one level below `trace` (its primal if it belongs to it). @category internals */
