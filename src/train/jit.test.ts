@@ -8,6 +8,7 @@ import { key, normal } from '../random/index.js'
 import { type Tensor, item } from '../tensor/index.js'
 import { type Tree, leaves } from '../tree/index.js'
 import { fit } from './fit.js'
+import { lossAndGradient } from './lossAndGradient.js'
 
 const x = normal(key(1), [40, 3])
 const y = normal(key(2), [40, 2])
@@ -29,10 +30,17 @@ describe('train.fit with jit (the default) and without', () => {
     const b = run(net, false)
     expect(same(a.state.params, b.state.params)).toBe(true)
     expect(a.history.loss).toEqual(b.history.loss)
+    const g = lossAndGradient(net, losses.mse, true)
+    expect(g.mode()).toBe('undecided')
+    g(net.init(key(0)), data, key(5))
+    expect(g.mode()).toBe('jit')
   })
 
   it('falls back to the eager step for a network that draws from the step key (dropout)', () => {
     const net = nn.serial(nn.dense(3, 8), nn.relu, nn.dropout(0.5), nn.dense(8, 2)) as unknown as nn.Layer<Tree>
+    const g = lossAndGradient(net, losses.mse, true)
+    g(net.init(key(0)), data, key(5))
+    expect(g.mode()).toBe('eager')
     const a = run(net, true)
     const b = run(net, false)
     expect(same(a.state.params, b.state.params)).toBe(true)

@@ -3,53 +3,61 @@
  * (`jit: false`). The compiled function takes the parameters and the batch as arguments, so one
  * program serves every batch of a shape (a short last batch compiles a second one).
  *
- * Two things a traced program cannot hold fall back to the eager path, for the rest of the run,
- * with the same numbers: a network that draws from the step's key (dropout: its masks would be
- * constants of the program), noticed when the key is read while tracing; and a network or loss
- * that reads a value's numbers (a `StagingError` while tracing).
+ * Two kinds of step cannot be one program, and run eagerly for the whole run, with the same
+ * numbers: a network that draws from the step's key (dropout: its masks would be constants of the
+ * program), found on the first step by tracing with two different keys and comparing the two
+ * programs' constants; and a network or loss that reads a value's numbers (a `StagingError`).
  */
 import { valueAndGrad } from '../autodiff/index.js'
 import type { Dataset } from '../data/index.js'
-import type { Key } from '../random/index.js'
-import { StagingError, jit } from '../stage/index.js'
+import { type Key, key as makeKey } from '../random/index.js'
+import { type Program, StagingError, jit, trace } from '../stage/index.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import type { Loss, Model } from './TrainState.js'
 
-/** The loss and gradient of a batch at a step's key. @category internals */
-export type LossAndGradient<P extends Tree> = (params: P, batch: Dataset, key: Key) => readonly [Tensor, P]
+/** How a step's loss and gradient run: compiled, eager, or not known before the first step. @category internals */
+export type GradientMode = 'jit' | 'eager' | 'undecided'
+
+/** The loss and gradient of a batch at a step's key, and how it runs. @category internals */
+export type LossAndGradient<P extends Tree> = ((params: P, batch: Dataset, key: Key) => readonly [Tensor, P]) & {
+  readonly mode: () => GradientMode
+}
+
+// Whether two programs hold the same constants (so the key they were traced with did not matter).
+const sameConstants = (a: Program, b: Program): boolean =>
+  a.equations.length === b.equations.length &&
+  a.constants.length === b.constants.length &&
+  a.constants.every((c, i) => {
+    const d = b.constants[i]!.value.data
+    return c.value.data.length === d.length && c.value.data.every((v, j) => Object.is(v, d[j]))
+  })
 
 /**
  * `valueAndGrad` of the batch loss in training mode, compiled unless `compile` is false.
  * @category internals
  */
 export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compile: boolean): LossAndGradient<P> => {
-  const eager: LossAndGradient<P> = (params, batch, key) =>
-    valueAndGrad((p: P) => loss(net.apply(p)(batch.x, { mode: 'train', key }), batch.y))(params)
-  if (!compile) return eager
-  // The key the compiled function's network sees: it reads through to the step's key and says so.
-  let current: Key | undefined
-  let keyRead = false
-  let staged = true
-  const watched: Key = Object.freeze({
-    kind: 'Key' as const,
-    get words() {
-      keyRead = true
-      return current!.words
-    },
-  })
-  const compiled = jit((params: P, x: Tensor, y: Tensor) =>
-    valueAndGrad((p: P) => loss(net.apply(p)(x, { mode: 'train', key: watched }), y))(params))
-  return (params, batch, key) => {
-    if (!staged || keyRead) return eager(params, batch, key)
-    current = key
+  const at = (key: Key) => (params: P, x: Tensor, y: Tensor): readonly [Tensor, P] =>
+    valueAndGrad((p: P) => loss(net.apply(p)(x, { mode: 'train', key }), y))(params)
+  const eager = (params: P, batch: Dataset, key: Key): readonly [Tensor, P] => at(key)(params, batch.x, batch.y)
+  if (!compile) return Object.assign(eager, { mode: (): GradientMode => 'eager' })
+  let mode: GradientMode = 'undecided'
+  // the program does not depend on the key once the check below passed, so any key serves
+  const compiled = jit(at(makeKey(0)))
+  const decide = (params: P, batch: Dataset): GradientMode => {
     try {
-      // a first call that read the key is still right: it was traced with this step's key
-      return compiled(params, batch.x, batch.y)
+      const a = trace(at(makeKey(1)))(params, batch.x, batch.y)
+      const b = trace(at(makeKey(2)))(params, batch.x, batch.y)
+      return sameConstants(a, b) ? 'jit' : 'eager'
     } catch (e) {
-      if (!(e instanceof StagingError)) throw e
-      staged = false
-      return eager(params, batch, key)
+      if (e instanceof StagingError) return 'eager'
+      throw e
     }
   }
+  const run = (params: P, batch: Dataset, key: Key): readonly [Tensor, P] => {
+    if (mode === 'undecided') mode = decide(params, batch)
+    return mode === 'jit' ? compiled(params, batch.x, batch.y) : eager(params, batch, key)
+  }
+  return Object.assign(run, { mode: () => mode })
 }
