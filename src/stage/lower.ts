@@ -39,6 +39,12 @@ export interface Executable {
   readonly steps: number
   /** Equations fused into another's loop. */
   readonly fused: number
+  /**
+   * A profile: runs the program `reps` times and returns the time of each step (microseconds per
+   * run, median over the runs), labelled by its primitives (`add+tanh` for a fused loop), and of
+   * the copies in and out (`inputs`, `outputs`). For benchmarks and reports, not for timed tests.
+   */
+  readonly profile: (inputs: ReadonlyArray<Tensor>, reps: number) => ReadonlyArray<{ readonly label: string; readonly us: number }>
 }
 
 type View = Float32Array | Float64Array
@@ -149,6 +155,7 @@ export const lower = (program: Program): Executable => {
   }
 
   interface Step {
+    readonly label: string
     readonly out: number
     readonly reads: ReadonlyArray<number>
     readonly make: StepMaker
@@ -164,15 +171,15 @@ export const lower = (program: Program): Executable => {
     bufferOf.set(key(eq.out), out)
     if (loopable[i]) {
       const group = fusedGroup(i)
-      steps.push({ out, reads: group.operands, make: group.make(out) })
+      steps.push({ label: group.label, out, reads: group.operands, make: group.make(out) })
       return
     }
     const ins = eq.inputs.map(bufferOfAtom)
-    steps.push({ out, reads: ins, make: lowered(eq, ins, out) })
+    steps.push({ label: kernels.has(eq.prim) ? eq.prim.name : `${eq.prim.name} (impl)`, out, reads: ins, make: lowered(eq, ins, out) })
   })
 
   // The element-wise equations fused into the loop of equation `root`, and its operands.
-  function fusedGroup(root: number): { readonly operands: number[]; readonly make: (out: number) => StepMaker } {
+  function fusedGroup(root: number): { readonly label: string; readonly operands: number[]; readonly make: (out: number) => StepMaker } {
     const members: number[] = []
     const collect = (i: number): void => {
       members.push(i)
@@ -206,7 +213,7 @@ export const lower = (program: Program): Executable => {
     }
     const rootEq = eqs[root]!
     const factory = fusedLoop({ nodes, operands: operands.map((b) => buffers[b]!.dtype), out: rootEq.out.dtype, size: sizeOf(rootEq.out.shape) }, loops)
-    return { operands, make: (out) => (views) => factory(views[out]!, operands.map((b) => views[b]!)) }
+    return { label: members.map((m) => eqs[m]!.prim.name).join('+'), operands, make: (out) => (views) => factory(views[out]!, operands.map((b) => views[b]!)) }
   }
 
   // The step of one equation that is not fused: by its primitive value, else through its impl.
@@ -288,7 +295,26 @@ export const lower = (program: Program): Executable => {
     for (let i = 0; i < runs.length; i++) runs[i]!()
     return outs.map((o) => fromData(o.shape, views[o.buffer]!.slice()))
   }
-  return Object.freeze({ run, bytes, steps: steps.length, fused: fusedInto.size })
+  const profile = (inputs: ReadonlyArray<Tensor>, reps: number): Array<{ label: string; us: number }> => {
+    run(inputs)
+    const times = [[], [], ...steps.map(() => [])] as number[][]
+    for (let r = 0; r < reps; r++) {
+      let t = performance.now()
+      for (let i = 0; i < inputBuffers.length; i++) views[inputBuffers[i]!]!.set(inputs[i]!.data)
+      times[0]!.push(performance.now() - t)
+      for (let i = 0; i < runs.length; i++) {
+        t = performance.now()
+        runs[i]!()
+        times[i + 2]!.push(performance.now() - t)
+      }
+      t = performance.now()
+      outs.map((o) => fromData(o.shape, views[o.buffer]!.slice()))
+      times[1]!.push(performance.now() - t)
+    }
+    const med = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]! * 1000
+    return [{ label: 'inputs', us: med(times[0]!) }, { label: 'outputs', us: med(times[1]!) }, ...steps.map((s, i) => ({ label: s.label, us: med(times[i + 2]!) }))]
+  }
+  return Object.freeze({ run, bytes, steps: steps.length, fused: fusedInto.size, profile })
 }
 
 
