@@ -35,7 +35,7 @@ export const pytorchTrainer = async (s: Setup): Promise<PytorchTrainer> => {
   const here = path.dirname(fileURLToPath(import.meta.url))
   const child: ChildProcessWithoutNullStreams = spawn(python, [path.join(here, 'pytorch.py'), file], { env })
   let buffered = ''
-  const waiting: Array<(line: string) => void> = []
+  const waiting: Array<{ readonly resolve: (line: string) => void; readonly reject: (e: Error) => void }> = []
   const lines: string[] = []
   child.stdout.setEncoding('utf8')
   child.stdout.on('data', (chunk: string) => {
@@ -45,20 +45,23 @@ export const pytorchTrainer = async (s: Setup): Promise<PytorchTrainer> => {
       const line = buffered.slice(0, nl)
       buffered = buffered.slice(nl + 1)
       const w = waiting.shift()
-      if (w !== undefined) w(line)
+      if (w !== undefined) w.resolve(line)
       else lines.push(line)
     }
   })
   let stderr = ''
   child.stderr.setEncoding('utf8')
   child.stderr.on('data', (chunk: string) => { stderr += chunk })
+  let exited: Error | undefined
+  child.on('exit', (code) => {
+    exited = new Error(`pytorch.py exited (${code}):\n${stderr}`)
+    for (const w of waiting.splice(0)) w.reject(exited)
+  })
   const nextLine = (): Promise<string> => {
     const l = lines.shift()
     if (l !== undefined) return Promise.resolve(l)
-    return new Promise((resolve, reject) => {
-      waiting.push(resolve)
-      child.once('exit', (code) => reject(new Error(`pytorch.py exited (${code}):\n${stderr}`)))
-    })
+    if (exited !== undefined) return Promise.reject(exited)
+    return new Promise((resolve, reject) => { waiting.push({ resolve, reject }) })
   }
   const ready = JSON.parse(await nextLine()) as { readonly ready: boolean }
   if (!ready.ready) throw new Error(`pytorch.py did not start:\n${stderr}`)
