@@ -176,6 +176,20 @@ describe('jit of random programs', () => {
 describe('jit', () => {
   const x = tensor([[1, 2], [3, 4]])
 
+  it('1. keeps special values (NaN, ±Infinity, -0, saturation) as the eager kernels do, on large float32 arrays', () => {
+    const specials = [NaN, Infinity, -Infinity, -0, 0, 8, -8, 100, -100, 1e-30, 0.5, -0.5]
+    const big = tensor(Array.from({ length: 40 * 40 }, (_, i) => specials[i % specials.length]! * (1 + (i % 7) / 10)), { shape: [40, 40] })
+    const row = tensor(Array.from({ length: 40 }, (_, i) => specials[(i * 5) % specials.length]!), { shape: [40] })
+    const f = ([a, r]: ReadonlyArray<Tensor>): Tensor[] => [
+      P.relu(a!), P.tanh(a!), P.exp(a!), P.sigmoid(a!), P.add(a!, r!), P.mul(r!, a!),
+      primitives.reluBackward(P.tanh(P.mul(a!, 3)), a!), primitives.tanhBackward(a!, P.tanh(a!)), primitives.sigmoidBackward(a!, P.sigmoid(a!)),
+      P.sum(a!, 0), P.sum(a!, 1), P.max(a!, 0),
+    ]
+    const g = ([a, r]: ReadonlyArray<Tensor>): Tensor[] => f([a!, P.broadcastTo(r!, [40, 40])])
+    expect(same(jit(f)([big, row]), f([big, row]))).toBe(true)
+    expect(same(jit(g)([big, row]), g([big, row]))).toBe(true)
+  })
+
   it('3. compiles once per signature: shapes, dtypes and structures', () => {
     let traced = 0
     const f = jit((a: Tensor, b: { readonly y: Tensor }) => { traced++; return P.add(P.mul(a, b.y), 1) })

@@ -25,6 +25,7 @@
 import { primitives as P } from '../autodiff/primitives/table.js'
 import type { AnyRules } from '../autodiff/PrimitiveRules.js'
 import { logSoftmaxInto, logSumExpInto, matmulInto, maxInto, softmaxInto, sumInto } from '../kernels/index.js'
+import { binaryWorthIt, unaryWorthIt } from '../kernels/wasm/elementwise.js'
 import { type GemmInstance, gemmInstance } from '../kernels/wasm/matmul.js'
 import { type Data, type DType, type Shape, type Tensor, fromData, shapeEquals, sizeOf } from '../tensor/index.js'
 import { type FusedNode, type LoopFactory, accessOf, elementRules, fusedLoop } from './lowerFused.js'
@@ -66,6 +67,58 @@ const dtypeOfAtom = (a: Atom): DType => (a.kind === 'var' ? a.dtype : a.value.dt
 const ALIASES: ReadonlySet<AnyRules> = new Set<AnyRules>([P.reshape, P.stopGradient])
 const isAlias = (eq: Equation): boolean =>
   ALIASES.has(eq.prim) || (eq.prim === P.broadcastTo && shapeEquals(shapeOf(eq.inputs[0]!), eq.out.shape))
+
+// The float32 maps that the eager kernels send to WebAssembly at this size (`unaryWorthIt`), run
+// by the program's own instance: the same code on the same values, so the same bits (the
+// WebAssembly tanh saturates beyond |x| > 7.9, where the JavaScript loop calls Math.tanh).
+const MAPPED: ReadonlyMap<AnyRules, 'exp' | 'tanh' | 'sigmoid' | 'relu'> = new Map<AnyRules, 'exp' | 'tanh' | 'sigmoid' | 'relu'>([
+  [P.exp, 'exp'], [P.tanh, 'tanh'], [P.sigmoid, 'sigmoid'], [P.relu, 'relu'],
+])
+
+// The fused activation backward rules, run by `jit.as` on float32 (any size: its arithmetic is
+// the scalar loop's, in float64 rounded once).
+const BACKWARD: ReadonlyMap<AnyRules, 'tanhBackward' | 'sigmoidBackward' | 'reluBackward'> = new Map<AnyRules, 'tanhBackward' | 'sigmoidBackward' | 'reluBackward'>([
+  [P.tanhBackward, 'tanhBackward'], [P.sigmoidBackward, 'sigmoidBackward'], [P.reluBackward, 'reluBackward'],
+])
+
+// The step of an equation that a WebAssembly map of the program's instance runs, from the byte
+// addresses of its operands and output, or undefined.
+const wasmMap = (eq: Equation, inst: GemmInstance | undefined): ((ins: ReadonlyArray<number>, o: number) => () => void) | undefined => {
+  if (inst?.maps === undefined || inst.compiled === undefined || eq.out.dtype !== 'float32' || eq.inputs.some((a) => dtypeOfAtom(a) !== 'float32')) return undefined
+  const n = sizeOf(eq.out.shape)
+  const op = MAPPED.get(eq.prim)
+  if (op !== undefined) {
+    if (!unaryWorthIt(op, n)) return undefined
+    const f = inst.maps[op]
+    return ([a], o) => () => f(a!, o, n)
+  }
+  const back = BACKWARD.get(eq.prim)
+  if (back === undefined || !eq.inputs.every((a) => sizeOf(shapeOf(a)) === n)) return undefined
+  const g = inst.compiled[back]
+  return ([d, y], o) => () => g(d!, y!, o, n)
+}
+
+const BINARY: ReadonlyMap<AnyRules, 'add' | 'sub' | 'mul' | 'div'> = new Map<AnyRules, 'add' | 'sub' | 'mul' | 'div'>([
+  [P.add, 'add'], [P.sub, 'sub'], [P.mul, 'mul'], [P.div, 'div'],
+])
+
+// A float32 add, sub, mul or div alone in its loop that the eager kernel sends to WebAssembly at
+// this size (both operands whole, or one a repeated row): the same f32x4 arithmetic (which rounds
+// as the scalar float32 loops do), by address. Gives the step's closure from the three addresses.
+const wasmBinary = (eq: Equation, maps: GemmInstance['binaryMaps']): ((a: number, b: number, o: number) => () => void) | undefined => {
+  const op = BINARY.get(eq.prim)
+  if (op === undefined || maps === undefined || eq.out.dtype !== 'float32') return undefined
+  const [x, y] = eq.inputs as [Atom, Atom]
+  if (dtypeOfAtom(x) !== 'float32' || dtypeOfAtom(y) !== 'float32') return undefined
+  const n = sizeOf(eq.out.shape)
+  if (!binaryWorthIt(n)) return undefined
+  const ax = accessOf(shapeOf(x), eq.out.shape), ay = accessOf(shapeOf(y), eq.out.shape)
+  const f = maps[op]
+  if (ax?.kind === 'full' && ay?.kind === 'full') return (a, b, o) => () => f.map(a, b, o, n)
+  if (ax?.kind === 'full' && ay?.kind === 'row' && ay.period > 1) { const m = ay.period; return (a, b, o) => () => f.rows(a, b, o, n / m, m, m, 0) }
+  if (ax?.kind === 'row' && ax.period > 1 && ay?.kind === 'full') { const m = ax.period; return (a, b, o) => () => f.rows(a, b, o, n / m, m, 0, m) }
+  return undefined
+}
 
 const bytesOf = (b: Buffer): number => b.size * (b.dtype === 'float64' ? 8 : 4)
 const align = (x: number): number => (x + 63) & ~63
@@ -114,7 +167,8 @@ export const lower = (program: Program): Executable => {
 
   // Fusion: an element-wise equation whose one reader is element-wise and of the same size;
   // element-wise means a rule and operands that one of the loop's access patterns reads.
-  const loopable = eqs.map((eq) => elementRules.has(eq.prim) && !isAlias(eq) &&
+  const mapped = eqs.map((eq) => wasmMap(eq, inst))
+  const loopable = eqs.map((eq, i) => elementRules.has(eq.prim) && !isAlias(eq) && mapped[i] === undefined &&
     eq.inputs.every((a) => (a.kind === 'const' && a.value.size === 1) || accessOf(shapeOf(a), eq.out.shape) !== undefined))
   const fusedInto = new Map<number, number>()
   const defOf = new Map<string, number>()
@@ -169,6 +223,18 @@ export const lower = (program: Program): Executable => {
     }
     const out = newBuffer(eq.out.dtype, sizeOf(eq.out.shape))
     bufferOf.set(key(eq.out), out)
+    const map = mapped[i]
+    if (map !== undefined) {
+      const xs = eq.inputs.map(bufferOfAtom)
+      steps.push({ label: `${eq.prim.name} (wasm)`, out, reads: xs, make: (views) => map(xs.map((b) => views[b]!.byteOffset), views[out]!.byteOffset) })
+      return
+    }
+    const binaryMap = loopable[i] && !hasFused(i) ? wasmBinary(eq, inst?.binaryMaps) : undefined
+    if (binaryMap !== undefined) {
+      const [a, b] = [bufferOfAtom(eq.inputs[0]!), bufferOfAtom(eq.inputs[1]!)]
+      steps.push({ label: `${eq.prim.name} (wasm)`, out, reads: [a, b], make: (views) => binaryMap(views[a]!.byteOffset, views[b]!.byteOffset, views[out]!.byteOffset) })
+      return
+    }
     if (loopable[i]) {
       const group = fusedGroup(i)
       steps.push({ label: group.label, out, reads: group.operands, make: group.make(out) })
@@ -177,6 +243,12 @@ export const lower = (program: Program): Executable => {
     const ins = eq.inputs.map(bufferOfAtom)
     steps.push({ label: kernels.has(eq.prim) ? eq.prim.name : `${eq.prim.name} (impl)`, out, reads: ins, make: lowered(eq, ins, out) })
   })
+
+  // Whether another equation is fused into the loop of equation `root`.
+  function hasFused(root: number): boolean {
+    for (const r of fusedInto.values()) if (r === root) return true
+    return false
+  }
 
   // The element-wise equations fused into the loop of equation `root`, and its operands.
   function fusedGroup(root: number): { readonly label: string; readonly operands: number[]; readonly make: (out: number) => StepMaker } {
@@ -354,10 +426,18 @@ const block = (shape: Shape, axes: ReadonlyArray<number>): readonly [number, num
   return [outer, mid, inner]
 }
 
-const reduction = (into: (a: Data, o: Data, outer: number, mid: number, inner: number) => void, zero: boolean): Kernel => (eq, [x], out) => {
+const reduction = (into: (a: Data, o: Data, outer: number, mid: number, inner: number) => void, zero: boolean): Kernel => (eq, [x], out, { inst }) => {
   const b = block(shapeOf(eq.inputs[0]!), (eq.params as { readonly axes: ReadonlyArray<number> }).axes)
   if (b === undefined) return undefined
   const [outer, mid, inner] = b
+  // a float32 sum over the leading axes (a bias gradient): the same additions in WebAssembly
+  const rows = inst?.compiled?.sumRows
+  if (zero && rows !== undefined && outer === 1 && inner > 1 && eq.out.dtype === 'float32' && dtypeOfAtom(eq.inputs[0]!) === 'float32') {
+    return (views) => {
+      const pa = views[x!]!.byteOffset, po = views[out]!.byteOffset
+      return () => rows(pa, po, mid, inner)
+    }
+  }
   return (views) => {
     const a = views[x!]!, o = views[out]!
     return zero ? () => { o.fill(0); into(a, o, outer, mid, inner) } : () => into(a, o, outer, mid, inner)

@@ -17,6 +17,7 @@
  * compilation on their main thread.
  */
 import { gemmWasmBase64 } from './gemm.generated.js'
+import { jitWasmBase64 } from './jit.generated.js'
 import { instantiate } from './instantiate.js'
 
 interface GemmExports {
@@ -97,6 +98,54 @@ export interface GemmInstance {
   readonly gemm: (a: number, b: number, c: number, m: number, k: number, n: number, ta: number, tb: number, ap: number, bp: number) => void
   readonly packedABytes: (m: number, k: number) => number
   readonly packedBBytes: (k: number, n: number) => number
+  /**
+   * The WebAssembly element-wise maps of `elementwise.as` on the same memory (o[i] = f(a[i]) for
+   * i < n rounded up to whole vectors; byte addresses), or undefined where only the gemm module
+   * could be compiled (a browser's main thread compiles at most 4 KiB synchronously).
+   */
+  readonly maps: { readonly [op in 'exp' | 'tanh' | 'sigmoid' | 'relu']: (a: number, o: number, n: number) => void } | undefined
+  /**
+   * The binary maps of `elementwise.as` on the same memory: `add(a, b, o, n)` (o[i] = a[i] + b[i])
+   * and `addRows(a, b, o, rows, m, aRow, bRow)` (o[r·m + j] = a[r·aRow + j] + b[r·bRow + j]), and
+   * the same for sub, mul and div; undefined where `maps` is.
+   */
+  readonly binaryMaps: {
+    readonly [op in 'add' | 'sub' | 'mul' | 'div']: {
+      readonly map: (a: number, b: number, o: number, n: number) => void
+      readonly rows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
+    }
+  } | undefined
+  /**
+   * The kernels of `jit.as` on the same memory (byte addresses; lengths rounded up to whole
+   * vectors): the activation backward rules `(d, y, o, n)` and `sumRows(a, o, rows, m)`, the sum
+   * of `rows` rows of m; undefined where `maps` is.
+   */
+  readonly compiled: {
+    readonly tanhBackward: (d: number, y: number, o: number, n: number) => void
+    readonly sigmoidBackward: (d: number, y: number, o: number, n: number) => void
+    readonly reluBackward: (d: number, x: number, o: number, n: number) => void
+    readonly sumRows: (a: number, o: number, rows: number, m: number) => void
+  } | undefined
+}
+
+interface JitExports extends GemmExports {
+  readonly tanhBackward: (d: number, y: number, o: number, n: number) => void
+  readonly sigmoidBackward: (d: number, y: number, o: number, n: number) => void
+  readonly reluBackward: (d: number, x: number, o: number, n: number) => void
+  readonly sumRows: (a: number, o: number, rows: number, m: number) => void
+  readonly heapBase: () => number
+  readonly exp: (a: number, o: number, n: number) => void
+  readonly tanh: (a: number, o: number, n: number) => void
+  readonly sigmoid: (a: number, o: number, n: number) => void
+  readonly relu: (a: number, o: number, n: number) => void
+  readonly add: (a: number, b: number, o: number, n: number) => void
+  readonly sub: (a: number, b: number, o: number, n: number) => void
+  readonly mul: (a: number, b: number, o: number, n: number) => void
+  readonly div: (a: number, b: number, o: number, n: number) => void
+  readonly addRows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
+  readonly subRows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
+  readonly mulRows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
+  readonly divRows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
 }
 
 /**
@@ -108,7 +157,16 @@ export interface GemmInstance {
  * @category internals
  */
 export const gemmInstance = (): GemmInstance | undefined => {
+  const j = instantiate<JitExports>(jitWasmBase64)
+  if (j !== undefined) {
+    const maps = Object.freeze({ exp: j.exp, tanh: j.tanh, sigmoid: j.sigmoid, relu: j.relu })
+    const binaryMaps = Object.freeze({
+      add: { map: j.add, rows: j.addRows }, sub: { map: j.sub, rows: j.subRows }, mul: { map: j.mul, rows: j.mulRows }, div: { map: j.div, rows: j.divRows },
+    })
+    return Object.freeze({ memory: j.memory, base: align(Math.max(j.SCRATCH_END.value, j.heapBase())), gemm: j.gemm, packedABytes: j.packedABytes, packedBBytes: j.packedBBytes, maps, binaryMaps,
+      compiled: Object.freeze({ tanhBackward: j.tanhBackward, sigmoidBackward: j.sigmoidBackward, reluBackward: j.reluBackward, sumRows: j.sumRows }) })
+  }
   const w = instantiate<GemmExports>(gemmWasmBase64)
   if (w === undefined) return undefined
-  return Object.freeze({ memory: w.memory, base: align(w.SCRATCH_END.value), gemm: w.gemm, packedABytes: w.packedABytes, packedBBytes: w.packedBBytes })
+  return Object.freeze({ memory: w.memory, base: align(w.SCRATCH_END.value), gemm: w.gemm, packedABytes: w.packedABytes, packedBBytes: w.packedBBytes, maps: undefined, binaryMaps: undefined, compiled: undefined })
 }
