@@ -24,11 +24,10 @@ export interface Trace {
   /** False once the transformation has returned; its tracers then act as their primals. */
   readonly isActive: () => boolean
   /**
-   * True for a staging trace (src/stage), which records every primitive, differentiable or not.
-   * A derivative trace leaves it unset: a primitive of domain 'none' has a zero derivative, so it
-   * passes straight through to the primals.
+   * What a tracer of this trace stands for once the trace has returned: its primal when omitted.
+   * A batching trace throws instead (a batched value that escaped its `vmap` has no meaning).
    */
-  readonly stages?: boolean
+  readonly stale?: (t: Tracer) => Tensor
   process(prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknown): Tensor
 }
 
@@ -48,13 +47,14 @@ export const openLevel = (): number => ++levels
 // A tracer of a finished transformation is a constant: its value one level down.
 const live = (t: Tensor): Tensor => {
   let v = t
-  while (isTracer(v) && !v.trace.isActive()) v = v.primal
+  while (isTracer(v) && !v.trace.isActive()) v = v.trace.stale === undefined ? v.primal : v.trace.stale(v)
   return v
 }
 
 /**
  * Applies a primitive through the interpreter stack: the innermost trace among the arguments
- * processes it; with no tracer, the kernel runs.
+ * processes it; with no tracer, the kernel runs. A primitive of domain 'none' goes through the
+ * stack too (the derivative traces pass it down as a constant; a batching trace batches it).
  * @category internals
  */
 export const bind = (prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknown): Tensor => {
@@ -72,21 +72,7 @@ export const bind = (prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknow
     for (const a of xs) if (isTracer(a) && (top === undefined || a.trace.level > top.level)) top = a.trace
   }
   if (top === undefined) return prim.impl(xs, params)
-  if (prim.domain === 'none') return bindConstant(prim, xs, params)
   return top.process(prim, xs, params)
-}
-
-// A non-differentiable primitive skips every derivative trace (its derivative is zero): the
-// kernel runs on the primals, unless a staging trace lies below, which records it.
-const bindConstant = (prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknown): Tensor => {
-  let top: Trace | undefined
-  const xs = args.map((a) => {
-    let v = a
-    while (isTracer(v) && !(v.trace.stages === true && v.trace.isActive())) v = v.primal
-    if (isTracer(v) && (top === undefined || v.trace.level > top.level)) top = v.trace
-    return v
-  })
-  return top === undefined ? prim.impl(xs, params) : top.process(prim, xs, params)
 }
 
 /** The value of `t` as seen one level below `trace` (its primal if it belongs to it). @category internals */

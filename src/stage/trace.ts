@@ -98,7 +98,6 @@ export const trace =
 
     const self: Trace = {
       level: openLevel(),
-      stages: true,
       isActive: () => active,
       process: (prim: AnyRules, xs: ReadonlyArray<Tensor>, params: unknown): Tensor => {
         const inputs = xs.map((x, i) => atomOf(x, `argument ${i} of ${prim.name}`))
