@@ -16,7 +16,6 @@
  *    other broadcast is not fusable here; `lower.ts` materialises it first.
  */
 import { primitives as P } from '../autodiff/primitives/table.js'
-import type { AnyRules } from '../autodiff/PrimitiveRules.js'
 import { scalar32 } from '../kernels/fastMath.js'
 import { unaryWorthIt } from '../kernels/wasm/elementwise.js'
 import { type DType, type Shape, sizeOf } from '../tensor/index.js'
@@ -49,11 +48,12 @@ const pow: ElementRule = ([x], { params }) => {
 }
 
 /**
- * The element-wise primitives and their one-element expressions, keyed by the primitive value.
+ * The element-wise primitives and their one-element expressions, keyed by the primitive value
+ * (by identity; the key type is `unknown` because each primitive's parameter type differs).
  * `H` in an expression is the helper record `helpers` below.
  * @category internals
  */
-export const elementRules: ReadonlyMap<AnyRules, ElementRule> = new Map<AnyRules, ElementRule>([
+export const elementRules: ReadonlyMap<unknown, ElementRule> = new Map<unknown, ElementRule>([
   [P.add, binary('+')],
   [P.sub, binary('-')],
   [P.mul, binary('*')],
