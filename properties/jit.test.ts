@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { grad, jvp } from '../src/autodiff/index.js'
+import { grad, jvp, vmap } from '../src/autodiff/index.js'
 import * as P from '../src/autodiff/primitives/index.js'
 import { primitives } from '../src/autodiff/primitives/table.js'
 import * as C from '../src/check/index.js'
@@ -209,6 +209,17 @@ describe('jit', () => {
     const g = grad(f)(x)
     expect(same(g, grad((a: Tensor) => P.sum(P.tanh(a)))(x))).toBe(true)
     expect(f.stats()).toEqual({ compiles: 0, calls: 0 })
+  })
+
+  it('2. composes with vmap both ways: vmap(jit(f)) and jit(vmap(f)) equal vmap(f) bit for bit', () => {
+    const w = normal(key(3), [3, 4])
+    const f = (a: Tensor): Tensor => P.sum(P.tanh(P.matmul(P.reshape(a, [1, 3]), w)))
+    const xs = normal(key(4), [5, 3])
+    const jf = jit(f)
+    expect(same(vmap(jf)(xs), vmap(f)(xs))).toBe(true)
+    expect(jf.stats().compiles).toBe(0)
+    expect(same(jit(vmap(f))(xs), vmap(f)(xs))).toBe(true)
+    expect(same(jit(vmap(grad(f)))(xs), vmap(grad(f))(xs))).toBe(true)
   })
 
   it('4. reading data inside jit is an error that names the read', () => {
