@@ -360,12 +360,29 @@ export const lower = (program: Program): Executable => {
     runs = steps.map((s) => s.make(views))
     seen = m
   }
-  const outs = program.outputs.map((a) => ({ buffer: bufferOfAtom(a), shape: shapeOf(a) }))
+  // The results are copied out into one fresh ArrayBuffer per call, each a view of its own part
+  // (tensors never write their data, so sharing one allocation is safe and costs one allocation).
+  let outBytes = 0
+  const outs = program.outputs.map((a) => {
+    const buffer = bufferOfAtom(a)
+    const b = buffers[buffer]!
+    const at = outBytes
+    outBytes += (bytesOf(b) + 7) & ~7
+    return { buffer, shape: shapeOf(a), at, size: b.size, f64: b.dtype === 'float64' }
+  })
+  const copyOut = (): Tensor[] => {
+    const all = new ArrayBuffer(outBytes)
+    return outs.map((o) => {
+      const d = o.f64 ? new Float64Array(all, o.at, o.size) : new Float32Array(all, o.at, o.size)
+      d.set(views[o.buffer]!)
+      return fromData(o.shape, d)
+    })
+  }
   const run = (inputs: ReadonlyArray<Tensor>): Tensor[] => {
     if (seen !== memory.buffer()) build()
     for (let i = 0; i < inputBuffers.length; i++) views[inputBuffers[i]!]!.set(inputs[i]!.data)
     for (let i = 0; i < runs.length; i++) runs[i]!()
-    return outs.map((o) => fromData(o.shape, views[o.buffer]!.slice()))
+    return copyOut()
   }
   const profile = (inputs: ReadonlyArray<Tensor>, reps: number): Array<{ label: string; us: number }> => {
     run(inputs)
@@ -380,7 +397,7 @@ export const lower = (program: Program): Executable => {
         times[i + 2]!.push(performance.now() - t)
       }
       t = performance.now()
-      outs.map((o) => fromData(o.shape, views[o.buffer]!.slice()))
+      copyOut()
       times[1]!.push(performance.now() - t)
     }
     const med = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]! * 1000
