@@ -20,8 +20,8 @@ const same = (a: Tree, b: Tree): boolean => {
   return xs.length === ys.length && xs.every((t, i) => t.data.every((v, j) => Object.is(v, ys[i]!.data[j])))
 }
 
-const run = (net: nn.Layer<Tree>, jit: boolean, loss: (p: Tensor, t: Tensor) => Tensor = losses.mse) =>
-  fit({ net, loss, optimizer: optim.adam(0.01), data, epochs: 3, batchSize: 16, key: key(0), jit })
+const run = (net: nn.Layer<Tree>, jit: boolean, loss: (p: Tensor, t: Tensor) => Tensor = losses.mse, optimizer: optim.Optimizer = optim.adam(0.01)) =>
+  fit({ net, loss, optimizer, data, epochs: 3, batchSize: 16, key: key(0), jit })
 
 describe('train.fit with jit (the default) and without', () => {
   it('gives the same parameters and losses, bit for bit, with a short last batch', () => {
@@ -34,6 +34,28 @@ describe('train.fit with jit (the default) and without', () => {
     expect(g.mode()).toBe('undecided')
     g(net.init(key(0)), data, key(5))
     expect(g.mode()).toBe('jit')
+  })
+
+  it.each([
+    ['sgd', optim.sgd(0.05)],
+    ['sgd with a schedule', optim.sgd(optim.schedules.exponentialDecay(0.1, { transitionSteps: 2, decayRate: 0.9 }))],
+    ['a chain of scalings', optim.chain(optim.scale(0.5), optim.sgd(0.1))],
+    ['momentum', optim.momentum(0.05)],
+  ] as const)('gives the same bits with %s (scaling-only updates are compiled with the gradient)', (_name, optimizer) => {
+    const net = nn.serial(nn.dense(3, 8), nn.tanh, nn.dense(8, 2)) as unknown as nn.Layer<Tree>
+    const a = run(net, true, losses.mse, optimizer)
+    const b = run(net, false, losses.mse, optimizer)
+    expect(same(a.state.params, b.state.params)).toBe(true)
+    expect(a.history.loss).toEqual(b.history.loss)
+    expect(a.state.optState).toEqual(b.state.optState)
+  })
+
+  it('stops with the same DivergenceError when a compiled SGD update overflows', () => {
+    const net = nn.serial(nn.dense(3, 8), nn.tanh, nn.dense(8, 2)) as unknown as nn.Layer<Tree>
+    const fail = (jit: boolean) => { try { run(net, jit, losses.mse, optim.sgd(1e38)); return undefined } catch (e) { return e as Error } }
+    const a = fail(true), b = fail(false)
+    expect(a?.message).toMatch(/step/)
+    expect(a?.message).toBe(b?.message)
   })
 
   it('falls back to the eager step for a network that draws from the step key (dropout)', () => {
