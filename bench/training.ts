@@ -19,6 +19,7 @@ import * as path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ChildReport } from './training-child.js'
 import { machineLine, useTf } from './harness.js'
+import { pytorchAvailable } from './training/pytorch.js'
 import { makeSetup } from './training/setup.js'
 import { type ContenderName, type Setup, type Trainer, type WorkloadId, contenderNames, makeTrainer, stepsPerEpoch, workloads, writeSetup } from './training/spec.js'
 
@@ -64,6 +65,10 @@ interface Contender {
 
 const runSteps = async (c: Contender, count: number): Promise<number> => {
   await before(c.name)
+  if (c.trainer.turn !== undefined) {
+    c.t += count
+    return (await c.trainer.turn(count)).ms
+  }
   const t0 = performance.now()
   for (let i = 0; i < count; i++) c.trainer.step(c.t++)
   return performance.now() - t0
@@ -75,7 +80,12 @@ const agreement = async (cs: ReadonlyArray<Contender>, steps: number): Promise<s
   for (const c of cs) {
     await before(c.name)
     const ls: number[] = []
-    for (let i = 0; i < steps; i++) ls.push(c.trainer.step(c.t++))
+    if (c.trainer.turn !== undefined) {
+      ls.push(...(await c.trainer.turn(steps)).losses)
+      c.t += steps
+    } else {
+      for (let i = 0; i < steps; i++) ls.push(c.trainer.step(c.t++))
+    }
     losses.set(c.name, ls)
   }
   const ref = losses.get('purenet')!
@@ -91,7 +101,7 @@ const agreement = async (cs: ReadonlyArray<Contender>, steps: number): Promise<s
 /** Runs one workload's interleaved timing; returns the rates and the agreement line. */
 const timeWorkload = async (s: Setup, options: TrainingBenchOptions): Promise<{ rates: Rate[]; agreementLine: string }> => {
   const cs: Contender[] = []
-  for (const name of contenderNames) cs.push({ name, trainer: await makeTrainer(name, s), t: 0 })
+  for (const name of contenderNames) if (name !== 'pytorch' || torch) cs.push({ name, trainer: await makeTrainer(name, s), t: 0 })
   const agreeSteps = s.spec.id === 'w2' ? (options.quick ? 4 : 10) : options.quick ? 10 : 30
   const agreementLine = await agreement(cs, agreeSteps)
   // warm-up (JIT, the backends' buffers), then calibrate each contender's run length per turn
@@ -120,19 +130,25 @@ const timeWorkload = async (s: Setup, options: TrainingBenchOptions): Promise<{ 
   return { rates, agreementLine }
 }
 
-/** A markdown table of the rates with purenet's ratio to each peer. */
+/** A markdown table of the rates with the compiled step's (purenet-jit's) ratio to each other contender. */
 export const rateTable = (rows: ReadonlyArray<{ readonly id: WorkloadId; readonly rates: ReadonlyArray<Rate> }>): string => {
-  const peers = contenderNames.filter((n) => n !== 'purenet')
-  const head = ['workload', 'unit', ...contenderNames.map((n) => `${n} median (min-max)`), ...peers.map((p) => `purenet / ${p}`)]
+  const names = contenderNames.filter((n) => rows.every((r) => r.rates.some((x) => x.name === n)))
+  const peers = names.filter((n) => n !== 'purenet-jit')
+  const head = ['workload', 'unit', ...names.map((n) => `${n} median (min-max)`), ...peers.map((p) => `purenet-jit / ${p}`)]
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`]
   for (const r of rows) {
     const by = new Map(r.rates.map((x) => [x.name, x]))
-    const p = by.get('purenet')!.median
-    const cells = contenderNames.map((n) => { const x = by.get(n)!; return `${fmt(x.median)} (${fmt(x.min)}-${fmt(x.max)})` })
+    const p = by.get('purenet-jit')!.median
+    const cells = names.map((n) => { const x = by.get(n)!; return `${fmt(x.median)} (${fmt(x.min)}-${fmt(x.max)})` })
     lines.push(`| ${[r.id.toUpperCase(), workloads[r.id].unit, ...cells, ...peers.map((q) => `${fmt(p / by.get(q)!.median)}x`)].join(' | ')} |`)
   }
   return lines.join('\n')
 }
+
+// PyTorch takes part when Debian's python3-torch is installed (checked once per run).
+const torch = pytorchAvailable()
+// The contenders whose memory is measured in a child process (PyTorch's is its own process).
+const measured = contenderNames.filter((n) => n !== 'pytorch')
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
@@ -167,11 +183,11 @@ export const runTrainingBench = async (options: TrainingBenchOptions): Promise<v
   try {
     console.log('\nRSS per contender, each alone in a child process (node --import tsx; MiB after set-up / peak, sampled after every step;')
     console.log('the last column is purenet\'s peak over each peer\'s, below 1: purenet uses less):\n')
-    console.log('| workload | steps | ' + contenderNames.map((n) => `${n}`).join(' | ') + ' | purenet peak / ' + contenderNames.filter((n) => n !== 'purenet').join(', ') + ' peak |')
-    console.log(`| ${Array.from({ length: contenderNames.length + 3 }, () => '---').join(' | ')} |`)
+    console.log('| workload | steps | ' + measured.map((n) => `${n}`).join(' | ') + ' | purenet peak / ' + measured.filter((n) => n !== 'purenet').join(', ') + ' peak |')
+    console.log(`| ${Array.from({ length: measured.length + 3 }, () => '---').join(' | ')} |`)
     for (const [id, { file, setup }] of files) {
       const steps = (id === 'w2' ? 1 : rssEpochs) * stepsPerEpoch(setup)
-      const reports = contenderNames.map((n) => child(file, n, steps))
+      const reports = measured.map((n) => child(file, n, steps))
       const p = reports[0]!.peakMiB
       console.log(`| ${id.toUpperCase()} | ${steps} | ${reports.map((r) => `${r.setupMiB.toFixed(0)} / ${r.peakMiB.toFixed(0)}`).join(' | ')} | ${reports.slice(1).map((r) => `${(p / r.peakMiB).toFixed(2)}x`).join(' / ')} |`)
     }
@@ -182,7 +198,7 @@ export const runTrainingBench = async (options: TrainingBenchOptions): Promise<v
       console.log(`\nW1 memory over ${options.flatEpochs} epochs (${steps} steps), each contender alone in a child process (RSS in MiB):\n`)
       console.log(`| contender | after set-up | ${picks.map((e) => `after epoch ${e}`).join(' | ')} | min-max after epochs 2-${options.flatEpochs} | peak in epoch 1 | peak overall | seconds |`)
       console.log(`| ${Array.from({ length: picks.length + 6 }, () => '---').join(' | ')} |`)
-      for (const name of ['purenet', 'tfjs-wasm'] as const) {
+      for (const name of ['purenet', 'purenet-jit', 'tfjs-wasm'] as const) {
         const r = child(w1.file, name, steps)
         const e = r.epochMiB
         const later = e.length > 1 ? e.slice(1) : e

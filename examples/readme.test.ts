@@ -8,14 +8,26 @@ import { losses, optim, random, train } from 'purenet'
 import { loadMnist } from './mnistData.js'
 import { network } from './mnist.js'
 import { trainByHand } from './mnistLoop.js'
+import { trainByHandJit } from './mnistLoopJit.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const source = (file: string): string => readFileSync(new URL(file, import.meta.url), 'utf8').trim()
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!.trim())
 
 describe('README', () => {
-  it.each(['./tour.ts', './mnistLoop.ts', './ownData.ts', './predictions.ts', './layerKind.ts'])('shows %s verbatim', (file) => {
+  it.each(['./tour.ts', './mnistLoop.ts', './mnistLoopJit.ts', './ownData.ts', './predictions.ts', './layerKind.ts'])('shows %s verbatim', (file) => {
     expect(blocks).toContain(source(file))
+  })
+
+  it('the hand-written loop through jit gives bit-identical parameters to the eager loop', () => {
+    const { train: trainSet } = loadMnist({ trainPerClass: 20 })
+    const eager = trainByHand(trainSet, 1, 5)
+    const compiled = trainByHandJit(trainSet, 1, 5)
+    eager.forEach((layer, i) => {
+      for (const name of Object.keys(layer) as Array<keyof typeof layer>) {
+        expect(Array.from(layer[name].data)).toEqual(Array.from((compiled[i] as typeof layer)[name].data))
+      }
+    })
   })
 
   it("the hand-written loop gives bit-identical parameters to train.fit, as npm start trains", () => {

@@ -15,6 +15,7 @@ export {
   type Program, type Var, type Const, type Atom, type Equation, type ProgramStats,
   trace, evaluate, show, removeDeadCode, programStats, StagingError,
 } from './stage/index.js'
+export { jit, type Jitted, type JitStats } from './stage/jit.js'
 export type { Tree } from './tree/index.js'
 export { TreeError } from './tree/index.js'
 export * as ops from './ops/index.js'

@@ -3,7 +3,7 @@
  * `train.fit` folds: `valueAndGrad`, the divergence check, the optimizer's update) on batches cut
  * by `data.take`, exactly as `fit` cuts them.
  */
-import { data, losses, nn, optim, random, tensor, train, valueAndGrad } from '../../src/index.js'
+import { data, jit, losses, nn, optim, random, tensor, train, valueAndGrad } from '../../src/index.js'
 import type { Tensor } from '../../src/tensor/index.js'
 import type { Tree } from '../../src/tree/index.js'
 import { type Setup, type Trainer, type WorkloadSpec, batchIndices } from './spec.js'
@@ -66,10 +66,32 @@ export const purenetLoopTrainer = (s: Setup): Trainer => {
   }
 }
 
-/** purenet's trainer for a set-up. */
-export const purenetTrainer = (s: Setup): Trainer => {
+/**
+ * The README's loop with its loss and gradient compiled: `jit` of a function of the parameters
+ * and the batch (the batch is an argument, so one program serves every batch of a shape).
+ */
+export const purenetLoopJitTrainer = (s: Setup): Trainer => {
+  const { spec, net, ds, optimizer, params: p0 } = start(s)
+  const lossOf = spec.loss === 'mse' ? losses.mse : losses.softmaxCrossEntropy
+  const lossAndGrad = jit((p: Tree, x: Tensor, y: Tensor) => valueAndGrad((q: Tree) => lossOf(net.apply(q)(x), y))(p))
+  let params = p0
+  let optState = optimizer.init(params)
+  return {
+    step: (t) => {
+      const batch = data.take(ds, batchIndices(s, t))
+      const [loss, grads] = lossAndGrad(params, batch.x, batch.y)
+      const next = optim.applyGradients(optimizer, grads, optState, params)
+      params = next.params
+      optState = next.state
+      return loss.data[0]!
+    },
+  }
+}
+
+/** purenet's trainer for a set-up: `train.step`, compiled by `jit` or eager. */
+export const purenetTrainer = (s: Setup, compiled: boolean): Trainer => {
   const { spec, net, ds, optimizer, key, params } = start(s)
-  const next = train.step({ net, loss: spec.loss === 'mse' ? losses.mse : losses.softmaxCrossEntropy, optimizer })
+  const next = train.step({ net, loss: spec.loss === 'mse' ? losses.mse : losses.softmaxCrossEntropy, optimizer, jit: compiled })
   let state: train.TrainState<Tree, ReturnType<typeof optimizer.init>> = Object.freeze({ params, optState: optimizer.init(params), step: 0, key })
   return {
     step: (t) => {

@@ -96,16 +96,20 @@ export const readSetup = (file: string): Setup => {
 /** One contender's training loop over a set-up: `step(t)` trains on batch t and returns its loss. */
 export interface Trainer {
   readonly step: (t: number) => number
+  /** A contender that runs whole turns elsewhere (PyTorch): `count` steps, timed there. */
+  readonly turn?: (count: number) => Promise<{ readonly ms: number; readonly losses: ReadonlyArray<number> }>
   /** Frees what the garbage collector cannot (tfjs's backend memory). */
   readonly dispose?: () => void
 }
 
 /**
- * The contenders of the training table, in the order they take turns. `purenet-loop` is the
- * lecture's loop written by hand as the README writes it (`valueAndGrad`, then
- * `optim.applyGradients`), so `purenet / purenet-loop` compares it with `train.step`.
+ * The contenders of the training table, in the order they take turns. `purenet` is `train.step`
+ * run eagerly (`jit: false`), `purenet-jit` the same step compiled (the default); `purenet-loop`
+ * is the lecture's loop written by hand as the README writes it (`valueAndGrad`, then
+ * `optim.applyGradients`), and `purenet-loop-jit` the same loop with its loss and gradient wrapped
+ * in `jit`. `pytorch` runs in a Python child (`pytorch.ts`) when `python3 -c 'import torch'` works.
  */
-export const contenderNames = ['purenet', 'purenet-loop', 'plain-js', 'tfjs-cpu', 'tfjs-wasm'] as const
+export const contenderNames = ['purenet', 'purenet-jit', 'purenet-loop', 'purenet-loop-jit', 'plain-js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const
 
 /** A contender's name. */
 export type ContenderName = (typeof contenderNames)[number]
@@ -113,10 +117,13 @@ export type ContenderName = (typeof contenderNames)[number]
 /** Builds a contender's trainer (the tfjs ones need an async backend switch first). */
 export const makeTrainer = async (name: ContenderName, s: Setup): Promise<Trainer> => {
   switch (name) {
-    case 'purenet': return (await import('./purenet.js')).purenetTrainer(s)
+    case 'purenet': return (await import('./purenet.js')).purenetTrainer(s, false)
+    case 'purenet-jit': return (await import('./purenet.js')).purenetTrainer(s, true)
     case 'purenet-loop': return (await import('./purenet.js')).purenetLoopTrainer(s)
+    case 'purenet-loop-jit': return (await import('./purenet.js')).purenetLoopJitTrainer(s)
     case 'plain-js': return (await import('./plainjs.js')).plainTrainer(s)
     case 'tfjs-cpu': return (await import('./tfjs.js')).tfjsTrainer(s, 'cpu')
     case 'tfjs-wasm': return (await import('./tfjs.js')).tfjsTrainer(s, 'wasm')
+    case 'pytorch': return (await import('./pytorch.js')).pytorchTrainer(s)
   }
 }

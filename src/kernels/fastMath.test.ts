@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { tensor } from '../tensor/index.js'
 import { exp, tanh } from './elementwise.js'
 import { grid, maxRelError, sigmoidReference } from './accuracy.fixture.js'
-import { expLoop, sigmoidLoop, tanhLoop } from './fastMath.js'
+import { expLoop, scalar32, sigmoidLoop, tanhLoop } from './fastMath.js'
+import { elementwiseWasmAvailable, unaryWasm } from './wasm/elementwise.js'
 
 // The loops write into a buffer of the grid's length; the accuracy is measured on it.
 const maxLoopError = (loop: (a: Float32Array, o: Float32Array, n: number) => void, f: (x: number) => number, xs: Float32Array): number => {
@@ -41,5 +42,21 @@ describe('float32 exp, tanh and sigmoid', () => {
     const y = tensor([0.3, -2], { dtype: 'float64' })
     expect(Array.from(tanh(y).data)).toEqual([Math.tanh(0.3), Math.tanh(-2)])
     expect(Array.from(exp(y).data)).toEqual([Math.exp(0.3), Math.exp(-2)])
+  })
+})
+
+describe('scalar32', () => {
+  it('gives the loops\' float32 values bit for bit, one element at a time (and the wasm tanh)', () => {
+    const xs = Float32Array.from([...grid(-120, 95, 20_001), NaN, Infinity, -Infinity, 0, -0, 7.9, 7.91, -7.91, 1e-30])
+    const each = (f: (x: number) => number): Float32Array => Float32Array.from(xs, f)
+    const loop = (l: (a: Float32Array, o: Float32Array, n: number) => void): Float32Array => {
+      const o = new Float32Array(xs.length)
+      l(xs, o, xs.length)
+      return o
+    }
+    expect(each(scalar32.exp)).toEqual(loop(expLoop))
+    expect(each(scalar32.tanh)).toEqual(loop(tanhLoop))
+    expect(each(scalar32.sigmoid)).toEqual(loop(sigmoidLoop))
+    if (elementwiseWasmAvailable) expect(each(scalar32.tanhSaturating)).toEqual(unaryWasm('tanh', xs))
   })
 })

@@ -129,3 +129,51 @@ export const expShiftedSum = (a: Float32Array, base: number, n: number, shift: n
   }
   return s
 }
+
+/**
+ * The same float32-accurate functions one element at a time (the arithmetic of `expLoop`,
+ * `tanhLoop` and `sigmoidLoop`, operation for operation, before the store rounds it to float32),
+ * for the fused loops a compiled program generates (`stage/lowerFused.ts`). `tanhSaturating` is
+ * the WebAssembly map's tanh (`wasm/elementwise.as`): ±1 beyond the approximation's interval, as
+ * the eager kernel gives on arrays large enough to go to WebAssembly. Checked against the loops,
+ * bit for bit, in `fastMath.test.ts`.
+ * @category kernels
+ */
+export const scalar32 = Object.freeze({
+  exp: (x: number): number => {
+    if (!(x > EXP_LOW)) return x !== x ? x : 0
+    if (x > EXP_HIGH) return Infinity
+    const k = x * LOG2E + ROUND - ROUND
+    const r = x - k * LN2
+    const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040)))))))
+    return p * POW2[(k + POW2_BIAS) | 0]!
+  },
+  tanh: (x: number): number => {
+    if (x > TANH_RANGE || x < -TANH_RANGE) return Math.tanh(x)
+    return tanhCore(x)
+  },
+  tanhSaturating: (x: number): number => {
+    if (x > TANH_RANGE) return 1
+    if (x < -TANH_RANGE) return -1
+    return tanhCore(x)
+  },
+  sigmoid: (x: number): number => {
+    if (x !== x) return x
+    const z = x >= 0 ? -x : x
+    let e = 0
+    if (z > EXP_LOW) {
+      const k = z * LOG2E + ROUND - ROUND
+      const r = z - k * LN2
+      const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040)))))))
+      e = p * POW2[(k + POW2_BIAS) | 0]!
+    }
+    return x >= 0 ? 1 / (1 + e) : e / (1 + e)
+  },
+})
+
+const tanhCore = (x: number): number => {
+  const x2 = x * x
+  const p = x * (4.89352455891786e-3 + x2 * (6.37261928875436e-4 + x2 * (1.48572235717979e-5 + x2 * (5.12229709037114e-8 + x2 * (-8.60467152213735e-11 + x2 * (2.00018790482477e-13 + x2 * -2.76076847742355e-16))))))
+  const q = 4.89352518554385e-3 + x2 * (2.268434632439e-3 + x2 * (1.18534705686654e-4 + x2 * 1.19825839466702e-6))
+  return p / q
+}

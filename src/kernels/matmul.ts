@@ -220,3 +220,13 @@ export const matmul = (a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
   }
   return matmulPortable(a, b, transposeA, transposeB)
 }
+
+/**
+ * C += op(A) · op(B) with the portable kernel, writing into `C` (m x n, row-major, zero on entry
+ * for the product itself): the same loops and order as `matmulPortable`, for a compiled program
+ * that owns its output buffer.
+ * @category kernels
+ */
+export const matmulInto = (A: Data, B: Data, C: Data, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void => {
+  if (m > 0 && n > 0 && k > 0) gemm(A, B, C, m, k, n, transposeA, transposeB)
+}

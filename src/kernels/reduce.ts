@@ -85,3 +85,13 @@ export const sum: ReduceKernel = (x, axes, keepDims) => reduce(sumBlock, x, axes
 
 /** The maximum over `axes` (-Infinity over an empty axis; a NaN propagates, as in NumPy). @category kernels */
 export const max: ReduceKernel = (x, axes, keepDims) => reduce(maxBlock, x, axes, keepDims)
+
+/**
+ * The sum of an [outer, mid, inner] block into `o` (outer · inner elements, zero on entry): the
+ * loop `sum` runs for contiguous axes, for a compiled program that owns its output buffer.
+ * @category kernels
+ */
+export const sumInto: (a: Data, o: Data, outer: number, mid: number, inner: number) => void = sumBlock
+
+/** The maximum of an [outer, mid, inner] block into `o`: the loop of `max` for contiguous axes. @category kernels */
+export const maxInto: (a: Data, o: Data, outer: number, mid: number, inner: number) => void = maxBlock

@@ -18,31 +18,42 @@ const rows = (x: Tensor): [number, number] => {
 /** log(sum(exp(x))) over the last axis, keeping it as size 1. @category kernels */
 export const logSumExp = (x: Tensor): Tensor => {
   const [m, n] = rows(x)
-  const a = x.data
   const o = alloc(x.dtype, m)
-  if (a instanceof Float32Array) logSumExp32(a, o, m, n)
-  else {
-    for (let r = 0; r < m; r++) {
-      const base = r * n
-      let mx = -Infinity
-      // a NaN must win the maximum, or the shortcut below would hide it behind ±Infinity
-      for (let j = 0; j < n; j++) { const v = a[base + j]!; if (v > mx || v !== v) mx = v }
-      if (mx === -Infinity || mx === Infinity) { o[r] = mx; continue }
-      let s = 0
-      for (let j = 0; j < n; j++) s += Math.exp(a[base + j]! - mx)
-      o[r] = mx + Math.log(s)
-    }
-  }
+  logSumExpInto(x.data, o, m, n)
   const shape = x.shape.length === 0 ? [] : [...x.shape.slice(0, -1), 1]
   return fromData(shape, o)
+}
+
+/**
+ * `logSumExp` of m rows of n into `o` (m elements): the loops `logSumExp` runs, for a compiled
+ * program that owns its output buffer.
+ * @category kernels
+ */
+export const logSumExpInto = (a: Data, o: Data, m: number, n: number): void => {
+  if (a instanceof Float32Array) { logSumExp32(a, o, m, n); return }
+  for (let r = 0; r < m; r++) {
+    const base = r * n
+    let mx = -Infinity
+    // a NaN must win the maximum, or the shortcut below would hide it behind ±Infinity
+    for (let j = 0; j < n; j++) { const v = a[base + j]!; if (v > mx || v !== v) mx = v }
+    if (mx === -Infinity || mx === Infinity) { o[r] = mx; continue }
+    let s = 0
+    for (let j = 0; j < n; j++) s += Math.exp(a[base + j]! - mx)
+    o[r] = mx + Math.log(s)
+  }
 }
 
 /** softmax over the last axis. @category kernels */
 export const softmax = (x: Tensor): Tensor => {
   const [m, n] = rows(x)
-  const a = x.data
   const o = alloc(x.dtype, x.size)
-  if (a instanceof Float32Array && o instanceof Float32Array) { softmax32(a, o, m, n); return fromData(x.shape, o) }
+  softmaxInto(x.data, o, m, n)
+  return fromData(x.shape, o)
+}
+
+/** `softmax` of m rows of n into `o`: the loops `softmax` runs. @category kernels */
+export const softmaxInto = (a: Data, o: Data, m: number, n: number): void => {
+  if (a instanceof Float32Array && o instanceof Float32Array) { softmax32(a, o, m, n); return }
   for (let r = 0; r < m; r++) {
     const base = r * n
     let mx = -Infinity
@@ -52,15 +63,19 @@ export const softmax = (x: Tensor): Tensor => {
     const inv = 1 / s
     for (let j = 0; j < n; j++) o[base + j] = o[base + j]! * inv
   }
-  return fromData(x.shape, o)
 }
 
 /** log(softmax(x)) over the last axis, as x - logSumExp(x) in one pass per row. @category kernels */
 export const logSoftmax = (x: Tensor): Tensor => {
   const [m, n] = rows(x)
-  const a = x.data
   const o = alloc(x.dtype, x.size)
-  if (a instanceof Float32Array && o instanceof Float32Array) { logSoftmax32(a, o, m, n); return fromData(x.shape, o) }
+  logSoftmaxInto(x.data, o, m, n)
+  return fromData(x.shape, o)
+}
+
+/** `logSoftmax` of m rows of n into `o`: the loops `logSoftmax` runs. @category kernels */
+export const logSoftmaxInto = (a: Data, o: Data, m: number, n: number): void => {
+  if (a instanceof Float32Array && o instanceof Float32Array) { logSoftmax32(a, o, m, n); return }
   for (let r = 0; r < m; r++) {
     const base = r * n
     let mx = -Infinity
@@ -70,7 +85,6 @@ export const logSoftmax = (x: Tensor): Tensor => {
     const lse = mx + Math.log(s)
     for (let j = 0; j < n; j++) o[base + j] = a[base + j]! - lse
   }
-  return fromData(x.shape, o)
 }
 
 // The float32 rows: the same steps as the loops above with the exp of fastMath.ts, in functions

@@ -18,6 +18,7 @@
  */
 import { gemmWasmBase64 } from './gemm.generated.js'
 import { type ModuleStatus, engineWasm, instantiateOrWhy, statusOf } from './instantiate.js'
+import { jitWasmBase64 } from './jit.generated.js'
 
 interface GemmExports {
   readonly memory: { readonly buffer: ArrayBuffer; readonly grow: (pages: number) => number }
@@ -89,4 +90,93 @@ export const gemm = (A: Float32Array, B: Float32Array, m: number, k: number, n: 
   heap.set(B, b >> 2)
   w.gemm(a, b, c, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, ap, bp)
   return heap.slice(c >> 2, (c >> 2) + m * n)
+}
+
+/** A private instance of the gemm module, for a compiled program that plans its own buffers (`stage/lower.ts`). @category internals */
+export interface GemmInstance {
+  /** The instance's memory; it grows only when its owner calls `grow`. */
+  readonly memory: { readonly buffer: ArrayBuffer; readonly grow: (pages: number) => number }
+  /** The first byte above the kernel's own scratch, 64-byte aligned: where the owner's buffers may start. */
+  readonly base: number
+  /** C (m x n at byte address c) = op(A) · op(B), by byte addresses; m, k, n > 0; ap and bp hold `packedABytes` and `packedBBytes`. */
+  readonly gemm: (a: number, b: number, c: number, m: number, k: number, n: number, ta: number, tb: number, ap: number, bp: number) => void
+  readonly packedABytes: (m: number, k: number) => number
+  readonly packedBBytes: (k: number, n: number) => number
+  /**
+   * The WebAssembly element-wise maps of `elementwise.as` on the same memory (o[i] = f(a[i]) for
+   * i < n rounded up to whole vectors; byte addresses), or undefined where only the gemm module
+   * could be compiled (a browser's main thread compiles at most 4 KiB synchronously).
+   */
+  readonly maps: { readonly [op in 'exp' | 'tanh' | 'sigmoid' | 'relu']: (a: number, o: number, n: number) => void } | undefined
+  /**
+   * The binary maps of `elementwise.as` on the same memory: `add(a, b, o, n)` (o[i] = a[i] + b[i])
+   * and `addRows(a, b, o, rows, m, aRow, bRow)` (o[r·m + j] = a[r·aRow + j] + b[r·bRow + j]), and
+   * the same for sub, mul and div; undefined where `maps` is.
+   */
+  readonly binaryMaps: {
+    readonly [op in 'add' | 'sub' | 'mul' | 'div']: {
+      readonly map: (a: number, b: number, o: number, n: number) => void
+      readonly rows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
+    }
+  } | undefined
+  /**
+   * The kernels of `jit.as` on the same memory (byte addresses; lengths rounded up to whole
+   * vectors): the activation backward rules `(d, y, o, n)` and `sumRows(a, o, rows, m)`, the sum
+   * of `rows` rows of m; undefined where `maps` is.
+   */
+  readonly compiled: {
+    readonly tanhBackward: (d: number, y: number, o: number, n: number) => void
+    readonly sigmoidBackward: (d: number, y: number, o: number, n: number) => void
+    readonly reluBackward: (d: number, x: number, o: number, n: number) => void
+    readonly sumRows: (a: number, o: number, rows: number, m: number) => void
+  } | undefined
+}
+
+interface JitExports extends GemmExports {
+  readonly tanhBackward: (d: number, y: number, o: number, n: number) => void
+  readonly sigmoidBackward: (d: number, y: number, o: number, n: number) => void
+  readonly reluBackward: (d: number, x: number, o: number, n: number) => void
+  readonly sumRows: (a: number, o: number, rows: number, m: number) => void
+  readonly heapBase: () => number
+  readonly exp: (a: number, o: number, n: number) => void
+  readonly tanh: (a: number, o: number, n: number) => void
+  readonly sigmoid: (a: number, o: number, n: number) => void
+  readonly relu: (a: number, o: number, n: number) => void
+  readonly add: (a: number, b: number, o: number, n: number) => void
+  readonly sub: (a: number, b: number, o: number, n: number) => void
+  readonly mul: (a: number, b: number, o: number, n: number) => void
+  readonly div: (a: number, b: number, o: number, n: number) => void
+  readonly addRows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
+  readonly subRows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
+  readonly mulRows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
+  readonly divRows: (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
+}
+
+/**
+ * A fresh instance of the WebAssembly SIMD gemm with a memory of its own, or undefined where
+ * WebAssembly SIMD is missing. Unlike `gemm` above, nothing is copied: the caller places the
+ * operands in the instance's memory and calls the kernel by address, so a compiled program
+ * (`jit`) keeps its buffers there from one call to the next. The instance is the caller's
+ * state, not the module's: the shared instance of the eager path is never touched.
+ * @category internals
+ */
+// A module's exports, or undefined where it cannot be instantiated (the eager loaders report why).
+const exportsOf = <T>(b64: string): T | undefined => {
+  const i = instantiateOrWhy<T>(b64, engineWasm())
+  return i.ok ? i.exports : undefined
+}
+
+export const gemmInstance = (): GemmInstance | undefined => {
+  const j = exportsOf<JitExports>(jitWasmBase64)
+  if (j !== undefined) {
+    const maps = Object.freeze({ exp: j.exp, tanh: j.tanh, sigmoid: j.sigmoid, relu: j.relu })
+    const binaryMaps = Object.freeze({
+      add: { map: j.add, rows: j.addRows }, sub: { map: j.sub, rows: j.subRows }, mul: { map: j.mul, rows: j.mulRows }, div: { map: j.div, rows: j.divRows },
+    })
+    return Object.freeze({ memory: j.memory, base: align(Math.max(j.SCRATCH_END.value, j.heapBase())), gemm: j.gemm, packedABytes: j.packedABytes, packedBBytes: j.packedBBytes, maps, binaryMaps,
+      compiled: Object.freeze({ tanhBackward: j.tanhBackward, sigmoidBackward: j.sigmoidBackward, reluBackward: j.reluBackward, sumRows: j.sumRows }) })
+  }
+  const w = exportsOf<GemmExports>(gemmWasmBase64)
+  if (w === undefined) return undefined
+  return Object.freeze({ memory: w.memory, base: align(w.SCRATCH_END.value), gemm: w.gemm, packedABytes: w.packedABytes, packedBBytes: w.packedBBytes, maps: undefined, binaryMaps: undefined, compiled: undefined })
 }
