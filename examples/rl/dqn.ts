@@ -24,11 +24,11 @@ type Key = random.Key
 /** The hyperparameters of a run; every field has a default, listed with it. */
 export interface DqnOptions {
   readonly seed?: number
-  /** The budget of environment steps (default 100 000; 3 000 with `quick`). */
+  /** The budget of environment steps (default 100 000; 2 000 with `quick`). */
   readonly steps?: number
   /** Hidden units of both hidden layers (default 64). */
   readonly hidden?: number
-  /** Adam's learning rate (default 1e-3). */
+  /** Adam's learning rate (default 5e-4). */
   readonly learningRate?: number
   readonly gamma?: number
   /** Replay capacity (default 50 000). */
@@ -37,9 +37,10 @@ export interface DqnOptions {
   readonly batchSize?: number
   /** Environment steps before learning starts (default 1 000; 500 with `quick`). */
   readonly learningStarts?: number
-  /** One gradient step every this many environment steps (default 2). */
+  /** Every `trainEvery` environment steps (default 1), `gradientSteps` gradient steps (default 1). */
   readonly trainEvery?: number
-  /** Copy the online parameters to the target every this many environment steps (default 500). */
+  readonly gradientSteps?: number
+  /** Copy the online parameters to the target every this many environment steps (default 1 000). */
   readonly targetEvery?: number
   /** ε goes linearly from 1 to `finalEpsilon` over `explorationSteps` steps (defaults 0.05 and 10 000). */
   readonly finalEpsilon?: number
@@ -82,22 +83,27 @@ export interface DqnResult {
 /** The Q-network: observation (4) → 2 × (dense, ReLU) → one value per action. */
 export const qNetwork = (hidden: number) => nn.serial(nn.dense(4, hidden), nn.relu, nn.dense(hidden, hidden), nn.relu, nn.dense(hidden, 2))
 
+/**
+ * The defaults, and the quick mode's: a short run that must learn in seconds (npm test), with a
+ * faster learning rate, more frequent target copies and gradient steps every other step.
+ */
 const settingsOf = (options: DqnOptions): Required<DqnOptions> => {
   const quick = options.quick ?? false
   return {
     seed: options.seed ?? 0,
-    steps: options.steps ?? (quick ? 3000 : 100_000),
+    steps: options.steps ?? (quick ? 2000 : 100_000),
     hidden: options.hidden ?? 64,
-    learningRate: options.learningRate ?? 1e-3,
+    learningRate: options.learningRate ?? (quick ? 1e-3 : 5e-4),
     gamma: options.gamma ?? 0.99,
     bufferSize: options.bufferSize ?? 50_000,
     batchSize: options.batchSize ?? 64,
     learningStarts: options.learningStarts ?? (quick ? 500 : 1000),
-    trainEvery: options.trainEvery ?? 2,
-    targetEvery: options.targetEvery ?? 500,
+    trainEvery: options.trainEvery ?? (quick ? 2 : 1),
+    gradientSteps: options.gradientSteps ?? 1,
+    targetEvery: options.targetEvery ?? (quick ? 250 : 1000),
     finalEpsilon: options.finalEpsilon ?? 0.05,
-    explorationSteps: options.explorationSteps ?? (quick ? 2000 : 10_000),
-    evaluateEvery: options.evaluateEvery ?? (quick ? 1000 : 2500),
+    explorationSteps: options.explorationSteps ?? (quick ? 1500 : 10_000),
+    evaluateEvery: options.evaluateEvery ?? (quick ? 2000 : 2500),
     evaluationEpisodes: options.evaluationEpisodes ?? (quick ? 20 : 100),
     threshold: options.threshold ?? 475,
     double: options.double ?? true,
@@ -152,8 +158,8 @@ export const runDqn = (options: DqnOptions = {}, onEvaluation?: (point: Evaluati
       episodeReturn = 0
       state = env.reset(random.foldIn(resetKey, episodeReturns.length))
     } else state = transition.state
-    if (step >= s.learningStarts && step % s.trainEvery === 0) {
-      const batch = rl.sample(buffer, random.foldIn(sampleKey, step), s.batchSize)
+    if (step >= s.learningStarts && step % s.trainEvery === 0) for (let g = 0; g < s.gradientSteps; g++) {
+      const batch = rl.sample(buffer, random.foldIn(sampleKey, gradientSteps), s.batchSize)
       const n = batch.size
       const nextX = tensor(batch.nextObservations, { shape: [n, 4] })
       const next = toFlatArray(net.apply(target)(nextX))
@@ -186,13 +192,17 @@ export const runDqn = (options: DqnOptions = {}, onEvaluation?: (point: Evaluati
 // The command: runs each seed in turn and prints when it solved.
 command({ name: 'rl:dqn', usage: 'npm run rl:dqn --', url: import.meta.url }, {
   seeds: seedsFlag('seeds to run, e.g. 0-3 or 0,2 (default 0)'),
-  steps: positiveInt('budget of environment steps per seed (default 100000; 3000 with --quick)'),
+  steps: positiveInt('budget of environment steps per seed (default 100000; 2000 with --quick)'),
   full: bool('keep training to the step budget after solving (for learning curves)'),
   quick: bool('a short run, as the tests do'),
-  lr: positive('Adam learning rate (default 0.001)'),
-  'train-every': positiveInt('one gradient step every N environment steps (default 2)'),
-  'target-every': positiveInt('copy the online parameters to the target every N steps (default 500)'),
+  lr: positive('Adam learning rate (default 0.0005)'),
+  'train-every': positiveInt('train every N environment steps (default 1)'),
+  'gradient-steps': positiveInt('gradient steps each time (default 1)'),
+  hidden: positiveInt('hidden units (default 64)'),
+  'exploration-steps': positiveInt('steps over which epsilon falls to its final value (default 10000)'),
+  'target-every': positiveInt('copy the online parameters to the target every N steps (default 1000)'),
   vanilla: bool('the original max target instead of Double DQN'),
+  'evaluate-every': positiveInt('evaluate the greedy policy every N environment steps (default 2500)'),
   json: { type: 'string', codec: t.string, help: 'write every run (evaluations, episode returns) as JSON to this path' },
 }, async (f) => {
   const results: DqnResult[] = []
@@ -202,7 +212,10 @@ command({ name: 'rl:dqn', usage: 'npm run rl:dqn --', url: import.meta.url }, {
     const result = runDqn({
       seed, full: f.full ?? false, quick: f.quick ?? false, double: !(f.vanilla ?? false),
       ...(f.steps === undefined ? {} : { steps: f.steps }), ...(f.lr === undefined ? {} : { learningRate: f.lr }),
-      ...(f['train-every'] === undefined ? {} : { trainEvery: f['train-every'] }), ...(f['target-every'] === undefined ? {} : { targetEvery: f['target-every'] }),
+      ...(f['train-every'] === undefined ? {} : { trainEvery: f['train-every'] }),
+      ...(f['gradient-steps'] === undefined ? {} : { gradientSteps: f['gradient-steps'] }), ...(f.hidden === undefined ? {} : { hidden: f.hidden }),
+      ...(f['exploration-steps'] === undefined ? {} : { explorationSteps: f['exploration-steps'] }),
+      ...(f['evaluate-every'] === undefined ? {} : { evaluateEvery: f['evaluate-every'] }), ...(f['target-every'] === undefined ? {} : { targetEvery: f['target-every'] }),
     }, (p, r) => {
       process.stdout.write(`seed ${seed}  step ${String(p.step).padStart(6)}  episode ${String(r.episodes).padStart(4)}  greedy mean return ${p.meanReturn.toFixed(1).padStart(5)}  ${seconds()} s\n`)
     })

@@ -74,6 +74,8 @@ export interface PpoResult {
   readonly evaluations: ReadonlyArray<EvaluationPoint>
   /** Undiscounted returns of the training episodes (stochastic policy), in the order they ended. */
   readonly episodeReturns: ReadonlyArray<number>
+  /** The environment step count (over all environments) at which each of those episodes ended. */
+  readonly episodeEnds: ReadonlyArray<number>
   readonly solved: { readonly step: number; readonly meanReturn: number } | undefined
   readonly steps: number
   readonly gradientSteps: number
@@ -91,7 +93,7 @@ const settingsOf = (options: PpoOptions): Required<PpoOptions> => {
   const pick = <K extends keyof typeof d>(k: K): (typeof d)[K] => (options[k] ?? d[k]) as (typeof d)[K]
   return {
     task, seed: options.seed ?? 0, full: options.full ?? false, quick,
-    steps: options.steps ?? (quick ? 4096 : d.steps),
+    steps: options.steps ?? (quick ? 2048 : d.steps),
     envs: pick('envs'), rolloutSteps: pick('rolloutSteps'), epochs: pick('epochs'), minibatchSize: pick('minibatchSize'),
     learningRate: pick('learningRate'), gamma: pick('gamma'), lambda: pick('lambda'), clip: pick('clip'),
     entropyCoefficient: pick('entropyCoefficient'), valueCoefficient: pick('valueCoefficient'), rewardScale: pick('rewardScale'),
@@ -152,6 +154,7 @@ export const runPpo = (options: PpoOptions = {}, onEvaluation?: (point: Evaluati
   let resets = s.envs
   const running = new Float64Array(s.envs)
   const episodeReturns: number[] = []
+  const episodeEnds: number[] = []
   const evaluations: EvaluationPoint[] = []
   let solved: PpoResult['solved']
   let step = 0
@@ -208,6 +211,7 @@ export const runPpo = (options: PpoOptions = {}, onEvaluation?: (point: Evaluati
       states = nextStates.map((st, e) => {
         if (!st.done) return st
         episodeReturns.push(running[e]!)
+        episodeEnds.push(step)
         running[e] = 0
         return env.reset(random.foldIn(resetKey, resets++))
       })
@@ -246,7 +250,7 @@ export const runPpo = (options: PpoOptions = {}, onEvaluation?: (point: Evaluati
       if (solved === undefined && point.meanReturn >= s.threshold) solved = { step, meanReturn: point.meanReturn }
     }
   }
-  return { settings: s, evaluations, episodeReturns, solved, steps: step, gradientSteps }
+  return { settings: s, evaluations, episodeReturns, episodeEnds, solved, steps: step, gradientSteps }
 }
 
 // The command: runs each seed in turn and prints when it reached the criterion.
@@ -256,6 +260,7 @@ command({ name: 'rl:ppo', usage: 'npm run rl:ppo --', url: import.meta.url }, {
   steps: positiveInt('budget of environment steps per seed (defaults: cartpole 200000, pendulum 400000)'),
   full: bool('keep training to the step budget after the criterion is met (for learning curves)'),
   quick: bool('a short run, as the tests do'),
+  'evaluate-every': positiveInt('evaluate the deterministic policy every N environment steps (defaults: cartpole 10240, pendulum 20480)'),
   json: { type: 'string', codec: t.string, help: 'write every run (evaluations, episode returns) as JSON to this path' },
 }, async (f) => {
   const results: PpoResult[] = []
@@ -263,7 +268,8 @@ command({ name: 'rl:ppo', usage: 'npm run rl:ppo --', url: import.meta.url }, {
   for (const seed of f.seeds ?? [0]) {
     const started = performance.now()
     const seconds = (): string => ((performance.now() - started) / 1000).toFixed(1)
-    const result = runPpo({ task, seed, full: f.full ?? false, quick: f.quick ?? false, ...(f.steps === undefined ? {} : { steps: f.steps }) }, (p) => {
+    const result = runPpo({ task, seed, full: f.full ?? false, quick: f.quick ?? false, ...(f.steps === undefined ? {} : { steps: f.steps }),
+      ...(f['evaluate-every'] === undefined ? {} : { evaluateEvery: f['evaluate-every'] }) }, (p) => {
       process.stdout.write(`${task} seed ${seed}  step ${String(p.step).padStart(7)}  deterministic mean return ${p.meanReturn.toFixed(1).padStart(7)}  ${seconds()} s\n`)
     })
     results.push(result)
@@ -274,7 +280,7 @@ command({ name: 'rl:ppo', usage: 'npm run rl:ppo --', url: import.meta.url }, {
   }
   if (f.json !== undefined) {
     await mkdir(dirname(f.json), { recursive: true })
-    await writeFile(f.json, `${JSON.stringify(results.map((r) => ({ task, seed: r.settings.seed, solved: r.solved, steps: r.steps, evaluations: r.evaluations, episodeReturns: r.episodeReturns })))}\n`, 'utf8')
+    await writeFile(f.json, `${JSON.stringify(results.map((r) => ({ task, seed: r.settings.seed, solved: r.solved, steps: r.steps, evaluations: r.evaluations, episodeReturns: r.episodeReturns, episodeEnds: r.episodeEnds })))}\n`, 'utf8')
     process.stdout.write(`wrote ${f.json}\n`)
   }
 })
