@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { run as activations } from './activations.js'
 import { run as optimizers } from './optimizers.js'
+import { drawCurves } from './rl/curves.js'
 
 const docs = new URL('../docs/', import.meta.url)
 let dir = ''
@@ -38,5 +39,9 @@ describe('docs/ pictures', () => {
   it('the optimizer-path pictures equal a fresh redraw', async () => {
     const { files } = await optimizers({ outDir: dir })
     await sameAsCommitted(files)
+  })
+
+  it('the RL learning curves equal a fresh redraw from the committed runs (docs/rl/)', async () => {
+    await sameAsCommitted(await drawCurves(new URL('.', docs).pathname, dir))
   })
 })

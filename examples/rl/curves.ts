@@ -37,7 +37,7 @@ export const summarise = (runs: ReadonlyArray<RunRecord>): Array<{ step: number;
 export const curvesSpec = (runs: ReadonlyArray<RunRecord>, options: { readonly title: string; readonly details: string; readonly threshold: number }): plot.VegaLiteSpec => {
   const summary = summarise(runs)
   const x = { field: 'step', type: 'quantitative', title: 'environment steps' }
-  const y = { type: 'quantitative', title: 'mean return of the deterministic policy (100 episodes)' }
+  const y = { type: 'quantitative', title: 'mean return, 100 episodes' }
   return plot.topLevel({ text: options.title, subtitle: options.details }, {
     width: 560,
     height: 300,
@@ -61,17 +61,25 @@ export const pictures = [
   { runs: 'rl/ppo-pendulum.json', svg: 'rl-ppo-pendulum.svg', title: 'PPO on Pendulum-v1', threshold: -300 },
 ] as const
 
+/** Draws every picture from the runs in `<from>/rl/` into `<to>`; returns the files written. */
+export const drawCurves = async (from: string, to: string): Promise<string[]> => {
+  const { writeSvg } = await import('purenet/plot/render')
+  const files: string[] = []
+  for (const p of pictures) {
+    const decoded = runsCodec.decode(JSON.parse(await readFile(join(from, p.runs), 'utf8')))
+    if (decoded._tag === 'Left') throw new Error(`rl:curves: ${join(from, p.runs)} is not a list of runs with evaluations`)
+    const runs = decoded.right
+    const details = `${runs.length} seeds (${runs.map((r) => r.seed).join(', ')}): mean (line), range (band), each seed (faint); dashed: ${p.threshold}`
+    const file = join(to, p.svg)
+    await writeSvg(file, curvesSpec(runs, { title: p.title, details, threshold: p.threshold }))
+    files.push(file)
+  }
+  return files
+}
+
 command({ name: 'rl:curves', usage: 'npx tsx examples/rl/curves.ts', url: import.meta.url }, {
   out: { type: 'string', codec: t.string, help: 'the docs folder (default docs): reads <out>/rl/*.json, writes <out>/rl-*.svg' },
 }, async (f) => {
-  const { writeSvg } = await import('purenet/plot/render')
   const out = f.out ?? 'docs'
-  for (const p of pictures) {
-    const decoded = runsCodec.decode(JSON.parse(await readFile(join(out, p.runs), 'utf8')))
-    if (decoded._tag === 'Left') throw new Error(`rl:curves: ${join(out, p.runs)} is not a list of runs with evaluations`)
-    const runs = decoded.right
-    const details = `${runs.length} seeds (${runs.map((r) => r.seed).join(', ')}): mean (line), range (band), each seed (faint); dashed: ${p.threshold}`
-    await writeSvg(join(out, p.svg), curvesSpec(runs, { title: p.title, details, threshold: p.threshold }))
-    process.stdout.write(`wrote ${join(out, p.svg)}\n`)
-  }
+  for (const file of await drawCurves(out, out)) process.stdout.write(`wrote ${file}\n`)
 })
