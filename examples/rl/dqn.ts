@@ -10,7 +10,11 @@
  * side, from fresh reset keys) reaches 475, checked every `evaluateEvery` environment steps once
  * learning has started. The run stops there unless `--full` is given.
  *
- *   npm run rl:dqn -- --seeds 0-3 [--steps N] [--full] [--curve docs/rl-dqn.json] [--quick]
+ * Measured with the defaults (`npm run rl:dqn -- --seeds 0-3`, budget 100 000 steps): solved at
+ * steps 85 000, 40 000 and 35 000 for seeds 0, 2 and 3; seed 1 did not solve (best 324 at step
+ * 5 000, then near 100).
+ *
+ *   npm run rl:dqn -- --seeds 0-3 [--steps N] [--full] [--json docs/rl/dqn-cartpole.json] [--quick]
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
