@@ -19,7 +19,7 @@ import torch
 
 torch.set_num_threads(1)
 
-DEFAULTS = dict(steps=100_000, hidden=64, lr=1e-3, gamma=0.99, buffer=50_000, batch=64, learning_starts=1000,
+DEFAULTS = dict(steps=150_000, hidden=64, lr=1e-3, gamma=0.99, buffer=50_000, batch=64, learning_starts=1000,
                 train_every=2, gradient_steps=1, target_every=200, final_epsilon=0.05, exploration_steps=10_000,
                 evaluate_every=2500, evaluation_episodes=100, threshold=475.0, double=1)
 
