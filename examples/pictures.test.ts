@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { run as activations } from './activations.js'
 import { run as backprop } from './backprop.js'
 import { run as optimizers } from './optimizers.js'
+import { drawCurves } from './rl/curves.js'
 
 const docs = new URL('../docs/', import.meta.url)
 let dir = ''
@@ -44,5 +45,9 @@ describe('docs/ pictures', () => {
   it('backprop-program.svg (the staged forward and backward program) equals a fresh redraw', async () => {
     const { files } = await backprop({ outDir: dir })
     await sameAsCommitted(files)
+  })
+
+  it('the RL learning curves equal a fresh redraw from the committed runs (docs/rl/)', async () => {
+    await sameAsCommitted(await drawCurves(new URL('.', docs).pathname, dir))
   })
 })

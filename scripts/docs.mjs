@@ -17,6 +17,8 @@ export const pictures = [
   { name: 'optimizers', args: ['examples/optimizers.ts', '--out', 'docs'], draws: ['optimizers-rosenbrock.svg', 'optimizers-beale.svg', 'optimizers-saddle.svg'] },
   { name: 'landscape', args: ['examples/landscape.ts', '--out', 'docs'], draws: ['landscape-small-batch.svg', 'landscape-large-batch.svg', 'interpolation.svg', 'landscape-1d.svg'] },
   { name: 'cartpole', args: ['examples/cartpole.ts', '--full', '--svg', 'docs/cartpole.svg'], draws: ['cartpole.svg'] },
+  // from the measured runs in docs/rl/*.json (examples/rl/curves.ts says how to measure them again)
+  { name: 'rl', args: ['examples/rl/curves.ts', '--out', 'docs'], draws: ['rl-dqn-cartpole.svg', 'rl-ppo-cartpole.svg', 'rl-ppo-pendulum.svg'] },
   { name: 'backprop', args: ['examples/backprop.ts', '--out', 'docs'], draws: ['backprop-program.svg'] },
 ]
 

@@ -30,6 +30,7 @@ const allowed: Readonly<Record<string, ReadonlyArray<string> | 'anything'>> = {
   landscape: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'losses', 'data'],
   plot: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'landscape', 'stage'],
   stage: ['autodiff', 'kernels', 'tree', 'tensor'],
+  rl: ['nn', 'optim', 'losses', 'ops', 'autodiff', 'random', 'tree', 'tensor', 'train'],
   cli: 'anything',
   'index.ts': 'anything',
   'browser.ts': 'anything',

@@ -1,0 +1,157 @@
+/**
+ * `npm run bench:rl` (issue 17): where reinforcement learning spends its time.
+ *
+ * 1. Batch-1 inference of a 4-64-64-2 tanh network, calls per second. One call = one observation
+ *    (4 numbers in a plain array, as an environment step returns them) to a tensor, the forward
+ *    pass, and the two outputs read back: what an agent pays per environment step. Contenders,
+ *    interleaved in rounds (A, B, C, A, B, C, ...): purenet `net.apply(params)(x)` then
+ *    `toFlatArray`; TensorFlow.js wasm (XNNPACK SIMD, one thread) `tf.tidy` of the same three
+ *    dense layers then `dataSync`; PyTorch (`bench/rl_inference_torch.py`, /usr/bin/python3, one
+ *    thread, `torch.no_grad()`, `.tolist()`), timed inside its own process for each round so that
+ *    its start-up is not counted. Prints medians and purenet's ratio to each.
+ * 2. DQN on CartPole-v1: the wall-clock of the same algorithm with the same hyperparameters
+ *    (examples/rl/dqn.ts's defaults) in purenet and in PyTorch (`bench/rl_dqn_torch.py`), over a
+ *    fixed budget of environment steps (`--dqn-steps`, default 6 000: 5 000 learning steps,
+ *    2 500 gradient steps), each in its own process, alternated; with `--solve` both run seed 0
+ *    until solved (same criterion) and the ratio of the times to solve is printed.
+ *
+ *   npm run bench:rl [-- --rounds 5] [--calls 20000] [--dqn-steps 6000] [--solve] [--no-torch] [--no-dqn]
+ */
+import * as tf from '@tensorflow/tfjs'
+import { spawnSync } from 'node:child_process'
+import { parseArgs } from 'node:util'
+import { nn, random, tensor, toFlatArray } from 'purenet'
+import { machineLine, useTf } from './harness.js'
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    calls: { type: 'string', default: '20000' },
+    'dqn-steps': { type: 'string', default: '6000' },
+    solve: { type: 'boolean', default: false },
+    'no-torch': { type: 'boolean', default: false },
+    'no-dqn': { type: 'boolean', default: false },
+  },
+})
+const rounds = Number(args.rounds)
+const calls = Number(args.calls)
+const python = '/usr/bin/python3'
+const torchEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }
+const haveTorch = !args['no-torch'] && spawnSync(python, ['-c', 'import torch'], { env: torchEnv }).status === 0
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2
+}
+const fmt = (x: number): string => Math.round(x).toLocaleString('en-US')
+
+// purenet: the network of the issue, params from a key
+const net = nn.serial(nn.dense(4, 64), nn.tanh, nn.dense(64, 64), nn.tanh, nn.dense(64, 2))
+const params = net.init(random.key(0))
+const purenetRound = (n: number): number => {
+  const apply = net.apply(params)
+  const obs = [0.1, 0.2, 0.3, 0.4]
+  let sink = 0
+  const t0 = performance.now()
+  for (let i = 0; i < n; i++) {
+    obs[0] = i * 1e-6
+    sink += toFlatArray(apply(tensor(obs, { shape: [1, 4] })))[0]!
+  }
+  const seconds = (performance.now() - t0) / 1000
+  if (!Number.isFinite(sink)) throw new Error('bench:rl: purenet produced a non-finite output')
+  return n / seconds
+}
+
+// TensorFlow.js wasm: the same weights, three dense layers in tf.tidy, read back with dataSync
+await useTf('wasm')
+const tfWeights = params.map((p) => ('w' in p ? { w: tf.tensor2d(p.w.data as Float32Array, p.w.shape as [number, number]), b: tf.tensor1d(p.b.data as Float32Array) } : undefined))
+const layers = tfWeights.filter((p) => p !== undefined)
+const tfRound = (n: number): number => {
+  const obs = [0.1, 0.2, 0.3, 0.4]
+  let sink = 0
+  const t0 = performance.now()
+  for (let i = 0; i < n; i++) {
+    obs[0] = i * 1e-6
+    const y = tf.tidy(() => {
+      let h: tf.Tensor2D = tf.tensor2d([obs])
+      layers.forEach((l, j) => {
+        h = tf.add(tf.matMul(h, l.w), l.b)
+        if (j < layers.length - 1) h = tf.tanh(h)
+      })
+      return h
+    })
+    sink += y.dataSync()[0]!
+    y.dispose()
+  }
+  const seconds = (performance.now() - t0) / 1000
+  if (!Number.isFinite(sink)) throw new Error('bench:rl: tfjs produced a non-finite output')
+  return n / seconds
+}
+
+// agreement: the same weights give the same outputs (float32 rounding apart)
+{
+  const x = [0.1, -0.2, 0.3, -0.4]
+  const a = toFlatArray(net.apply(params)(tensor(x, { shape: [1, 4] })))
+  const b = tf.tidy(() => {
+    let h: tf.Tensor2D = tf.tensor2d([x])
+    layers.forEach((l, j) => { h = tf.add(tf.matMul(h, l.w), l.b); if (j < layers.length - 1) h = tf.tanh(h) })
+    return h
+  }).dataSync()
+  const diff = Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))
+  if (diff > 1e-5) throw new Error(`bench:rl: purenet and tfjs disagree by ${diff}`)
+}
+
+const torchRound = (n: number): number => {
+  const r = spawnSync(python, ['bench/rl_inference_torch.py', String(n), '1'], { env: torchEnv, encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`bench:rl: PyTorch failed: ${r.stderr}`)
+  const { calls: c, seconds } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { calls: number; seconds: number }
+  return c / seconds
+}
+
+console.log(`# RL benchmarks (${machineLine()})\n`)
+console.log(`## Batch-1 inference, 4-64-64-2 tanh, calls/s (${rounds} rounds of ${calls} calls, interleaved)\n`)
+purenetRound(2000)
+tfRound(2000)
+const rates: Record<string, number[]> = { purenet: [], 'tfjs-wasm': [], ...(haveTorch ? { pytorch: [] } : {}) }
+for (let r = 0; r < rounds; r++) {
+  rates['purenet']!.push(purenetRound(calls))
+  rates['tfjs-wasm']!.push(tfRound(calls))
+  if (haveTorch) rates['pytorch']!.push(torchRound(calls))
+}
+const p = median(rates['purenet']!)
+console.log('| contender | calls/s (median) | min-max | purenet ÷ contender |')
+console.log('| --- | ---: | ---: | ---: |')
+for (const [name, xs] of Object.entries(rates)) {
+  console.log(`| ${name} | ${fmt(median(xs))} | ${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))} | ${(p / median(xs)).toFixed(2)} |`)
+}
+if (!haveTorch) console.log('\n(PyTorch not measured: /usr/bin/python3 cannot import torch, or --no-torch)')
+
+if (!args['no-dqn']) {
+  const steps = Number(args['dqn-steps'])
+  const solve = args.solve ?? false
+  console.log(`\n## DQN on CartPole-v1, wall-clock, ${solve ? 'seed 0 until solved' : `${steps} environment steps`} (each in its own process)\n`)
+  const purenetDqn = (): { seconds: number; solvedAt?: number } => {
+    const r = spawnSync('npx', ['tsx', 'bench/rl-dqn-child.ts', ...(solve ? ['--solve'] : ['--steps', String(steps)])], { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`bench:rl: purenet DQN failed: ${r.stderr}`)
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; solvedAt?: number }
+  }
+  const torchDqn = (): { seconds: number; solvedAt?: number } => {
+    const r = spawnSync(python, ['bench/rl_dqn_torch.py', ...(solve ? ['--solve'] : ['--steps', String(steps)])], { env: torchEnv, encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`bench:rl: PyTorch DQN failed: ${r.stderr}`)
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; solvedAt?: number }
+  }
+  const repeats = solve ? 1 : 2
+  const runs: Record<string, Array<{ seconds: number; solvedAt?: number }>> = { purenet: [], ...(haveTorch ? { pytorch: [] } : {}) }
+  for (let r = 0; r < repeats; r++) {
+    runs['purenet']!.push(purenetDqn())
+    if (haveTorch) runs['pytorch']!.push(torchDqn())
+  }
+  console.log(`| contender | seconds (median) | ${solve ? 'solved at step | ' : ''}purenet ÷ contender (time ratio, above 1: purenet faster) |`)
+  console.log(`| --- | ---: | ${solve ? '---: | ' : ''}---: |`)
+  const ps = median(runs['purenet']!.map((x) => x.seconds))
+  for (const [name, xs] of Object.entries(runs)) {
+    const s = median(xs.map((x) => x.seconds))
+    console.log(`| ${name} | ${s.toFixed(1)} | ${solve ? `${xs[0]!.solvedAt ?? 'not solved'} | ` : ''}${(s / ps).toFixed(2)} |`)
+  }
+}
+console.log(`\n${machineLine()}`)
