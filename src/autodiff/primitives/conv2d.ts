@@ -1,4 +1,5 @@
 import * as K from '../../kernels/index.js'
+import * as T from '../../tensor/index.js'
 import { type Tensor, ShapeError } from '../../tensor/index.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { add } from './add.js'
@@ -10,20 +11,20 @@ import { reshape } from './reshape.js'
 import { slice } from './slicePad.js'
 
 /** Options of `conv2d`: the window options and the number of channel groups (default 1). @category model */
-export interface Conv2dOptions extends K.WindowOptions {
+export interface Conv2dOptions extends T.WindowOptions {
   readonly groups?: number
 }
 
 /** The parameters of a bound `conv2d`: the resolved geometry and the groups. @category model */
 export interface Conv2dParams {
-  readonly geometry: K.PatchGeometry
+  readonly geometry: T.PatchGeometry
   readonly groups: number
 }
 
 const check = (x: Tensor, w: Tensor, options: Conv2dOptions): Conv2dParams => {
   if (w.shape.length !== 4) throw new ShapeError('conv2d', [x.shape, w.shape], `expects HWIO weights of rank 4, [kh, kw, inChannels / groups, outChannels], got rank ${w.shape.length}; convert OIHW (PyTorch) weights with ops.transpose(w, [2, 3, 1, 0])`)
   const [kh, kw, ci, co] = w.shape as [number, number, number, number]
-  const geometry = K.patchGeometry('conv2d', x.shape, [kh, kw], options)
+  const geometry = T.patchGeometry('conv2d', x.shape, [kh, kw], options)
   const groups = options.groups ?? 1
   const c = x.shape[3]!
   if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0 || co % groups !== 0) {

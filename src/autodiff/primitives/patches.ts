@@ -5,13 +5,14 @@
  * Images are NHWC (see kernels/patches.ts).
  */
 import * as K from '../../kernels/index.js'
+import * as T from '../../tensor/index.js'
 import { type Shape, type Tensor, ShapeError, showShape } from '../../tensor/index.js'
 import { type Primitive, primitive } from '../Primitive.js'
 
-export type { Padding, Pair, PatchGeometry, WindowOptions } from '../../kernels/index.js'
+export type { Padding, Pair, PatchGeometry, WindowOptions } from '../../tensor/index.js'
 
 /** The options that rebuild a resolved geometry exactly ('same' becomes its explicit padding). @category model */
-export const windowOptionsOf = (g: K.PatchGeometry): K.WindowOptions => ({
+export const windowOptionsOf = (g: T.PatchGeometry): T.WindowOptions => ({
   stride: [g.sh, g.sw],
   dilation: [g.dh, g.dw],
   padding: [[g.padTop, g.padBottom], [g.padLeft, g.padRight]],
@@ -26,18 +27,18 @@ export const windowOptionsOf = (g: K.PatchGeometry): K.WindowOptions => ({
  * @example ops.extractPatches(images, 3, { padding: 'same' }) // [n, h, w, 3, 3, c]
  * @category primitives
  */
-export const extractPatches: Primitive<(x: Tensor, kernel: K.Pair, options?: K.WindowOptions) => Tensor, K.PatchGeometry> = primitive({
+export const extractPatches: Primitive<(x: Tensor, kernel: T.Pair, options?: T.WindowOptions) => Tensor, T.PatchGeometry> = primitive({
   name: 'extractPatches',
   domain: 'real',
-  call: (bind) => (x: Tensor, kernel: K.Pair, options: K.WindowOptions = {}): Tensor => bind([x], K.patchGeometry('extractPatches', x.shape, kernel, options)),
-  impl: ([x], g: K.PatchGeometry) => K.extractPatches(x!, g),
+  call: (bind) => (x: Tensor, kernel: T.Pair, options: T.WindowOptions = {}): Tensor => bind([x], T.patchGeometry('extractPatches', x.shape, kernel, options)),
+  impl: ([x], g: T.PatchGeometry) => K.extractPatches(x!, g),
   jvp: ([dx], { params: g }) => (dx === undefined ? undefined : extractPatches(dx, [g.kh, g.kw], windowOptionsOf(g))),
   vjp: (ct, { args, params: g }) => [foldPatches(ct, args[0]!.shape, windowOptionsOf(g))],
 })
 
-const checkFold = (p: Tensor, shape: Shape, options: K.WindowOptions): K.PatchGeometry => {
+const checkFold = (p: Tensor, shape: Shape, options: T.WindowOptions): T.PatchGeometry => {
   if (p.shape.length !== 6) throw new ShapeError('foldPatches', [p.shape], `expects patches of rank 6, [n, outH, outW, kh, kw, c] (as extractPatches gives), got rank ${p.shape.length}`)
-  const g = K.patchGeometry('foldPatches', shape, [p.shape[3]!, p.shape[4]!], options)
+  const g = T.patchGeometry('foldPatches', shape, [p.shape[3]!, p.shape[4]!], options)
   const expected = [shape[0]!, g.outH, g.outW, g.kh, g.kw, shape[3]!]
   if (expected.some((d, i) => d !== p.shape[i])) {
     throw new ShapeError('foldPatches', [p.shape, shape], `patches of an image ${showShape(shape)} under these options have shape ${showShape(expected)}`)
@@ -52,11 +53,11 @@ const checkFold = (p: Tensor, shape: Shape, options: K.WindowOptions): K.PatchGe
  * `extractPatches`.
  * @category primitives
  */
-export const foldPatches: Primitive<(p: Tensor, shape: Shape, options?: K.WindowOptions) => Tensor, K.PatchGeometry> = primitive({
+export const foldPatches: Primitive<(p: Tensor, shape: Shape, options?: T.WindowOptions) => Tensor, T.PatchGeometry> = primitive({
   name: 'foldPatches',
   domain: 'real',
-  call: (bind) => (p: Tensor, shape: Shape, options: K.WindowOptions = {}): Tensor => bind([p], checkFold(p, shape, options)),
-  impl: ([p], g: K.PatchGeometry) => K.foldPatches(p!, g),
+  call: (bind) => (p: Tensor, shape: Shape, options: T.WindowOptions = {}): Tensor => bind([p], checkFold(p, shape, options)),
+  impl: ([p], g: T.PatchGeometry) => K.foldPatches(p!, g),
   jvp: ([dp], { out, params: g }) => (dp === undefined ? undefined : foldPatches(dp, out.shape, windowOptionsOf(g))),
   vjp: (ct, { params: g }) => [extractPatches(ct, [g.kh, g.kw], windowOptionsOf(g))],
 })
