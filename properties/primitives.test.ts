@@ -277,6 +277,19 @@ const imageLaw = (name: string, op: (x: Tensor) => Tensor, domain: Domain): Law 
     .chain((s) => drawn([s], { domain })).map((xs) => makeCase(`${name}(${names(xs)})`, xs, ([x]) => op(x!))),
 })
 
+// The indices of gather/scatterAdd are constants of the case (whole numbers: never perturbed).
+const gatherCases: fc.Arbitrary<Case> = fc.record({ rows: fc.integer({ min: 1, max: 4 }), rest: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), picks: fc.array(fc.nat(), { minLength: 0, maxLength: 4 }) })
+  .chain(({ rows, rest, picks }) => drawn([[rows, ...rest]], { domain: 'real' }).map((xs) => {
+    const idx = f64([picks.length], picks.map((p) => p % rows))
+    return makeCase(`gather(${names(xs)}, [${toArray(idx)}])`, xs, ([x]) => P.gather(x!, idx))
+  }))
+
+const scatterAddCases: fc.Arbitrary<Case> = fc.record({ size: fc.integer({ min: 1, max: 4 }), rest: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), picks: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) })
+  .chain(({ size, rest, picks }) => drawn([[picks.length, ...rest]], { domain: 'real' }).map((xs) => {
+    const idx = f64([picks.length], picks.map((p) => p % size))
+    return makeCase(`scatterAdd(${names(xs)}, [${toArray(idx)}], ${size})`, xs, ([u]) => P.scatterAdd(u!, idx, size))
+  }))
+
 /**
  * The table. Keys are primitive names (every key of `primitives` must appear: the type checker
  * and the meta-test below both insist) and composite names; a composite that shares its name with
@@ -297,6 +310,7 @@ const laws = {
   exp: unaryLaw('exp', P.exp, 'real'),
   extractPatches: { domain: 'real', cases: extractPatchesCases },
   foldPatches: { domain: 'real', cases: foldPatchesCases },
+  gather: { domain: 'real', cases: gatherCases },
   greater: binaryLaw('greater', P.greater, 'none'),
   log: unaryLaw('log', P.log, 'positive'),
   logSoftmax: rowLaw('logSoftmax', (x) => P.logSoftmax(x), false),
@@ -310,6 +324,7 @@ const laws = {
   relu: unaryLaw('relu', P.relu, 'nonzero'),
   reluBackward: sameShapeLaw('reluBackward', primitives.reluBackward, 'nonzero', { domain: 'nonzero', gap: 0.3 }),
   reshape: { domain: 'real', cases: reshapeCases },
+  scatterAdd: { domain: 'real', cases: scatterAddCases },
   sigmoid: unaryLaw('sigmoid', P.sigmoid, 'real'),
   sigmoidBackward: sameShapeLaw('sigmoidBackward', primitives.sigmoidBackward, 'real'),
   sign: unaryLaw('sign', P.sign, 'none'),

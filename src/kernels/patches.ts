@@ -17,22 +17,39 @@ import { matmul } from './matmul.js'
 /**
  * Copies channels [c0, c0 + cg) of each tap of each output position into a row:
  * out[(n, oh, ow), (i, j, c)] for a [n, inH, inW, channels] image; zero where the tap is padding.
+ * A kernel row that lies wholly on the image, undilated, with all channels, is one contiguous
+ * run of kw · channels values in the image: copied in one loop (the common case of a stride-1
+ * convolution away from the border).
  */
 const fill = (a: Data, o: Data, batch: number, channels: number, g: PatchGeometry, c0: number, cg: number): void => {
   const { kh, kw, sh, sw, dh, dw, padTop, padLeft, inH, inW, outH, outW } = g
+  const whole = dw === 1 && cg === channels
+  const run = kw * cg
   let dst = 0
   for (let n = 0; n < batch; n++) {
     const image = n * inH * inW * channels
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++) {
+        const iw0 = ow * sw - padLeft
+        const inside = iw0 >= 0 && iw0 + (kw - 1) * dw < inW
         for (let i = 0; i < kh; i++) {
           const ih = oh * sh - padTop + i * dh
+          if (ih < 0 || ih >= inH) {
+            dst += run
+            continue
+          }
+          const row = image + ih * inW * channels + c0
+          if (whole && inside) {
+            const src = row + iw0 * channels
+            for (let t = 0; t < run; t++) o[dst + t] = a[src + t]!
+            dst += run
+            continue
+          }
           for (let j = 0; j < kw; j++) {
-            const iw = ow * sw - padLeft + j * dw
-            if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) {
-              const src = image + (ih * inW + iw) * channels + c0
-              if (cg === 1) o[dst] = a[src]!
-              else for (let c = 0; c < cg; c++) o[dst + c] = a[src + c]!
+            const iw = iw0 + j * dw
+            if (iw >= 0 && iw < inW) {
+              const src = row + iw * channels
+              for (let c = 0; c < cg; c++) o[dst + c] = a[src + c]!
             }
             dst += cg
           }
@@ -64,17 +81,32 @@ export const foldPatches = (p: Tensor, g: PatchGeometry): Tensor => {
   const { kh, kw, sh, sw, dh, dw, padTop, padLeft, inH, inW, outH, outW } = g
   const o = alloc(p.dtype, batch * inH * inW * channels)
   const a = p.data
+  const run = kw * channels
   let src = 0
   for (let n = 0; n < batch; n++) {
     const image = n * inH * inW * channels
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++) {
+        const iw0 = ow * sw - padLeft
+        const inside = dw === 1 && iw0 >= 0 && iw0 + kw <= inW
         for (let i = 0; i < kh; i++) {
           const ih = oh * sh - padTop + i * dh
+          if (ih < 0 || ih >= inH) {
+            src += run
+            continue
+          }
+          const row = image + ih * inW * channels
+          if (inside) {
+            // the kernel row lands on one contiguous run of the image (see `fill`)
+            const dst = row + iw0 * channels
+            for (let t = 0; t < run; t++) o[dst + t] = o[dst + t]! + a[src + t]!
+            src += run
+            continue
+          }
           for (let j = 0; j < kw; j++) {
-            const iw = ow * sw - padLeft + j * dw
-            if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) {
-              const dst = image + (ih * inW + iw) * channels
+            const iw = iw0 + j * dw
+            if (iw >= 0 && iw < inW) {
+              const dst = row + iw * channels
               for (let c = 0; c < channels; c++) o[dst + c] = o[dst + c]! + a[src + c]!
             }
             src += channels
