@@ -75,6 +75,19 @@ export type PoolSpec = {
   readonly padding: 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]]
 }
 
+/** `embedding(vocab, dim, { length, weights, dtype })`. @category specs */
+export type EmbeddingSpec = {
+  readonly kind: 'embedding'
+  readonly vocab: number
+  readonly dim: number
+  readonly length: number
+  readonly weights: InitializerSpec
+  readonly dtype: DType
+}
+
+/** `layerNorm(size, { eps, dtype })`. @category specs */
+export type LayerNormSpec = { readonly kind: 'layerNorm'; readonly size: number; readonly eps: number; readonly dtype: DType }
+
 /** `flatten`. @category specs */
 export type FlattenSpec = { readonly kind: 'flatten' }
 
@@ -103,7 +116,7 @@ export type ExtensionSpec = { readonly kind: string; readonly [field: string]: u
 
 /** The spec of a built-in layer, a discriminated union on `kind`. @category specs */
 export type BuiltinSpec = DenseSpec | ActivationSpec | DropoutSpec | CustomSpec | SerialSpec | FanOutSpec | ParallelSpec | ResidualSpec
-  | Conv2dSpec | PoolSpec | FlattenSpec
+  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec
 
 /**
  * The serialisable description of a layer: a plain JSON value, with a `kind` that a registry of
