@@ -1,12 +1,13 @@
 import * as K from '../../kernels/index.js'
 import * as T from '../../tensor/index.js'
 import { type Tensor, ShapeError } from '../../tensor/index.js'
+import { batchByLoop } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { add } from './add.js'
 import { cast } from './cast.js'
 import { concat } from './concat.js'
 import { matmul } from './matmul.js'
-import { extractPatches, foldPatches, windowOptionsOf } from './patches.js'
+import { batchIntoImages, extractPatches, foldPatches, windowOptionsOf } from './patches.js'
 import { reshape } from './reshape.js'
 import { slice } from './slicePad.js'
 
@@ -96,4 +97,7 @@ export const conv2d: Primitive<(x: Tensor, w: Tensor, options?: Conv2dOptions) =
     }
     return [dx, dw]
   },
+  // images batched over shared weights fold into the image batch (one im2col and gemm); batched
+  // weights (per-example filters) go example by example
+  batch: (input) => (input.dims[1] === undefined ? batchIntoImages(input) : batchByLoop(input)),
 })

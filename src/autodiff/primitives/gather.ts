@@ -4,6 +4,7 @@
  */
 import * as K from '../../kernels/index.js'
 import { type Tensor, ShapeError, showShape } from '../../tensor/index.js'
+import { batchByLoop } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 
 const checkIndices = (op: string, indices: Tensor, size: number): void => {
@@ -29,12 +30,18 @@ export const gather: Primitive<(x: Tensor, indices: Tensor) => Tensor, undefined
   domain: 'real',
   call: (bind) => (x: Tensor, indices: Tensor): Tensor => {
     if (x.shape.length < 1) throw new ShapeError('gather', [x.shape, indices.shape], 'expects a table of rank >= 1 to take rows of')
-    checkIndices('gather', indices, x.shape[0]!)
     return bind([x, indices], undefined)
   },
-  impl: ([x, indices]) => K.gather(x!, indices!),
+  // the indices' values are checked where they are concrete (under vmap they are not, at the call)
+  impl: ([x, indices]) => {
+    checkIndices('gather', indices!, x!.shape[0]!)
+    return K.gather(x!, indices!)
+  },
   jvp: ([dx], { args }) => (dx === undefined ? undefined : gather(dx, args[1]!)),
   vjp: (ct, { args }, needs) => [needs[0] ? scatterAdd(ct, args[1]!, args[0]!.shape[0]!) : undefined, undefined],
+  // batched indices into a shared table are just more indices (the output starts with the
+  // indices' axes, batch axis included); a batched table goes example by example
+  batch: (input) => (input.dims[0] === undefined ? [input.bind(input.args, input.params), input.dims[1]!] : batchByLoop(input)),
 })
 
 /**
@@ -52,10 +59,13 @@ export const scatterAdd: Primitive<(updates: Tensor, indices: Tensor, size: numb
       throw new ShapeError('scatterAdd', [updates.shape, indices.shape], 'the updates must be shaped indices.shape ++ rowShape')
     }
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`scatterAdd: size must be a whole number, got ${size}`)
-    checkIndices('scatterAdd', indices, size)
     return bind([updates, indices], size)
   },
-  impl: ([u, indices], size: number) => K.scatterAdd(u!, indices!, size),
+  impl: ([u, indices], size: number) => {
+    checkIndices('scatterAdd', indices!, size)
+    return K.scatterAdd(u!, indices!, size)
+  },
   jvp: ([du], { args, params: size }) => (du === undefined ? undefined : scatterAdd(du, args[1]!, size)),
   vjp: (ct, { args }, needs) => [needs[0] ? gather(ct, args[1]!) : undefined, undefined],
+  batch: batchByLoop,
 })

@@ -7,7 +7,10 @@
 import * as K from '../../kernels/index.js'
 import * as T from '../../tensor/index.js'
 import { type Shape, type Tensor, ShapeError, showShape } from '../../tensor/index.js'
+import { toFront } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
+import type { BatchInput, Batched } from '../PrimitiveRules.js'
+import { reshape } from './reshape.js'
 
 export type { Padding, Pair, PatchGeometry, WindowOptions } from '../../tensor/index.js'
 
@@ -17,6 +20,18 @@ export const windowOptionsOf = (g: T.PatchGeometry): T.WindowOptions => ({
   dilation: [g.dh, g.dw],
   padding: [[g.padTop, g.padBottom], [g.padLeft, g.padRight]],
 })
+
+/**
+ * The batching rule of the window primitives, whose first axis is already a batch: vmap's batch
+ * axis folds into it ([B, n, ...] is [B·n, ...]), one call serves every example, and the result
+ * unfolds again.
+ * @category batching
+ */
+export const batchIntoImages = <P>({ args, dims, params, size, bind }: BatchInput<P>): Batched => {
+  const x = toFront(args[0]!, dims[0]!)
+  const y = bind([reshape(x, [size * x.shape[1]!, ...x.shape.slice(2)]), ...args.slice(1)], params)
+  return [reshape(y, [size, x.shape[1]!, ...y.shape.slice(1)]), 0]
+}
 
 /**
  * The patches of an NHWC image `x` [n, h, w, c] under a `kernel` window: [n, outH, outW, kh, kw, c],
@@ -34,6 +49,7 @@ export const extractPatches: Primitive<(x: Tensor, kernel: T.Pair, options?: T.W
   impl: ([x], g: T.PatchGeometry) => K.extractPatches(x!, g),
   jvp: ([dx], { params: g }) => (dx === undefined ? undefined : extractPatches(dx, [g.kh, g.kw], windowOptionsOf(g))),
   vjp: (ct, { args, params: g }) => [foldPatches(ct, args[0]!.shape, windowOptionsOf(g))],
+  batch: batchIntoImages,
 })
 
 const checkFold = (p: Tensor, shape: Shape, options: T.WindowOptions): T.PatchGeometry => {
@@ -60,4 +76,5 @@ export const foldPatches: Primitive<(p: Tensor, shape: Shape, options?: T.Window
   impl: ([p], g: T.PatchGeometry) => K.foldPatches(p!, g),
   jvp: ([dp], { out, params: g }) => (dp === undefined ? undefined : foldPatches(dp, out.shape, windowOptionsOf(g))),
   vjp: (ct, { params: g }) => [extractPatches(ct, [g.kh, g.kw], windowOptionsOf(g))],
+  batch: batchIntoImages,
 })
