@@ -29,6 +29,13 @@ describe('examples (quick mode)', () => {
     expect(r.reports[1]!.trainLoss).toBeLessThan(r.reports[0]!.trainLoss)
     expect(r.testAccuracy).toBeGreaterThan(0.75)
   })
+
+  it('mnist --model cnn: two epochs of the LeNet-style network on 400 digits learn well above chance', () => {
+    const r = mnist({ model: 'cnn', epochs: 2, batch: 32, optimizer: 'adam', lr: 0.002, seed: 0, trainPerClass: 40, testPerClass: 20 })
+    expect(r.reports.length).toBe(2)
+    expect(r.reports[1]!.trainLoss).toBeLessThan(r.reports[0]!.trainLoss)
+    expect(r.testAccuracy).toBeGreaterThan(0.5)
+  })
 })
 
 describe('spirals (quick mode)', () => {
