@@ -88,6 +88,9 @@ export type EmbeddingSpec = {
 /** `layerNorm(size, { eps, dtype })`. @category specs */
 export type LayerNormSpec = { readonly kind: 'layerNorm'; readonly size: number; readonly eps: number; readonly dtype: DType }
 
+/** `gru(inSize, hidden, length, { dtype })`. @category specs */
+export type GruSpec = { readonly kind: 'gru'; readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype: DType }
+
 /** `flatten`. @category specs */
 export type FlattenSpec = { readonly kind: 'flatten' }
 
@@ -116,7 +119,7 @@ export type ExtensionSpec = { readonly kind: string; readonly [field: string]: u
 
 /** The spec of a built-in layer, a discriminated union on `kind`. @category specs */
 export type BuiltinSpec = DenseSpec | ActivationSpec | DropoutSpec | CustomSpec | SerialSpec | FanOutSpec | ParallelSpec | ResidualSpec
-  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec
+  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec | GruSpec
 
 /**
  * The serialisable description of a layer: a plain JSON value, with a `kind` that a registry of

@@ -9,6 +9,7 @@ import { denseKind } from './dense.js'
 import { dropoutKind } from './dropout.js'
 import { embeddingKind } from './embedding.js'
 import { flattenKind } from './flatten.js'
+import { gruKind } from './gru.js'
 import { type LayerRegistry, layerRegistry } from './LayerKind.js'
 import { layerNormKind } from './layerNorm.js'
 import { fanOutKind, parallelKind } from './parallel.js'
@@ -19,7 +20,7 @@ import { serialKind } from './serial.js'
 /**
  * The registry of the built-in layer kinds: dense, the activations, dropout, serial, fanOut,
  * parallel, residual, conv2d, maxPool2d, avgPool2d, flatten,
- * embedding, layerNorm. `fromSpec` and `paramLayout` read it unless given another.
+ * embedding, layerNorm, gru. `fromSpec` and `paramLayout` read it unless given another.
  * @example nn.fromSpec(json, { registry: nn.registry.with(myKind) })
  * @category specs
  */
@@ -37,4 +38,5 @@ export const registry: LayerRegistry = layerRegistry([
   flattenKind,
   embeddingKind,
   layerNormKind,
+  gruKind,
 ])
