@@ -7,6 +7,7 @@
  *   npm run bench:kernels                 # full run (a few minutes on 2 cores)
  *   npm run bench:kernels -- --quick      # fewer samples, no 1024³
  *   npm run bench:kernels -- --only matmul
+ *   npm run bench:kernels -- --only conv  # conv2d forward, and forward + backward (input and filter)
  *   npm run bench:kernels -- --threshold  # where the wasm matmul starts to beat the portable one
  *   npm run bench:kernels -- --threshold-elementwise  # the same for the wasm element-wise maps
  */
@@ -19,12 +20,14 @@ import * as WE from '../src/kernels/wasm/elementwise.js'
 import { loops32 } from '../src/kernels/float32Loops.js'
 import { expLoop, sigmoidLoop, tanhLoop } from '../src/kernels/fastMath.js'
 import { type Tensor, fromData, tensor } from '../src/tensor/index.js'
+import { grad } from '../src/autodiff/index.js'
+import * as O from '../src/ops/index.js'
 import { type Case, type Contender, type Result, type TfBackend, machineLine, peakRssMiB, randomData, runCase, table, tfWasmSimd, useTf } from './harness.js'
 
 /** Options of a kernel benchmark run. */
 export interface KernelBenchOptions {
   readonly quick: boolean
-  readonly only: 'all' | 'matmul' | 'elementwise'
+  readonly only: 'all' | 'matmul' | 'elementwise' | 'conv'
 }
 
 type Orientation = 'NN' | 'NT' | 'TN'
@@ -128,6 +131,66 @@ const binaryCase = (name: 'add' | 'mul', shape: [number, number]): Case => {
   }
 }
 
+/**
+ * A 2-D convolution, NHWC images [n, h, w, c] and HWIO filters [k, k, c, o] (the layout of both
+ * purenet and tfjs), stride 1: forward alone, or forward and backward to both the images and the
+ * filters (the gradient of <dy, conv2d(x, w)>). Work: 2 FLOPs per multiply-add, forward; three
+ * times that with the backward passes. TensorFlow.js's wasm backend (4.22) has no
+ * Conv2DBackpropFilter kernel ("Kernel 'Conv2DBackpropFilter' not registered for backend
+ * 'wasm'"), so only its cpu backend runs the backward case.
+ */
+const convCase = (direction: 'forward' | 'forward+backward', [n, h, w, c]: readonly [number, number, number, number], k: number, o: number, padding: 'same' | 'valid'): Case => {
+  const dx = randomData(n * h * w * c, 6)
+  const dw = randomData(k * k * c * o, 7)
+  const x = tensor(dx, { shape: [n, h, w, c] })
+  const f = tensor(dw, { shape: [k, k, c, o] })
+  const oh = padding === 'same' ? h : h - k + 1
+  const ow = padding === 'same' ? w : w - k + 1
+  const dy = randomData(n * oh * ow * o, 8)
+  const y = tensor(dy, { shape: [n, oh, ow, o] })
+  const macs = n * oh * ow * o * k * k * c
+  const both = direction === 'forward+backward'
+  const ours = both
+    ? () => void grad((xs: ReadonlyArray<Tensor>) => O.vdot(O.conv2d(xs[0]!, xs[1]!, { padding }), y))([x, f])
+    : () => void O.conv2d(x, f, { padding })
+  return {
+    name: `conv2d ${direction} [${n}, ${h}, ${w}, ${c}] * ${k}x${k}x${o} ${padding}`,
+    work: (both ? 6 : 2) * macs,
+    unit: 'GFLOP/s',
+    contenders: [
+      { name: 'purenet', run: ours },
+      ...BACKENDS.filter((backend) => !both || backend === 'cpu').map((backend) =>
+        tfContender(backend, () => {
+          const tx = tf.tensor4d(dx, [n, h, w, c])
+          const tw = tf.tensor4d(dw, [k, k, c, o])
+          const ty = tf.tensor4d(dy, [n, oh, ow, o])
+          const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, padding), ty)))
+          return () => {
+            if (both) {
+              const [ga, gb] = g([tx, tw])
+              ga!.dataSync()
+              gb!.dataSync()
+              ga!.dispose()
+              gb!.dispose()
+            } else {
+              const z = tf.conv2d(tx, tw, 1, padding)
+              z.dataSync()
+              z.dispose()
+            }
+          }
+        }),
+      ),
+    ],
+  }
+}
+
+// LeNet's two convolutions on a batch of 64 MNIST digits, and a wider layer.
+const CONV_SHAPES: ReadonlyArray<readonly [readonly [number, number, number, number], number, number, 'same' | 'valid']> = [
+  [[64, 28, 28, 1], 5, 6, 'same'],
+  [[64, 14, 14, 6], 5, 16, 'valid'],
+  [[32, 16, 16, 32], 3, 64, 'same'],
+]
+
 const MATMUL_SHAPES: ReadonlyArray<readonly [number, number, number]> = [
   [64, 784, 128],
   [256, 512, 512],
@@ -145,14 +208,20 @@ export const runKernelBench = async (options: KernelBenchOptions): Promise<Reado
     results.push(r)
     console.log(`  ${r.name}: ${r.rates.map((x) => `${x.name} ${x.median.toFixed(2)}`).join(', ')} ${r.unit}`)
   }
-  if (options.only !== 'elementwise') {
+  if (options.only === 'all' || options.only === 'conv') {
+    for (const [shape, k, o, padding] of CONV_SHAPES) {
+      await go(convCase('forward', shape, k, o, padding), false)
+      await go(convCase('forward+backward', shape, k, o, padding), false)
+    }
+  }
+  if (options.only === 'all' || options.only === 'matmul') {
     for (const [m, k, n] of MATMUL_SHAPES) {
       const big = m * k * n >= 1 << 30
       if (big && options.quick) continue
       for (const o of ['NN', 'NT', 'TN'] as const) await go(matmulCase(o, m, k, n), big)
     }
   }
-  if (options.only !== 'matmul') {
+  if (options.only === 'all' || options.only === 'elementwise') {
     const shape: [number, number] = [256, 1024]
     await go(binaryCase('add', shape), false)
     await go(binaryCase('mul', shape), false)
@@ -166,7 +235,7 @@ export const runKernelBench = async (options: KernelBenchOptions): Promise<Reado
 const parse = (argv: ReadonlyArray<string>): KernelBenchOptions => {
   const i = argv.indexOf('--only')
   const only = i >= 0 ? argv[i + 1] : 'all'
-  if (only !== 'all' && only !== 'matmul' && only !== 'elementwise') throw new Error(`--only takes matmul or elementwise, got ${only}`)
+  if (only !== 'all' && only !== 'matmul' && only !== 'elementwise' && only !== 'conv') throw new Error(`--only takes matmul, elementwise or conv, got ${only}`)
   return { quick: argv.includes('--quick'), only }
 }
 

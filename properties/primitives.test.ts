@@ -22,6 +22,7 @@ import { primitives } from '../src/autodiff/primitives/table.js'
 import * as C from '../src/check/index.js'
 import * as purenet from '../src/index.js'
 import * as composites from '../src/ops/composites.js'
+import * as K from '../src/tensor/index.js'
 import { key, normal } from '../src/random/index.js'
 import { type Shape, type Tensor, broadcastShapes, describe as describeTensor, sizeOf, tensor, toArray } from '../src/tensor/index.js'
 import { dot } from '../src/ops/treeNamespace.js'
@@ -221,6 +222,74 @@ const indexLaw = (name: string, op: (x: Tensor, axis: number, keepDims: boolean)
     .map(([xs, axis, keep]) => makeCase(`${name}(${names(xs)}, ${axis}, ${keep})`, xs, ([x]) => op(x!, axis, keep))),
 })
 
+/** A window (kernel, stride, dilation, padding) on an image batch small enough for basis finite differences. */
+interface WindowCase {
+  readonly image: readonly [number, number, number, number]
+  readonly kernel: readonly [number, number]
+  readonly options: P.WindowOptions
+}
+
+const windowCases = (channels: fc.Arbitrary<number>, kernel = fc.integer({ min: 1, max: 3 })): fc.Arbitrary<WindowCase> =>
+  fc.record({
+    n: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 4 }), w: fc.integer({ min: 1, max: 4 }), c: channels,
+    kh: kernel, kw: kernel, sh: fc.integer({ min: 1, max: 2 }), sw: fc.integer({ min: 1, max: 2 }),
+    dh: fc.integer({ min: 1, max: 2 }), dw: fc.integer({ min: 1, max: 2 }),
+    padding: fc.oneof(fc.constant<P.Padding>('valid'), fc.constant<P.Padding>('same'), fc.tuple(fc.nat(1), fc.nat(1), fc.nat(1), fc.nat(1)).map(([a, b, c, d]): P.Padding => [[a, b], [c, d]])),
+  }).map(({ n, h, w, c, kh, kw, sh, sw, dh, dw, padding }): WindowCase => ({ image: [n, h, w, c], kernel: [kh, kw], options: { stride: [sh, sw], dilation: [dh, dw], padding } }))
+    .filter((c) => { try { return K.patchGeometry('test', c.image, c.kernel, c.options).outH > 0 } catch { return false } })
+
+const showWindow = (c: WindowCase): string => `${JSON.stringify(c.kernel)}, ${JSON.stringify(c.options)}`
+
+const extractPatchesCases: fc.Arbitrary<Case> = windowCases(fc.integer({ min: 1, max: 2 })).chain((c) =>
+  drawn([c.image], { domain: 'real' }).map((xs) => makeCase(`extractPatches(${names(xs)}, ${showWindow(c)})`, xs, ([x]) => P.extractPatches(x!, c.kernel, c.options))))
+
+const foldPatchesCases: fc.Arbitrary<Case> = windowCases(fc.integer({ min: 1, max: 2 })).chain((c) => {
+  const g = K.patchGeometry('test', c.image, c.kernel, c.options)
+  const shape = [c.image[0], g.outH, g.outW, g.kh, g.kw, c.image[3]]
+  return drawn([shape], { domain: 'real' }).map((xs) => makeCase(`foldPatches(${names(xs)}, [${c.image}], ${showWindow(c)})`, xs, ([p]) => P.foldPatches(p!, c.image, c.options)))
+})
+
+// groups of 1 or 2, with 1 or 2 channels in and out per group
+const conv2dCases: fc.Arbitrary<Case> = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })).chain(([groups, cg, og]) =>
+  windowCases(fc.constant(groups * cg)).chain((c) =>
+    drawn([c.image, [c.kernel[0], c.kernel[1], cg, groups * og]], { domain: 'real' }).map((xs) =>
+      makeCase(`conv2d(${names(xs)}, ${JSON.stringify({ ...c.options, groups })})`, xs, ([x, w]) => P.conv2d(x!, w!, { ...c.options, groups })))))
+
+const conv1dCases: fc.Arbitrary<Case> = fc.record({
+  n: fc.integer({ min: 1, max: 2 }), l: fc.integer({ min: 3, max: 5 }), k: fc.integer({ min: 1, max: 3 }), ci: fc.integer({ min: 1, max: 2 }), co: fc.integer({ min: 1, max: 2 }),
+  stride: fc.integer({ min: 1, max: 2 }), padding: fc.constantFrom<'valid' | 'same' | 1>('valid', 'same', 1),
+}).chain(({ n, l, k, ci, co, stride, padding }) =>
+  drawn([[n, l, ci], [k, ci, co]], { domain: 'real' }).map((xs) => makeCase(`conv1d(${names(xs)}, ${stride}, ${padding})`, xs, ([x, w]) => composites.conv1d(x!, w!, { stride, padding }))))
+
+/** A pool over a window (no dilation: the pools take the window, stride and padding). */
+const poolLaw = (name: string, op: (x: Tensor, window: P.Pair, options: P.WindowOptions) => Tensor, domain: Domain): Law => ({
+  domain,
+  cases: windowCases(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })).chain((c) => {
+    // PyTorch's rule for pools: at most half the window of padding per side
+    const o: P.WindowOptions = { stride: c.options.stride!, padding: c.options.padding === 'valid' || c.options.padding === 'same' ? c.options.padding : 'valid' }
+    return drawn([c.image], { domain }).map((xs) => makeCase(`${name}(${names(xs)}, ${showWindow({ ...c, options: o })})`, xs, ([x]) => op(x!, c.kernel, o)))
+  }).filter((c) => { try { c.call(c.args); return true } catch { return false } }),
+})
+
+const imageLaw = (name: string, op: (x: Tensor) => Tensor, domain: Domain): Law => ({
+  domain,
+  cases: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
+    .chain((s) => drawn([s], { domain })).map((xs) => makeCase(`${name}(${names(xs)})`, xs, ([x]) => op(x!))),
+})
+
+// The indices of gather/scatterAdd are constants of the case (whole numbers: never perturbed).
+const gatherCases: fc.Arbitrary<Case> = fc.record({ rows: fc.integer({ min: 1, max: 4 }), rest: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), picks: fc.array(fc.nat(), { minLength: 0, maxLength: 4 }) })
+  .chain(({ rows, rest, picks }) => drawn([[rows, ...rest]], { domain: 'real' }).map((xs) => {
+    const idx = f64([picks.length], picks.map((p) => p % rows))
+    return makeCase(`gather(${names(xs)}, [${toArray(idx)}])`, xs, ([x]) => P.gather(x!, idx))
+  }))
+
+const scatterAddCases: fc.Arbitrary<Case> = fc.record({ size: fc.integer({ min: 1, max: 4 }), rest: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), picks: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) })
+  .chain(({ size, rest, picks }) => drawn([[picks.length, ...rest]], { domain: 'real' }).map((xs) => {
+    const idx = f64([picks.length], picks.map((p) => p % size))
+    return makeCase(`scatterAdd(${names(xs)}, [${toArray(idx)}], ${size})`, xs, ([u]) => P.scatterAdd(u!, idx, size))
+  }))
+
 /**
  * The table. Keys are primitive names (every key of `primitives` must appear: the type checker
  * and the meta-test below both insist) and composite names; a composite that shares its name with
@@ -234,10 +303,14 @@ const laws = {
   broadcastTo: { domain: 'real', cases: broadcastToCases },
   cast: unaryLaw('cast', (x) => P.cast(x, 'float64'), 'real'),
   concat: { domain: 'real', cases: concatCases },
+  conv2d: { domain: 'real', cases: conv2dCases },
   cos: unaryLaw('cos', P.cos, 'real'),
   div: binaryLaw('div', P.div, 'real', { domain: 'real' }, { domain: 'nonzero', gap: 0.3 }),
   equal: binaryLaw('equal', P.equal, 'none'),
   exp: unaryLaw('exp', P.exp, 'real'),
+  extractPatches: { domain: 'real', cases: extractPatchesCases },
+  foldPatches: { domain: 'real', cases: foldPatchesCases },
+  gather: { domain: 'real', cases: gatherCases },
   greater: binaryLaw('greater', P.greater, 'none'),
   log: unaryLaw('log', P.log, 'positive'),
   logSoftmax: rowLaw('logSoftmax', (x) => P.logSoftmax(x), false),
@@ -251,6 +324,7 @@ const laws = {
   relu: unaryLaw('relu', P.relu, 'nonzero'),
   reluBackward: sameShapeLaw('reluBackward', primitives.reluBackward, 'nonzero', { domain: 'nonzero', gap: 0.3 }),
   reshape: { domain: 'real', cases: reshapeCases },
+  scatterAdd: { domain: 'real', cases: scatterAddCases },
   sigmoid: unaryLaw('sigmoid', P.sigmoid, 'real'),
   sigmoidBackward: sameShapeLaw('sigmoidBackward', primitives.sigmoidBackward, 'real'),
   sign: unaryLaw('sign', P.sign, 'none'),
@@ -291,6 +365,13 @@ const laws = {
   onesLike: unaryLaw('onesLike', composites.onesLike, 'none'),
   argmax: indexLaw('argmax', composites.argmax),
   argmin: indexLaw('argmin', composites.argmin),
+  conv1d: { domain: 'real', cases: conv1dCases },
+  maxPool2d: poolLaw('maxPool2d', composites.maxPool2d, 'separated'),
+  avgPool2d: poolLaw('avgPool2d', composites.avgPool2d, 'real'),
+  globalAvgPool2d: imageLaw('globalAvgPool2d', composites.globalAvgPool2d, 'real'),
+  globalMaxPool2d: imageLaw('globalMaxPool2d', composites.globalMaxPool2d, 'separated'),
+  nchwToNhwc: imageLaw('nchwToNhwc', composites.nchwToNhwc, 'real'),
+  nhwcToNchw: imageLaw('nhwcToNchw', composites.nhwcToNchw, 'real'),
 } satisfies Record<keyof typeof primitives, Law> & Record<string, Law>
 
 const entries: ReadonlyArray<readonly [string, Law]> = Object.entries(laws)

@@ -39,6 +39,13 @@ const blocks: ReadonlyArray<Block> = [
   (n, m, dtype) => [residual(serial(dense(n, m, { dtype }), nn.tanh, dense(m, n, { dtype }))), n],
   (n, m, dtype) => [serial(dense(n, m, { dtype }), dropout(0.2)), m],
   (n) => [residual(nn.relu), n],
+  // image layers on the n features read as a 1 x n image, flattened back to rows
+  (n, m, dtype, init) => [serial(nn.conv2d([1, n, 1], m, [1, Math.min(n, 2)], { padding: 'same', dtype, weights: init }), nn.flatten), n * m],
+  (n, m, dtype) => (n % 2 === 0 ? [serial(nn.conv2d([1, 1, n], 2 * m, 1, { groups: 2, dtype }), nn.flatten), 2 * m] : [dense(n, m, { dtype }), m]),
+  (n) => [serial(nn.maxPool2d([1, n, 1], [1, 2], { padding: 'same' }), nn.flatten), Math.ceil(n / 2)],
+  (n, m, dtype) => (n % 2 === 0 ? [serial(nn.gru(2, m, n / 2, { dtype }), nn.flatten), (n / 2) * m] : [dense(n, m, { dtype }), m]),
+  (n, m, dtype) => [serial(nn.layerNorm(n, { dtype, eps: 1e-3 }), dense(n, m, { dtype })), m],
+  (n) => [serial(nn.avgPool2d([1, n, 1], [1, Math.min(n, 2)], { stride: 1 }), nn.flatten), n - Math.min(n, 2) + 1],
 ]
 
 const arbNet: fc.Arbitrary<Net> = fc

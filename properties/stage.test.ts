@@ -68,6 +68,12 @@ const reduction = (name: string, op: (x: Tensor, axes?: number | ReadonlyArray<n
 const row = (name: string, op: (x: Tensor) => Tensor): fc.Arbitrary<Case> =>
   fc.tuple(rows, dtypes).chain(([s, d]) => drawn([s], d)).map((xs) => makeCase(name, xs, ([x]) => op(x!)))
 
+// Window ops on small NHWC images ('same' padding, stride [2, 1], 2x2 windows); gather/scatterAdd
+// with constant indices (whole numbers, recorded as constants of the program).
+const imageShape = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }))
+const windowOptions = { padding: 'same', stride: [2, 1] } as const
+const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 4 })
+
 /** Every primitive's calls; the keys must be exactly the table's. */
 const cases = {
   abs: unary('abs', P.abs),
@@ -78,10 +84,17 @@ const cases = {
   concat: fc.tuple(rows, dtypes).chain(([s, d]) =>
     fc.tuple(fc.integer({ min: 0, max: s.length - 1 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }))
       .chain(([axis, sizes]) => drawn(sizes.map((n) => s.map((e, i) => (i === axis ? n : e))), d).map((xs) => makeCase(`concat[${axis}]`, xs, (ys) => P.concat(ys, axis))))),
+  conv2d: fc.tuple(imageShape, fc.integer({ min: 1, max: 2 }), dtypes).chain(([s, o, d]) => drawn([s, [2, 2, s[3], o]], d))
+    .map((xs) => makeCase('conv2d', xs, ([x, w]) => P.conv2d(x!, w!, windowOptions))),
   cos: unary('cos', P.cos),
   div: binary('div', P.div, 'nonzero'),
   equal: binary('equal', P.equal),
   exp: unary('exp', P.exp),
+  extractPatches: fc.tuple(imageShape, dtypes).chain(([s, d]) => drawn([s], d)).map((xs) => makeCase('extractPatches', xs, ([x]) => P.extractPatches(x!, 2, windowOptions))),
+  foldPatches: fc.tuple(imageShape, dtypes).chain(([[n, h, w, c], d]) => drawn([[n, Math.ceil(h / 2), w, 2, 2, c]], d)
+    .map((xs) => makeCase('foldPatches', xs, ([p]) => P.foldPatches(p!, [n, h, w, c], windowOptions)))),
+  gather: fc.tuple(fc.integer({ min: 1, max: 3 }), picks, dtypes).chain(([rows, is, d]) => drawn([[rows, 2]], d)
+    .map((xs) => makeCase('gather', xs, ([x]) => P.gather(x!, tensor(is.map((i) => i % rows)))))),
   greater: binary('greater', P.greater),
   log: unary('log', P.log, 'positive'),
   logSoftmax: row('logSoftmax', P.logSoftmax),
@@ -97,6 +110,8 @@ const cases = {
   pow: fc.tuple(small, dtypes, fc.constantFrom(2, 3, 0.5, -1, 2.5)).chain(([s, d, p]) => drawn([s], d, 'positive').map((xs) => makeCase(`pow[${p}]`, xs, ([x]) => P.pow(x!, p)))),
   relu: unary('relu', P.relu),
   reluBackward: sameShape('reluBackward', primitives.reluBackward),
+  scatterAdd: fc.tuple(fc.integer({ min: 1, max: 3 }), picks, dtypes).chain(([size, is, d]) => drawn([[is.length, 2]], d)
+    .map((xs) => makeCase('scatterAdd', xs, ([u]) => P.scatterAdd(u!, tensor(is.map((i) => i % size)), size)))),
   reshape: fc.tuple(small, dtypes).chain(([s, d]) =>
     fc.tuple(drawn([s], d), fc.constantFrom<ReadonlyArray<number>>([sizeOf(s)], [-1], [...s].reverse(), [1, ...s, 1]))
       .map(([xs, to]) => makeCase(`reshape[${to}]`, xs, ([x]) => P.reshape(x!, to)))),

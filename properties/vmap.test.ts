@@ -102,6 +102,18 @@ const whereCases = C.arbitraryBroadcastShapes({ count: 3, maxRank: 2, maxDim: 3 
 
 const powCases = small.chain((s) => fc.tuple(drawn([s], 'positive'), fc.constantFrom(2, 0.5, -1)).map(([xs, p]) => makeCase(`pow(${p})`, xs, (x) => P.pow(x, p))))
 
+// Window primitives on small NHWC images: 'same' padding, stride 2, 2x2 kernels.
+const windowOptions = { padding: 'same', stride: [2, 1] } as const
+const imageShape = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }))
+const extractPatchesCases = imageShape.chain((s) => drawn([s])).map((xs) => makeCase('extractPatches', xs, (x) => P.extractPatches(x, 2, windowOptions)))
+const foldPatchesCases = imageShape.chain(([n, h, w, c]) => drawn([[n, Math.ceil(h / 2), w, 2, 2, c]]).map((xs) => makeCase(`foldPatches([${n}, ${h}, ${w}, ${c}])`, xs, (p) => P.foldPatches(p, [n, h, w, c], windowOptions))))
+const conv2dCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => drawn([s, [2, 2, s[3], o]])).map((xs) => makeCase('conv2d', xs, (x, w) => P.conv2d(x, w, windowOptions)))
+// indices from the sign of an argument (0 or 1), so that batched indices stay whole numbers
+const gatherCases = fc.tuple(small, fc.array(fc.integer({ min: 1, max: 2 }), { maxLength: 2 })).chain(([i, rest]) => drawn([[2, ...rest], i]))
+  .map((xs) => makeCase('gather', xs, (x, c) => P.gather(x, P.greater(c, 0))))
+const scatterAddCases = fc.tuple(small, fc.array(fc.integer({ min: 1, max: 2 }), { maxLength: 1 })).chain(([i, rest]) => drawn([[...i, ...rest], i]))
+  .map((xs) => makeCase('scatterAdd', xs, (u, c) => P.scatterAdd(u, P.greater(c, 0), 2)))
+
 /**
  * The table: every primitive (keys of `primitives`, checked by the type checker and the
  * meta-test) and the composites, each with the arbitrary of its example calls.
@@ -113,10 +125,14 @@ const batchLaws = {
   broadcastTo: broadcastToCases,
   cast: unaryCases('cast', (x) => P.cast(x, 'float32')),
   concat: concatCases,
+  conv2d: conv2dCases,
   cos: unaryCases('cos', P.cos),
   div: binaryCases('div', P.div, 'nonzero'),
   equal: binaryCases('equal', (a, b) => P.equal(P.sign(a), P.sign(b))),
   exp: unaryCases('exp', P.exp),
+  extractPatches: extractPatchesCases,
+  foldPatches: foldPatchesCases,
+  gather: gatherCases,
   greater: binaryCases('greater', P.greater),
   log: unaryCases('log', P.log, 'positive'),
   logSoftmax: rowCases('logSoftmax', (x) => P.logSoftmax(x), false),
@@ -130,6 +146,7 @@ const batchLaws = {
   relu: unaryCases('relu', P.relu),
   reluBackward: sameShapeCases('reluBackward', primitives.reluBackward),
   reshape: reshapeCases,
+  scatterAdd: scatterAddCases,
   sigmoid: unaryCases('sigmoid', P.sigmoid),
   sigmoidBackward: sameShapeCases('sigmoidBackward', primitives.sigmoidBackward),
   sign: unaryCases('sign', P.sign),
@@ -159,6 +176,7 @@ const batchLaws = {
   argmax: rowCases('argmax', composites.argmax, true),
   expandDims: small.chain((s) => fc.tuple(drawn([s]), fc.integer({ min: -(s.length + 1), max: s.length })).map(([xs, a]) => makeCase(`expandDims(${a})`, xs, (x) => composites.expandDims(x, a)))),
   stack: small.chain((s) => drawn([s, s]).map((xs) => makeCase('stack', xs, (a, b) => composites.stack([a, b], 0)))),
+  maxPool2d: imageShape.chain((s) => drawn([s], 'separated')).map((xs) => makeCase('maxPool2d', xs, (x) => composites.maxPool2d(x, 2, { padding: 'same' }))),
   vdot: small.chain((s) => drawn([s, s]).map((xs) => makeCase('vdot', xs, composites.vdot))),
   dense: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).chain(([n, i, o]) => drawn([[n, i], [i, o], [o]]))
     .map((xs) => makeCase('tanh(x·w + b)', xs, (x, w, b) => P.tanh(P.add(P.matmul(x, w), b)))),

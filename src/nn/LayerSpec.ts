@@ -51,6 +51,49 @@ export type ActivationSpec = { readonly kind: ActivationKind }
 /** `dropout(rate)`. @category specs */
 export type DropoutSpec = { readonly kind: 'dropout'; readonly rate: number }
 
+/** `conv2d(inShape, filters, kernel, options)`: window options in their explicit form. @category specs */
+export type Conv2dSpec = {
+  readonly kind: 'conv2d'
+  readonly inShape: readonly [number, number, number]
+  readonly filters: number
+  readonly kernel: readonly [number, number]
+  readonly stride: readonly [number, number]
+  readonly padding: 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]]
+  readonly dilation: readonly [number, number]
+  readonly groups: number
+  readonly weights: InitializerSpec
+  readonly bias: InitializerSpec
+  readonly dtype: DType
+}
+
+/** `maxPool2d(inShape, window, options)` or `avgPool2d(...)`. @category specs */
+export type PoolSpec = {
+  readonly kind: 'maxPool2d' | 'avgPool2d'
+  readonly inShape: readonly [number, number, number]
+  readonly window: readonly [number, number]
+  readonly stride: readonly [number, number]
+  readonly padding: 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]]
+}
+
+/** `embedding(vocab, dim, { length, weights, dtype })`. @category specs */
+export type EmbeddingSpec = {
+  readonly kind: 'embedding'
+  readonly vocab: number
+  readonly dim: number
+  readonly length: number
+  readonly weights: InitializerSpec
+  readonly dtype: DType
+}
+
+/** `layerNorm(size, { eps, dtype })`. @category specs */
+export type LayerNormSpec = { readonly kind: 'layerNorm'; readonly size: number; readonly eps: number; readonly dtype: DType }
+
+/** `gru(inSize, hidden, length, { dtype })`. @category specs */
+export type GruSpec = { readonly kind: 'gru'; readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype: DType }
+
+/** `flatten`. @category specs */
+export type FlattenSpec = { readonly kind: 'flatten' }
+
 /** A layer whose behaviour is code (`elementwise(name, op)`, a hand-written layer): it cannot be rebuilt from data. @category specs */
 export type CustomSpec = { readonly kind: 'custom'; readonly name: string }
 
@@ -76,6 +119,7 @@ export type ExtensionSpec = { readonly kind: string; readonly [field: string]: u
 
 /** The spec of a built-in layer, a discriminated union on `kind`. @category specs */
 export type BuiltinSpec = DenseSpec | ActivationSpec | DropoutSpec | CustomSpec | SerialSpec | FanOutSpec | ParallelSpec | ResidualSpec
+  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec | GruSpec
 
 /**
  * The serialisable description of a layer: a plain JSON value, with a `kind` that a registry of

@@ -33,7 +33,8 @@ const checkSize = (what: string, n: number, name: string): void => {
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${name}: ${what} must be a positive integer, got ${n}`)
 }
 
-const resolve = (name: string, what: string, init: InitializerName | Initializer): Initializer => {
+/** The initialiser of a name or function, for the layer `name`; a `RangeError` listing the names for an unknown one. @category initializers */
+export const resolveInitializer = (name: string, what: string, init: InitializerName | Initializer): Initializer => {
   if (typeof init === 'function') return init
   const found = (initializers as Readonly<Record<string, Initializer>>)[init]
   if (found === undefined) throw new RangeError(`${name}: unknown ${what} initialiser '${String(init)}'; use one of ${Object.keys(initializers).map((k) => `'${k}'`).join(', ')} or a function (key, shape, dtype) => Tensor`)
@@ -63,8 +64,8 @@ export const dense = <In extends number, Out extends number>(inSize: In, outSize
   const name = `dense(${inSize}, ${outSize})`
   checkSize('inSize', inSize, name)
   checkSize('outSize', outSize, name)
-  const weights = resolve(name, 'weight', options.weights ?? 'glorotUniform')
-  const bias = resolve(name, 'bias', options.bias ?? 'zeros')
+  const weights = resolveInitializer(name, 'weight', options.weights ?? 'glorotUniform')
+  const bias = resolveInitializer(name, 'bias', options.bias ?? 'zeros')
   const dtype = options.dtype ?? 'float32'
   const specOf = (init: InitializerName | Initializer | undefined, fallback: InitializerName): InitializerSpec =>
     init === undefined ? fallback : typeof init === 'function' ? 'custom' : init
@@ -93,7 +94,8 @@ export const dense = <In extends number, Out extends number>(inSize: In, outSize
 
 const initializerNames: ReadonlyArray<InitializerName> = ['glorotUniform', 'heNormal', 'zeros']
 const isInitializerName = (u: unknown): u is InitializerName => typeof u === 'string' && (initializerNames as ReadonlyArray<string>).includes(u)
-const initializerField: SpecField<InitializerName> = Object.freeze({
+/** The codec of an optional initialiser field (`weights`, `bias`) of a layer spec. @category specs */
+export const initializerField: SpecField<InitializerName> = Object.freeze({
   codec: specCodec('an initialiser name', isInitializerName, (u) =>
     u === 'custom'
       ? `the layer was initialised by a custom function, which a spec cannot carry; use one of ${initializerNames.map((n) => `"${n}"`).join(', ')}, or load the model with the network built in code (io.decodeModel(text, { net }))`

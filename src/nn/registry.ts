@@ -4,16 +4,23 @@
  * their own, `registry.with(myKind)` (see `LayerKind.ts`).
  */
 import { activationLayerKinds } from './activations.js'
+import { conv2dKind } from './conv2d.js'
 import { denseKind } from './dense.js'
 import { dropoutKind } from './dropout.js'
+import { embeddingKind } from './embedding.js'
+import { flattenKind } from './flatten.js'
+import { gruKind } from './gru.js'
 import { type LayerRegistry, layerRegistry } from './LayerKind.js'
+import { layerNormKind } from './layerNorm.js'
 import { fanOutKind, parallelKind } from './parallel.js'
+import { avgPool2dKind, maxPool2dKind } from './pools.js'
 import { residualKind } from './residual.js'
 import { serialKind } from './serial.js'
 
 /**
  * The registry of the built-in layer kinds: dense, the activations, dropout, serial, fanOut,
- * parallel, residual. `fromSpec` and `paramLayout` read it unless given another.
+ * parallel, residual, conv2d, maxPool2d, avgPool2d, flatten,
+ * embedding, layerNorm, gru. `fromSpec` and `paramLayout` read it unless given another.
  * @example nn.fromSpec(json, { registry: nn.registry.with(myKind) })
  * @category specs
  */
@@ -25,4 +32,11 @@ export const registry: LayerRegistry = layerRegistry([
   fanOutKind,
   parallelKind,
   residualKind,
+  conv2dKind,
+  maxPool2dKind,
+  avgPool2dKind,
+  flattenKind,
+  embeddingKind,
+  layerNormKind,
+  gruKind,
 ])

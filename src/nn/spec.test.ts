@@ -52,7 +52,7 @@ describe('layer specs', () => {
   })
 
   it('refuses unknown kinds, unknown fields and prototype keys', () => {
-    expect(message({ kind: 'conv2d' })).toMatch(/^nn.fromSpec: kind: unknown layer kind "conv2d"; use one of dense, relu,/)
+    expect(message({ kind: 'conv3d' })).toMatch(/^nn.fromSpec: kind: unknown layer kind "conv3d"; use one of dense, relu,/)
     expect(message({ kind: 'toString' })).toContain('unknown layer kind "toString"')
     expect(message({ inSize: 2 })).toContain('nn.fromSpec: kind: missing')
     expect(message({ kind: 'dense', inSize: 2, outSize: 2, outsize: 3 })).toContain('outsize: unknown field; a dense spec has "kind", "inSize", "outSize"')

@@ -164,3 +164,4 @@ export const argmax = (x: Tensor, axis = -1, keepDims = false): Tensor => {
  * @category composites
  */
 export const argmin = (x: Tensor, axis = -1, keepDims = false): Tensor => argmax(neg(P.stopGradient(x)), axis, keepDims)
+export * from './windows.js'

@@ -8,3 +8,4 @@
 export * from '../autodiff/primitives/index.js'
 export * from './composites.js'
 export { logSoftmax, logSumExp, softmax } from './composites.js'
+export { scan } from './scan.js'

@@ -6,7 +6,7 @@
  * meta-test insist). Adding a primitive = its file + one line here (+ its law).
  *
  * Two pairs share a file because each member's rule uses the other: `sin`/`cos`, `slice`/`pad`
- * (and `sum`/`broadcastTo`, each the other's transpose). Internal fused rules that are not public
+ * (and `sum`/`broadcastTo`, `extractPatches`/`foldPatches`, `gather`/`scatterAdd`, each the other's transpose). Internal fused rules that are not public
  * (`reluBackward`, ...) are listed in table.ts instead.
  */
 export { abs } from './abs.js'
@@ -15,10 +15,14 @@ export { atan } from './atan.js'
 export { broadcastTo } from './sumBroadcast.js'
 export { cast } from './cast.js'
 export { concat } from './concat.js'
+export { conv2d, type Conv2dOptions } from './conv2d.js'
 export { cos } from './sinCos.js'
 export { div } from './div.js'
 export { equal } from './equal.js'
 export { exp } from './exp.js'
+export { extractPatches, type Padding, type Pair, type WindowOptions } from './patches.js'
+export { foldPatches } from './patches.js'
+export { gather } from './gather.js'
 export { greater } from './greater.js'
 export { log } from './log.js'
 export { logSoftmax } from './logSoftmax.js'
@@ -31,6 +35,7 @@ export { pad } from './slicePad.js'
 export { pow } from './pow.js'
 export { relu } from './relu.js'
 export { reshape } from './reshape.js'
+export { scatterAdd } from './gather.js'
 export { sigmoid } from './sigmoid.js'
 export { sign } from './sign.js'
 export { sin } from './sinCos.js'

@@ -1,0 +1,103 @@
+import * as K from '../../kernels/index.js'
+import * as T from '../../tensor/index.js'
+import { type Tensor, ShapeError } from '../../tensor/index.js'
+import { batchByLoop } from '../batchRules.js'
+import { type Primitive, primitive } from '../Primitive.js'
+import { add } from './add.js'
+import { cast } from './cast.js'
+import { concat } from './concat.js'
+import { matmul } from './matmul.js'
+import { batchIntoImages, extractPatches, foldPatches, windowOptionsOf } from './patches.js'
+import { reshape } from './reshape.js'
+import { slice } from './slicePad.js'
+
+/** Options of `conv2d`: the window options and the number of channel groups (default 1). @category model */
+export interface Conv2dOptions extends T.WindowOptions {
+  readonly groups?: number
+}
+
+/** The parameters of a bound `conv2d`: the resolved geometry and the groups. @category model */
+export interface Conv2dParams {
+  readonly geometry: T.PatchGeometry
+  readonly groups: number
+}
+
+const check = (x: Tensor, w: Tensor, options: Conv2dOptions): Conv2dParams => {
+  if (w.shape.length !== 4) throw new ShapeError('conv2d', [x.shape, w.shape], `expects HWIO weights of rank 4, [kh, kw, inChannels / groups, outChannels], got rank ${w.shape.length}; convert OIHW (PyTorch) weights with ops.transpose(w, [2, 3, 1, 0])`)
+  const [kh, kw, ci, co] = w.shape as [number, number, number, number]
+  const geometry = T.patchGeometry('conv2d', x.shape, [kh, kw], options)
+  const groups = options.groups ?? 1
+  const c = x.shape[3]!
+  if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0 || co % groups !== 0) {
+    throw new ShapeError('conv2d', [x.shape, w.shape], `groups (${groups}) must be a positive integer dividing both the input channels (${c}) and the output channels (${co})`)
+  }
+  if (ci * groups !== c) {
+    throw new ShapeError('conv2d', [x.shape, w.shape], `the weights take ${ci} channels per group but the image has ${c} channels in ${groups} group(s); the weights' third axis must be ${c / groups}`)
+  }
+  return { geometry, groups }
+}
+
+// A cotangent in its argument's dtype: mixed float32/float64 products are float64.
+const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g, x.dtype))
+
+/**
+ * A 2-D convolution (cross-correlation, as in every framework) of an NHWC image batch `x`
+ * [n, h, w, c] with HWIO weights `w` [kh, kw, c / groups, outChannels]:
+ * y[n, oh, ow, o] = Σ_{i, j, c'} x[n, oh·sh - padTop + i·dh, ow·sw - padLeft + j·dw, g·(c/groups) + c'] · w[i, j, c', o],
+ * where g = floor(o / (outChannels / groups)) is o's group. Options: `stride`, `padding`
+ * ('valid' default, 'same' as TensorFlow, a number, or [[top, bottom], [left, right]]),
+ * `dilation`, `groups`. PyTorch's `torch.nn.functional.conv2d(x, w, stride, padding, dilation,
+ * groups)` is the same op in NCHW/OIHW: `nhwcToNchw(conv2d(nchwToNhwc(x), transpose(w, [2, 3, 1, 0])))`.
+ *
+ * Kernel: im2col and one gemm per group (WebAssembly SIMD for float32). Rules, with
+ * P = extractPatches(x) as a matrix [n·outH·outW, kh·kw·c] per group and W the weights as
+ * [kh·kw·c / groups, outChannels]: conv is bilinear, so d y = conv2d(dx, w) + conv2d(x, dw);
+ * the transposes are dW = Pᵀ · dY and dx = foldPatches(dY · Wᵀ), per group. Both are written with
+ * primitives, so derivatives of every order follow.
+ * @example ops.conv2d(images, kernels, { padding: 'same', stride: 2 })
+ * @category primitives
+ */
+export const conv2d: Primitive<(x: Tensor, w: Tensor, options?: Conv2dOptions) => Tensor, Conv2dParams> = primitive({
+  name: 'conv2d',
+  domain: 'real',
+  call: (bind) => (x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor => bind([x, w], check(x, w, options)),
+  impl: ([x, w], { geometry, groups }: Conv2dParams) => K.conv2d(x!, w!, geometry, groups),
+  jvp: ([dx, dw], { args, params: { geometry, groups } }) => {
+    const [x, w] = args as [Tensor, Tensor]
+    const o = { ...windowOptionsOf(geometry), groups }
+    const left = dx === undefined ? undefined : conv2d(dx, w, o)
+    const right = dw === undefined ? undefined : conv2d(x, dw, o)
+    return left === undefined ? right : right === undefined ? left : add(left, right)
+  },
+  vjp: (ct, { args, params: { geometry: g, groups } }, needs) => {
+    const [x, w] = args as [Tensor, Tensor]
+    const [n, , , c] = x.shape as [number, number, number, number]
+    const [kh, kw, cg, co] = w.shape as [number, number, number, number]
+    const m = n * g.outH * g.outW
+    const taps = kh * kw
+    const og = co / groups
+    const ct2 = reshape(ct, [m, co])
+    const w2 = reshape(w, [taps * cg, co])
+    const ctOf = (j: number): Tensor => (groups === 1 ? ct2 : slice(ct2, [0, j * og], [m, og]))
+    const wOf = (j: number): Tensor => (groups === 1 ? w2 : slice(w2, [0, j * og], [taps * cg, og]))
+    const group = Array.from({ length: groups }, (_, j) => j)
+    let dx: Tensor | undefined
+    if (needs[0]) {
+      // dP = dY · Wᵀ per group, channels of the groups side by side, then folded back
+      const parts = group.map((j) => reshape(matmul(ctOf(j), wOf(j), { transposeB: true }), [m, taps, 1, cg]))
+      const dp = reshape(groups === 1 ? parts[0]! : concat(parts, 2), [n, g.outH, g.outW, kh, kw, c])
+      dx = like(foldPatches(dp, x.shape, windowOptionsOf(g)), x)
+    }
+    let dw: Tensor | undefined
+    if (needs[1]) {
+      const p = reshape(extractPatches(x, [kh, kw], windowOptionsOf(g)), [m, taps, groups, cg])
+      const pOf = (j: number): Tensor => reshape(groups === 1 ? p : slice(p, [0, 0, j, 0], [m, taps, 1, cg]), [m, taps * cg])
+      const parts = group.map((j) => matmul(pOf(j), ctOf(j), { transposeA: true }))
+      dw = like(reshape(groups === 1 ? parts[0]! : concat(parts, 1), w.shape), w)
+    }
+    return [dx, dw]
+  },
+  // images batched over shared weights fold into the image batch (one im2col and gemm); batched
+  // weights (per-example filters) go example by example
+  batch: (input) => (input.dims[1] === undefined ? batchIntoImages(input) : batchByLoop(input)),
+})

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { type DType, type Tensor, alloc, fromData } from '../tensor/index.js'
+import { type PatchGeometry, type WindowOptions, patchGeometry } from '../tensor/index.js'
+import { conv2d, extractPatches, foldPatches } from './patches.js'
+import { rng } from './seeded.fixture.js'
+
+const random = (next: () => number, shape: ReadonlyArray<number>, dtype: DType): Tensor => {
+  const d = alloc(dtype, shape.reduce((a, b) => a * b, 1))
+  for (let i = 0; i < d.length; i++) d[i] = next() * 2 - 1
+  return fromData(shape, d)
+}
+
+// The convolution by its definition, one output at a time, in float64 (an oracle independent of im2col).
+const oracle = (x: Tensor, w: Tensor, g: PatchGeometry, groups: number): number[] => {
+  const [n, h, wd, c] = x.shape as [number, number, number, number]
+  const [kh, kw, cg, co] = w.shape as [number, number, number, number]
+  const og = co / groups
+  const out: number[] = []
+  for (let b = 0; b < n; b++) for (let oh = 0; oh < g.outH; oh++) for (let ow = 0; ow < g.outW; ow++) for (let o = 0; o < co; o++) {
+    let s = 0
+    const group = Math.floor(o / og)
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let ci = 0; ci < cg; ci++) {
+      const ih = oh * g.sh - g.padTop + i * g.dh
+      const iw = ow * g.sw - g.padLeft + j * g.dw
+      if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue
+      s += x.data[((b * h + ih) * wd + iw) * c + group * cg + ci]! * w.data[((i * kw + j) * cg + ci) * co + o]!
+    }
+    out.push(s)
+  }
+  return out
+}
+
+describe('conv2d kernel', () => {
+  const cases: ReadonlyArray<readonly [string, ReadonlyArray<number>, ReadonlyArray<number>, WindowOptions, number]> = [
+    ['plain', [2, 6, 5, 3], [3, 3, 3, 4], {}, 1],
+    ["'same', stride 2", [2, 7, 6, 2], [3, 2, 2, 5], { padding: 'same', stride: 2 }, 1],
+    ['dilated, padded', [1, 8, 8, 3], [2, 3, 3, 2], { dilation: [2, 1], padding: [[1, 2], [0, 1]] }, 1],
+    ['groups', [2, 5, 5, 6], [3, 3, 2, 9], { padding: 1 }, 3],
+    ['depthwise', [1, 6, 6, 4], [3, 3, 1, 4], { padding: 'same' }, 4],
+    ['large enough for the packed gemm', [8, 14, 14, 8], [5, 5, 8, 16], { padding: 'same' }, 1],
+  ]
+  it.each(cases)('%s matches the definition in float64 and float32', (_label, xs, ws, options, groups) => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const next = rng(7)
+      const x = random(next, xs, dtype)
+      const w = random(next, ws, dtype)
+      const g = patchGeometry('t', xs, [ws[0]!, ws[1]!], options)
+      const y = conv2d(x, w, g, groups)
+      expect(y.shape).toEqual([xs[0], g.outH, g.outW, ws[3]])
+      expect(y.dtype).toBe(dtype)
+      const want = oracle(x, w, g, groups)
+      const tol = dtype === 'float64' ? 1e-12 : 1e-4
+      want.forEach((v, i) => expect(Math.abs(y.data[i]! - v)).toBeLessThan(tol * (1 + Math.abs(v))))
+    }
+  })
+})
+
+describe('extractPatches and foldPatches', () => {
+  it('are transposes: <fold(p), x> = <p, extract(x)>', () => {
+    const next = rng(3)
+    const x = random(next, [2, 5, 4, 3], 'float64')
+    const g = patchGeometry('t', x.shape, [3, 2], { padding: 'same', stride: [2, 1], dilation: [1, 2] })
+    const p = random(next, [2, g.outH, g.outW, 3, 2, 3], 'float64')
+    const e = extractPatches(x, g)
+    const f = foldPatches(p, g)
+    expect(e.shape).toEqual(p.shape)
+    expect(f.shape).toEqual(x.shape)
+    const dot = (a: Tensor, b: Tensor): number => Array.from(a.data).reduce((s, v, i) => s + v * b.data[i]!, 0)
+    expect(Math.abs(dot(f, x) - dot(p, e))).toBeLessThan(1e-10)
+  })
+})

@@ -1,0 +1,103 @@
+/**
+ * Window ops on NHWC images composed from primitives: the pools (reductions over
+ * `extractPatches`), the global pools, `conv1d` (a `conv2d` of height 1) and the layout
+ * helpers between NCHW (PyTorch) and NHWC (purenet, TensorFlow). None has derivative code of its
+ * own; the derivatives of `extractPatches`, `max` and `sum` carry them, at every order.
+ */
+import * as P from '../autodiff/primitives/index.js'
+import { type Tensor, ShapeError, ones } from '../tensor/index.js'
+
+const rank4 = (op: string, x: Tensor, layout: string): void => {
+  if (x.shape.length !== 4) throw new ShapeError(op, [x.shape], `expects a ${layout} image batch of rank 4, got rank ${x.shape.length}`)
+}
+
+/** NCHW (PyTorch's layout) to NHWC (purenet's): transpose(x, [0, 2, 3, 1]). @category composites */
+export const nchwToNhwc = (x: Tensor): Tensor => {
+  rank4('nchwToNhwc', x, 'NCHW')
+  return P.transpose(x, [0, 2, 3, 1])
+}
+
+/** NHWC (purenet's layout) to NCHW (PyTorch's): transpose(x, [0, 3, 1, 2]). @category composites */
+export const nhwcToNchw = (x: Tensor): Tensor => {
+  rank4('nhwcToNchw', x, 'NHWC')
+  return P.transpose(x, [0, 3, 1, 2])
+}
+
+// The pools' stride defaults to the window, as in PyTorch and TensorFlow.
+const poolOptions = (window: P.Pair, options: P.WindowOptions): P.WindowOptions => ({ ...options, stride: options.stride ?? window })
+
+const padded = (options: P.WindowOptions): boolean => options.padding !== undefined && options.padding !== 'valid' && options.padding !== 0
+
+// 1 where a window tap lies on the image, 0 where it is padding: [1, outH, outW, kh, kw, 1], a constant.
+const onImage = (x: Tensor, window: P.Pair, options: P.WindowOptions): Tensor =>
+  P.extractPatches(ones([1, x.shape[1]!, x.shape[2]!, 1], { dtype: x.dtype }), window, options)
+
+/**
+ * Max pooling of an NHWC batch [n, h, w, c] over `window` (stride defaults to the window;
+ * padding taps never win): y[n, oh, ow, c] = max over the window of x. The derivative flows to the
+ * maximum, split evenly among ties (`max`'s rule). PyTorch: `F.max_pool2d` (NCHW); TensorFlow:
+ * `tf.nn.max_pool2d` (NHWC, same 'same' padding).
+ * @example ops.maxPool2d(x, 2) // [n, h/2, w/2, c]
+ * @category composites
+ */
+export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
+  const o = poolOptions(window, options)
+  const patches = P.extractPatches(x, window, o)
+  const taps = padded(o) ? P.where(onImage(x, window, o), patches, -Infinity) : patches
+  return P.max(taps, [3, 4])
+}
+
+/**
+ * Average pooling of an NHWC batch [n, h, w, c] over `window` (stride defaults to the window):
+ * the mean of the taps that lie on the image, padding excluded from the count (TensorFlow's
+ * rule; PyTorch's `F.avg_pool2d(..., count_include_pad=False)`).
+ * @example ops.avgPool2d(x, 2) // [n, h/2, w/2, c]
+ * @category composites
+ */
+export const avgPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
+  const o = poolOptions(window, options)
+  const total = P.sum(P.extractPatches(x, window, o), [3, 4])
+  if (!padded(o)) {
+    const [kh, kw] = typeof window === 'number' ? [window, window] : window
+    return P.mul(total, 1 / (kh * kw))
+  }
+  return P.div(total, P.sum(onImage(x, window, o), [3, 4]))
+}
+
+/** The mean over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c]. @category composites */
+export const globalAvgPool2d = (x: Tensor): Tensor => {
+  rank4('globalAvgPool2d', x, 'NHWC')
+  return P.mul(P.sum(x, [1, 2]), 1 / (x.shape[1]! * x.shape[2]!))
+}
+
+/** The maximum over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c] (ties split evenly). @category composites */
+export const globalMaxPool2d = (x: Tensor): Tensor => {
+  rank4('globalMaxPool2d', x, 'NHWC')
+  return P.max(x, [1, 2])
+}
+
+/** Options of `conv1d`: stride, padding ('valid', 'same', a number or [left, right]), dilation, groups. @category composites */
+export interface Conv1dOptions {
+  readonly stride?: number
+  readonly padding?: 'valid' | 'same' | number | readonly [number, number]
+  readonly dilation?: number
+  readonly groups?: number
+}
+
+/**
+ * A 1-D convolution of an NLC batch `x` [n, length, c] with weights [k, c / groups, outChannels]:
+ * a `conv2d` of height 1. PyTorch's `F.conv1d` is the same op in NCL/OIL layout.
+ * @example ops.conv1d(sequences, kernels, { padding: 'same' })
+ * @category composites
+ */
+export const conv1d = (x: Tensor, w: Tensor, options: Conv1dOptions = {}): Tensor => {
+  if (x.shape.length !== 3 || w.shape.length !== 3) {
+    throw new ShapeError('conv1d', [x.shape, w.shape], 'expects an input [batch, length, channels] and weights [kernel, inChannels / groups, outChannels]')
+  }
+  const p = options.padding ?? 'valid'
+  const padding: P.Padding = typeof p === 'string' ? p : typeof p === 'number' ? [[0, 0], [p, p]] : [[0, 0], p]
+  const y = P.conv2d(P.reshape(x, [x.shape[0]!, 1, x.shape[1]!, x.shape[2]!]), P.reshape(w, [1, ...w.shape]), {
+    stride: [1, options.stride ?? 1], dilation: [1, options.dilation ?? 1], padding, groups: options.groups ?? 1,
+  })
+  return P.reshape(y, [y.shape[0]!, y.shape[2]!, y.shape[3]!])
+}
