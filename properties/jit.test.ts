@@ -64,6 +64,12 @@ const reduction = (op: (x: Tensor, axes?: number | ReadonlyArray<number>, keepDi
 const rowwise = (op: (x: Tensor) => Tensor): Law => (dtype) =>
   rows.chain((s) => drawn([s], dtype, { min: -3, max: 3 })).map((args) => ({ args, call: ([x]) => op(x!), differentiable: true }))
 
+// Window ops on small NHWC images ('same' padding, stride [2, 1], 2x2 windows); gather/scatterAdd
+// with constant indices (whole numbers the traced function closes over).
+const imageShape = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }))
+const windowOptions = { padding: 'same', stride: [2, 1] } as const
+const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 4 })
+
 const laws: Record<keyof typeof primitives, Law> = {
   abs: unary(P.abs, { domain: 'nonzero' }),
   add: binary(P.add),
@@ -72,10 +78,18 @@ const laws: Record<keyof typeof primitives, Law> = {
   cast: (dtype) => unary((x) => P.cast(x, dtype === 'float32' ? 'float64' : 'float32'))(dtype),
   concat: (dtype) => rows.chain((s) => fc.integer({ min: 0, max: s.length - 1 }).chain((axis) =>
     drawn([s, s.map((d, i) => (i === axis ? d + 1 : d))], dtype).map((args) => ({ args, call: (xs: ReadonlyArray<Tensor>) => P.concat(xs, axis), differentiable: true })))),
+  conv2d: (dtype) => fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([x, o]) => drawn([x, [2, 2, x[3], o]], dtype))
+    .map((args) => ({ args, call: ([x, w]: ReadonlyArray<Tensor>) => P.conv2d(x!, w!, windowOptions), differentiable: true })),
   cos: unary(P.cos),
   div: binary(P.div, { domain: 'nonzero', gap: 0.3 }),
   equal: binary(P.equal, {}, false),
   exp: unary(P.exp, { min: -5, max: 5 }),
+  extractPatches: (dtype) => imageShape.chain((x) => drawn([x], dtype))
+    .map((args) => ({ args, call: ([x]: ReadonlyArray<Tensor>) => P.extractPatches(x!, 2, windowOptions), differentiable: true })),
+  foldPatches: (dtype) => imageShape.chain(([n, h, w, c]) => drawn([[n, Math.ceil(h / 2), w, 2, 2, c]], dtype)
+    .map((args) => ({ args, call: ([p]: ReadonlyArray<Tensor>) => P.foldPatches(p!, [n, h, w, c], windowOptions), differentiable: true }))),
+  gather: (dtype) => fc.tuple(fc.integer({ min: 1, max: 3 }), picks).chain(([rows, is]) => drawn([[rows, 2]], dtype)
+    .map((args) => ({ args, call: ([x]: ReadonlyArray<Tensor>) => P.gather(x!, tensor(is.map((i) => i % rows))), differentiable: true }))),
   greater: binary(P.greater, {}, false),
   log: unary(P.log, { domain: 'positive' }),
   logSoftmax: rowwise((x) => P.logSoftmax(x)),
@@ -91,6 +105,8 @@ const laws: Record<keyof typeof primitives, Law> = {
   relu: unary(P.relu, { domain: 'nonzero' }),
   reluBackward: sameShape(primitives.reluBackward, { domain: 'nonzero' }),
   reshape: (dtype) => small.chain((s) => drawn([s], dtype).map((args) => ({ args, call: ([x]: ReadonlyArray<Tensor>) => P.exp(P.reshape(P.mul(x!, 2), [-1])), differentiable: true }))),
+  scatterAdd: (dtype) => fc.tuple(fc.integer({ min: 1, max: 3 }), picks).chain(([size, is]) => drawn([[is.length, 2]], dtype)
+    .map((args) => ({ args, call: ([u]: ReadonlyArray<Tensor>) => P.scatterAdd(u!, tensor(is.map((i) => i % size)), size), differentiable: true }))),
   sigmoid: unary(P.sigmoid, { min: -30, max: 30 }),
   sigmoidBackward: sameShape(primitives.sigmoidBackward),
   sign: unary(P.sign, {}, false),
