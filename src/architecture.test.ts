@@ -30,6 +30,7 @@ const allowed: Readonly<Record<string, ReadonlyArray<string> | 'anything'>> = {
   landscape: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'losses', 'data'],
   plot: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'landscape'],
   stage: ['autodiff', 'kernels', 'tree', 'tensor'],
+  onnx: ['nn', 'stage', 'tensor', 'tree', 'ops', 'autodiff'],
   cli: 'anything',
   'index.ts': 'anything',
   'browser.ts': 'anything',
