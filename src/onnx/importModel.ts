@@ -191,6 +191,9 @@ const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined): Read =
   }
 }
 
+// Operators whose other inputs are weights: their own messages name a weight that is not a constant.
+const readsWeights = new Set(['Gemm', 'MatMul', 'Reshape'])
+
 const arithmetic = new Set(['Mul', 'Div', 'Sub', 'Add', 'Pow', 'Erf', 'Sqrt'])
 
 /**
@@ -237,7 +240,7 @@ export const importModel = (bytes: Uint8Array, limits: ImportLimits = {}): E.Eit
       }
       if (node.opType !== 'Add') return fail(node.where, `is arithmetic that is not part of a formula purenet knows (GELU); purenet imports it only in a GELU formula or a MatMul's bias`)
     }
-    if (others.length > 0 && node.opType !== 'MatMul') return fail(node.where, `also reads ${quote(others[0]!)}, which is neither the previous value nor a constant; purenet imports a chain of layers (no branches)`)
+    if (others.length > 0 && !readsWeights.has(node.opType)) return fail(node.where, `also reads ${quote(others[0]!)}, which is neither the previous value nor a constant; purenet imports a chain of layers (no branches)`)
     if ((consumers.get(walk.value) ?? 0) > 1) return fail(node.where, `reads ${quote(walk.value)}, which other nodes read too; purenet imports a chain of layers (no branches)`)
     const r = readNode(walk, node, graph.nodes[i + 1])
     if (E.isLeft(r)) return r
