@@ -204,7 +204,7 @@ export const decodeGraph = (bytes: Uint8Array, limits: ImportLimits = {}): E.Eit
   try {
     decoded = modelProto.decode(bytes)
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) return fail('', 'not an ONNX model purenet can read: its messages nest too deeply (graphs inside attributes inside graphs ...)')
+    if (e instanceof Error && /call stack|max depth/i.test(e.message)) return fail('', 'not an ONNX model purenet can read: its messages nest too deeply (graphs inside attributes inside graphs ...)')
     return fail('', `not an ONNX model: the protobuf data is damaged (${e instanceof Error ? e.message : String(e)}); check that the file is complete and is an .onnx file`)
   }
   const model = record(decoded)
