@@ -25,9 +25,9 @@ const erf = (x: number): number => {
 
 const probes = Array.from({ length: 33 }, (_, i) => -4 + i / 4)
 
-const formulas: ReadonlyArray<{ readonly name: string; readonly f: (x: number) => number; readonly layer: AnyLayer | undefined }> = [
+const formulas: ReadonlyArray<{ readonly name: string; readonly f: (x: number) => number; readonly layer: AnyLayer }> = [
   { name: 'GELU (tanh approximation)', f: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))), layer: nn.gelu },
-  { name: 'GELU (exact, erf)', f: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)), layer: undefined },
+  { name: 'GELU (erf)', f: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)), layer: nn.geluErf },
 ]
 
 const apply = (op: string, a: number, b: number): number => {
@@ -106,12 +106,9 @@ export const matchElementwise = (graph: Graph, start: number, x: string): E.Eith
     if (ys === undefined) continue
     for (const formula of formulas) {
       if (!ys.every((y, i) => Math.abs(y - formula.f(probes[i]!)) <= 1e-6 * (1 + Math.abs(y)))) continue
-      if (formula.layer === undefined) {
-        return E.left(onnxError('onnx.importModel', run[0]!.where, `and the ${prefix.length - 1} nodes after it compute the ${formula.name}; purenet's gelu is the tanh approximation, which differs by up to 5e-4: export the model with GELU(approximate='tanh')`))
-      }
       return E.right({ layer: formula.layer, used: end, value: last.output[0]! })
     }
   }
   const ops = run.filter((n) => n.opType !== 'Constant').map((n) => n.opType)
-  return E.left(onnxError('onnx.importModel', run[0]!.where, `starts a run of arithmetic (${ops.slice(0, 12).join(', ')}${ops.length > 12 ? ', ...' : ''}) that is not a formula purenet has a layer for (the tanh GELU); purenet reads arithmetic only as GELU or a MatMul's bias`))
+  return E.left(onnxError('onnx.importModel', run[0]!.where, `starts a run of arithmetic (${ops.slice(0, 12).join(', ')}${ops.length > 12 ? ', ...' : ''}) that is not a formula purenet has a layer for (GELU, by tanh or erf); purenet reads arithmetic only as GELU or a MatMul's bias`))
 }

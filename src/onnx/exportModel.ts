@@ -9,6 +9,7 @@
  *   relu, sigmoid, tanh, atan, softplus   Relu, Sigmoid, Tanh, Atan, Softplus
  *   leakyRelu, elu         LeakyRelu(alpha = 0.01), Elu(alpha = 1)
  *   gelu                   its tanh formula in Mul, Add and Tanh (the opset-20 Gelu op is not in opset 17)
+ *   geluErf                x · (1 + Erf(x / √2)) · 0.5, as PyTorch writes GELU()
  *   softmax, logSoftmax    Softmax, LogSoftmax (axis = -1)
  *   identity, dropout      Identity (export is inference: dropout does nothing there)
  *   serial                 its layers in sequence
@@ -105,6 +106,11 @@ const activationOps: Readonly<Record<string, (g: Graph, x: string, path: string)
     const cube = node(g, 'Mul', [node(g, 'Mul', [x, x], p), x], p)
     const inner = node(g, 'Mul', [node(g, 'Add', [x, node(g, 'Mul', [cube, constant(g, p, 'k', 0.044715)], p)], p), constant(g, p, 'c', Math.sqrt(2 / Math.PI))], p)
     return node(g, 'Mul', [node(g, 'Mul', [x, constant(g, p, 'half', 0.5)], p), node(g, 'Add', [node(g, 'Tanh', [inner], p), constant(g, p, 'one', 1)], p)], p)
+  },
+  // As PyTorch writes GELU(): x · (1 + erf(x / √2)) · 0.5.
+  geluErf: (g, x, p) => {
+    const erf = node(g, 'Erf', [node(g, 'Div', [x, constant(g, p, 'sqrt2', Math.SQRT2)], p)], p)
+    return node(g, 'Mul', [node(g, 'Mul', [x, node(g, 'Add', [erf, constant(g, p, 'one', 1)], p)], p), constant(g, p, 'half', 0.5)], p)
   },
 }
 

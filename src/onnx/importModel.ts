@@ -8,7 +8,7 @@
  *   Flatten, Reshape to [batch, features] nothing (an input of rank > 2 is flattened, row-major)
  *   Relu, Sigmoid, Tanh, Atan, Softplus   relu, sigmoid, tanh, atan, softplus
  *   Elu, LeakyRelu                        elu, leakyRelu (another alpha: an elementwise layer)
- *   Gelu (tanh), or its formula in Mul/Add/Pow/Tanh   gelu
+ *   Gelu, or its formula in Mul/Add/Pow/Tanh/Div/Erf   gelu (tanh), geluErf (erf)
  *   Softmax, LogSoftmax (the last axis)   softmax, logSoftmax
  *   Identity, Dropout                     nothing (inference)
  *
@@ -181,7 +181,7 @@ const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined): Read =
     }
     case 'Gelu': {
       const approximate = node.attributes.get('approximate')?.s ?? 'none'
-      return approximate === 'tanh' ? same({ layer: nn.gelu, params: Object.freeze({}) }) : fail(node.where, `is the exact (erf) GELU; purenet's gelu is the tanh approximation, which differs by up to 5e-4: export with approximate='tanh'`)
+      return same({ layer: approximate === 'tanh' ? nn.gelu : nn.geluErf, params: Object.freeze({}) })
     }
     case 'Softmax': case 'LogSoftmax':
       return lastAxis(w, node)
