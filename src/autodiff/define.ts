@@ -2,9 +2,11 @@
  * Small constructors for the common kinds of primitive. Element-wise operations have diagonal
  * Jacobians, so one linear map per argument serves both modes: the JVP applies it to the
  * tangent, the VJP to the cotangent. `binary` broadcasts tangents up to the output shape and
- * un-broadcasts cotangents back to each argument's shape, once for every binary op.
+ * un-broadcasts cotangents back to each argument's shape, once for every binary op. Both batch
+ * element-wise (`batchUnary`, `batchElementwise`): one call on the whole batch.
  */
 import type { Tensor } from '../tensor/index.js'
+import { batchElementwise, batchUnary } from './batchRules.js'
 import { lift } from './lift.js'
 import { type Domain, type Primitive, primitive } from './Primitive.js'
 import { add } from './primitives/add.js'
@@ -37,6 +39,7 @@ export const unary = (def: {
     impl: ([x]) => def.kernel(x!),
     jvp: ([dx], { args, out }) => (dx === undefined ? undefined : def.jvp(dx, { x: args[0]!, y: out })),
     vjp: (ct, { args, out }) => [def.jvp(ct, { x: args[0]!, y: out })],
+    batch: batchUnary,
   })
 
 /** Residuals of an element-wise binary primitive: inputs `a`, `b`, output `out`. @category model */
@@ -80,5 +83,6 @@ export const binary = (def: {
         needs[1] ? unbroadcast(def.db(ct, r), r.b.shape, r.b.dtype) : undefined,
       ]
     },
+    batch: batchElementwise,
   })
 

@@ -48,7 +48,8 @@ export const jvpTrace = (): JvpTrace => {
         }
       }
       const out = bind(prim, primals, params)
-      if (!any) return out
+      // a primitive that is not differentiated (domain 'none') has a zero tangent
+      if (!any || prim.domain === 'none') return out
       return self.dual(out, prim.jvp(tangents, { args: primals, out, params }))
     },
   }

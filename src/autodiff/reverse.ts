@@ -63,6 +63,8 @@ export const vjpTrace = (): VjpTrace => {
         inputs[i] = n
         primals[i] = n >= 0 ? (a as TapeTracer).primal : a
       }
+      // a primitive that is not differentiated (domain 'none') gives a constant: no tape entry
+      if (prim.domain === 'none') return bind(prim, primals, params)
       return push({ prim, args: primals, out: bind(prim, primals, params), params, inputs })
     },
     backward: (seeds, wanted, add) => {

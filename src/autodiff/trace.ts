@@ -23,6 +23,11 @@ export interface Trace {
   readonly level: number
   /** False once the transformation has returned; its tracers then act as their primals. */
   readonly isActive: () => boolean
+  /**
+   * What a tracer of this trace stands for once the trace has returned: its primal when omitted.
+   * A batching trace throws instead (a batched value that escaped its `vmap` has no meaning).
+   */
+  readonly stale?: (t: Tracer) => Tensor
   process(prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknown): Tensor
 }
 
@@ -42,13 +47,14 @@ export const openLevel = (): number => ++levels
 // A tracer of a finished transformation is a constant: its value one level down.
 const live = (t: Tensor): Tensor => {
   let v = t
-  while (isTracer(v) && !v.trace.isActive()) v = v.primal
+  while (isTracer(v) && !v.trace.isActive()) v = v.trace.stale === undefined ? v.primal : v.trace.stale(v)
   return v
 }
 
 /**
  * Applies a primitive through the interpreter stack: the innermost trace among the arguments
- * processes it; with no tracer, the kernel runs.
+ * processes it; with no tracer, the kernel runs. A primitive of domain 'none' goes through the
+ * stack too (the derivative traces pass it down as a constant; a batching trace batches it).
  * @category internals
  */
 export const bind = (prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknown): Tensor => {
@@ -65,7 +71,7 @@ export const bind = (prim: AnyRules, args: ReadonlyArray<Tensor>, params: unknow
     top = undefined
     for (const a of xs) if (isTracer(a) && (top === undefined || a.trace.level > top.level)) top = a.trace
   }
-  if (top === undefined || prim.domain === 'none') return prim.impl(xs, params)
+  if (top === undefined) return prim.impl(xs, params)
   return top.process(prim, xs, params)
 }
 

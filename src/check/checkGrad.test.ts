@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { unary } from '../autodiff/define.js'
 import { primitive } from '../autodiff/Primitive.js'
+import { batchUnary } from '../autodiff/batchRules.js'
 import * as K from '../kernels/index.js'
 import * as ops from '../ops/index.js'
 import { key } from '../random/index.js'
@@ -29,6 +30,7 @@ const halfTransposedExp = primitive({
   impl: ([x]) => K.exp(x!),
   jvp: ([dx], { out }) => (dx === undefined ? undefined : ops.mul(dx, out)),
   vjp: (ct, { out }) => [ops.mul(ops.mul(ct, out), 2)],
+  batch: batchUnary,
 })
 
 // exp whose rule holds its residual constant: the first derivative is right, the second is 0.

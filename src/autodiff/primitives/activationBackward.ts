@@ -2,10 +2,12 @@
  * The backward rules of tanh, sigmoid and relu as fused primitives: dy·(1 - y²), dy·y(1 - y) and
  * dy·[x > 0] each in one kernel pass. They exist for speed alone (one buffer instead of two or
  * three per activation in every backward pass, which dominates small networks); each is linear
- * in dy and has its own derivative rules, so derivatives of any order still flow through them.
+ * in dy and has its own derivative rules, so derivatives of any order still flow through them. They batch
+ * element-wise (`batchSameShape`), broadcasting a shared argument to the batch.
  */
 import * as K from '../../kernels/index.js'
 import { type Tensor, ShapeError, shapeEquals } from '../../tensor/index.js'
+import { batchSameShape } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { add } from './add.js'
 import { cast } from './cast.js'
@@ -30,6 +32,7 @@ export const tanhBackward: Backward = primitive({
   impl: ([dy, y]) => K.tanhBackward(dy!, y!),
   jvp: ([tdy, ty], { args: [dy, y] }) => addTangents(tdy === undefined ? undefined : tanhBackward(tdy, y!), ty === undefined ? undefined : mul(ty, mul(mul(dy!, y!), -2))),
   vjp: (ct, { args: [dy, y] }, needs) => [needs[0] ? tanhBackward(ct, y!) : undefined, needs[1] ? mul(ct, mul(mul(dy!, y!), -2)) : undefined],
+  batch: batchSameShape,
 })
 
 /**
@@ -43,6 +46,7 @@ export const sigmoidBackward: Backward = primitive({
   impl: ([dy, y]) => K.sigmoidBackward(dy!, y!),
   jvp: ([tdy, ty], { args: [dy, y] }) => addTangents(tdy === undefined ? undefined : sigmoidBackward(tdy, y!), ty === undefined ? undefined : mul(ty, mul(dy!, sub(1, mul(y!, 2))))),
   vjp: (ct, { args: [dy, y] }, needs) => [needs[0] ? sigmoidBackward(ct, y!) : undefined, needs[1] ? mul(ct, mul(dy!, sub(1, mul(y!, 2)))) : undefined],
+  batch: batchSameShape,
 })
 
 /**
@@ -58,6 +62,7 @@ export const reluBackward: Backward = primitive({
   impl: ([dy, x]) => K.reluBackward(dy!, x!),
   jvp: ([tdy], { args: [, x] }) => (tdy === undefined ? undefined : reluBackward(tdy, x!)),
   vjp: (ct, { args: [, x] }, needs) => [needs[0] ? reluBackward(ct, x!) : undefined, undefined],
+  batch: batchSameShape,
 })
 
 // The sum of two tangent contributions, either of which may be a symbolic zero.

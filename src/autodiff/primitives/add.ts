@@ -1,5 +1,6 @@
 import * as K from '../../kernels/index.js'
 import type { Tensor } from '../../tensor/index.js'
+import { batchElementwise } from '../batchRules.js'
 import { lift } from '../lift.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { fitTangent, unbroadcast } from './sumBroadcast.js'
@@ -19,4 +20,5 @@ export const add: Primitive<(a: Tensor | number, b: Tensor | number) => Tensor, 
     needs[0] ? unbroadcast(ct, args[0]!.shape, args[0]!.dtype) : undefined,
     needs[1] ? unbroadcast(ct, args[1]!.shape, args[1]!.dtype) : undefined,
   ],
+  batch: batchElementwise,
 })

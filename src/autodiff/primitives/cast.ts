@@ -13,4 +13,6 @@ export const cast: Primitive<(x: Tensor, dtype: DType) => Tensor, DType> = primi
   impl: ([x], dtype: DType) => K.cast(x!, dtype),
   jvp: ([dx], { params }) => (dx === undefined ? undefined : cast(dx, params)),
   vjp: (ct, { args }) => [cast(ct, args[0]!.dtype)],
+  // element-wise; batchRules.ts (batchUnary) sits above this file, so the rule is spelt out
+  batch: ({ args: [x], dims: [d], params, bind }) => [bind([x!], params), d],
 })

@@ -1,8 +1,10 @@
 import * as K from '../../kernels/index.js'
 import { type Tensor, ShapeError, normalizeAxis, promote, zeros } from '../../tensor/index.js'
 import { type Primitive, primitive } from '../Primitive.js'
+import { broadcastTo } from './sumBroadcast.js'
 import { cast } from './cast.js'
 import { slice } from './slicePad.js'
+import { transpose } from './transpose.js'
 
 /**
  * Joins tensors along `axis`; every other dimension must agree.
@@ -35,5 +37,14 @@ export const concat: Primitive<(xs: ReadonlyArray<Tensor>, axis?: number) => Ten
       const g = slice(ct, begin, x.shape)
       return g.dtype === x.dtype ? g : cast(g, x.dtype)
     })
+  },
+  // every piece with its batch axis in front (shared pieces broadcast to the batch), joined at axis + 1
+  batch: ({ args, dims, params: axis, size, bind }) => {
+    const front = args.map((x, i) => {
+      const d = dims[i]
+      if (d === undefined) return broadcastTo(x, [size, ...x.shape])
+      return d === 0 ? x : transpose(x, [d, ...x.shape.map((_, j) => j).filter((j) => j !== d)])
+    })
+    return [bind(front, axis + 1), 0]
   },
 })

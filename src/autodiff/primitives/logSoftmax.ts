@@ -1,5 +1,6 @@
 import * as K from '../../kernels/index.js'
 import { type Tensor, ShapeError } from '../../tensor/index.js'
+import { batchLastAxis } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { exp } from './exp.js'
 import { mul } from './mul.js'
@@ -27,4 +28,5 @@ export const logSoftmax: Primitive<(x: Tensor) => Tensor, undefined> = primitive
   impl: ([x]) => K.logSoftmax(x!),
   jvp: ([dx], { out }) => (dx === undefined ? undefined : sub(dx, sum(mul(exp(out), dx), -1, true))),
   vjp: (ct, { out }) => [sub(ct, mul(exp(out), sum(ct, -1, true)))],
+  batch: batchLastAxis,
 })

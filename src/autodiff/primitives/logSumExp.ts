@@ -1,5 +1,6 @@
 import * as K from '../../kernels/index.js'
 import type { Tensor } from '../../tensor/index.js'
+import { batchLastAxis } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { exp } from './exp.js'
 import { checkRows } from './logSoftmax.js'
@@ -23,4 +24,5 @@ export const logSumExp: Primitive<(x: Tensor) => Tensor, undefined> = primitive(
   impl: ([x]) => K.logSumExp(x!),
   jvp: ([dx], { args, out }) => (dx === undefined ? undefined : sum(mul(exp(sub(args[0]!, out)), dx), -1, true)),
   vjp: (ct, { args, out }) => [mul(ct, exp(sub(args[0]!, out)))],
+  batch: batchLastAxis,
 })

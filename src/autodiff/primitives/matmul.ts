@@ -1,8 +1,14 @@
 import * as K from '../../kernels/index.js'
-import { type Tensor, ShapeError } from '../../tensor/index.js'
-import { type Primitive, primitive } from '../Primitive.js'
+import { type Tensor, ShapeError, zeros } from '../../tensor/index.js'
+import { example, toFront } from '../batchRules.js'
+import { type BatchInput, type Batched, type Primitive, primitive } from '../Primitive.js'
 import { add } from './add.js'
 import { cast } from './cast.js'
+import { concat } from './concat.js'
+import { mul } from './mul.js'
+import { reshape } from './reshape.js'
+import { sum } from './sumBroadcast.js'
+import { transpose } from './transpose.js'
 
 /** Which operands of a matrix product are transposed. @category model */
 export interface MatmulOptions {
@@ -61,4 +67,78 @@ export const matmul: Primitive<(a: Tensor, b: Tensor, options?: MatmulOptions) =
       needs[1] ? like(tb ? matmul(ct, a, { transposeA: true, transposeB: ta }) : matmul(a, ct, { transposeA: !ta }), b) : undefined,
     ]
   },
+  batch: (input) => batchMatmul(input),
 })
+
+/**
+ * The batching rule of matmul, which keeps matrix products as matrix products:
+ * - a batched left operand folds into rows: [B, m, k] is the matrix [B·m, k] (or [k, B·m] read
+ *   transposed), so one product serves the whole batch; likewise a batched right operand folds
+ *   into columns. A copy (transpose) happens only when the batch axis sits between the two axes
+ *   that must stay apart.
+ * - both operands batched: an outer product when the inner dimension is 1 (per-example weight
+ *   gradients), a broadcast product and a sum when one side is a single row or column (each
+ *   intermediate no larger than the other operand), and otherwise a loop of matmuls, one per
+ *   example, stacked: the case where nothing better exists.
+ * @category batching
+ */
+export const batchMatmul = ({ args: [a, b], dims: [da, db], params: { ta, tb }, size }: BatchInput<MatmulParams>): Batched => {
+  if (db === undefined) return batchRows(a!, da!, b!, ta, tb)
+  if (da === undefined) return batchColumns(a!, b!, db, ta, tb)
+  return batchBoth(toFront(a!, da), toFront(b!, db), ta, tb, size)
+}
+
+// Physical position of example axis i in a value whose batch axis is d.
+const at = (i: number, d: number): number => (i < d ? i : i + 1)
+
+// op(A_e)·op(B) for a batched A: the batch joins the rows of op(A).
+const batchRows = (a: Tensor, d: number, b: Tensor, ta: boolean, tb: boolean): Batched => {
+  const pr = at(ta ? 1 : 0, d)
+  const pc = at(ta ? 0 : 1, d)
+  if (pc === 1) return batchRows(transpose(a, [d, pr, pc]), 0, b, false, tb)
+  const [s0, s1, s2] = a.shape as [number, number, number]
+  if (pc === 2) {
+    const y = matmul(reshape(a, [s0 * s1, s2]), b, { transposeB: tb })
+    return [reshape(y, [s0, s1, y.shape[1]!]), d]
+  }
+  const y = matmul(reshape(a, [s0, s1 * s2]), b, { transposeA: true, transposeB: tb })
+  return [reshape(y, [s1, s2, y.shape[1]!]), d - 1]
+}
+
+// op(A)·op(B_e) for a batched B: the batch joins the columns of op(B).
+const batchColumns = (a: Tensor, b: Tensor, d: number, ta: boolean, tb: boolean): Batched => {
+  const pc = at(tb ? 1 : 0, d)
+  const pn = at(tb ? 0 : 1, d)
+  if (pc === 1) return batchColumns(a, transpose(b, [pc, d, pn]), 1, ta, false)
+  const [s0, s1, s2] = b.shape as [number, number, number]
+  if (pc === 0) {
+    const y = matmul(a, reshape(b, [s0, s1 * s2]), { transposeA: ta })
+    return [reshape(y, [y.shape[0]!, s1, s2]), d]
+  }
+  const y = matmul(a, reshape(b, [s0 * s1, s2]), { transposeA: ta, transposeB: true })
+  return [reshape(y, [y.shape[0]!, s0, s1]), d + 1]
+}
+
+// op(A_e)·op(B_e) with both batch axes in front.
+const batchBoth = (a: Tensor, b: Tensor, ta: boolean, tb: boolean, size: number): Batched => {
+  const [, a0, a1] = a.shape as [number, number, number]
+  const [, b0, b1] = b.shape as [number, number, number]
+  const [m, k] = ta ? [a1, a0] : [a0, a1]
+  const n = tb ? b0 : b1
+  // inner dimension 1: an outer product per example, one broadcast multiplication
+  if (k === 1) return [mul(reshape(a, [size, m, 1]), reshape(b, [size, 1, n])), 0]
+  // one row: out_e = sum_k a_e[k] · op(B_e)[k, :]
+  if (m === 1) {
+    const y = tb ? sum(mul(reshape(a, [size, 1, k]), b), 2) : sum(mul(reshape(a, [size, k, 1]), b), 1)
+    return [reshape(y, [size, 1, n]), 0]
+  }
+  // one column: out_e = sum_k op(A_e)[:, k] · b_e[k]
+  if (n === 1) {
+    const y = ta ? sum(mul(a, reshape(b, [size, k, 1])), 1) : sum(mul(a, reshape(b, [size, 1, k])), 2)
+    return [reshape(y, [size, m, 1]), 0]
+  }
+  if (size === 0) return [zeros([0, m, n], { dtype: a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32' }), 0]
+  const outs: Tensor[] = []
+  for (let i = 0; i < size; i++) outs.push(reshape(matmul(example(a, 0, i), example(b, 0, i), { transposeA: ta, transposeB: tb }), [1, m, n]))
+  return [concat(outs, 0), 0]
+}

@@ -5,7 +5,7 @@ import { div } from './div.js'
 import { equal } from './equal.js'
 import { mul } from './mul.js'
 import { reshape } from './reshape.js'
-import { type ReduceParams, broadcastTo, keptShape, sum } from './sumBroadcast.js'
+import { type ReduceParams, batchReduction, broadcastTo, keptShape, sum } from './sumBroadcast.js'
 
 // Where the maximum was attained, each place weighted 1/(number of ties): a constant.
 const weights = (x: Tensor, out: Tensor, p: ReduceParams): Tensor => {
@@ -34,4 +34,5 @@ export const max: Primitive<(x: Tensor, axes?: number | ReadonlyArray<number>, k
     const x = args[0]!
     return [mul(broadcastTo(p.keepDims ? ct : reshape(ct, keptShape(x.shape, p.axes)), x.shape), weights(x, out, p))]
   },
+  batch: batchReduction,
 })

@@ -1,5 +1,6 @@
 import * as K from '../../kernels/index.js'
 import type { Tensor } from '../../tensor/index.js'
+import { batchUnary } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { mul } from './mul.js'
 
@@ -18,4 +19,5 @@ export const pow: Primitive<(x: Tensor, p: number) => Tensor, number> = primitiv
   impl: ([x], p: number) => K.powScalar(x!, p),
   jvp: ([dx], { args, params: p }) => (dx === undefined || p === 0 ? undefined : mul(dx, mul(pow(args[0]!, p - 1), p))),
   vjp: (ct, { args, params: p }) => [p === 0 ? undefined : mul(ct, mul(pow(args[0]!, p - 1), p))],
+  batch: batchUnary,
 })

@@ -1,5 +1,6 @@
 import { type Shape, type Tensor, ShapeError, checkShape, fromData, sizeOf } from '../../tensor/index.js'
 import { type Primitive, primitive } from '../Primitive.js'
+import { transpose } from './transpose.js'
 
 const resolve = (x: Tensor, shape: Shape): Shape => {
   const free = shape.filter((d) => d === -1).length
@@ -26,4 +27,9 @@ export const reshape: Primitive<(x: Tensor, shape: Shape) => Tensor, Shape> = pr
   impl: ([x], shape: Shape) => fromData(shape, x!.data),
   jvp: ([dx], { params }) => (dx === undefined ? undefined : reshape(dx, params)),
   vjp: (ct, { args }) => [reshape(ct, args[0]!.shape)],
+  // the batch axis goes in front (a copy only when it is not there yet), then each example is reshaped
+  batch: ({ args: [x], dims: [d], params, bind }) => {
+    const front = d === 0 ? x! : transpose(x!, [d!, ...x!.shape.map((_, i) => i).filter((i) => i !== d)])
+    return [bind([front], [front.shape[0]!, ...params]), 0]
+  },
 })

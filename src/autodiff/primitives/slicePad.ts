@@ -39,6 +39,8 @@ export const slice: Primitive<(x: Tensor, begin: ReadonlyArray<number>, size: Re
   impl: ([x], p: SliceParams) => K.slice(x!, p.begin, p.size),
   jvp: ([dx], { params: p }) => (dx === undefined ? undefined : slice(dx, p.begin, p.size)),
   vjp: (ct, { args, params: p }) => [pad(ct, p.begin, args[0]!.shape)],
+  // the whole batch axis is kept: begin 0, size all
+  batch: ({ args: [x], dims: [d], params: p, bind }) => [bind([x!], { begin: insert(p.begin, d!, 0), size: insert(p.size, d!, x!.shape[d!]!) }), d],
 })
 
 /** Parameters of `pad`: where the input goes and the output shape. @category model */
@@ -65,4 +67,9 @@ export const pad: Primitive<(x: Tensor, begin: ReadonlyArray<number>, shape: Sha
   impl: ([x], p: PadParams) => K.pad(x!, p.begin, p.shape),
   jvp: ([dx], { params: p }) => (dx === undefined ? undefined : pad(dx, p.begin, p.shape)),
   vjp: (ct, { args, params: p }) => [slice(ct, p.begin, args[0]!.shape)],
+  // the batch axis is placed whole: at 0, with its own size
+  batch: ({ args: [x], dims: [d], params: p, bind }) => [bind([x!], { begin: insert(p.begin, d!, 0), shape: insert(p.shape, d!, x!.shape[d!]!) }), d],
 })
+
+// `xs` with `v` inserted at index `i`.
+const insert = (xs: ReadonlyArray<number>, i: number, v: number): number[] => [...xs.slice(0, i), v, ...xs.slice(i)]

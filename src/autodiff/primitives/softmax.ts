@@ -1,5 +1,6 @@
 import * as K from '../../kernels/index.js'
 import type { Tensor } from '../../tensor/index.js'
+import { batchLastAxis } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { checkRows } from './logSoftmax.js'
 import { mul } from './mul.js'
@@ -22,4 +23,5 @@ export const softmax: Primitive<(x: Tensor) => Tensor, undefined> = primitive({
   impl: ([x]) => K.softmax(x!),
   jvp: ([dx], { out }) => (dx === undefined ? undefined : mul(out, sub(dx, sum(mul(out, dx), -1, true)))),
   vjp: (ct, { out }) => [mul(out, sub(ct, sum(mul(ct, out), -1, true)))],
+  batch: batchLastAxis,
 })

@@ -1,4 +1,5 @@
 import { type Tensor, fromData } from '../../tensor/index.js'
+import { batchUnary } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 
 /**
@@ -12,4 +13,5 @@ export const stopGradient: Primitive<(x: Tensor) => Tensor, undefined> = primiti
   impl: ([x]) => fromData(x!.shape, x!.data),
   jvp: () => undefined,
   vjp: () => [undefined],
+  batch: batchUnary,
 })

@@ -6,9 +6,10 @@
  */
 import * as K from '../../kernels/index.js'
 import { type DType, type Shape, type Tensor, ShapeError, broadcastedAxes, broadcastsTo, checkShape, fromData, normalizeAxes, shapeEquals } from '../../tensor/index.js'
-import { type Primitive, primitive } from '../Primitive.js'
+import { type BatchInput, type Batched, type Primitive, primitive } from '../Primitive.js'
 import { cast } from './cast.js'
 import { reshape } from './reshape.js'
+import { transpose } from './transpose.js'
 
 /** Parameters of a reduction: sorted unique axes and whether reduced axes stay as size 1. @category model */
 export interface ReduceParams {
@@ -36,7 +37,19 @@ export const sum: Primitive<(x: Tensor, axes?: number | ReadonlyArray<number>, k
     const x = args[0]!
     return [broadcastTo(p.keepDims ? ct : reshape(ct, keptShape(x.shape, p.axes)), x.shape)]
   },
+  batch: (input) => batchReduction(input),
 })
+
+/**
+ * The batching rule of a reduction over axes (`sum`, `max`): the same reduction of the batched
+ * value over the example axes, shifted past the batch axis, which stays (moved left by the
+ * reduced axes before it when they are dropped).
+ * @category batching
+ */
+export const batchReduction = ({ args: [x], dims: [d], params: p, bind }: BatchInput<ReduceParams>): Batched => {
+  const axes = p.axes.map((a) => (a < d! ? a : a + 1))
+  return [bind([x!], { axes, keepDims: p.keepDims }), p.keepDims ? d : d! - p.axes.filter((a) => a < d!).length]
+}
 
 /**
  * Broadcasts to `shape` (NumPy rules);  d broadcastTo(x) = broadcastTo(dx); the transpose sums
@@ -54,6 +67,13 @@ export const broadcastTo: Primitive<(x: Tensor, shape: Shape) => Tensor, Shape> 
   impl: ([x], shape: Shape) => (shapeEquals(x!.shape, shape) ? fromData(shape, x!.data) : K.broadcastTo(x!, shape)),
   jvp: ([dx], { params }) => (dx === undefined ? undefined : broadcastTo(dx, params)),
   vjp: (ct, { args }) => [unbroadcast(ct, args[0]!.shape, args[0]!.dtype)],
+  // batch axis in front, leading 1s so that the example axes line up, then one broadcast
+  batch: ({ args: [x], dims: [d], params: shape, bind }) => {
+    const front = d === 0 ? x! : transpose(x!, [d!, ...x!.shape.map((_, i) => i).filter((i) => i !== d)])
+    const [size, ...rest] = front.shape as [number, ...number[]]
+    const lined = rest.length === shape.length ? front : reshape(front, [size, ...new Array<number>(shape.length - rest.length).fill(1), ...rest])
+    return [bind([lined], [size, ...shape]), 0]
+  },
 })
 
 /**

@@ -30,4 +30,6 @@ export const transpose: Primitive<(x: Tensor, perm?: ReadonlyArray<number>) => T
   impl: ([x], perm: ReadonlyArray<number>) => K.transpose(x!, perm),
   jvp: ([dx], { params }) => (dx === undefined ? undefined : transpose(dx, params)),
   vjp: (ct, { params }) => [transpose(ct, inverse(params))],
+  // the batch axis goes in front; example axis i sits at physical i or i + 1 (after the batch axis)
+  batch: ({ args: [x], dims: [d], params, bind }) => [bind([x!], [d!, ...params.map((p) => (p < d! ? p : p + 1))]), 0],
 })

@@ -1,5 +1,6 @@
 import * as K from '../../kernels/index.js'
 import { type Tensor, broadcastShapes, shapeEquals, zeros } from '../../tensor/index.js'
+import { batchElementwise } from '../batchRules.js'
 import { lift } from '../lift.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { broadcastTo, fitTangent, unbroadcast } from './sumBroadcast.js'
@@ -8,7 +9,7 @@ const full = (t: Tensor, shape: ReadonlyArray<number>): Tensor => (shapeEquals(t
 
 /**
  * Picks `a` where `condition` is non-zero and `b` elsewhere, broadcasting all three. The
- * condition is not differentiated; d where(c, a, b) = where(c, da, db).
+ * condition is not differentiated; d where(c, a, b) = where(c, da, db). Batched element-wise.
  * @category primitives
  */
 export const where: Primitive<(condition: Tensor, a: Tensor | number, b: Tensor | number) => Tensor, undefined> = primitive({
@@ -31,4 +32,5 @@ export const where: Primitive<(condition: Tensor, a: Tensor | number, b: Tensor 
       needs[2] ? unbroadcast(where(c, 0, ct), b.shape, b.dtype) : undefined,
     ]
   },
+  batch: batchElementwise,
 })
