@@ -109,6 +109,35 @@ describe('onnx.importModel on hostile bytes', () => {
     expect(leftOf(bytes)).toBe('onnx.importModel: graph.initializer[0] "w": has dims [2, 3] (6 elements) but 20 bytes of raw data (4 per element); the file is damaged')
   })
 
+  it('law 1: graphs shaped to be slow (wide, long, deep or arithmetic) are read or refused, never hung or thrown', () => {
+    const encode = (node: ReadonlyArray<object>, initializer: ReadonlyArray<object> = []): Uint8Array => modelProto.encode(modelProto.fromObject({
+      irVersion: 8, opsetImport: [{ version: 17 }],
+      graph: { node, initializer, input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 2 }] } } } }], output: [{ name: 'y' }] },
+    })).finish()
+    const n = 20_000
+    // one value read by n nodes, all concatenated
+    const wide = encode([...Array.from({ length: n }, (_, i) => ({ opType: 'Relu', input: ['x'], output: [`r${i}`], name: `r${i}` })),
+      { opType: 'Concat', input: Array.from({ length: n }, (_, i) => `r${i}`), output: ['y'], name: 'cat', attribute: [{ name: 'axis', type: 2, i: 1 }] }])
+    expect(leftOf(wide)).toBe(`onnx.importModel: graph.node[${n}] (Concat "cat"): concatenates ${n} branches; purenet reads at most 256`)
+    // n residual blocks x + relu(x) in a row: read, linear in n
+    const long: object[] = []
+    for (let i = 0; i < n; i++) {
+      const x = i === 0 ? 'x' : `a${i - 1}`
+      long.push({ opType: 'Relu', input: [x], output: [`r${i}`], name: `r${i}` }, { opType: 'Add', input: [x, `r${i}`], output: [i === n - 1 ? 'y' : `a${i}`], name: `a${i}` })
+    }
+    const longModel = importModel(encode(long))
+    expect(E.isRight(longModel) && longModel.right.params.length).toBe(n)
+    // residuals nested 100 deep: refused at 64
+    const deep: object[] = []
+    const depth = 100
+    for (let i = 0; i < depth; i++) deep.push({ opType: 'Relu', input: [i === 0 ? 'x' : `r${i - 1}`], output: [`r${i}`], name: `r${i}` })
+    for (let i = depth - 1; i >= 0; i--) deep.push({ opType: 'Add', input: [i === 0 ? 'x' : `r${i - 1}`, i === depth - 1 ? `r${i}` : `s${i + 1}`], output: [i === 0 ? 'y' : `s${i}`], name: `s${i}` })
+    expect(leftOf(encode(deep))).toMatch(/^onnx\.importModel: value "[^"]+": opens branches inside branches more than 64 deep; purenet reads at most that$/)
+    // a run of n multiplications by a scalar
+    const muls = encode(Array.from({ length: n }, (_, i) => ({ opType: 'Mul', input: [i === 0 ? 'x' : `m${i - 1}`, 'two'], output: [i === n - 1 ? 'y' : `m${i}`], name: `m${i}` })), [{ name: 'two', dims: [], dataType: 1, floatData: [2] }])
+    expect(leftOf(muls)).toMatch(/^onnx\.importModel: graph\.node\[0\] \(Mul "m0"\): starts a run of arithmetic \(Mul, Mul, /)
+  })
+
   it('an empty file, a JSON file and a file with no graph are Lefts that say what was expected', () => {
     expect(leftOf(new Uint8Array())).toBe('onnx.importModel: the model: the file is empty; expected an ONNX model (a ModelProto)')
     expect(leftOf(new TextEncoder().encode('{"format": "purenet-model"}'))).toMatch(/^onnx\.importModel: the model: not an ONNX model: the protobuf data is damaged/)

@@ -23,6 +23,9 @@ const erf = (x: number): number => {
   return (2 / Math.sqrt(Math.PI)) * sum
 }
 
+/** The most nodes (Constants included) a formula's run may span. */
+const maxRun = 32
+
 const probes = Array.from({ length: 33 }, (_, i) => -4 + i / 4)
 
 const formulas: ReadonlyArray<{ readonly name: string; readonly f: (x: number) => number; readonly layer: AnyLayer }> = [
@@ -60,15 +63,20 @@ const evaluate = (graph: Graph, run: ReadonlyArray<GraphNode>, x: string, scalar
 /**
  * The layer computed by the run of elementwise nodes that starts at `graph.nodes[start]` and reads
  * `x`, with the number of nodes it spans and its output; `undefined` when no such run starts
- * there; a `Left` naming the nodes when they compute a formula purenet has no layer for.
+ * there; a `Left` naming the nodes when they compute a formula purenet has no layer for. Only
+ * the nodes of `within` are considered, and only their reads count (`readers`: the nodes of
+ * `within` that read a value).
  */
-export const matchElementwise = (graph: Graph, start: number, x: string): E.Either<OnnxError, { readonly layer: AnyLayer; readonly used: number; readonly value: string } | undefined> => {
+export const matchElementwise = (graph: Graph, start: number, x: string, within: ReadonlySet<GraphNode>, readers: (value: string) => ReadonlyArray<GraphNode>): E.Either<OnnxError, { readonly layer: AnyLayer; readonly used: number; readonly value: string } | undefined> => {
   // Scalar constants the run may read.
   const scalars = new Map<string, number>()
   const run: GraphNode[] = []
   const produced = new Set<string>([x])
-  for (let i = start; i < graph.nodes.length; i++) {
+  // A formula is a few nodes (PyTorch's GELUs: 5 and 9, with their Constants 8 and 13): a longer
+  // run is cut, which keeps the prefixes tried below few whatever the file holds.
+  for (let i = start; i < graph.nodes.length && i < start + maxRun; i++) {
     const node = graph.nodes[i]!
+    if (!within.has(node)) break
     if (node.opType === 'Constant') {
       run.push(node)
       continue
@@ -91,16 +99,13 @@ export const matchElementwise = (graph: Graph, start: number, x: string): E.Eith
   }
   while (run.length > 0 && run[run.length - 1]!.opType === 'Constant') run.pop()
   if (run.filter((n) => n.opType !== 'Constant').length < 2) return E.right(undefined)
-  const consumers = new Map<string, number>()
-  for (const n of graph.nodes) for (const i of n.input) consumers.set(i, (consumers.get(i) ?? 0) + 1)
   // The longest closed prefix that computes a known formula: its values are read only inside it.
   for (let end = run.length; end >= 2; end--) {
     const prefix = run.slice(0, end)
     const last = prefix[prefix.length - 1]!
     if (last.opType === 'Constant') continue
-    const inside = new Map<string, number>()
-    for (const n of prefix) for (const i of n.input) inside.set(i, (inside.get(i) ?? 0) + 1)
-    const closed = [x, ...prefix.filter((n) => n !== last).flatMap((n) => n.output)].every((v) => (consumers.get(v) ?? 0) === (inside.get(v) ?? 0))
+    const inside = new Set(prefix)
+    const closed = [x, ...prefix.filter((n) => n !== last).flatMap((n) => n.output)].every((v) => readers(v).every((r) => inside.has(r)))
     if (!closed) continue
     const ys = evaluate(graph, prefix, x, scalars)
     if (ys === undefined) continue

@@ -164,9 +164,39 @@ describe('onnx.importModel: operators as exporters write them', () => {
     expect(message(r)).toBe('onnx.importModel: graph.node[0] (Softmax "sm"): works along axis 0; purenet\'s softmax works along the feature (last) axis')
   })
 
-  it('a branch (a value read twice) is a Left naming the node', () => {
-    const r = importModel(model([{ opType: 'Relu', input: ['x'], output: ['a'], name: 'r' }, { opType: 'Add', input: ['a', 'a'], output: ['y'], name: 'sum' }], [], 2))
-    expect(message(r)).toMatch(/^onnx\.importModel: graph\.node\[1\] \(Add "sum"\): .*(no branches|not a formula)/)
+  it('branches that meet other than as x + f(x) or a Concat are a Left naming the node', () => {
+    const twice = importModel(model([{ opType: 'Relu', input: ['x'], output: ['a'], name: 'r' }, { opType: 'Add', input: ['a', 'a'], output: ['y'], name: 'sum' }], [], 2))
+    expect(message(twice)).toBe("onnx.importModel: graph.node[1] (Add \"sum\"): adds to the previous value something that is not a MatMul's bias; purenet reads Add as a MatMul's bias or as x + f(x) (residual)")
+    const sum = importModel(model([
+      { opType: 'Relu', input: ['x'], output: ['a'], name: 'r' },
+      { opType: 'Tanh', input: ['x'], output: ['b'], name: 't' },
+      { opType: 'Add', input: ['a', 'b'], output: ['y'], name: 'sum' },
+    ], [], 2))
+    expect(message(sum)).toBe('onnx.importModel: graph.node[2] (Add "sum"): adds two branches; purenet reads an Add of branches only as x + f(x) (residual)')
+    const rows = importModel(model([
+      { opType: 'Relu', input: ['x'], output: ['a'], name: 'r' },
+      { opType: 'Concat', input: ['x', 'a'], output: ['y'], name: 'cat', attribute: [{ name: 'axis', type: 2, i: 0 }] },
+    ], [], 2))
+    expect(message(rows)).toBe('onnx.importModel: graph.node[1] (Concat "cat"): concatenates along axis 0; purenet concatenates branches along the features (axis 1)')
+  })
+
+  it('x + f(x) is residual, a Concat of branches fanOut, of Slices of x parallel', () => {
+    const w = { name: 'w', dims: [2, 2], data: [1, 2, 3, 4] }
+    const residual = importModel(model([
+      { opType: 'MatMul', input: ['x', 'w'], output: ['h'], name: 'mm' },
+      { opType: 'Relu', input: ['h'], output: ['f'], name: 'r' },
+      { opType: 'Add', input: ['f', 'x'], output: ['y'], name: 'skip' },
+    ], [w], 2))
+    expect(E.isRight(residual) && residual.right.net.name).toBe('serial(residual(serial(dense(2, 2), relu)))')
+    const fan = importModel(model([
+      { opType: 'MatMul', input: ['x', 'w'], output: ['h'], name: 'mm' },
+      { opType: 'Tanh', input: ['h'], output: ['t'], name: 't' },
+      { opType: 'Concat', input: ['x', 't'], output: ['y'], name: 'cat', attribute: [{ name: 'axis', type: 2, i: 1 }] },
+    ], [w], 2))
+    expect(E.isRight(fan) && fan.right.net.name).toBe('serial(fanOut(identity, serial(dense(2, 2), tanh)))')
+    const bytes = exportModel(nn.parallel(nn.dense(1, 3), nn.dense(2, 1)), [nn.dense(1, 3).init(key(1)), nn.dense(2, 1).init(key(2))])
+    const par = E.isRight(bytes) ? importModel(bytes.right) : bytes
+    expect(E.isRight(par) && par.right.net.name).toBe('serial(parallel(dense(1, 3), dense(2, 1)))')
   })
 
   it('a weight that is not a constant, or of the wrong size, is a Left naming the node', () => {
