@@ -8,8 +8,8 @@
  * Laws (checked in properties/onnx.test.ts and src/onnx/*.test.ts):
  * 1. agreement: for every network of built-in layers, ONNX Runtime's output for the exported file
  *    equals `net.apply(params)` (evaluation mode) within float32 rounding.
- * 2. round trip: `importModel(exportModel(net, params))` computes the same function as `net`, and
- *    exporting it again gives a file that computes it too.
+ * 2. round trip: `importModel(exportModel(net, params))` computes bit for bit what `net` computes
+ *    (branches included), and exporting it again gives a file that computes it too.
  * 3. totality: `importModel` never throws; a file it cannot read is a `Left` naming the node (every
  *    unsupported operator listed by name), the budget or the damage.
  */
