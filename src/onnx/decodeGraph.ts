@@ -21,10 +21,10 @@ export interface ImportLimits {
 /** The default budgets of `importModel`. @category onnx */
 export const defaultImportLimits = Object.freeze({ maxBytes: 256 * 2 ** 20, maxNodes: 2 ** 16, maxElements: 2 ** 28 })
 
-/** ONNX element types purenet reads. */
+/** ONNX element types purenet reads. @category internals */
 export const dataTypes = Object.freeze({ float: 1, int64: 7, double: 11 })
 
-/** An initializer or constant whose dims were checked against its data; its values are read on demand. */
+/** An initializer or constant whose dims were checked against its data; its values are read on demand. @category internals */
 export interface GraphTensor {
   readonly name: string
   readonly dims: ReadonlyArray<number>
@@ -40,7 +40,7 @@ export interface GraphTensor {
   }
 }
 
-/** An attribute's value, as far as purenet reads attributes. */
+/** An attribute's value, as far as purenet reads attributes. @category internals */
 export interface GraphAttribute {
   readonly f?: number
   readonly i?: number
@@ -49,7 +49,7 @@ export interface GraphAttribute {
   readonly t?: GraphTensor
 }
 
-/** A node of the graph. */
+/** A node of the graph. @category internals */
 export interface GraphNode {
   readonly index: number
   readonly name: string
@@ -62,14 +62,14 @@ export interface GraphNode {
   readonly where: string
 }
 
-/** A graph input or output: its name and dims (`undefined` for a symbolic or missing dim). */
+/** A graph input or output: its name and dims (`undefined` for a symbolic or missing dim). @category internals */
 export interface GraphValue {
   readonly name: string
   readonly dims: ReadonlyArray<number | undefined> | undefined
   readonly elemType: number
 }
 
-/** A decoded, checked ONNX model. */
+/** A decoded, checked ONNX model. @category internals */
 export interface Graph {
   readonly opset: number
   readonly nodes: ReadonlyArray<GraphNode>
@@ -81,7 +81,7 @@ export interface Graph {
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.importModel', path, detail))
 
-/** A name as messages quote it: JSON, at most 80 characters. */
+/** A name as messages quote it: JSON, at most 80 characters. @category internals */
 export const quote = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s)
 
 // protobufjs gives int64 fields as numbers or as `Long` values { low, high } (when long.js is present).
@@ -141,7 +141,7 @@ const decodeTensor = (raw: unknown, where: string, fallbackName: string, budget:
 
 const typeName: Readonly<Record<number, string>> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64' }
 
-/** A float tensor's values as float32, or a `Left` for another element type. */
+/** A float tensor's values as float32, or a `Left` for another element type. @category internals */
 export const floatsOf = (t: GraphTensor): E.Either<OnnxError, Float32Array> => {
   if (t.dataType === dataTypes.float) {
     if (t.raw.rawData !== undefined) {
@@ -164,7 +164,7 @@ export const floatsOf = (t: GraphTensor): E.Either<OnnxError, Float32Array> => {
   return fail(t.where, `holds ${typeName[t.dataType] ?? `element type ${t.dataType}`} values where purenet expects float32 (or float64) weights`)
 }
 
-/** An int64 tensor's values (a Reshape's shape), or a `Left`. */
+/** An int64 tensor's values (a Reshape's shape), or a `Left`. @category internals */
 export const intsOf = (t: GraphTensor): E.Either<OnnxError, ReadonlyArray<number>> => {
   if (t.dataType !== dataTypes.int64) return fail(t.where, `holds ${typeName[t.dataType] ?? `element type ${t.dataType}`} values where ONNX expects int64`)
   const out: number[] = []
@@ -192,6 +192,7 @@ const decodeValue = (raw: unknown): GraphValue => {
 /**
  * Decodes and checks an ONNX model's bytes: the budgets, the opset of the default domain, every
  * initializer's dims against its data, and the nodes with their attributes.
+ * @category internals
  */
 export const decodeGraph = (bytes: Uint8Array, limits: ImportLimits = {}): E.Either<OnnxError, Graph> => {
   const maxBytes = limits.maxBytes ?? defaultImportLimits.maxBytes

@@ -66,6 +66,7 @@ const evaluate = (graph: Graph, run: ReadonlyArray<GraphNode>, x: string, scalar
  * there; a `Left` naming the nodes when they compute a formula purenet has no layer for. Only
  * the nodes of `within` are considered, and only their reads count (`readers`: the nodes of
  * `within` that read a value).
+ * @category internals
  */
 export const matchElementwise = (graph: Graph, start: number, x: string, within: ReadonlySet<GraphNode>, readers: (value: string) => ReadonlyArray<GraphNode>): E.Either<OnnxError, { readonly layer: AnyLayer; readonly used: number; readonly value: string } | undefined> => {
   // Scalar constants the run may read.

@@ -14,9 +14,10 @@ const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.lef
 
 const simple: Readonly<Record<string, AnyLayer>> = { Relu: nn.relu, Sigmoid: nn.sigmoid, Tanh: nn.tanh, Atan: nn.atan, Softplus: nn.softplus }
 
+/** A layer read, with its parameters; `undefined` for a node that is no layer (Identity, Flatten). @category internals */
 export type Step = { readonly layer: AnyLayer; readonly params: unknown } | undefined
 
-/** The state of the walk along the chain: the current value, its known dims after the batch axis. */
+/** The state of the walk along the chain: the current value, its known dims after the batch axis. @category internals */
 export interface Walk {
   readonly graph: Graph
   readonly value: string
@@ -58,8 +59,8 @@ const scaled = (data: Float32Array, by: number): Float32Array => (by === 1 ? dat
 const attrInt = (node: GraphNode, name: string, fallback: number): number => node.attributes.get(name)?.i ?? fallback
 const attrFloat = (node: GraphNode, name: string, fallback: number): number => node.attributes.get(name)?.f ?? fallback
 
-/** One node (or a MatMul and its Add, or a formula's nodes) read into a layer; returns the nodes used. */
-export type Read = E.Either<OnnxError, { readonly step: Step; readonly dims: ReadonlyArray<number> | undefined; readonly used: number; readonly value: string }>
+/** A node (or a MatMul and its Add) read: the layer, the dims after it and the value it ends at. @category internals */
+export type Read = E.Either<OnnxError, { readonly step: Step; readonly dims: ReadonlyArray<number> | undefined; readonly value: string }>
 
 const readGemm = (w: Walk, node: GraphNode): Read => {
   if (attrInt(node, 'transA', 0) !== 0) return fail(node.where, 'has transA = 1, which transposes the batch; purenet imports Gemm with the input as A')
@@ -82,7 +83,7 @@ const readGemm = (w: Walk, node: GraphNode): Read => {
   }
   const weights = scaled(transB ? transpose(data.right, r, c) : data.right, attrFloat(node, 'alpha', 1))
   const d = denseOf(node, w, inSize, outSize, weights, bias)
-  return E.isLeft(d) ? d : E.right({ ...d.right, used: 1, value: node.output[0] ?? '' })
+  return E.isLeft(d) ? d : E.right({ ...d.right, value: node.output[0] ?? '' })
 }
 
 const readMatMul = (w: Walk, node: GraphNode, next: GraphNode | undefined): Read => {
@@ -103,14 +104,14 @@ const readMatMul = (w: Walk, node: GraphNode, next: GraphNode | undefined): Read
     bias = bd.right
   }
   const d = denseOf(node, w, inSize, outSize, data.right, bias)
-  return E.isLeft(d) ? d : E.right({ ...d.right, used: bias === undefined ? 1 : 2, value: bias === undefined ? out : next!.output[0] ?? '' })
+  return E.isLeft(d) ? d : E.right({ ...d.right, value: bias === undefined ? out : next!.output[0] ?? '' })
 }
 
 /** Flatten or Reshape: accepted when the result is [batch, all features]. */
 const readFlatten = (w: Walk, node: GraphNode): Read => {
   const dims = w.dims
   const size = dims?.reduce((a, n) => a * n, 1)
-  const done = (): Read => E.right({ step: undefined, dims: size === undefined ? undefined : [size], used: 1, value: node.output[0] ?? '' })
+  const done = (): Read => E.right({ step: undefined, dims: size === undefined ? undefined : [size], value: node.output[0] ?? '' })
   if (node.opType === 'Flatten') {
     const axis = attrInt(node, 'axis', 1)
     return axis === 1 || (dims !== undefined && axis === -dims.length) ? done() : fail(node.where, `flattens from axis ${axis}; purenet keeps the batch axis and flattens the rest (axis = 1)`)
@@ -130,9 +131,10 @@ const lastAxis = (w: Walk, node: GraphNode): boolean => {
   return axis === -1 || axis === (w.dims?.length ?? 1)
 }
 
+/** The layer of one node (a MatMul with the Add `next` of its bias) given the value flowing in. @category internals */
 export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined): Read => {
   const out = node.output[0] ?? ''
-  const same = (step: Step): Read => E.right({ step, dims: w.dims, used: 1, value: out })
+  const same = (step: Step): Read => E.right({ step, dims: w.dims, value: out })
   const activation = Object.hasOwn(simple, node.opType) ? simple[node.opType] : undefined
   if (activation !== undefined) return same({ layer: activation, params: Object.freeze({}) })
   switch (node.opType) {
@@ -161,8 +163,9 @@ export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined):
   }
 }
 
-// Operators whose other inputs are weights: their own messages name a weight that is not a constant.
+/** Operators whose other inputs are weights: their own messages name a weight that is not a constant. @category internals */
 export const readsWeights = new Set(['Gemm', 'MatMul', 'Reshape'])
 
+/** The elementwise arithmetic operators, read only as a formula (GELU) or a MatMul's bias. @category internals */
 export const arithmetic = new Set(['Mul', 'Div', 'Sub', 'Add', 'Pow', 'Erf', 'Sqrt'])
 

@@ -21,7 +21,7 @@ import { type Walk, arithmetic, readNode, readsWeights } from './readNode.js'
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.importModel', path, detail))
 
-/** A layer with its parameters. */
+/** A layer with its parameters. @category internals */
 export interface Piece {
   readonly layer: AnyLayer
   readonly params: unknown
@@ -50,7 +50,7 @@ const scopeOf = (graph: Graph, nodes: ReadonlyArray<GraphNode>): Scope => {
   return { nodes, members: new Set(nodes), position: new Map(nodes.map((n, i) => [n, i])), readers }
 }
 
-/** The pieces of a chain as one layer: `identity` for none, `serial` for several. */
+/** The pieces of a chain as one layer: `identity` for none, `serial` for several. @category internals */
 export const pieceOf = (pieces: ReadonlyArray<Piece>, where: string): E.Either<OnnxError, Piece> => {
   if (pieces.length === 0) return E.right({ layer: nn.identity, params: Object.freeze({}) })
   if (pieces.length === 1) return E.right(pieces[0]!)
@@ -131,6 +131,7 @@ const sliceOf = (graph: Graph, node: GraphNode, value: string): readonly [number
 /**
  * Reads the chain from `walk.value` to `until` (the graph's output when `undefined`) within
  * `scope`: the layers in order and the walk at its end.
+ * @category internals
  */
 export const walkChain = (walk: Walk, scope: Scope, until: string, depth = 0): E.Either<OnnxError, { readonly pieces: ReadonlyArray<Piece>; readonly walk: Walk }> => {
   const graph = walk.graph
@@ -231,5 +232,5 @@ const readBranches = (walk: Walk, scope: Scope, join: GraphNode, depth: number):
   return fail(join.where, `is where branches from ${quote(x)} meet; purenet reads branches that meet in an Add (x + f(x)) or a Concat along the features`)
 }
 
-/** The scope of the whole graph. */
+/** The scope of the whole graph. @category internals */
 export const graphScope = (graph: Graph): Scope => scopeOf(graph, graph.nodes)
