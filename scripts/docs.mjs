@@ -17,6 +17,7 @@ export const pictures = [
   { name: 'optimizers', args: ['examples/optimizers.ts', '--out', 'docs'], draws: ['optimizers-rosenbrock.svg', 'optimizers-beale.svg', 'optimizers-saddle.svg'] },
   { name: 'landscape', args: ['examples/landscape.ts', '--out', 'docs'], draws: ['landscape-small-batch.svg', 'landscape-large-batch.svg', 'interpolation.svg', 'landscape-1d.svg'] },
   { name: 'cartpole', args: ['examples/cartpole.ts', '--full', '--svg', 'docs/cartpole.svg'], draws: ['cartpole.svg'] },
+  { name: 'backprop', args: ['examples/backprop.ts', '--out', 'docs'], draws: ['backprop-program.svg'] },
 ]
 
 const onlyFlag = process.argv.indexOf('--only')
