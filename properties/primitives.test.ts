@@ -353,6 +353,7 @@ const laws = {
   leakyRelu: unaryLaw('leakyRelu', (x) => composites.leakyRelu(x, 0.1), 'nonzero'),
   elu: unaryLaw('elu', (x) => composites.elu(x, 1.5), 'nonzero'),
   gelu: unaryLaw('gelu', composites.gelu, 'real'),
+  geluErf: unaryLaw('geluErf', composites.geluErf, 'nonzero'),
   silu: unaryLaw('silu', composites.silu, 'real'),
   'softmax (axis)': rowLaw('softmax', composites.softmax, true),
   'logSoftmax (axis)': rowLaw('logSoftmax', composites.logSoftmax, true),

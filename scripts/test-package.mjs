@@ -10,7 +10,8 @@
 //      "strict": false, lib ES2020 + DOM without Node's types (purenet/browser), and
 //      moduleResolution node16 and bundler;
 //   5. an esbuild bundle of purenet/browser for the browser platform: no `node:` import, and it runs;
-//   6. `npx purenet --help`, then train, eval and predict on a small CSV written here.
+//   6. `npx purenet --help`, then train, eval and predict on a small CSV written here, export to ONNX
+//      and predict from the .onnx file (the bundle of 5 also writes and reads ONNX bytes).
 // It prints the tarball's size and file count and the install time. Exit 0 when every check passed.
 //
 //   node scripts/test-package.mjs [--keep]     (--keep leaves the temporary project for a look)
@@ -110,6 +111,8 @@ try {
     console.log(`     bundle.js: ${(Object.values(bundled.metafile.outputs)[0].bytes / 1024).toFixed(0)} kB unminified`)
     const ran = run('node', ['--input-type=module', '-e', "await import('./bundle.js'); console.log(globalThis.purenetResult)"])
     check('the bundle runs and trains', ran.code === 0 && Number(ran.stdout) < 0.25, tail(ran.output))
+    const onnxRan = run('node', ['--input-type=module', '-e', "await import('./bundle.js'); console.log(globalThis.purenetOnnx)"])
+    check('the bundle exports a network as ONNX and imports it back', onnxRan.code === 0 && Number(onnxRan.stdout) > 100, tail(onnxRan.output))
   }
 
   // 6. the command line, through npx
@@ -127,6 +130,9 @@ try {
   const predicted = run(npm, ['exec', '--offline', '--', 'purenet', 'predict', '--model', 'model.json', '--data', 'unlabelled.csv', '--out', 'predictions.csv'])
   const predictions = predicted.code === 0 ? readFileSync(join(app, 'predictions.csv'), 'utf8').trim().split('\n') : []
   check('npx purenet predict writes a header and one line per row', predicted.code === 0 && predictions.length === 3, tail(predicted.output))
+  const exported = run(npm, ['exec', '--offline', '--', 'purenet', 'export', '--model', 'model.json', '--out', 'model.onnx'])
+  const onnxPredicted = run(npm, ['exec', '--offline', '--', 'purenet', 'predict', '--model', 'model.onnx', '--data', 'unlabelled.csv'])
+  check('npx purenet export, then predict from the .onnx file as from the model file', exported.code === 0 && onnxPredicted.code === 0 && onnxPredicted.stdout.trim().split('\n').join('\n') === predictions.join('\n'), tail(`${exported.output}\n${onnxPredicted.output}`))
 } catch (e) {
   failures++
   console.log(`FAIL ${e instanceof Error ? e.stack : String(e)}`)

@@ -31,6 +31,7 @@ const allowed: Readonly<Record<string, ReadonlyArray<string> | 'anything'>> = {
   plot: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'landscape', 'stage'],
   stage: ['autodiff', 'kernels', 'tree', 'tensor'],
   rl: ['nn', 'optim', 'losses', 'ops', 'autodiff', 'random', 'tree', 'tensor', 'train'],
+  onnx: ['nn', 'stage', 'tensor', 'tree', 'ops', 'autodiff'],
   cli: 'anything',
   'index.ts': 'anything',
   'browser.ts': 'anything',

@@ -10,6 +10,10 @@ import * as io from './io/index.js'
 import { type DecodeOptions, type SavedModel, architectureOf, layerLayout, trainCheckpoint } from './ioPure.js'
 import { type AnyLayer, type LayerSpec, paramLayout } from './nn/index.js'
 import type { OptState } from './optim/index.js'
+import * as onnx from './onnx/index.js'
+import { readBoundedFile } from './io/boundedRead.js'
+import { describeSystemError } from './io/systemError.js'
+import { writeFileAtomic } from './io/writeAtomic.js'
 import * as train from './train/index.js'
 import type { Tree } from './tree/index.js'
 
@@ -135,4 +139,40 @@ export const resume = async <P extends Tree, S>(
   // a diverging step throws, as in fit
   if (E.isLeft(outcome)) throw outcome.left
   return E.right(outcome.right)
+}
+
+/**
+ * Writes a network as an ONNX file (`onnx.exportModel`), atomically like `saveModel` (temporary
+ * file, fsync, rename). Resolves to `Right(undefined)`, or `Left(OnnxError)` naming the file and the
+ * layer ONNX cannot carry or the write that failed; never rejects.
+ * @example await io.saveOnnx('iris.onnx', net, params)
+ * @category files
+ */
+export const saveOnnx = async (path: string, net: AnyLayer, params: unknown, options: onnx.ExportOptions = {}): Promise<E.Either<onnx.OnnxError, void>> => {
+  const bytes = onnx.exportModel(net, params, options)
+  if (E.isLeft(bytes)) return E.left(onnx.onnxError('io.saveOnnx', bytes.left.path ?? '', bytes.left.detail, path))
+  try {
+    await writeFileAtomic(path, bytes.right)
+  } catch (e) {
+    return E.left(onnx.onnxError('io.saveOnnx', '', `cannot write the file: ${describeSystemError(e)}`, path))
+  }
+  return E.right(undefined)
+}
+
+/**
+ * Reads an ONNX file (`onnx.importModel`): `Right` of the network, its parameters, the input's
+ * shape and the file's metadata, or `Left(OnnxError)` naming the file and the node or budget.
+ * Refuses a file larger than `limits.maxBytes` (default 256 MiB) before reading it. Never rejects.
+ * @example const model = await io.loadOnnx('mlp.onnx')
+ * @category files
+ */
+export const loadOnnx = async (path: string, limits: onnx.ImportLimits = {}): Promise<E.Either<onnx.OnnxError, onnx.ImportedModel>> => {
+  const read = await readBoundedFile(path, limits.maxBytes ?? onnx.defaultImportLimits.maxBytes)
+  if (E.isLeft(read)) {
+    const p = read.left
+    const detail = p.kind === 'not-a-file' ? `${p.detail}; give the path of an .onnx file` : p.kind === 'too-big' ? `${p.detail} (limits.maxBytes)` : p.kind === 'changed' ? p.detail : `cannot read the file: ${p.detail}`
+    return E.left(onnx.onnxError('io.loadOnnx', '', detail, path))
+  }
+  const model = onnx.importModel(read.right, limits)
+  return E.isLeft(model) ? E.left(onnx.onnxError('io.loadOnnx', model.left.path ?? '', model.left.detail, path)) : model
 }

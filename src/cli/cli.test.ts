@@ -132,7 +132,7 @@ describe('purenet', () => {
   it('exits with 2 and the usage for a bad command line', async () => {
     const cases: ReadonlyArray<readonly [string[], string]> = [
       [[], 'usage: purenet <command> [options]'],
-      [['fit'], 'purenet: unknown command "fit"; the commands are train, eval, predict and inspect'],
+      [['fit'], 'purenet: unknown command "fit"; the commands are train, eval, predict, inspect and export'],
       [[...trainArgs, '--out', 'm.json', '--epoch', '5'], "purenet train: unknown flag --epoch"],
       [[...trainArgs, '--out', 'm.json', '--epochs', 'ten'], 'purenet train: --epochs: expected a positive integer in decimal digits, got "ten"'],
       [[...trainArgs, '--out', 'm.json', '--optimizer', 'rmsprop'], 'purenet train: --optimizer: expected one of adam, sgd, got "rmsprop"'],

@@ -8,6 +8,7 @@ import * as io from '../ioNamespace.js'
 import * as nn from '../nn/index.js'
 import { bool, parseFlags, usageOf } from './flags.js'
 import { decodeModelInfo } from './modelInfo.js'
+import { isOnnxPath, loadOnnxModel } from './onnxModel.js'
 import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
 import { printable } from './printable.js'
 
@@ -17,7 +18,7 @@ export const inspectFlags = {
 } as const
 
 /** The usage of `purenet inspect`. */
-export const inspectUsage = usageOf('purenet inspect <model.json>', inspectFlags)
+export const inspectUsage = usageOf('purenet inspect <model.json | model.onnx>', inspectFlags)
 
 const count = (n: number): string => n.toLocaleString('en-US')
 
@@ -27,10 +28,12 @@ export const inspectCommand = async (argv: ReadonlyArray<string>, terminal: Term
   if (E.isLeft(parsed)) return usageError(parsed.left)
   const path = parsed.right.positionals[0]
   if (path === undefined) return usageError('give the model file to inspect: purenet inspect <model.json>')
-  const loaded = await io.loadModel(path)
+  const onnx = isOnnxPath(path) ? await loadOnnxModel(path) : undefined
+  if (onnx !== undefined && E.isLeft(onnx)) return inputError(onnx.left)
+  const loaded = onnx !== undefined && E.isRight(onnx) ? E.right(onnx.right.model) : await io.loadModel(path)
   if (E.isLeft(loaded)) return inputError(loaded.left.message.replace(/^io\.loadModel: /, ''))
   const m = loaded.right
-  terminal.out(`${path}: ${io.modelFormat} version ${io.modelVersion}`)
+  terminal.out(onnx !== undefined && E.isRight(onnx) ? `${path}: ONNX model, input [batch, ${onnx.right.inputShape.join(', ')}]` : `${path}: ${io.modelFormat} version ${io.modelVersion}`)
   terminal.out(`architecture  ${m.net.name}`)
 
   for (const line of nn.showSummary(nn.summary(m.net, m.params)).split('\n')) terminal.out(line)

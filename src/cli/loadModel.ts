@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as io from '../ioNamespace.js'
 import { type ModelInfo, decodeModelInfo } from './modelInfo.js'
+import { extraKey, isOnnxPath, loadOnnxModel } from './onnxModel.js'
 import { type Failure, inputError } from './outcome.js'
 
 /** A model and how to read a CSV for it. */
@@ -15,8 +16,13 @@ export interface UsableModel {
 
 /** Loads a model file and its data description, or an `input` failure naming the file. */
 export const loadUsableModel = async (path: string): Promise<E.Either<Failure, UsableModel>> => {
-  const model = await io.loadModel(path)
+  const onnx = isOnnxPath(path) ? await loadOnnxModel(path) : undefined
+  if (onnx !== undefined && E.isLeft(onnx)) return inputError(onnx.left)
+  const model = onnx !== undefined && E.isRight(onnx) ? E.right(onnx.right.model) : await io.loadModel(path)
   if (E.isLeft(model)) return inputError(model.left.message.replace(/^io\.loadModel: /, ''))
+  if (onnx !== undefined && E.isRight(onnx) && onnx.right.metadata[extraKey] === undefined) {
+    return inputError(`${path}: the ONNX file has no purenet metadata ("${extraKey}"), so which CSV columns it reads is unknown; export the model with purenet export, which keeps what purenet train recorded`)
+  }
   const info = decodeModelInfo(model.right.extra)
   if (E.isLeft(info)) return inputError(`${path}: ${info.left}`)
   const problem = classesProblem(info.right, model.right.net.outSize)

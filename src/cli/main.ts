@@ -12,6 +12,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { evalCommand, evalUsage } from './evaluate.js'
+import { exportCommand, exportUsage } from './exportOnnx.js'
 import { inspectCommand, inspectUsage } from './inspect.js'
 import type { Outcome, Terminal } from './outcome.js'
 import { predictCommand, predictUsage } from './predict.js'
@@ -26,6 +27,7 @@ commands:
   eval     the loss and accuracy of a model on a labelled CSV file
   predict  a model's predictions for the rows of a CSV file
   inspect  what a model file holds: architecture, parameters, training history
+  export   a model file as an ONNX file, for ONNX Runtime
 
 'purenet <command> --help' lists the options of a command.`
 
@@ -39,6 +41,7 @@ const commands: Readonly<Record<string, Command>> = {
   eval: { usage: evalUsage, run: evalCommand },
   predict: { usage: predictUsage, run: predictCommand },
   inspect: { usage: inspectUsage, run: inspectCommand },
+  export: { usage: exportUsage, run: exportCommand },
 }
 
 // Nothing printed acts on the terminal: names and messages may quote a file (printable.ts).
@@ -67,7 +70,7 @@ export const main = async (argv: ReadonlyArray<string>, unescaped: Terminal, now
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined
   if (command === undefined) {
-    terminal.err(`purenet: unknown command ${JSON.stringify(name)}; the commands are train, eval, predict and inspect\n\n${usage}`)
+    terminal.err(`purenet: unknown command ${JSON.stringify(name)}; the commands are train, eval, predict, inspect and export\n\n${usage}`)
     return 2
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -19,14 +19,15 @@ import type { Tree } from '../tree/index.js'
 import { readText } from './files.js'
 import { bool, natural, oneOf, parseFlags, positive, positiveInt, requiredText, text, usageOf } from './flags.js'
 import type { ModelInfo, Scalers, TrainingInfo } from './modelInfo.js'
-import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
+import { isOnnxPath, loadOnnxModel } from './onnxModel.js'
+import { type Failure, type Outcome, type Terminal, inputError, usageError } from './outcome.js'
 import { checkOutputs } from './outputs.js'
 import { progress } from './progress.js'
 import { readTrainingData } from './tabular.js'
 
 /** The flags of `purenet train`. */
 export const trainFlags = {
-  model: requiredText('the network: a layer spec as JSON (e.g. examples/iris-spec.json)', '<spec.json>'),
+  model: requiredText('the network: a layer spec as JSON (e.g. examples/iris-spec.json), or an .onnx model whose weights the run starts from', '<spec.json>'),
   data: requiredText('the training data: a CSV file with a header row', '<train.csv>'),
   target: requiredText('the column to predict; the other columns are the features', '<column>'),
   out: requiredText('where to save the trained model', '<model.json>'),
@@ -70,6 +71,33 @@ export const scaleHint = (x: Tensor, features: ReadonlyArray<string>): string =>
   return `; the features' scales differ by a factor of ${show(ratio)} (${features[big[1]] ?? big[1]} ~${show(big[0])}, ${features[small[1]] ?? small[1]} ~${show(small[0])}): scale them with --normalize standard`
 }
 
+/** The network of a layer spec file (JSON, `nn.fromSpec`), or the failure naming the file. */
+const readSpecNetwork = async (path: string): Promise<E.Either<Failure, nn.Layer<Tree>>> => {
+  const specText = await readText(path, 'a layer spec (JSON)')
+  if (E.isLeft(specText)) return specText
+  // A spec is small: its structure is checked before JSON.parse builds it (a 13M-layer file is refused, not parsed).
+  const specShape = scanJson(specText.right, { maxNodes: 2 ** 20 })
+  if (specShape !== undefined) return inputError(`${path}: ${specShape.detail.replace('options.maxNodes', 'the most a spec file may have')}; expected a layer spec`)
+  let specJson: unknown
+  try {
+    specJson = JSON.parse(specText.right)
+  } catch (e) {
+    return inputError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)}); expected a layer spec such as {"kind": "serial", "layers": [...]}`)
+  }
+  if (typeof specJson === 'object' && specJson !== null && (specJson as { format?: unknown }).format === io.modelFormat) {
+    return inputError(`${path}: this is a model file; --model of train takes a layer spec (the "architecture" of a model file is one)`)
+  }
+  const decodedNet = nn.fromSpec(specJson)
+  if (E.isLeft(decodedNet)) return inputError(`${path}: ${dropPrefix(decodedNet.left.message)}`)
+  return E.right(decodedNet.right)
+}
+
+/** The state a run starts from when it starts from a file's weights: a fresh run's, with those parameters. */
+const startFrom = (params: Tree, optimizer: optim.Optimizer, net: nn.Layer<Tree>, seed: number): train.TrainState<Tree, optim.OptState> => {
+  const fresh = train.initialState({ net, optimizer, key: key(seed) })
+  return Object.freeze({ ...fresh, params, optState: optimizer.init(params) })
+}
+
 /** Runs `purenet train` with the words after `train`; `now` gives milliseconds for the throughput. */
 export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Terminal, now: () => number): Promise<Outcome> => {
   const parsed = parseFlags(argv, trainFlags)
@@ -86,23 +114,13 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   )
   if (E.isLeft(writable)) return writable
 
-  // The network.
-  const specText = await readText(f.model, 'a layer spec (JSON)')
-  if (E.isLeft(specText)) return specText
-  // A spec is small: its structure is checked before JSON.parse builds it (a 13M-layer file is refused, not parsed).
-  const specShape = scanJson(specText.right, { maxNodes: 2 ** 20 })
-  if (specShape !== undefined) return inputError(`${f.model}: ${specShape.detail.replace('options.maxNodes', 'the most a spec file may have')}; expected a layer spec`)
-  let specJson: unknown
-  try {
-    specJson = JSON.parse(specText.right)
-  } catch (e) {
-    return inputError(`${f.model}: not valid JSON (${e instanceof Error ? e.message : String(e)}); expected a layer spec such as {"kind": "serial", "layers": [...]}`)
-  }
-  if (typeof specJson === 'object' && specJson !== null && (specJson as { format?: unknown }).format === io.modelFormat) {
-    return inputError(`${f.model}: this is a model file; --model of train takes a layer spec (the "architecture" of a model file is one)`)
-  }
-  const decodedNet = nn.fromSpec(specJson)
-  if (E.isLeft(decodedNet)) return inputError(`${f.model}: ${dropPrefix(decodedNet.left.message)}`)
+  // The network: a layer spec, or an ONNX file whose weights the run starts from.
+  const onnxStart = isOnnxPath(f.model) ? await loadOnnxModel(f.model) : undefined
+  if (onnxStart !== undefined && E.isLeft(onnxStart)) return inputError(onnxStart.left)
+  const startModel = onnxStart !== undefined && E.isRight(onnxStart) ? onnxStart.right.model : undefined
+  // importModel's network is a serial of built-in layers, whose parameters are a tree (as fromSpec's are).
+  const decodedNet = startModel === undefined ? await readSpecNetwork(f.model) : E.right(startModel.net as unknown as nn.Layer<Tree>)
+  if (E.isLeft(decodedNet)) return decodedNet
   const net = decodedNet.right
 
   // The data, and whether it fits the network.
@@ -182,6 +200,7 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
     epochs: training.epochs,
     batchSize: training.batch,
     key: key(training.seed),
+    ...(startModel === undefined ? {} : { initialState: startFrom(startModel.params as Tree, optimizer, net, training.seed) }),
     ...(metrics === undefined ? {} : { metrics }),
     ...(checkpointFolder === undefined
       ? {}

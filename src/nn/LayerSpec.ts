@@ -25,11 +25,11 @@ import type { InitializerName } from './initializers.js'
 
 /** The activations a spec can name: the built-in activation layers of `nn`. @category specs */
 export type ActivationKind =
-  | 'relu' | 'sigmoid' | 'atan' | 'tanh' | 'softplus' | 'leakyRelu' | 'elu' | 'gelu' | 'identity' | 'softmax' | 'logSoftmax'
+  | 'relu' | 'sigmoid' | 'atan' | 'tanh' | 'softplus' | 'leakyRelu' | 'elu' | 'gelu' | 'geluErf' | 'identity' | 'softmax' | 'logSoftmax'
 
 /** Every activation kind, in the order the docs list them. @category specs */
 export const activationKinds: ReadonlyArray<ActivationKind> = Object.freeze([
-  'relu', 'sigmoid', 'atan', 'tanh', 'softplus', 'leakyRelu', 'elu', 'gelu', 'identity', 'softmax', 'logSoftmax',
+  'relu', 'sigmoid', 'atan', 'tanh', 'softplus', 'leakyRelu', 'elu', 'gelu', 'geluErf', 'identity', 'softmax', 'logSoftmax',
 ] as const)
 
 /** How a dense layer initialises a tensor: a built-in initialiser's name, or `'custom'` for a function. @category specs */

@@ -3,7 +3,7 @@ import { grad } from '../autodiff/index.js'
 import { sum } from '../ops/index.js'
 import { type Tensor, tensor, toArray, toFlatArray } from '../tensor/index.js'
 import {
-  atan, elementwise, elu, gelu, identity, leakyRelu, logSoftmax, relu, sigmoid, softmax, softplus, tanh,
+  atan, elementwise, elu, gelu, geluErf, identity, leakyRelu, logSoftmax, relu, sigmoid, softmax, softplus, tanh,
 } from './index.js'
 
 const zs = [-30, -3, -1, -0.5, 0, 0.5, 1, 3, 30]
@@ -29,6 +29,14 @@ describe('activations: the seed formulas', () => {
     expectValues(values(leakyRelu), zs.map((v) => (v > 0 ? v : 0.01 * v)))
     expectValues(values(elu), zs.map((v) => (v > 0 ? v : Math.exp(v) - 1)))
     expectValues(values(gelu), zs.map((v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)))))
+  })
+  it('geluErf is z · Φ(z) to 1e-7 relative, its tail included, with geluErf\'(0) = 1/2', () => {
+    // z · Φ(z) by PyTorch 1.13's float64 torch.nn.functional.gelu
+    const want: Readonly<Record<number, number>> = { [-6]: -5.919525869479969e-9, [-3]: -0.00404969409489031, [-1]: -0.15865525393145702, 0: 0, 0.5: 0.34573123063700656, 1: 0.841344746068543, 3: 2.99595030590511 }
+    const keys = Object.keys(want).map(Number)
+    const got = values(geluErf, tensor(keys, { dtype: 'float64' }))
+    keys.forEach((k, i) => expect(Math.abs(got[i]! - want[k]!)).toBeLessThanOrEqual(1e-7 * Math.abs(want[k]!)))
+    expect(toFlatArray(grad((x: Tensor) => sum(geluErf.apply({})(x)))(tensor([0], { dtype: 'float64' })))[0]).toBeCloseTo(0.5, 6)
   })
   it('identity returns its input', () => {
     expect(identity.apply({})(z)).toBe(z)

@@ -65,6 +65,9 @@ export const elu = activation('elu', (x) => O.elu(x))
 /** GELU, the tanh approximation z/2 · (1 + tanh(√(2/π) (z + 0.044715 z³))). @category activations */
 export const gelu = activation('gelu', O.gelu)
 
+/** GELU by the Gaussian CDF, z/2 · (1 + erf(z/√2)): PyTorch's default `GELU()` (`ops.geluErf`). @category activations */
+export const geluErf = activation('geluErf', O.geluErf)
+
 /** The identity: returns its input unchanged. The unit of `serial`. @category activations */
 export const identity = activation('identity', (x) => x)
 
@@ -84,4 +87,4 @@ const kindOf = (layer: SizePreservingLayer<NoParams>): LayerKindDefinition<Reado
  * @category specs
  */
 export const activationLayerKinds: ReadonlyArray<LayerKindDefinition<Readonly<Record<string, never>>>> = Object.freeze(
-  [relu, sigmoid, atan, tanh, softplus, leakyRelu, elu, gelu, identity, softmax, logSoftmax].map(kindOf))
+  [relu, sigmoid, atan, tanh, softplus, leakyRelu, elu, gelu, geluErf, identity, softmax, logSoftmax].map(kindOf))

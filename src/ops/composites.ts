@@ -71,6 +71,25 @@ export const gelu = (x: Tensor): Tensor => {
   return P.mul(P.mul(x, 0.5), P.add(P.tanh(inner), 1))
 }
 
+// Numerical Recipes' erfcc coefficients: erfc(z) = t · exp(-z² + P(t)), t = 1 / (1 + z/2), z ≥ 0,
+// with a fractional error below 1.2e-7 everywhere (Press et al., Numerical Recipes, 6.2).
+const erfcCoefficients = [-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277]
+
+/**
+ * GELU by the Gaussian CDF, x · Φ(x) = x/2 · (1 + erf(x/√2)): PyTorch's default `GELU()` and
+ * JAX's `gelu(approximate=False)`. Φ comes from erfc of |x|/√2 (fractional error below 1.2e-7,
+ * so the far negative tail keeps its relative accuracy), composed from primitives.
+ * @category composites
+ */
+export const geluErf = (x: Tensor): Tensor => {
+  const z = P.mul(P.abs(x), Math.SQRT1_2)
+  const t = P.div(1, P.add(P.mul(z, 0.5), 1))
+  let poly: Tensor | number = erfcCoefficients[erfcCoefficients.length - 1]!
+  for (let i = erfcCoefficients.length - 2; i >= 0; i--) poly = P.add(P.mul(t, poly), erfcCoefficients[i]!)
+  const tail = P.mul(P.mul(t, P.exp(P.sub(poly, P.square(z)))), 0.5) // Φ(-|x|) = erfc(|x|/√2) / 2
+  return P.mul(x, P.where(P.greater(x, 0), P.sub(1, tail), tail))
+}
+
 /** Swish / SiLU: x · σ(x). @category composites */
 export const silu = (x: Tensor): Tensor => P.mul(x, P.sigmoid(x))
 

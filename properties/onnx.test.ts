@@ -1,0 +1,114 @@
+/**
+ * The laws of src/onnx/index.ts, on random networks of every built-in layer kind and combinator,
+ * every activation and random sizes, run by ONNX Runtime (onnxruntime-web's WebAssembly backend):
+ * 1. agreement: ONNX Runtime's output for `exportModel(net, params)` equals `net.apply(params)(x)`
+ *    within 1e-5 relative (plus 1e-6 absolute for outputs near zero), float32, for any batch size
+ *    (the batch axis is dynamic).
+ * 2. round trip: `importModel` of the exported bytes computes bit-identically what `net` computes
+ *    (branches included: residual, fanOut, parallel), and exporting that again gives a file ONNX
+ *    Runtime runs to the same outputs.
+ */
+import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { type AnyLayer, activationKinds, dense, dropout, fanOut, identity, parallel, residual, serial } from '../src/nn/index.js'
+import * as nn from '../src/nn/index.js'
+import { exportModel, importModel } from '../src/onnx/index.js'
+import { runOnnx } from '../src/onnx/fixtures/ort.js'
+import { key, normal } from '../src/random/index.js'
+import type { Tensor } from '../src/tensor/index.js'
+
+const activations: ReadonlyArray<AnyLayer> = activationKinds.map((k) => nn[k])
+
+type Block = (n: number, m: number) => readonly [AnyLayer, number]
+const chainBlocks: ReadonlyArray<Block> = [
+  (n, m) => [dense(n, m, { weights: 'heNormal', bias: 'glorotUniform' }), m],
+  (n, m) => [activations[m % activations.length]!, n],
+  (n, m) => [dense(n, m), m],
+  (n, m) => [activations[(m + 5) % activations.length]!, n],
+  (n, m) => [dropout([0, 0.3][m % 2]!), n],
+]
+const branchBlocks: ReadonlyArray<Block> = [
+  (n) => [residual(dense(n, n)), n],
+  (n, m) => [fanOut(identity, dense(n, m)), n + m],
+  (n, m) => (n >= 2 ? [parallel(dense(1, m), dense(n - 1, 1)), m + 1] : [dense(n, m), m]),
+  (n, m) => [residual(serial(dense(n, m), nn.tanh, dense(m, n))), n],
+  (n) => [residual(nn.gelu), n],
+  (n, m) => [fanOut(nn.softmax, serial(dense(n, m), nn.elu)), n + m],
+]
+
+interface Net {
+  readonly layer: AnyLayer
+  readonly inSize: number
+  readonly seed: number
+  readonly batch: number
+}
+
+const arbNet = (blocks: ReadonlyArray<Block>): fc.Arbitrary<Net> => fc
+  .record({
+    inSize: fc.integer({ min: 1, max: 9 }),
+    steps: fc.array(fc.tuple(fc.nat(blocks.length - 1), fc.integer({ min: 1, max: 9 })), { minLength: 1, maxLength: 6 }),
+    seed: fc.nat({ max: 1_000_000 }),
+    batch: fc.integer({ min: 1, max: 5 }),
+  })
+  .map(({ inSize, steps, seed, batch }) => {
+    let n = inSize
+    const layers: AnyLayer[] = []
+    for (const [b, m] of steps) {
+      const [layer, out] = blocks[b]!(n, m)
+      layers.push(layer)
+      n = out
+    }
+    return { layer: serial(...(layers as [AnyLayer, ...AnyLayer[]])), inSize, seed, batch }
+  })
+
+const applyNet = (layer: AnyLayer, params: unknown, x: Tensor): Tensor => (layer.apply as (p: unknown) => (x: Tensor) => Tensor)(params)(x)
+
+/** The largest error of `got` against `want`, in units of the tolerance (≤ 1 passes). */
+const worst = (got: ArrayLike<number>, want: ArrayLike<number>): number => {
+  let w = 0
+  for (let i = 0; i < want.length; i++) w = Math.max(w, Math.abs(got[i]! - want[i]!) / (1e-5 * Math.abs(want[i]!) + 1e-6))
+  return w
+}
+
+const inputOf = (net: Net): Tensor => normal(key(net.seed + 1), [net.batch, net.inSize])
+
+describe('onnx export, run by ONNX Runtime', () => {
+  it('law 1 (agreement): every network of built-in layers gives purenet\'s outputs, any batch size', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(arbNet(chainBlocks), arbNet([...chainBlocks, ...branchBlocks])), async (net) => {
+        const params = net.layer.init(key(net.seed))
+        const bytes = exportModel(net.layer, params, { inputShape: [net.inSize] })
+        expect(E.isRight(bytes)).toBe(true)
+        if (E.isLeft(bytes)) return
+        const x = inputOf(net)
+        const want = applyNet(net.layer, params, x)
+        const got = await runOnnx(bytes.right, x.data as Float32Array, x.shape)
+        expect(got.dims).toEqual(want.shape)
+        expect(worst(got.data, want.data)).toBeLessThanOrEqual(1)
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('law 2 (round trip): every network imports back bit-identically and exports again to a file ONNX Runtime agrees with', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(arbNet(chainBlocks), arbNet([...chainBlocks, ...branchBlocks])), async (net) => {
+        const params = net.layer.init(key(net.seed))
+        const bytes = exportModel(net.layer, params, { inputShape: [net.inSize] })
+        if (E.isLeft(bytes)) throw new Error(bytes.left.message)
+        const back = importModel(bytes.right)
+        if (E.isLeft(back)) throw new Error(back.left.message)
+        expect(back.right.inputShape).toEqual([net.inSize])
+        const x = inputOf(net)
+        const want = applyNet(net.layer, params, x)
+        expect(Array.from(applyNet(back.right.net, back.right.params, x).data)).toEqual(Array.from(want.data))
+        const again = exportModel(back.right.net, back.right.params, { inputShape: back.right.inputShape })
+        if (E.isLeft(again)) throw new Error(again.left.message)
+        const got = await runOnnx(again.right, x.data as Float32Array, x.shape)
+        expect(worst(got.data, want.data)).toBeLessThanOrEqual(1)
+      }),
+      { numRuns: 30 },
+    )
+  })
+})
