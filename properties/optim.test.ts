@@ -1,11 +1,12 @@
 /**
  * The optimizer laws of src/optim/index.ts, run for every optimizer of one table (and a few
  * chains): convergence on a convex quadratic, state structure, chain identity, chain
- * associativity, determinism, and one path (applyGradients = update + applyUpdates, bit for bit).
+ * associativity, determinism, one path (applyGradients = update + applyUpdates, bit for bit), and
+ * traced updates (the tensor form of every rule gives the loops' numbers, bit for bit).
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { grad } from '../src/autodiff/index.js'
+import { grad, jvp } from '../src/autodiff/index.js'
 import { add, cast, mul, square, sub, sum } from '../src/ops/index.js'
 import * as O from '../src/optim/index.js'
 import { type Tensor, isTensor, scalar, tensor } from '../src/tensor/index.js'
@@ -240,6 +241,39 @@ describe('chain laws', () => {
         expect(left.states.map(numbers)).toEqual(right.states.map(numbers))
       }),
       { numRuns: 60 },
+    )
+  })
+})
+
+/** The tensors of a state, in order (its step counts left out): what a traced update returns of it. */
+const stateTensors = (u: unknown): Tensor[] => {
+  if (isTensor(u)) return [u]
+  if (typeof u === 'object' && u !== null) return Object.values(u).flatMap(stateTensors)
+  return []
+}
+
+describe.each(table)('optimizer law 7, traced updates: $name', ({ optimizer }) => {
+  it('7. update inside jvp (the tensor form of the rule) gives the numbers of the loops, bit for bit, float32 and float64', () => {
+    fc.assert(
+      fc.property(gradients, fc.constantFrom('float32' as const, 'float64' as const), (grads, dtype) => {
+        const to = (t: Params): Params => map(t, (x) => cast(x, dtype))
+        let p = to(start)
+        let s = optimizer.init(p)
+        for (const g0 of grads) {
+          const g = to(g0)
+          const [u, next] = optimizer.update(g, s, p)
+          // a zero tangent still makes every leaf of g a tracer: update runs the tensor form
+          const [traced] = jvp((x: Params) => {
+            const [v, n] = optimizer.update(x, s, p)
+            return [v, stateTensors(n)] as const
+          }, g, map(g, (x) => mul(x, 0)))
+          expect(numbers(traced[0])).toEqual(numbers(u))
+          expect(numbers(traced[1])).toEqual(numbers(stateTensors(next)))
+          p = O.applyUpdates(p, u)
+          s = next
+        }
+      }),
+      { numRuns: 10 },
     )
   })
 })

@@ -10,6 +10,10 @@ export {
 } from './tensor/index.js'
 export { jvp, vjp, grad, valueAndGrad, hvp, vmap, jacfwd, jacrev, hessian, perExampleGrads, type VmapOptions, type AxesTree, type Jacobian } from './autodiff/index.js'
 export { stopGradient } from './autodiff/primitives/index.js'
+export {
+  type Program, type Var, type Const, type Atom, type Equation, type ProgramStats,
+  trace, evaluate, show, removeDeadCode, programStats, StagingError,
+} from './stage/index.js'
 export type { Tree } from './tree/index.js'
 export { TreeError } from './tree/index.js'
 export * as ops from './ops/index.js'

@@ -121,15 +121,18 @@ export const resume = async <P extends Tree, S>(
   const latest = await latestCheckpoint(folder, hasSpec(options.net) ? { ...limits, net: options.net } : limits)
   if (E.isLeft(latest)) return E.left(io.relocate(latest.left, 'io.resume'))
   if (latest.right === undefined) return E.right(train.fit(options))
-  // The file's state has the form of this run's optimizer state: resumeProblem checks it just below.
+  // The file's state has the form of this run's optimizer state: resumable checks it just below.
   const checkpoint = latest.right.checkpoint as unknown as train.Checkpoint<P, S>
-  const problem = train.resumeProblem(checkpoint, options, options.data.x.shape[0] ?? 0)
-  if (problem !== undefined) return E.left(io.modelError('io.resume', problem, { file: latest.right.file }))
+  const run = train.resumable(checkpoint, options)
+  if (E.isLeft(run)) return E.left(io.modelError('io.resume', run.left, { file: latest.right.file }))
   const recorded = latest.right.fingerprint
   const difference = io.fingerprintDifference(recorded, {
     ...(recorded.data === undefined ? {} : { data: io.dataFingerprint(options.data) }),
     ...(options.settings === undefined ? {} : { settings: options.settings }),
   })
   if (difference !== undefined) return E.left(io.modelError('io.resume', difference, { file: latest.right.file }))
-  return E.right(train.resume(checkpoint, options))
+  const outcome = run.right()
+  // a diverging step throws, as in fit
+  if (E.isLeft(outcome)) throw outcome.left
+  return E.right(outcome.right)
 }

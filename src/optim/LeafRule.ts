@@ -19,7 +19,12 @@
  * 3. A `scale` step is `u ↦ round(u · round(factor))`; declared as data, so that the last one of
  *    a chain can be folded into the loop that adds the updates to the parameters.
  * 4. Rules are pure: the same state and leaves give the same numbers; inputs are never written.
+ * 5. A `map` step's `ops(leaf)` is the same math in differentiable tensor ops (weak scalars, so
+ *    every operation rounds as `run` rounds it): the numbers are those of `run`, bit for bit
+ *    (checked by properties/optim.test.ts). It runs when a leaf is traced (an update inside
+ *    `grad`, `jvp` or `vjp`, or staged by `trace`/`jit`), where typed-array loops cannot.
  */
+import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 
 /** The typed arrays a rule reads and writes. @category model */
@@ -43,6 +48,22 @@ export interface Leaf {
   readonly next: ReadonlyArray<Floats>
 }
 
+/** One leaf as the tensor form of a step (`MapStep.ops`) sees it. @category model */
+export interface TensorLeaf {
+  /** The incoming updates. */
+  readonly u: Tensor
+  /** The parameter, when the step reads it (`readsParams`). */
+  readonly p: Tensor | undefined
+  /** The step's moments, in the order of the step's `moments`. */
+  readonly moments: ReadonlyArray<Tensor>
+}
+
+/** What the tensor form of a step returns: the outgoing updates and the new moments, in order. @category model */
+export interface TensorStep {
+  readonly out: Tensor
+  readonly next: ReadonlyArray<Tensor>
+}
+
 /** An element-wise step that reads and writes moments shaped like the parameters. @category model */
 export interface MapStep {
   readonly kind: 'map'
@@ -52,8 +73,10 @@ export interface MapStep {
   readonly moments: ReadonlyArray<Tree>
   /** Whether `run` reads the parameters `p` (then they must match the updates leaf by leaf). */
   readonly readsParams: boolean
-  /** The math, for one leaf. */
+  /** The math, for one leaf, as a loop over its arrays. */
   readonly run: (leaf: Leaf) => void
+  /** The same math in differentiable tensor ops, for traced leaves (contract point 5). */
+  readonly ops: (leaf: TensorLeaf) => TensorStep
 }
 
 /** `u ↦ round(u · round(factor))`. @category model */

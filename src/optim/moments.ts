@@ -7,6 +7,7 @@
  * operation rounded as the float32 tensor op would round it, the per-step scalars (decays, bias
  * corrections) folded into numbers first.
  */
+import { add, div, maximum, mul, sqrt, sub } from '../ops/index.js'
 import { type Tree, zerosLike } from '../tree/index.js'
 import { type GradientTransformation, countOf, ruleTransformation } from './GradientTransformation.js'
 import { decayRate, flag, nonNegative } from './hyperparameters.js'
@@ -29,13 +30,14 @@ const record = <S extends object>(s: S): S => Object.freeze(s)
 
 /**
  * The rule of a transformation that is one element-wise map over moments kept in its state:
- * `read` picks the moment trees out of the state, `run` is the math of one leaf, and `build` makes
- * the next state from the new moment trees (in `read`'s order).
+ * `read` picks the moment trees out of the state, `run` is the math of one leaf (and `ops` the
+ * same math in tensor ops), and `build` makes the next state from the new moment trees (in
+ * `read`'s order).
  */
-const mapRule = <S>(op: string, read: (state: S) => ReadonlyArray<Tree>, run: MapStep['run'], build: (moments: ReadonlyArray<Tree>) => S): LeafRule<S> => ({
+const mapRule = <S>(op: string, read: (state: S) => ReadonlyArray<Tree>, run: MapStep['run'], ops: MapStep['ops'], build: (moments: ReadonlyArray<Tree>) => S): LeafRule<S> => ({
   name: op,
   begin: (state) => ({
-    steps: [{ kind: 'map', name: op, moments: read(state), readsParams: false, run }],
+    steps: [{ kind: 'map', name: op, moments: read(state), readsParams: false, run, ops }],
     end: (next) => build(next[0]!),
   }),
 })
@@ -60,6 +62,9 @@ export const traceTransformation = (op: string, options: TraceOptions): Gradient
       m![i] = y
       out[i] = nesterov ? round(x + round(y * b)) : y
     }
+  }, ({ u, moments: [t] }) => {
+    const y = add(u, mul(t!, beta))
+    return { out: nesterov ? add(u, mul(y, beta)) : y, next: [y] }
   }, ([trace]) => record({ trace: trace! }))
   return ruleTransformation((params) => record({ trace: zerosLike(params) }), rule)
 }
@@ -124,6 +129,11 @@ export const adamTransformation = (op: string, options: AdamOptions): GradientTr
               out[i] = f(f(m * s) / f(f(Math.sqrt(v)) + e))
             }
           },
+          ops: ({ u, moments: [m0, v0] }) => {
+            const m = add(mul(m0!, b1), mul(u, 1 - b1))
+            const v = add(mul(v0!, b2), mul(mul(u, u), 1 - b2))
+            return { out: div(mul(m, step), add(sqrt(v), epsilon)), next: [m, v] }
+          },
         }],
         end: (next) => record({ count: t, mu: next[0]![0]!, nu: next[0]![1]! }),
       }
@@ -164,6 +174,9 @@ export const rmsTransformation = (op: string, options: RmsOptions): GradientTran
       v1![i] = v
       out[i] = f(x / f(f(Math.sqrt(v)) + e))
     }
+  }, ({ u, moments: [v0] }) => {
+    const v = add(mul(v0!, decay), mul(mul(u, u), 1 - decay))
+    return { out: div(u, add(sqrt(v), eps)), next: [v] }
   }, ([nu]) => record({ nu: nu! }))
   return ruleTransformation((params) => record({ nu: zerosLike(params) }), rule)
 }
@@ -197,6 +210,11 @@ export const standardDeviationTransformation = (op: string, options: RmsOptions)
       const variance = Math.max(f(v - f(m * m)), 0) // NaN stays NaN
       out[i] = f(x / f(f(Math.sqrt(variance)) + e))
     }
+  }, ({ u, moments: [m0, v0] }) => {
+    const m = add(mul(m0!, decay), mul(u, 1 - decay))
+    const v = add(mul(v0!, decay), mul(mul(u, u), 1 - decay))
+    const variance = maximum(sub(v, mul(m, m)), 0)
+    return { out: div(u, add(sqrt(variance), eps)), next: [m, v] }
   }, ([mu, nu]) => record({ mu: mu!, nu: nu! }))
   return ruleTransformation((params) => record({ mu: zerosLike(params), nu: zerosLike(params) }), rule)
 }

@@ -10,6 +10,7 @@
  * updates are float32, plain float64 arithmetic otherwise; moments keep their own dtype.
  */
 import { isTracer } from '../autodiff/index.js'
+import { cast, mul } from '../ops/index.js'
 import { ShapeError, type Tensor, fromData, shapeEquals } from '../tensor/index.js'
 import { type Tree, type TreeDef, flatten, leavesLike, unflatten } from '../tree/index.js'
 import { type Floats, type Leaf, type LeafRule, type LeafStep, roundFloat32, roundFloat64 } from './LeafRule.js'
@@ -18,17 +19,12 @@ const alloc = (like: Floats, n: number): Floats => (like instanceof Float32Array
 
 const pathAt = (def: TreeDef, i: number): string => def.paths[i] || 'the root'
 
-const traced = (op: string, what: string, def: TreeDef, i: number): TypeError =>
-  new TypeError(`${op}: the ${what} at ${pathAt(def, i)} is traced (inside grad, vjp or jvp); optimizer updates run element-wise loops and are not differentiable, so call update outside the differentiated function`)
-
 // The leaves of `tree` in the order of `def` (the structure of the leaves `ref`), checked: the
-// same structure (else the `TreeError` of `tree.leavesLike`, naming the path), the same shapes,
-// and concrete tensors.
+// same structure (else the `TreeError` of `tree.leavesLike`, naming the path) and the same shapes.
 const leavesOf = (op: string, what: string, def: TreeDef, ref: ReadonlyArray<Tensor>, tree: unknown): Tensor[] => {
   const xs = leavesLike(def, tree, op)
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]!
-    if (isTracer(x)) throw traced(op, what, def, i)
     if (!shapeEquals(x.shape, ref[i]!.shape)) {
       throw new ShapeError(`${op} at ${pathAt(def, i)}`, [ref[i]!.shape, x.shape], `the ${what} must have the shapes of the updates; pass the state that init returned for these parameters`)
     }
@@ -44,15 +40,49 @@ interface Prepared {
   readonly ps: ReadonlyArray<Tensor> | undefined
   /** Per step, per moment, the moment's leaves. */
   readonly ms: ReadonlyArray<ReadonlyArray<ReadonlyArray<Tensor>>>
+  /** Whether some leaf is traced (then the steps run as tensor ops, `MapStep.ops`). */
+  readonly traced: boolean
+}
+
+const anyTraced = (xs: ReadonlyArray<Tensor>): boolean => {
+  for (let i = 0; i < xs.length; i++) if (isTracer(xs[i]!)) return true
+  return false
 }
 
 // The moments' leaves of every step, and the parameters' when a step reads them.
-const prepare = (op: string, steps: ReadonlyArray<LeafStep>, def: TreeDef, us: ReadonlyArray<Tensor>, params: unknown, ps?: ReadonlyArray<Tensor>): Prepared => {
-  for (let i = 0; i < us.length; i++) if (isTracer(us[i]!)) throw traced(op, 'updates', def, i)
+const prepare = (steps: ReadonlyArray<LeafStep>, def: TreeDef, us: ReadonlyArray<Tensor>, params: unknown, ps?: ReadonlyArray<Tensor>): Prepared => {
   const reader = steps.find((s) => s.kind === 'map' && s.readsParams)
   const pleaves = ps ?? (reader?.kind === 'map' ? leavesOf(reader.name, 'parameters', def, us, params) : undefined)
   const ms = steps.map((s) => (s.kind === 'map' ? s.moments.map((m) => leavesOf(s.name, 'state', def, us, m)) : []))
-  return { def, us, ps: pleaves, ms }
+  const traced = anyTraced(us) || (pleaves !== undefined && anyTraced(pleaves)) || ms.some((step) => step.some(anyTraced))
+  return { def, us, ps: pleaves, ms, traced }
+}
+
+// The leaf in `like`'s dtype (a step's tensor form may promote a float32 leaf with a float64 moment).
+const asDType = (x: Tensor, like: Tensor): Tensor => (x.dtype === like.dtype ? x : cast(x, like.dtype))
+
+// The steps as tensor ops (`MapStep.ops`), for traced leaves: the updates and the new moment
+// trees, the same numbers as the loops give.
+const runOps = <T extends Tree>(steps: ReadonlyArray<LeafStep>, prep: Prepared): readonly [T, Tree[][]] => {
+  const outs: Tensor[] = []
+  // per step, per moment, the new leaves
+  const next: Tensor[][][] = steps.map((s) => (s.kind === 'map' ? s.moments.map(() => []) : []))
+  for (let i = 0; i < prep.us.length; i++) {
+    const g = prep.us[i]!
+    let u = g
+    steps.forEach((s, k) => {
+      if (s.kind === 'scale') {
+        u = mul(u, s.factor)
+        return
+      }
+      const moments = prep.ms[k]!.map((m) => m[i]!)
+      const r = s.ops({ u, p: prep.ps?.[i], moments })
+      u = asDType(r.out, g)
+      r.next.forEach((m, j) => next[k]![j]!.push(asDType(m, moments[j]!)))
+    })
+    outs.push(u)
+  }
+  return [unflatten(prep.def, outs) as T, next.map((ms) => ms.map((leaves) => unflatten(prep.def, leaves)))]
 }
 
 const emptyFloats = new Float64Array(0)
@@ -102,8 +132,12 @@ const roundOf = (u: Floats): ((x: number) => number) => (u instanceof Float32Arr
 export const runUpdate = <T extends Tree, S>(rule: LeafRule<S>, updates: T, state: S, params: T): readonly [T, S] => {
   const { steps, end } = rule.begin(state)
   const [us, def] = flatten(updates, rule.name)
-  const prep = prepare(rule.name, steps, def, us, params)
+  const prep = prepare(steps, def, us, params)
   if (steps.length === 0) return [updates, end([])]
+  if (prep.traced) {
+    const [out, moments] = runOps<T>(steps, prep)
+    return [out, end(moments)]
+  }
   const outs: Tensor[] = []
   const written: Floats[][][] = []
   for (let i = 0; i < prep.us.length; i++) {
@@ -179,10 +213,12 @@ export const runApply = <T extends Tree, S>(rule: LeafRule<S>, grads: T, state: 
   for (let i = 0; i < gleaves.length; i++) {
     const p = pleaves[i]!
     const g = gleaves[i]!
-    if (p.dtype !== g.dtype || !shapeEquals(p.shape, g.shape) || isTracer(p)) return undefined
+    if (p.dtype !== g.dtype || !shapeEquals(p.shape, g.shape)) return undefined
   }
   const { steps, end } = rule.begin(state)
-  const prep = prepare(rule.name, steps, def, gleaves, params, pleaves)
+  const prep = prepare(steps, def, gleaves, params, pleaves)
+  // traced leaves take the path of update and applyUpdates, in tensor ops
+  if (prep.traced) return undefined
   const last = steps[steps.length - 1]
   const folded = last?.kind === 'scale' ? last.factor : undefined
   const count = folded === undefined ? steps.length : steps.length - 1

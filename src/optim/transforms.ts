@@ -4,7 +4,7 @@
  * element-wise and declare their rule (`LeafRule.ts`); clipping needs the norm of the whole tree
  * first, so its `update` uses tensor ops. Each keeps the dtype of the updates.
  */
-import { mul } from '../ops/index.js'
+import { add, mul } from '../ops/index.js'
 import { norm } from '../ops/treeArithmetic.js'
 import { item } from '../tensor/index.js'
 import { type Tree, map } from '../tree/index.js'
@@ -104,6 +104,7 @@ export const decayedWeightsTransformation = (op: string, weightDecay: number): G
       const lambda = round(weightDecay)
       for (let i = 0; i < n; i++) out[i] = round(u[i]! + round(p[i]! * lambda))
     },
+    ops: ({ u, p }) => ({ out: add(u, mul(p!, weightDecay)), next: [] }),
   }]
   return ruleTransformation(initEmpty, { name: op, begin: (state) => ({ steps, end: () => state }) })
 }

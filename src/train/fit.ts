@@ -13,7 +13,7 @@
  * improving and hands back the best epoch's state (`earlyStopping.ts`).
  */
 import type { Either } from 'fp-ts/lib/Either.js'
-import { isLeft } from 'fp-ts/lib/Either.js'
+import { isLeft, left, right } from 'fp-ts/lib/Either.js'
 import type { Tree } from '../tree/index.js'
 import { type Checkpoint, resumeProblem } from './checkpoint.js'
 import { isWithBest } from './earlyStopping.js'
@@ -102,10 +102,21 @@ const continued = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, p: RunPlan<P
  * @category training
  */
 export const resumeEither = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, options: FitOptions<P, S>): Either<DivergenceError<P, S>, FitResult<P, S>> => {
+  const r = resumable(checkpoint, options)
+  if (isLeft(r)) throw new RangeError(`train.resume: ${r.left}`)
+  return r.right()
+}
+
+/**
+ * The check of `resume`, apart from its run: `left` with why the options cannot continue the
+ * checkpoint's run (`resumeProblem`), or `right` with the run itself, planned and checked once,
+ * to start when the caller has made its own checks (`io.resume` compares the data's fingerprint).
+ * @category training
+ */
+export const resumable = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, options: FitOptions<P, S>): Either<string, () => Either<DivergenceError<P, S>, FitResult<P, S>>> => {
   const p = plan(options)
   const problem = resumeProblem(checkpoint, options, p.run.examples)
-  if (problem !== undefined) throw new RangeError(`train.resume: ${problem}`)
-  return outcomeOf(scan(p, continued(checkpoint, p)))
+  return problem !== undefined ? left(problem) : right(() => outcomeOf(scan(p, continued(checkpoint, p))))
 }
 
 /**

@@ -1,0 +1,16 @@
+/**
+ * The error of staging: a traced function did something a program cannot express (read the
+ * numbers of a staged value, branch on them, capture a value of an enclosing transformation), or
+ * a program was given arguments it was not traced for.
+ */
+
+/**
+ * Thrown by `trace` when the traced function depends on the values of its arguments rather than
+ * on their shapes and dtypes, or captures a value it should take as an argument. The message
+ * names the read or the primitive, the staged value (its variable and the primitive that made
+ * it) and the fix.
+ * @category errors
+ */
+export class StagingError extends Error {
+  override readonly name = 'StagingError'
+}
