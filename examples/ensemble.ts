@@ -67,14 +67,15 @@ export const run = (options: EnsembleOptions = {}) => {
   const shown = data.take(ds, Array.from({ length: Math.ceil(ds.x.shape[0]! / 3) }, (_, i) => 3 * i))
   const panel = (predict: (x: Tensor) => Tensor, title: string): plot.VegaLiteSpec => {
     const spec = plot.decisionRegions({ predict, points: shown.x, labels: shown.y, classNames: ['spiral A', 'spiral B'], title, resolution })
-    return { ...spec, width: 200, height: 200 }
+    // a short title of its own: the shading's explanation moves to the picture's subtitle
+    return { ...spec, title, width: 200, height: 200 }
   }
   const panels = [
     ...memberAccuracy.map((a, i) => panel((x) => ops.softmax(member.apply(memberOf(params, i))(x)), `member ${i + 1}: ${(100 * a).toFixed(1)}%`)),
     panel(ensemble, `ensemble (mean probability): ${(100 * ensembleAccuracy).toFixed(1)}%`),
   ]
   const rows = Array.from({ length: Math.ceil(panels.length / 3) }, (_, r) => plot.hconcat('', ...panels.slice(3 * r, 3 * r + 3)))
-  const spec = plot.vconcat({ text: `${members} networks trained at once with vmap over their parameters`, subtitle: `2-32-32-2 tanh, Adam 0.01, ${epochs} epochs on the spirals (every third point shown); training accuracy on all points in each title` }, ...rows)
+  const spec = plot.vconcat({ text: `${members} networks trained at once with vmap over their parameters`, subtitle: `2-32-32-2 tanh, Adam 0.01, ${epochs} epochs on the spirals (every third point shown); shading: the predicted class, paler where less sure; training accuracy on all points in each title` }, ...rows)
   return { memberAccuracy, ensembleAccuracy, spec }
 }
 

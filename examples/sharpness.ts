@@ -13,6 +13,9 @@
  * steps: the sharp and flat directions that the loss-landscape pictures (examples/landscape.ts)
  * show as the width of a basin are the eigenvectors of this matrix.
  *
+ * What the committed picture shows (seed 0, η = 0.5, 1,000 steps): the sharpness rises from 1.78 to
+ * 5.14 at step 725, the loss jumps, the sharpness falls back to 3.5 and then hovers around 2/η = 4.
+ *
  *   npx tsx examples/sharpness.ts [--out docs] [--quick] [--steps N] [--lr 0.5] [--seed N]
  */
 import * as t from 'io-ts'

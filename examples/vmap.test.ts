@@ -28,9 +28,9 @@ describe('ensemble (quick mode)', () => {
 
 describe('DP-SGD (quick mode)', () => {
   it('learns well above chance with clipping and noise, and prints its privacy parameters', () => {
-    const r = dpsgd.run({ steps: 30, trainPerClass: 100, testPerClass: 30, batch: 64 })
-    expect(r.accuracy).toBeGreaterThan(0.4)
-    expect(r.q).toBeCloseTo(64 / 1000, 10)
+    const r = dpsgd.run({ steps: 20, trainPerClass: 60, testPerClass: 30, batch: 32 })
+    expect(r.accuracy).toBeGreaterThan(0.3) // 38.7% with this seed; chance is 10%
+    expect(r.q).toBeCloseTo(32 / 600, 10)
     expect(r.epsilon).toBeGreaterThan(0)
     expect(Number.isFinite(r.epsilon)).toBe(true)
   })
@@ -69,5 +69,22 @@ describe('sharpness (quick mode)', () => {
     }
     // the eigenvalues of a known matrix
     expect(sharpness.eigenvalues(2, Float64Array.from([2, 1, 1, 2])).map((e) => Math.round(e * 1e9) / 1e9)).toEqual([1, 3])
+  })
+})
+
+describe('the README section on vmap', () => {
+  it('shows examples/vmapTour.ts verbatim, and its values are what its comments say', async () => {
+    const { readFileSync } = await import('node:fs')
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    expect(readme).toContain(readFileSync(new URL('./vmapTour.ts', import.meta.url), 'utf8').trim())
+    const T = await import('./vmapTour.js')
+    expect(T.perExampleLoss.shape).toEqual([32])
+    expect(tree.leaves(T.grads).map((l) => l.shape)).toEqual([[32, 4, 8], [32, 8], [32, 8, 3], [32, 3]])
+    tree.leaves(T.grads).forEach((g, i) => expect(toFlatArray(g)).toEqual(toFlatArray(tree.leaves(T.same)[i]!)))
+    expect(toFlatArray(T.columnSums)).toEqual([4, 6])
+    expect(T.table.shape).toEqual([3, 2])
+    expect(toFlatArray(T.table)).toEqual([1, 2, 10, 20, 100, 200])
+    expect(T.jacobian.shape).toEqual([2, 2])
+    expect(toFlatArray(T.h)).toEqual([6, 0, 0, 12])
   })
 })

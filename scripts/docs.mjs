@@ -17,6 +17,9 @@ export const pictures = [
   { name: 'optimizers', args: ['examples/optimizers.ts', '--out', 'docs'], draws: ['optimizers-rosenbrock.svg', 'optimizers-beale.svg', 'optimizers-saddle.svg'] },
   { name: 'landscape', args: ['examples/landscape.ts', '--out', 'docs'], draws: ['landscape-small-batch.svg', 'landscape-large-batch.svg', 'interpolation.svg', 'landscape-1d.svg'] },
   { name: 'cartpole', args: ['examples/cartpole.ts', '--full', '--svg', 'docs/cartpole.svg'], draws: ['cartpole.svg'] },
+  { name: 'ensemble', args: ['examples/ensemble.ts', '--out', 'docs'], draws: ['ensemble.svg'] },
+  { name: 'dpsgd', args: ['examples/dpsgd.ts', '--out', 'docs'], draws: ['dpsgd.svg'] },
+  { name: 'sharpness', args: ['examples/sharpness.ts', '--out', 'docs'], draws: ['sharpness.svg'] },
 ]
 
 const onlyFlag = process.argv.indexOf('--only')
