@@ -113,15 +113,22 @@ export const run = (options: DpSgdOptions = {}) => {
   }
   const accuracy = losses.accuracy(network.apply(params)(test.x), test.y)
   const privacy = sigma === 0 ? { epsilon: Infinity, order: 0 } : epsilon(q, sigma, steps, delta)
-  return { accuracy, sigma, clip, q, steps, delta, epsilon: privacy.epsilon, order: privacy.order, losses: losses_, trainSize: n, testSize: test.x.shape[0]! }
+  return { accuracy, sigma, clip, q, steps, delta, learningRate, epsilon: privacy.epsilon, order: privacy.order, losses: losses_, trainSize: n, testSize: test.x.shape[0]! }
 }
 
 /** The loss curves of a DP-SGD run and of the same training without privacy (σ = 0, no clipping). */
 export const picture = (dp: ReturnType<typeof run>, plain: ReturnType<typeof run>): plot.VegaLiteSpec =>
-  plot.trainingCurves([
-    { name: `DP-SGD σ = ${dp.sigma}, C = ${dp.clip}: ${(100 * dp.accuracy).toFixed(1)}% test`, loss: dp.losses },
-    { name: `SGD, no clipping or noise: ${(100 * plain.accuracy).toFixed(1)}% test`, loss: plain.losses },
-  ], { title: `DP-SGD on MNIST: q = ${dp.q.toFixed(4)}, T = ${dp.steps} steps, ε = ${dp.epsilon.toFixed(2)} at δ = ${dp.delta}` })
+  // in a vconcat of one, so that the title with the privacy parameters sits above the panel's own
+  plot.vconcat(
+    {
+      text: `DP-SGD on MNIST: ${(100 * dp.accuracy).toFixed(1)}% test accuracy at ε = ${dp.epsilon.toFixed(2)}, δ = ${dp.delta}; without privacy ${(100 * plain.accuracy).toFixed(1)}%`,
+      subtitle: `784-64-10 ReLU; noise multiplier σ = ${dp.sigma}, clipping norm C = ${dp.clip}, Poisson sampling rate q = ${dp.q.toFixed(4)}, T = ${dp.steps} steps, SGD ${dp.learningRate}`,
+    },
+    plot.trainingCurves([
+      { name: `DP-SGD (σ = ${dp.sigma}, C = ${dp.clip})`, loss: dp.losses },
+      { name: 'SGD (no clipping, no noise)', loss: plain.losses },
+    ]),
+  )
 
 const flags = {
   out: { type: 'string', codec: t.string, help: 'also train without privacy and write dpsgd.svg (both loss curves) into this folder' } satisfies Flag<string>,
