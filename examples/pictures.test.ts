@@ -1,13 +1,14 @@
 /**
- * The committed pictures are what the examples draw now: the activations and optimizer-path
- * pictures (a few seconds) are redrawn into a scratch folder and compared byte for byte with
- * docs/. `npm run docs` redraws all of them (the longer runs too).
+ * The committed pictures are what the examples draw now: the activations, optimizer-path and
+ * backprop-program pictures (a few seconds) are redrawn into a scratch folder and compared byte
+ * for byte with docs/. `npm run docs` redraws all of them (the longer runs too).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { run as activations } from './activations.js'
+import { run as backprop } from './backprop.js'
 import { run as optimizers } from './optimizers.js'
 
 const docs = new URL('../docs/', import.meta.url)
@@ -37,6 +38,11 @@ describe('docs/ pictures', () => {
 
   it('the optimizer-path pictures equal a fresh redraw', async () => {
     const { files } = await optimizers({ outDir: dir })
+    await sameAsCommitted(files)
+  })
+
+  it('backprop-program.svg (the staged forward and backward program) equals a fresh redraw', async () => {
+    const { files } = await backprop({ outDir: dir })
     await sameAsCommitted(files)
   })
 })

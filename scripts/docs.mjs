@@ -20,6 +20,7 @@ export const pictures = [
   { name: 'ensemble', args: ['examples/ensemble.ts', '--out', 'docs'], draws: ['ensemble.svg'] },
   { name: 'dpsgd', args: ['examples/dpsgd.ts', '--out', 'docs'], draws: ['dpsgd.svg'] },
   { name: 'sharpness', args: ['examples/sharpness.ts', '--out', 'docs'], draws: ['sharpness.svg'] },
+  { name: 'backprop', args: ['examples/backprop.ts', '--out', 'docs'], draws: ['backprop-program.svg'] },
 ]
 
 const onlyFlag = process.argv.indexOf('--only')

@@ -28,7 +28,7 @@ const allowed: Readonly<Record<string, ReadonlyArray<string> | 'anything'>> = {
   check: ['autodiff', 'random', 'tensor', 'tree', 'ops', 'nn'],
   train: ['tensor', 'tree', 'autodiff', 'ops', 'random', 'nn', 'losses', 'optim', 'data', 'io'],
   landscape: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'losses', 'data'],
-  plot: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'landscape'],
+  plot: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'landscape', 'stage'],
   stage: ['autodiff', 'kernels', 'tree', 'tensor'],
   cli: 'anything',
   'index.ts': 'anything',

@@ -9,8 +9,8 @@ import type { Tensor } from '../tensor/index.js'
 import { typeName, varName } from './names.js'
 import type { Atom, Program } from './Program.js'
 
-// The shortest decimal that reads back as the same float32 (or float64) value.
-const formatNumber = (x: number, dtype: Tensor['dtype']): string => {
+/** The shortest decimal that reads back as the same float32 (or float64) value: `0.1`, `2.0`. @category internals */
+export const formatNumber = (x: number, dtype: Tensor['dtype']): string => {
   if (Number.isNaN(x)) return 'nan'
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf'
   if (Object.is(x, -0)) return '-0.0'
@@ -24,14 +24,15 @@ const formatNumber = (x: number, dtype: Tensor['dtype']): string => {
   return /^-?\d+$/.test(s) ? `${s}.0` : s
 }
 
-const formatValue = (v: unknown): string => {
+/** A parameter's value: `(0,1)` for an array, `{k=v}` for a record. @category internals */
+export const formatValue = (v: unknown): string => {
   if (Array.isArray(v)) return `(${v.map(formatValue).join(',')}${v.length === 1 ? ',' : ''})`
   if (typeof v === 'object' && v !== null) return `{${Object.entries(v).map(([k, w]) => `${k}=${formatValue(w)}`).join(' ')}}`
   return String(v)
 }
 
-/** Static parameters as `[ta=false tb=false]` (a record) or `[(1,0)]` (any other value); nothing when undefined. */
-const formatParams = (params: unknown): string => {
+/** Static parameters as `[ta=false tb=false]` (a record) or `[(1,0)]` (any other value); nothing when undefined. @category internals */
+export const formatParams = (params: unknown): string => {
   if (params === undefined) return ''
   if (typeof params === 'object' && params !== null && !Array.isArray(params)) {
     const entries = Object.entries(params)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { grad, hvp, jvp, valueAndGrad, vjp } from '../autodiff/index.js'
+import { grad, hvp, jvp, valueAndGrad, vjp, vmap } from '../autodiff/index.js'
 import { allFinite } from '../kernels/index.js'
+import { softmaxCrossEntropy } from '../losses/index.js'
 import * as P from '../autodiff/primitives/index.js'
 import { type Tensor, item, tensor, toArray, toFlatArray } from '../tensor/index.js'
 import { evaluate, programStats, removeDeadCode, show, StagingError, trace } from './index.js'
@@ -56,6 +57,30 @@ describe('trace', () => {
     expect(toArray(evaluate(gg)(x))).toEqual(toArray(grad((a: Tensor) => P.sum(grad(f)(a)))(x)))
   })
 
+  it('traces inside a transformation: arguments that are tracers of grad or of another trace', () => {
+    const f = (a: Tensor): Tensor => P.sum(P.mul(P.sin(a), a))
+    // as jit inside grad would: trace at the tracer's shape, evaluate on the tracer
+    expect(toArray(grad((a: Tensor) => evaluate(trace(f)(a))(a))(x))).toEqual(toArray(grad(f)(x)))
+    expect(show(trace((a: Tensor) => evaluate(trace(f)(a))(a))(x))).toBe(show(trace(f)(x)))
+  })
+
+  it('traces through vmap (the batched program), and vmap batches an evaluated program', () => {
+    const f = (a: Tensor): Tensor => P.sum(P.sin(P.mul(a, a)))
+    const p = trace(vmap(grad(f)))(x)
+    expect(p.inputs[0]!.shape).toEqual([2, 3])
+    expect(toArray(evaluate(p)(x))).toEqual(toArray(vmap(grad(f))(x)))
+    const one = trace(f)(tensor([1, 2, 3]))
+    expect(toArray(vmap(evaluate(one))(x))).toEqual(toArray(vmap(f)(x)))
+  })
+
+  it('keeps static parameters as frozen copies: the caller may reuse its arrays', () => {
+    const begin = [0, 1]
+    const p = trace((a: Tensor) => P.slice(a, begin, [2, 2]))(x)
+    begin[1] = 0
+    expect(show(p)).toContain('slice[begin=(0,1) size=(2,2)]')
+    expect(Object.isFrozen((p.equations[0]!.params as { begin: number[] }).begin)).toBe(true)
+  })
+
   it('records non-differentiable primitives too (they pass through derivative traces)', () => {
     const p = trace(grad((a: Tensor) => P.sum(P.mul(P.sign(a), P.stopGradient(a)))))(x)
     expect(p.equations.map((e) => e.prim.name)).toContain('sign')
@@ -103,6 +128,23 @@ describe('trace: data-dependent control flow is an error naming the read and the
       return P.sum(evaluate(p)(x))
     }
     expect(() => grad(f)(x)).toThrow(/argument 0 of mul is a value \(float32\[2, 3\]\) of a transformation that encloses this trace call.*pass it to the traced function as an argument/)
+  })
+
+  it('a result that is not a tree of tensors is a TreeError naming the path; a throw inside f closes the trace', () => {
+    expect(() => trace((a: Tensor) => ({ y: item(a) > 0 }) as unknown as Tensor)(tensor(1))).toThrow(StagingError)
+    expect(() => trace((a: Tensor) => ({ y: a, n: 3 }) as unknown as Tensor)(x)).toThrow(/trace \(output\): at n: expected a tensor, an array or a record, got number/)
+    let kept: Tensor | undefined
+    expect(() => trace((a: Tensor) => { kept = P.exp(a); throw new Error('boom') })(x)).toThrow('boom')
+    expect(toArray(P.add(kept!, 1))).toEqual(toArray(P.add(P.exp(x), 1)))
+  })
+
+  it('class indices given as an argument cannot become one-hot rows in JavaScript: the error names the read', () => {
+    const logits = tensor([[1, 2], [3, 1]])
+    expect(() => trace(softmaxCrossEntropy)(logits, tensor([0, 1])))
+      .toThrow(/element 0 of its data \(read by oneHotTargets, in targetRows\) was read from the staged value b:f32\[2\] \(argument \[1\]\)/)
+    // one-hot targets stage (and captured class indices are constants)
+    expect(trace(softmaxCrossEntropy)(logits, tensor([[1, 0], [0, 1]])).equations.length).toBeGreaterThan(2)
+    expect(trace((l: Tensor) => softmaxCrossEntropy(l, tensor([0, 1])))(logits).equations.length).toBeGreaterThan(2)
   })
 
   it('the staged values of a finished trace act as their example values', () => {

@@ -42,6 +42,16 @@ const concrete = (t: Tensor): Tensor => {
   return v
 }
 
+// A frozen copy of a primitive's static parameters (numbers, strings, arrays and records of them),
+// so that a program does not change when the caller reuses an array it passed (slice's `begin`).
+const frozen = (params: unknown): unknown => {
+  if (Array.isArray(params)) return Object.freeze(params.map(frozen))
+  if (typeof params === 'object' && params !== null && Object.getPrototypeOf(params) === Object.prototype) {
+    return Object.freeze(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, frozen(v)])))
+  }
+  return params
+}
+
 const captured = (where: string, t: Tensor): StagingError =>
   new StagingError(
     `trace: ${where} is a value (${describe(t)}) of a transformation that encloses this trace call (a grad, jvp, vjp or ` +
@@ -103,7 +113,7 @@ export const trace =
         const inputs = xs.map((x, i) => atomOf(x, `argument ${i} of ${prim.name}`))
         const value = prim.impl(xs.map(concrete), params)
         const out = newVar(value, `the output of ${prim.name}`)
-        equations.push(Object.freeze({ prim, params, inputs: Object.freeze(inputs), out }))
+        equations.push(Object.freeze({ prim, params: frozen(params), inputs: Object.freeze(inputs), out }))
         return tracer(out, value)
       },
     }
