@@ -10,11 +10,12 @@ export default defineConfig({
     alias: [
       { find: /^purenet$/, replacement: source('./src/index.ts') },
       { find: /^purenet\/browser$/, replacement: source('./src/browser.ts') },
+      { find: /^purenet\/worker$/, replacement: source('./src/worker.ts') },
       { find: /^purenet\/plot\/render$/, replacement: source('./src/plot/render.ts') },
     ],
   },
   test: {
-    include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'examples/**/*.test.ts', 'playground/test/**/*.test.ts'],
     // builds the WebAssembly kernels and dist/ first (the CLI tests run the compiled bin), also for
     // 'npx vitest run FILE' on a fresh clone
     globalSetup: ['scripts/build.mjs'],

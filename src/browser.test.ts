@@ -34,6 +34,12 @@ describe('the browser entry', () => {
     expect([...main.values()].some((specs) => specs.some((s) => s.startsWith('node:')))).toBe(true)
   })
 
+  it('purenet/worker reaches no node: module either', () => {
+    const worker = reachable(resolve(here, 'worker.ts'))
+    expect([...worker.entries()].filter(([, specs]) => specs.some((s) => s.startsWith('node:'))).map(([f]) => f)).toEqual([])
+    expect(worker.size).toBeGreaterThan(50)
+  })
+
   it('exports the same namespaces as the main entry', async () => {
     const [browser, main] = await Promise.all([import('./browser.js'), import('./index.js')])
     expect(Object.keys(browser).sort()).toEqual(Object.keys(main).sort())

@@ -19,7 +19,7 @@
  * `unaryWorthIt`), measured with `npm run bench:kernels -- --threshold-elementwise`.
  */
 import { elementwiseWasmBase64 } from './elementwise.generated.js'
-import { instantiate } from './instantiate.js'
+import { type ModuleStatus, engineWasm, instantiateOrWhy, statusOf } from './instantiate.js'
 
 type Map2 = (a: number, b: number, o: number, n: number) => void
 type Rows2 = (a: number, b: number, o: number, rows: number, m: number, aRow: number, bRow: number) => void
@@ -50,7 +50,11 @@ export type WasmUnaryOp = 'exp' | 'tanh' | 'sigmoid' | 'relu'
 // The module instance and its one growable memory: state of the same kind, and justified the same
 // way, as the matmul module's (see ./matmul.ts): a call copies its operands in and its result out
 // before returning, and the memory's contents never outlive a call.
-const wasm = instantiate<ElementwiseExports>(elementwiseWasmBase64)
+const instantiated = instantiateOrWhy<ElementwiseExports>(elementwiseWasmBase64, engineWasm())
+const wasm = instantiated.ok ? instantiated.exports : undefined
+
+/** Whether this module compiled, or why not (for `activeKernels`). @category internals */
+export const elementwiseStatus: ModuleStatus = statusOf(instantiated)
 
 /** Whether the WebAssembly SIMD element-wise maps can run here. @category internals */
 export const elementwiseWasmAvailable: boolean = wasm !== undefined

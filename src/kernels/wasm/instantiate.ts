@@ -8,7 +8,8 @@
 
 // The few WebAssembly JS API members used here. The project's type libraries (ES2022 + node)
 // do not declare the WebAssembly namespace, and kernels must not depend on DOM typings.
-interface WasmApi {
+/** The WebAssembly JS API as used here. @category internals */
+export interface WasmApi {
   readonly validate: (bytes: Uint8Array) => boolean
   readonly Module: new (bytes: Uint8Array) => object
   readonly Instance: new (module: object, imports: object) => { readonly exports: unknown }
@@ -22,21 +23,44 @@ const decode = (b64: string): Uint8Array => {
 }
 
 /**
- * The exports of a module given as base64 bytes, or undefined where the engine lacks WebAssembly,
- * does not know the SIMD opcodes the module uses, or forbids compiling it. The caller states the
- * exports' type (`T`), which the module's source defines.
+ * Why a module's fast path is not in use: the engine has no WebAssembly, does not know the SIMD
+ * opcodes the module uses, or refused to compile it (typically a Content-Security-Policy whose
+ * `script-src` lacks `'wasm-unsafe-eval'`).
+ * @category kernels
+ */
+export type FallbackReason = 'no-webassembly' | 'no-simd' | 'compile-refused'
+
+/** The engine's WebAssembly API, or undefined where it has none. @category internals */
+export const engineWasm = (): WasmApi | undefined => (globalThis as { readonly WebAssembly?: WasmApi }).WebAssembly
+
+/** What instantiating a module gave: its exports, or why not (with the engine's message). @category internals */
+export type Instantiated<T> =
+  | { readonly ok: true; readonly exports: T }
+  | { readonly ok: false; readonly reason: FallbackReason; readonly detail: string }
+
+/** Whether a module compiled, or why not: `Instantiated` without the exports. @category kernels */
+export type ModuleStatus =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: FallbackReason; readonly detail: string }
+
+/** The status of an instantiation. @category internals */
+export const statusOf = (i: Instantiated<unknown>): ModuleStatus => (i.ok ? { ok: true } : i)
+
+/**
+ * Instantiates a module given as base64 bytes with a WebAssembly API (`engineWasm()`, or a stand-in in tests),
+ * saying why when it cannot. The caller states the exports' type (`T`), which the module's source
+ * defines.
  * @category internals
  */
-export const instantiate = <T>(b64: string): T | undefined => {
-  const api = (globalThis as { readonly WebAssembly?: WasmApi }).WebAssembly
-  if (api === undefined) return undefined
+export const instantiateOrWhy = <T>(b64: string, api: WasmApi | undefined): Instantiated<T> => {
+  if (api === undefined) return { ok: false, reason: 'no-webassembly', detail: 'this engine has no WebAssembly' }
   const bytes = decode(b64)
   // validate() is false when the engine does not know the SIMD opcodes the module uses
-  if (!api.validate(bytes)) return undefined
+  if (!api.validate(bytes)) return { ok: false, reason: 'no-simd', detail: 'this engine does not support WebAssembly SIMD (128-bit)' }
   try {
-    return new api.Instance(new api.Module(bytes), {}).exports as T
-  } catch {
+    return { ok: true, exports: new api.Instance(new api.Module(bytes), {}).exports as T }
+  } catch (e) {
     // e.g. a content security policy that forbids compiling WebAssembly
-    return undefined
+    return { ok: false, reason: 'compile-refused', detail: e instanceof Error ? e.message : String(e) }
   }
 }

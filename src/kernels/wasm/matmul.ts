@@ -17,7 +17,7 @@
  * compilation on their main thread.
  */
 import { gemmWasmBase64 } from './gemm.generated.js'
-import { instantiate } from './instantiate.js'
+import { type ModuleStatus, engineWasm, instantiateOrWhy, statusOf } from './instantiate.js'
 
 interface GemmExports {
   readonly memory: { readonly buffer: ArrayBuffer; readonly grow: (pages: number) => number }
@@ -31,7 +31,11 @@ interface GemmExports {
 // This is the only mutable state of the kernels, justified because it is invisible: a call copies
 // its inputs in and its result out before returning, JavaScript runs one call at a time per realm
 // (each worker gets its own instance), and the memory's contents never outlive a call.
-const wasm = instantiate<GemmExports>(gemmWasmBase64)
+const instantiated = instantiateOrWhy<GemmExports>(gemmWasmBase64, engineWasm())
+const wasm = instantiated.ok ? instantiated.exports : undefined
+
+/** Whether this module compiled, or why not (for `activeKernels`). @category internals */
+export const gemmStatus: ModuleStatus = statusOf(instantiated)
 
 /** Whether the WebAssembly SIMD matmul can run here. @category kernels */
 export const wasmAvailable: boolean = wasm !== undefined
