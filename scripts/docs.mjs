@@ -19,6 +19,9 @@ export const pictures = [
   { name: 'cartpole', args: ['examples/cartpole.ts', '--full', '--svg', 'docs/cartpole.svg'], draws: ['cartpole.svg'] },
   // from the measured runs in docs/rl/*.json (examples/rl/curves.ts says how to measure them again)
   { name: 'rl', args: ['examples/rl/curves.ts', '--out', 'docs'], draws: ['rl-dqn-cartpole.svg', 'rl-ppo-cartpole.svg', 'rl-ppo-pendulum.svg'] },
+  { name: 'ensemble', args: ['examples/ensemble.ts', '--out', 'docs'], draws: ['ensemble.svg'] },
+  { name: 'dpsgd', args: ['examples/dpsgd.ts', '--out', 'docs'], draws: ['dpsgd.svg'] },
+  { name: 'sharpness', args: ['examples/sharpness.ts', '--out', 'docs'], draws: ['sharpness.svg'] },
   { name: 'backprop', args: ['examples/backprop.ts', '--out', 'docs'], draws: ['backprop-program.svg'] },
 ]
 

@@ -8,7 +8,7 @@ export {
   type Tensor, type DType, type Shape, type NestedArray, type Nested, ShapeError,
   tensor, scalar, zeros, ones, full, arange, toArray, toFlatArray, item, isTensor, describe,
 } from './tensor/index.js'
-export { jvp, vjp, grad, valueAndGrad, hvp, vmap, jacfwd, jacrev, hessian, perExampleGrads, type VmapOptions, type AxesTree, type Jacobian } from './autodiff/index.js'
+export { jvp, vjp, grad, valueAndGrad, hvp, vmap, jacfwd, jacrev, hessian, perExampleGrads, type VmapOptions, type AxesTree, type Jacobian, type JacobianOf } from './autodiff/index.js'
 export { type KernelReport, type ModuleStatus, type FallbackReason, activeKernels } from './kernels/active.js'
 export { stopGradient } from './autodiff/primitives/index.js'
 export {

@@ -5,7 +5,7 @@
  */
 export * from './transforms.js'
 export { vmap, type VmapOptions, type AxesTree } from './vmap.js'
-export { jacfwd, jacrev, hessian, perExampleGrads, type Jacobian } from './jacobian.js'
+export { jacfwd, jacrev, hessian, perExampleGrads, type Jacobian, type JacobianOf } from './jacobian.js'
 export { batchByLoop, batchElementwise, batchLastAxis, batchSameShape, batchUnary } from './batchRules.js'
 export { primitives } from './primitives/table.js'
 export type { Primitive, PrimitiveRules, Domain, Residuals, BatchInput, Batched } from './Primitive.js'

@@ -21,6 +21,9 @@ import { vmap } from './vmap.js'
  */
 export type Jacobian = Tree
 
+/** The type of a Jacobian: a tensor from a tensor to a tensor, a tree otherwise. @category model */
+export type JacobianOf<T extends Tree, O extends Tree> = T extends Tensor ? (O extends Tensor ? Tensor : Jacobian) : Jacobian
+
 // The identity over the elements of a leaf of `shape`, as a batch [n, ...shape] of basis vectors.
 const basis = (shape: Shape, dtype: Tensor['dtype']): Tensor => {
   const n = sizeOf(shape)
@@ -29,7 +32,8 @@ const basis = (shape: Shape, dtype: Tensor['dtype']): Tensor => {
   return fromData([n, ...shape], data)
 }
 
-// Rebuilds the output tree whose leaf j is the input-shaped tree `blocks[j]`.
+// Rebuilds the output tree whose leaf j is the input-shaped tree `blocks[j]`. (The callers cast
+// the result to JacobianOf: a tensor exactly when both trees are single tensors.)
 const nest = (outDef: TreeDef, blocks: ReadonlyArray<Tree>): Jacobian =>
   // unflatten only places its values; here each value is a whole input-shaped tree
   unflatten(outDef, blocks as ReadonlyArray<Tensor>)
@@ -41,8 +45,8 @@ const nest = (outDef: TreeDef, blocks: ReadonlyArray<Tree>): Jacobian =>
  * @category transformations
  */
 export const jacfwd =
-  <T extends Tree>(f: (x: T) => Tree) =>
-  (x: T): Jacobian => {
+  <T extends Tree, O extends Tree>(f: (x: T) => O) =>
+  (x: T): JacobianOf<T, O> => {
     const [ins, inDef] = flatten(x, 'jacfwd (input)')
     const [outs, outDef] = flatten(f(x), 'jacfwd (output)')
     // columns[i][j]: d output j / d input i, shape [...out_j, ...in_i]
@@ -51,7 +55,7 @@ export const jacfwd =
       const pushed = vmap((t: Tensor) => jvp(f, x, tangent(t))[1], { outAxes: -1 })(basis(xi.shape, xi.dtype))
       return flatten(pushed, 'jacfwd (output)')[0].map((c, j) => reshape(c, [...outs[j]!.shape, ...xi.shape]))
     })
-    return nest(outDef, outs.map((_, j) => unflatten(inDef, columns.map((c) => c[j]!))))
+    return nest(outDef, outs.map((_, j) => unflatten(inDef, columns.map((c) => c[j]!)))) as JacobianOf<T, O>
   }
 
 /**
@@ -61,18 +65,18 @@ export const jacfwd =
  * @category transformations
  */
 export const jacrev =
-  <T extends Tree>(f: (x: T) => Tree) =>
-  (x: T): Jacobian => {
+  <T extends Tree, O extends Tree>(f: (x: T) => O) =>
+  (x: T): JacobianOf<T, O> => {
     const [y, pullback] = vjp(f, x)
     const [outs, outDef] = flatten(y, 'jacrev (output)')
     const [ins] = flatten(x, 'jacrev (input)')
     const rows = outs.map((yj, j) => {
-      const cotangent = (c: Tensor): Tree => unflatten(outDef, outs.map((yk, k) => (k === j ? c : fromData(yk.shape, alloc(yk.dtype, yk.size)))))
+      const cotangent = (c: Tensor): O => unflatten(outDef, outs.map((yk, k) => (k === j ? c : fromData(yk.shape, alloc(yk.dtype, yk.size)))))
       const pulled = vmap((c: Tensor) => pullback(cotangent(c)))(basis(yj.shape, yj.dtype))
       const [leaves, inDef] = flatten(pulled, 'jacrev (input)')
       return unflatten(inDef, leaves.map((g, i) => reshape(g, [...yj.shape, ...ins[i]!.shape])))
     })
-    return nest(outDef, rows)
+    return nest(outDef, rows) as JacobianOf<T, O>
   }
 
 /**
@@ -83,8 +87,8 @@ export const jacrev =
  */
 export const hessian =
   <T extends Tree>(f: (x: T) => Tensor) =>
-  (x: T): Jacobian =>
-    jacfwd((z: T) => jacrev(f)(z))(x)
+  (x: T): JacobianOf<T, Tensor> =>
+    jacfwd((z: T): Tree => jacrev(f)(z))(x) as JacobianOf<T, Tensor>
 
 /**
  * Per-example gradients: `perExampleGrads(loss)(params, ...batch)` is, for every example i of the

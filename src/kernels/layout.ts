@@ -109,10 +109,15 @@ export const concat = (xs: ReadonlyArray<Tensor>, axis: number, dtype: 'float32'
   for (const x of xs) {
     const row = sizeOf(x.shape.slice(axis))
     const a = x.data
-    for (let r = 0; r < outer; r++) {
-      const src = r * row
-      const dst = r * rowOut + col
-      for (let j = 0; j < row; j++) o[dst + j] = a[src + j]!
+    if (a instanceof o.constructor) {
+      // one dtype: each block is a contiguous copy (a memcpy), much faster than element by element
+      for (let r = 0; r < outer; r++) o.set(a.subarray(r * row, (r + 1) * row), r * rowOut + col)
+    } else {
+      for (let r = 0; r < outer; r++) {
+        const src = r * row
+        const dst = r * rowOut + col
+        for (let j = 0; j < row; j++) o[dst + j] = a[src + j]!
+      }
     }
     col += row
   }

@@ -76,10 +76,11 @@ export const matmul: Primitive<(a: Tensor, b: Tensor, options?: MatmulOptions) =
  *   transposed), so one product serves the whole batch; likewise a batched right operand folds
  *   into columns. A copy (transpose) happens only when the batch axis sits between the two axes
  *   that must stay apart.
- * - both operands batched: an outer product when the inner dimension is 1 (per-example weight
- *   gradients), a broadcast product and a sum when one side is a single row or column (each
- *   intermediate no larger than the other operand), and otherwise a loop of matmuls, one per
- *   example, stacked: the case where nothing better exists.
+ * - both operands batched: a broadcast product and a sum when one side is a single row or column
+ *   (each intermediate no larger than the other operand), and otherwise a loop of matmuls, one per
+ *   example, stacked: the case where nothing better exists. Per-example weight gradients (inner
+ *   dimension 1: an outer product per example) take the loop too: the matmul kernel writes an
+ *   outer product several times faster than a broadcast multiplication does.
  * @category batching
  */
 export const batchMatmul = ({ args: [a, b], dims: [da, db], params: { ta, tb }, size }: BatchInput<MatmulParams>): Batched => {
@@ -125,8 +126,6 @@ const batchBoth = (a: Tensor, b: Tensor, ta: boolean, tb: boolean, size: number)
   const [, b0, b1] = b.shape as [number, number, number]
   const [m, k] = ta ? [a1, a0] : [a0, a1]
   const n = tb ? b0 : b1
-  // inner dimension 1: an outer product per example, one broadcast multiplication
-  if (k === 1) return [mul(reshape(a, [size, m, 1]), reshape(b, [size, 1, n])), 0]
   // one row: out_e = sum_k a_e[k] · op(B_e)[k, :]
   if (m === 1) {
     const y = tb ? sum(mul(reshape(a, [size, 1, k]), b), 2) : sum(mul(reshape(a, [size, k, 1]), b), 1)
