@@ -67,14 +67,3 @@ export const evaluate = <S extends rl.EpisodeClock, Space extends rl.DiscreteSpa
   }
   return returns
 }
-
-/** The first index from which the mean of `window` consecutive values reaches `threshold`, as the count of values seen (or undefined). */
-export const firstSolved = (returns: ReadonlyArray<number>, window: number, threshold: number): number | undefined => {
-  let sum = 0
-  for (let n = 1; n <= returns.length; n++) {
-    sum += returns[n - 1]!
-    if (n > window) sum -= returns[n - 1 - window]!
-    if (n >= window && sum / window >= threshold) return n
-  }
-  return undefined
-}
