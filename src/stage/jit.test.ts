@@ -21,3 +21,37 @@ describe('jit where generating code is forbidden', () => {
     expect(JSON.parse(out.trim())).toEqual({ refused: true, same: true })
   })
 })
+
+describe('jit: the check of the last signature (no string per call)', () => {
+  it('runs a call with the last signature from its cache, and compiles again for any change of structure, key order, shape or dtype', async () => {
+    const { jit, ops, tensor } = await import('../index.js')
+    type Args = Readonly<Record<string, unknown>>
+    let traced = 0
+    const f = jit((a: Args) => {
+      traced++
+      const ts = Object.values(a).flatMap((v) => (Array.isArray(v) ? v : [v]))
+      return ts.reduce((s, t, i) => ops.add(s, ops.mul(t, i + 1)))
+    })
+    const x = tensor([1, 2]), y = tensor([3, 4])
+    const calls: ReadonlyArray<Args> = [
+      { p: x, q: y }, { p: x, q: y }, // the same signature: one compile
+      { q: y, p: x }, // keys in another order: leaves in another order
+      { p: x, r: y }, // another key
+      { p: x, q: [y] }, // an array in place of a leaf
+      { p: x, q: [y, y] }, // an array of another length
+      { p: x, q: tensor([[3, 4], [5, 6]]) }, // another shape
+      { p: tensor([1, 2], { dtype: 'float64' }), q: tensor([3, 4], { dtype: 'float64' }) }, // another dtype
+      { p: x, q: y, s: x }, // one more key
+      { p: x, q: y }, // back to the first: cached, no new compile
+    ]
+    const got = calls.map((c) => [...f(c as never).data])
+    const want = calls.map((c) => {
+      const ts = Object.values(c).flatMap((v) => (Array.isArray(v) ? v : [v])) as ReadonlyArray<ReturnType<typeof tensor>>
+      return [...ts.reduce((s, t, i) => ops.add(s, ops.mul(t, i + 1))).data]
+    })
+    expect(got).toEqual(want)
+    expect(f.stats()).toEqual({ compiles: 8, calls: 10 })
+    expect(traced).toBe(8)
+    expect(() => f({ p: x, q: 3 } as never)).toThrow(/jit \(arguments\).*q.*scalar\(x\)/)
+  })
+})
