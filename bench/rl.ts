@@ -4,8 +4,9 @@
  * 1. Batch-1 inference of a 4-64-64-2 tanh network, calls per second. One call = one observation
  *    (4 numbers in a plain array, as an environment step returns them) to a tensor, the forward
  *    pass, and the two outputs read back: what an agent pays per environment step. Contenders,
- *    interleaved in rounds (A, B, C, A, B, C, ...): purenet `net.apply(params)(x)` then
- *    `toFlatArray`; TensorFlow.js wasm (XNNPACK SIMD, one thread) `tf.tidy` of the same three
+ *    interleaved in rounds (A, B, C, A, B, C, ...): purenet eager `net.apply(params)(x)` then
+ *    `toFlatArray`; purenet `jit((p, x) => net.apply(p)(x))(params, x)` (the same bits, compiled
+ *    once); TensorFlow.js wasm (XNNPACK SIMD, one thread) and cpu, each `tf.tidy` of the same three
  *    dense layers then `dataSync`; PyTorch (`bench/rl_inference_torch.py`, /usr/bin/python3, one
  *    thread, `torch.no_grad()`, `.tolist()`), timed inside its own process for each round so that
  *    its start-up is not counted. Prints medians and purenet's ratio to each.
@@ -20,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { spawnSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
-import { nn, random, tensor, toFlatArray } from 'purenet'
+import { type Tensor, jit, nn, random, tensor, toFlatArray } from 'purenet'
 import { machineLine, useTf } from './harness.js'
 
 const { values: args } = parseArgs({
@@ -48,8 +49,9 @@ const fmt = (x: number): string => Math.round(x).toLocaleString('en-US')
 // purenet: the network of the issue, params from a key
 const net = nn.serial(nn.dense(4, 64), nn.tanh, nn.dense(64, 64), nn.tanh, nn.dense(64, 2))
 const params = net.init(random.key(0))
-const purenetRound = (n: number): number => {
-  const apply = net.apply(params)
+// one call: an observation in a plain array to a tensor, the forward pass, the outputs read back
+const forward = jit((p: typeof params, x: Tensor) => net.apply(p)(x))
+const purenetRound = (apply: (x: Tensor) => Tensor) => (n: number): number => {
   const obs = [0.1, 0.2, 0.3, 0.4]
   let sink = 0
   const t0 = performance.now()
@@ -61,25 +63,34 @@ const purenetRound = (n: number): number => {
   if (!Number.isFinite(sink)) throw new Error('bench:rl: purenet produced a non-finite output')
   return n / seconds
 }
+const eagerRound = purenetRound(net.apply(params))
+const jitRound = purenetRound((x) => forward(params, x))
 
-// TensorFlow.js wasm: the same weights, three dense layers in tf.tidy, read back with dataSync
+// TensorFlow.js (wasm, then cpu): the same weights, three dense layers in tf.tidy, read back with
+// dataSync; each backend gets its own copy of the weights, made while it is the active one
+type TfLayer = { readonly w: tf.Tensor2D; readonly b: tf.Tensor1D }
+const tfLayers = (): TfLayer[] => params.flatMap((p) => ('w' in p ? [{ w: tf.tensor2d(p.w.data as Float32Array, p.w.shape as [number, number]), b: tf.tensor1d(p.b.data as Float32Array) }] : []))
+const tfForward = (layers: ReadonlyArray<TfLayer>, obs: ReadonlyArray<number>): tf.Tensor2D => tf.tidy(() => {
+  let h: tf.Tensor2D = tf.tensor2d([obs as number[]])
+  layers.forEach((l, j) => {
+    h = tf.add(tf.matMul(h, l.w), l.b)
+    if (j < layers.length - 1) h = tf.tanh(h)
+  })
+  return h
+})
+await useTf('cpu')
+const cpuLayers = tfLayers()
 await useTf('wasm')
-const tfWeights = params.map((p) => ('w' in p ? { w: tf.tensor2d(p.w.data as Float32Array, p.w.shape as [number, number]), b: tf.tensor1d(p.b.data as Float32Array) } : undefined))
-const layers = tfWeights.filter((p) => p !== undefined)
-const tfRound = (n: number): number => {
+const layers = tfLayers()
+const tfRound = (backend: 'wasm' | 'cpu') => async (n: number): Promise<number> => {
+  await useTf(backend)
+  const ls = backend === 'wasm' ? layers : cpuLayers
   const obs = [0.1, 0.2, 0.3, 0.4]
   let sink = 0
   const t0 = performance.now()
   for (let i = 0; i < n; i++) {
     obs[0] = i * 1e-6
-    const y = tf.tidy(() => {
-      let h: tf.Tensor2D = tf.tensor2d([obs])
-      layers.forEach((l, j) => {
-        h = tf.add(tf.matMul(h, l.w), l.b)
-        if (j < layers.length - 1) h = tf.tanh(h)
-      })
-      return h
-    })
+    const y = tfForward(ls, obs)
     sink += y.dataSync()[0]!
     y.dispose()
   }
@@ -88,15 +99,13 @@ const tfRound = (n: number): number => {
   return n / seconds
 }
 
-// agreement: the same weights give the same outputs (float32 rounding apart)
+// agreement: the same weights give the same outputs (float32 rounding apart); jit is eager's bits
 {
   const x = [0.1, -0.2, 0.3, -0.4]
   const a = toFlatArray(net.apply(params)(tensor(x, { shape: [1, 4] })))
-  const b = tf.tidy(() => {
-    let h: tf.Tensor2D = tf.tensor2d([x])
-    layers.forEach((l, j) => { h = tf.add(tf.matMul(h, l.w), l.b); if (j < layers.length - 1) h = tf.tanh(h) })
-    return h
-  }).dataSync()
+  const j = toFlatArray(forward(params, tensor(x, { shape: [1, 4] })))
+  if (a.some((v, i) => !Object.is(v, j[i]))) throw new Error(`bench:rl: jit gave ${j} where eager gave ${a}`)
+  const b = tfForward(layers, x).dataSync()
   const diff = Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))
   if (diff > 1e-5) throw new Error(`bench:rl: purenet and tfjs disagree by ${diff}`)
 }
@@ -110,19 +119,19 @@ const torchRound = (n: number): number => {
 
 console.log(`# RL benchmarks (${machineLine()})\n`)
 console.log(`## Batch-1 inference, 4-64-64-2 tanh, calls/s (${rounds} rounds of ${calls} calls, interleaved)\n`)
-purenetRound(2000)
-tfRound(2000)
-const rates: Record<string, number[]> = { purenet: [], 'tfjs-wasm': [], ...(haveTorch ? { pytorch: [] } : {}) }
-for (let r = 0; r < rounds; r++) {
-  rates['purenet']!.push(purenetRound(calls))
-  rates['tfjs-wasm']!.push(tfRound(calls))
-  if (haveTorch) rates['pytorch']!.push(torchRound(calls))
-}
-const p = median(rates['purenet']!)
-console.log('| contender | calls/s (median) | min-max | purenet ÷ contender |')
-console.log('| --- | ---: | ---: | ---: |')
+const contenders: ReadonlyArray<readonly [string, (n: number) => number | Promise<number>]> = [
+  ['purenet eager', eagerRound], ['purenet jit', jitRound], ['tfjs-wasm', tfRound('wasm')], ['tfjs-cpu', tfRound('cpu')],
+  ...(haveTorch ? [['pytorch', torchRound] as const] : []),
+]
+for (const [name, round] of contenders) if (name !== 'pytorch') await round(2000)
+const rates: Record<string, number[]> = Object.fromEntries(contenders.map(([name]) => [name, []]))
+for (let r = 0; r < rounds; r++) for (const [name, round] of contenders) rates[name]!.push(await round(calls))
+const pe = median(rates['purenet eager']!), pj = median(rates['purenet jit']!)
+console.log('| contender | calls/s (median) | min-max | µs per call | eager ÷ contender | jit ÷ contender |')
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
 for (const [name, xs] of Object.entries(rates)) {
-  console.log(`| ${name} | ${fmt(median(xs))} | ${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))} | ${(p / median(xs)).toFixed(2)} |`)
+  const m = median(xs)
+  console.log(`| ${name} | ${fmt(m)} | ${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))} | ${(1e6 / m).toFixed(2)} | ${(pe / m).toFixed(2)} | ${(pj / m).toFixed(2)} |`)
 }
 if (!haveTorch) console.log('\n(PyTorch not measured: /usr/bin/python3 cannot import torch, or --no-torch)')
 
