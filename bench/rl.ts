@@ -11,12 +11,15 @@
  *    thread, `torch.no_grad()`, `.tolist()`), timed inside its own process for each round so that
  *    its start-up is not counted. Prints medians and purenet's ratio to each.
  * 2. DQN on CartPole-v1: the wall-clock of the same algorithm with the same hyperparameters
- *    (examples/rl/dqn.ts's defaults) in purenet and in PyTorch (`bench/rl_dqn_torch.py`), over a
- *    fixed budget of environment steps (`--dqn-steps`, default 6 000: 5 000 learning steps,
- *    2 500 gradient steps), each in its own process, alternated; with `--solve` both run seed 0
- *    until solved (same criterion) and the ratio of the times to solve is printed.
+ *    (examples/rl/dqn.ts's defaults) in purenet (through jit, its default, and eager) and in PyTorch
+ *    (`bench/rl_dqn_torch.py`), over a fixed budget of environment steps (`--dqn-steps`, default
+ *    6 000: 5 000 learning steps, 2 500 gradient steps), each in its own process, alternated; with
+ *    `--solve` purenet jit and PyTorch run each of `--seeds` (e.g. 0,1,2,3) until solved (same
+ *    criterion, budget 150 000 steps) and the times to solve and per environment step are printed.
+ *    The two draw different random numbers, so a seed's solving step differs between them: the
+ *    time per environment step is the like-for-like ratio.
  *
- *   npm run bench:rl [-- --rounds 5] [--calls 20000] [--dqn-steps 6000] [--solve] [--no-torch] [--no-dqn]
+ *   npm run bench:rl [-- --rounds 5] [--calls 20000] [--dqn-steps 6000] [--solve] [--seeds 0,1,2,3] [--no-torch] [--no-dqn]
  */
 import * as tf from '@tensorflow/tfjs'
 import { spawnSync } from 'node:child_process'
@@ -32,6 +35,7 @@ const { values: args } = parseArgs({
     solve: { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     'no-dqn': { type: 'boolean', default: false },
+    seeds: { type: 'string', default: '0' },
   },
 })
 const rounds = Number(args.rounds)
@@ -138,29 +142,40 @@ if (!haveTorch) console.log('\n(PyTorch not measured: /usr/bin/python3 cannot im
 if (!args['no-dqn']) {
   const steps = Number(args['dqn-steps'])
   const solve = args.solve ?? false
-  console.log(`\n## DQN on CartPole-v1, wall-clock, ${solve ? 'seed 0 until solved' : `${steps} environment steps`} (each in its own process)\n`)
-  const purenetDqn = (): { seconds: number; solvedAt?: number } => {
-    const r = spawnSync('npx', ['tsx', 'bench/rl-dqn-child.ts', ...(solve ? ['--solve'] : ['--steps', String(steps)])], { encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`bench:rl: purenet DQN failed: ${r.stderr}`)
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; solvedAt?: number }
+  const seeds = String(args.seeds).split(',').map(Number)
+  console.log(`\n## DQN on CartPole-v1, wall-clock, ${solve ? `seeds ${seeds.join(', ')} until solved (budget 150 000 steps)` : `${steps} environment steps, seed ${seeds[0]}`} (each run in its own process)\n`)
+  interface Run { readonly seconds: number; readonly steps: number; readonly solvedAt?: number | null }
+  const child = (command: string, argv: ReadonlyArray<string>, env: NodeJS.ProcessEnv, name: string): Run => {
+    const r = spawnSync(command, argv, { env, encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`bench:rl: ${name} DQN failed: ${r.stderr}`)
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Run
   }
-  const torchDqn = (): { seconds: number; solvedAt?: number } => {
-    const r = spawnSync(python, ['bench/rl_dqn_torch.py', ...(solve ? ['--solve'] : ['--steps', String(steps)])], { env: torchEnv, encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`bench:rl: PyTorch DQN failed: ${r.stderr}`)
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; solvedAt?: number }
-  }
-  const repeats = solve ? 1 : 2
-  const runs: Record<string, Array<{ seconds: number; solvedAt?: number }>> = { purenet: [], ...(haveTorch ? { pytorch: [] } : {}) }
-  for (let r = 0; r < repeats; r++) {
-    runs['purenet']!.push(purenetDqn())
-    if (haveTorch) runs['pytorch']!.push(torchDqn())
-  }
-  console.log(`| contender | seconds (median) | ${solve ? 'solved at step | ' : ''}purenet ÷ contender (time ratio, above 1: purenet faster) |`)
-  console.log(`| --- | ---: | ${solve ? '---: | ' : ''}---: |`)
-  const ps = median(runs['purenet']!.map((x) => x.seconds))
-  for (const [name, xs] of Object.entries(runs)) {
-    const s = median(xs.map((x) => x.seconds))
-    console.log(`| ${name} | ${s.toFixed(1)} | ${solve ? `${xs[0]!.solvedAt ?? 'not solved'} | ` : ''}${(s / ps).toFixed(2)} |`)
+  const budget = (seed: number): string[] => ['--seed', String(seed), ...(solve ? ['--solve'] : ['--steps', String(steps)])]
+  const contenders: ReadonlyArray<readonly [string, (seed: number) => Run]> = [
+    ['purenet jit', (seed) => child('npx', ['tsx', 'bench/rl-dqn-child.ts', ...budget(seed)], process.env, 'purenet')],
+    ...(solve ? [] : [['purenet eager', (seed: number) => child('npx', ['tsx', 'bench/rl-dqn-child.ts', '--eager', ...budget(seed)], process.env, 'purenet eager')] as const]),
+    ...(haveTorch ? [['pytorch', (seed: number) => child(python, ['bench/rl_dqn_torch.py', ...budget(seed)], torchEnv, 'PyTorch')] as const] : []),
+  ]
+  // a fixed budget: the first seed, twice, interleaved; until solved: each seed once, interleaved
+  const plan = solve ? seeds : [seeds[0]!, seeds[0]!]
+  const runs: Record<string, Run[]> = Object.fromEntries(contenders.map(([name]) => [name, []]))
+  for (const seed of plan) for (const [name, go] of contenders) runs[name]!.push(go(seed))
+  const msPerStep = (xs: ReadonlyArray<Run>): number => median(xs.map((x) => (1000 * x.seconds) / x.steps))
+  const pj = msPerStep(runs['purenet jit']!)
+  if (solve) {
+    console.log(`| contender | ${seeds.map((s) => `seed ${s}: solved at step, seconds`).join(' | ')} | ms per environment step (median) | ÷ purenet jit's ms per step |`)
+    console.log(`| --- | ${seeds.map(() => '---:').join(' | ')} | ---: | ---: |`)
+    for (const [name, xs] of Object.entries(runs)) {
+      console.log(`| ${name} | ${xs.map((x) => `${x.solvedAt ?? 'not solved'}, ${x.seconds.toFixed(1)}`).join(' | ')} | ${msPerStep(xs).toFixed(2)} | ${(msPerStep(xs) / pj).toFixed(2)} |`)
+    }
+    const total = (xs: ReadonlyArray<Run>): number => xs.reduce((a, x) => a + x.seconds, 0)
+    for (const [name, xs] of Object.entries(runs)) console.log(`\n${name}: ${total(xs).toFixed(1)} s to solve all ${xs.length} seeds (÷ purenet jit ${(total(xs) / total(runs['purenet jit']!)).toFixed(2)})`)
+  } else {
+    console.log('| contender | seconds (median) | ms per environment step | ÷ purenet jit (time ratio, above 1: purenet jit faster) |')
+    console.log('| --- | ---: | ---: | ---: |')
+    for (const [name, xs] of Object.entries(runs)) {
+      console.log(`| ${name} | ${median(xs.map((x) => x.seconds)).toFixed(1)} | ${msPerStep(xs).toFixed(2)} | ${(msPerStep(xs) / pj).toFixed(2)} |`)
+    }
   }
 }
 console.log(`\n${machineLine()}`)
