@@ -32,6 +32,7 @@ const allowed: Readonly<Record<string, ReadonlyArray<string> | 'anything'>> = {
   stage: ['autodiff', 'kernels', 'tree', 'tensor'],
   rl: ['nn', 'optim', 'losses', 'ops', 'autodiff', 'random', 'tree', 'tensor', 'train'],
   onnx: ['nn', 'stage', 'tensor', 'tree', 'ops', 'autodiff'],
+  parallel: ['stage', 'autodiff', 'tensor', 'tree'],
   cli: 'anything',
   'index.ts': 'anything',
   'browser.ts': 'anything',
