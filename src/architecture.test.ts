@@ -26,7 +26,7 @@ const allowed: Readonly<Record<string, ReadonlyArray<string> | 'anything'>> = {
   data: ['tensor', 'tree', 'random'],
   io: ['tensor', 'tree'],
   check: ['autodiff', 'random', 'tensor', 'tree', 'ops', 'nn'],
-  train: ['tensor', 'tree', 'autodiff', 'ops', 'random', 'nn', 'losses', 'optim', 'data', 'io', 'stage'],
+  train: ['tensor', 'tree', 'autodiff', 'ops', 'random', 'nn', 'losses', 'optim', 'data', 'io', 'stage', 'parallel'],
   landscape: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'losses', 'data'],
   plot: ['train', 'nn', 'tree', 'tensor', 'random', 'ops', 'autodiff', 'landscape', 'stage'],
   stage: ['autodiff', 'kernels', 'tree', 'tensor'],

@@ -8,6 +8,9 @@ import { key, normal } from '../random/index.js'
 import type { Tensor } from '../tensor/index.js'
 import { type Tree, leaves } from '../tree/index.js'
 import { dataParallel } from './index.js'
+import { dataset } from '../data/index.js'
+import * as optim from '../optim/index.js'
+import { fit } from '../train/index.js'
 
 const net = nn.serial(nn.dense(12, 16), nn.relu, nn.dense(16, 3))
 const params = net.init(key(0))
@@ -65,5 +68,24 @@ describe('parallel and dataParallel', () => {
     const pool = await parallel({ workers: 2 })
     await pool.close()
     expect(() => dataParallel(pool, lossAndGrad, { batched })(params, x(8), y(8))).toThrow(/this pool is closed/)
+  }, 120_000)
+})
+
+describe('train.fit with a pool', () => {
+  it('trains to the same parameters within float32 rounding as without, SGD and Adam', async () => {
+    const data = dataset(x(40), y(40))
+    const pool = await parallel({ workers: 2 })
+    try {
+      for (const optimizer of [optim.sgd(0.05), optim.adam(0.01)] as ReadonlyArray<optim.Optimizer>) {
+        const run = (p?: typeof pool) => fit({ net, loss: losses.mse, optimizer, data, epochs: 2, batchSize: 16, key: key(0), ...(p === undefined ? {} : { pool: p }) })
+        const a = run(pool)
+        const b = run()
+        expect(maxRelative(a.state.params, b.state.params)).toBeLessThan(1e-4)
+        a.history.loss.forEach((l, i) => expect(Math.abs(l - b.history.loss[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(b.history.loss[i]!))))
+        expect(same(run(pool).state.params, a.state.params)).toBe(true)
+      }
+    } finally {
+      await pool.close()
+    }
   }, 120_000)
 })
