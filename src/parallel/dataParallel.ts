@@ -98,21 +98,22 @@ export const dataParallel = <In extends ReadonlyArray<Tree>, Out extends Tree>(p
     })
     const mine = local(...shards[0]!)
     const [acc, outDef] = flatten(mine, 'dataParallel (result)')
-    const sums = acc.map((t) => {
-      const out = t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size)
-      const w0 = sizes[0]! / n
-      for (let i = 0; i < out.length; i++) out[i] = w0 * t.data[i]!
-      return out
-    })
+    // out = round(w0·mine) + round(w1·shard 1) + ..., each sum rounded in the leaf's dtype; the
+    // first pass reads shard 0 and shard 1 together, so two threads cost one pass over the results
+    const sums = acc.map((t) => (t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size)))
     remotes.forEach((r, w) => {
       pool.channel.wait(w)
       const loaded = r.remote!
       const weight = sizes[w + 1]! / n
+      const w0 = sizes[0]! / n
       loaded.layout.outputs.forEach((s, i) => {
         const v = viewOf(loaded.data[w]!, s)
         const out = sums[i]!
-        // float32: weight·v rounded, then the sum rounded, as two float32 operations
-        if (out instanceof Float32Array) for (let k = 0; k < out.length; k++) out[k] = out[k]! + Math.fround(weight * v[k]!)
+        const first = acc[i]!.data
+        if (out instanceof Float32Array) {
+          if (w === 0) for (let k = 0; k < out.length; k++) out[k] = Math.fround(w0 * first[k]!) + Math.fround(weight * v[k]!)
+          else for (let k = 0; k < out.length; k++) out[k] = out[k]! + Math.fround(weight * v[k]!)
+        } else if (w === 0) for (let k = 0; k < out.length; k++) out[k] = w0 * first[k]! + weight * v[k]!
         else for (let k = 0; k < out.length; k++) out[k] = out[k]! + weight * v[k]!
       })
     })
