@@ -13,12 +13,14 @@ interface WebWorker {
   addEventListener: (type: 'message' | 'error', listener: (e: { readonly data?: unknown; readonly message?: string }) => void) => void
   terminate: () => void
 }
-type WorkerConstructor = new (url: URL, options: { readonly type: 'module' }) => WebWorker
+// The global Worker of browsers (the project's type libraries have no DOM); spelt out as
+// `new Worker(new URL(..., import.meta.url), { type: 'module' })` so bundlers (Vite, webpack 5)
+// recognise the worker and bundle its module.
+declare const Worker: new (url: URL, options: { readonly type: 'module' }) => WebWorker
 
 const spawn = (): WorkerEndpoint => {
-  const W = (globalThis as { readonly Worker?: WorkerConstructor }).Worker
-  if (W === undefined) throw new Error('parallel: this environment has no Web Workers')
-  const worker = new W(new URL('./poolWorkerBrowser.js', import.meta.url), { type: 'module' })
+  if (typeof Worker === 'undefined') throw new Error('parallel: this environment has no Web Workers')
+  const worker = new Worker(new URL('./poolWorkerBrowser.js', import.meta.url), { type: 'module' })
   return {
     postMessage: (m) => worker.postMessage(m),
     onMessage: (listener) => worker.addEventListener('message', (e) => listener(e.data as Parameters<typeof listener>[0])),
