@@ -4,8 +4,8 @@
  */
 import { parentPort } from 'node:worker_threads'
 import { servePool } from './parallel/index.js'
-import type { Request } from './parallel/protocol.js'
+import type { Init } from './parallel/protocol.js'
 
 if (parentPort === null) throw new Error('poolWorkerNode: this module runs as a worker_threads worker started by parallel(); do not import it')
 const port = parentPort
-servePool({ postMessage: (m) => port.postMessage(m), onMessage: (listener) => void port.on('message', (m: Request) => listener(m)) })
+servePool({ postMessage: (m) => port.postMessage(m), onMessage: (listener) => void port.on('message', (m: Init) => listener(m)) })

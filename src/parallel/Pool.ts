@@ -13,7 +13,7 @@
  *    `timeoutMs` (default 120 s) rather than hang. Browsers forbid `Atomics.wait` on a page's main
  *    thread: there, create the pool inside a Web Worker.
  */
-import { CONTROL_WORDS, DONE, ERROR_BYTES, ERROR_LENGTH, type Layout, type Request, STATUS, type Announcement } from './protocol.js'
+import { ARG, type Announcement, CONTROL_WORDS, DONE, ERROR_BYTES, ERROR_LENGTH, type Init, LOAD, type Layout, OP, REQUEST, RUN, STATUS, STOP, encode } from './protocol.js'
 import type { WireProgram } from './wire.js'
 
 /** Options of `parallel`. @category parallel */
@@ -26,17 +26,17 @@ export interface ParallelOptions {
 
 /** One worker thread as the pool sees it: a message channel and a way to end it. @category internals */
 export interface WorkerEndpoint {
-  readonly postMessage: (message: Request) => void
+  readonly postMessage: (message: Init) => void
   readonly onMessage: (listener: (message: Announcement) => void) => void
   readonly onError: (listener: (error: Error) => void) => void
   readonly terminate: () => Promise<void>
 }
 
-/** A program loaded into every worker of a pool: its id and each worker's shared data buffer. @category internals */
+/** A program loaded into every worker of a pool: its id, and each worker's data region (arena and byte offset). @category internals */
 export interface Loaded {
   readonly id: number
   readonly layout: Layout
-  readonly data: ReadonlyArray<SharedArrayBuffer>
+  readonly data: ReadonlyArray<{ readonly arena: SharedArrayBuffer; readonly base: number }>
 }
 
 /** The pool's machinery, for `dataParallel`. @category internals */
@@ -64,6 +64,13 @@ export interface Pool {
   readonly channel: PoolChannel
 }
 
+// A worker's arena may grow to this (reserved address space, not memory: pages are committed as written).
+const ARENA_MAX = 1 << 30
+
+// A growable SharedArrayBuffer (ES2024; the project's type library is ES2022).
+const growable = (bytes: number, max: number): SharedArrayBuffer =>
+  new (SharedArrayBuffer as unknown as new (n: number, o: { readonly maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: max })
+
 const hasSharedMemory = (): boolean => typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object'
 
 /**
@@ -78,68 +85,92 @@ export const createPool = async (options: ParallelOptions, spawn: () => WorkerEn
     throw new Error('parallel: SharedArrayBuffer is not available here; in a browser the page must be cross-origin isolated (headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), or use parallel({ workers: 1 })')
   }
   const timeoutMs = options.timeoutMs ?? 120_000
-  const endpoints: WorkerEndpoint[] = []
-  const controls: Int32Array[] = []
-  const texts: Uint8Array[] = []
-  const seqs: number[] = []
+  interface Remote {
+    readonly endpoint: WorkerEndpoint
+    readonly control: Int32Array
+    readonly text: Uint8Array
+    readonly arena: SharedArrayBuffer
+    top: number
+    seq: number
+  }
+  const remotes: Remote[] = []
   let closed = false
   let nextId = 0
   const close = async (): Promise<void> => {
+    if (!closed) for (const r of remotes) request(r, STOP, [])
     closed = true
-    await Promise.all(endpoints.splice(0).map((e) => e.terminate()))
+    await Promise.all(remotes.splice(0).map((r) => r.endpoint.terminate()))
+  }
+  const request = (r: Remote, op: number, args: ReadonlyArray<number>): void => {
+    r.seq++
+    Atomics.store(r.control, OP, op)
+    args.forEach((a, i) => Atomics.store(r.control, ARG + i, a))
+    Atomics.store(r.control, REQUEST, r.seq)
+    Atomics.notify(r.control, REQUEST)
+  }
+  // a region of a worker's arena, 64-byte aligned, growing the arena when needed
+  const allocate = (r: Remote, bytes: number): number => {
+    const at = Math.ceil(r.top / 64) * 64
+    r.top = at + bytes
+    const arena = r.arena as SharedArrayBuffer & { readonly grow?: (n: number) => void; readonly maxByteLength?: number }
+    if (r.top > arena.byteLength) {
+      if (arena.grow === undefined || r.top > (arena.maxByteLength ?? 0)) throw new RangeError(`parallel: a worker's shared memory cannot hold ${r.top} bytes (the limit is ${arena.maxByteLength ?? arena.byteLength}); use a smaller batch or no pool`)
+      arena.grow(Math.min(arena.maxByteLength!, Math.max(r.top, 2 * arena.byteLength)))
+    }
+    return at
   }
   try {
     await Promise.all(Array.from({ length: workers - 1 }, () => new Promise<void>((resolve, reject) => {
-      const e = spawn()
-      endpoints.push(e)
+      const endpoint = spawn()
       const control = new SharedArrayBuffer(CONTROL_WORDS * 4)
       const errorText = new SharedArrayBuffer(ERROR_BYTES)
-      controls.push(new Int32Array(control))
-      texts.push(new Uint8Array(errorText))
-      seqs.push(0)
-      e.onError(reject)
-      e.onMessage((m) => { if (m.type === 'ready') resolve() })
-      e.postMessage({ type: 'init', control, errorText })
+      const arena = growable(1 << 20, ARENA_MAX)
+      remotes.push({ endpoint, control: new Int32Array(control), text: new Uint8Array(errorText), arena, top: 0, seq: 0 })
+      endpoint.onError(reject)
+      endpoint.onMessage((m: Announcement) => { if (m.type === 'ready') resolve() })
+      endpoint.postMessage({ type: 'init', control, errorText, arena })
     })))
   } catch (e) {
-    await close()
+    closed = true
+    await Promise.all(remotes.splice(0).map((r) => r.endpoint.terminate()))
     throw new Error(`parallel: a worker failed to start: ${e instanceof Error ? e.message : String(e)}`)
   }
   const live = (): void => {
     if (closed) throw new Error('parallel: this pool is closed; create another with parallel({ workers })')
   }
   const wait = (w: number): void => {
-    const control = controls[w]!
-    const want = seqs[w]!
+    const r = remotes[w]!
     const deadline = Date.now() + timeoutMs
     for (;;) {
-      const done = Atomics.load(control, DONE)
-      if (done === want) break
+      const done = Atomics.load(r.control, DONE)
+      if (done === r.seq) break
       const left = deadline - Date.now()
       if (left <= 0) throw new Error(`parallel: worker ${w + 1} did not answer within ${timeoutMs} ms; it may have crashed (close the pool and create another)`)
-      Atomics.wait(control, DONE, done, left)
+      Atomics.wait(r.control, DONE, done, left)
     }
-    if (Atomics.load(control, STATUS) !== 0) {
-      const text = new TextDecoder().decode(texts[w]!.slice(0, Atomics.load(control, ERROR_LENGTH)))
+    if (Atomics.load(r.control, STATUS) !== 0) {
+      const text = new TextDecoder().decode(r.text.slice(0, Atomics.load(r.control, ERROR_LENGTH)))
       throw new Error(`parallel: worker ${w + 1} failed: ${text}`)
     }
-  }
-  const send = (w: number, make: (seq: number) => Request): void => {
-    seqs[w] = seqs[w]! + 1
-    endpoints[w]!.postMessage(make(seqs[w]!))
   }
   const channel: PoolChannel = {
     load: (program, layout) => {
       live()
       const id = nextId++
-      const data = endpoints.map(() => new SharedArrayBuffer(layout.bytes))
-      data.forEach((d, w) => send(w, (seq) => ({ type: 'load', seq, id, program, data: d, layout })))
-      data.forEach((_, w) => wait(w))
+      const json = encode({ program, layout })
+      const data = remotes.map((r) => {
+        const base = allocate(r, layout.bytes)
+        const at = allocate(r, json.length)
+        new Uint8Array(r.arena, at, json.length).set(json)
+        request(r, LOAD, [id, at, json.length])
+        return { arena: r.arena, base }
+      })
+      remotes.forEach((_, w) => wait(w))
       return { id, layout, data }
     },
     start: (w, program) => {
       live()
-      send(w, (seq) => ({ type: 'run', seq, id: program.id }))
+      request(remotes[w]!, RUN, [program.id, program.data[w]!.base])
     },
     wait: (w) => {
       live()

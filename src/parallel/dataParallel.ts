@@ -93,7 +93,7 @@ export const dataParallel = <In extends ReadonlyArray<Tree>, Out extends Tree>(p
     remotes.forEach((r, w) => {
       const loaded = r.remote!
       const leaves = flatten(shards[w + 1] as unknown as Tree, 'dataParallel')[0]
-      loaded.layout.inputs.forEach((s, i) => viewOf(loaded.data[w]!, s).set(leaves[i]!.data))
+      loaded.layout.inputs.forEach((s, i) => viewOf(loaded.data[w]!.arena, loaded.data[w]!.base, s).set(leaves[i]!.data))
       pool.channel.start(w, loaded)
     })
     const mine = local(...shards[0]!)
@@ -107,7 +107,7 @@ export const dataParallel = <In extends ReadonlyArray<Tree>, Out extends Tree>(p
       const weight = sizes[w + 1]! / n
       const w0 = sizes[0]! / n
       loaded.layout.outputs.forEach((s, i) => {
-        const v = viewOf(loaded.data[w]!, s)
+        const v = viewOf(loaded.data[w]!.arena, loaded.data[w]!.base, s)
         const out = sums[i]!
         const first = acc[i]!.data
         if (out instanceof Float32Array) {
