@@ -3,11 +3,15 @@
  * (`jit: false`). The compiled function takes the parameters and the batch as arguments, so one
  * program serves every batch of a shape (a short last batch compiles a second one).
  *
- * With an optimizer whose rule is scaling only (SGD, a learning-rate schedule, `scale`), the
- * update is compiled too (`update`): the new parameters `p + round(g · round(f))` (per scale factor
- * f, the numbers of `optim.applyGradients`'s fused loop) and the divergence checks' sums are
- * outputs of the same program, so no gradient leaves it. The factors are arguments (a schedule
- * changes them per step), as scalars of the parameters' dtype.
+ * With an optimizer that declares an element-wise rule (every optimizer of `optim`: SGD, momentum,
+ * Adam, AdamW, RMSprop, their schedules, and chains of them), the whole step is one program
+ * (`update`): the loss, the gradient, the rule's ops on every leaf (`optim.runSteps`, the code the
+ * optimizer's `update` runs), the addition to the parameters (`optim.applyUpdates`) and the
+ * divergence checks' sums, so no gradient leaves it. The rule's per-step numbers (the learning
+ * rate of a schedule at the step count, Adam's bias corrections) are arguments of the program, as
+ * scalar tensors of the parameters' dtype, and its moments are arguments and results: one program
+ * serves every step, and its numbers are those of the eager `optim.applyGradients`, bit for bit.
+ * The step count stays a number of the state, advanced by the rule's `end`.
  *
  * Two kinds of step cannot be one program, and run eagerly for the whole run, with the same
  * numbers: a network that draws from the step's key (dropout: its masks would be constants of the
@@ -17,10 +21,11 @@
 import { valueAndGrad } from '../autodiff/index.js'
 import { add, mul, sum } from '../ops/index.js'
 import type { Dataset } from '../data/index.js'
+import { type LeafRule, type LeafStep, applyUpdates, runSteps, scalarsOf, stepsShape } from '../optim/index.js'
 import { type Key, key as makeKey } from '../random/index.js'
-import { type Program, StagingError, jit, trace } from '../stage/index.js'
+import { type JitStats, type Jitted, type Program, StagingError, jit, trace } from '../stage/index.js'
 import { type DType, type Tensor, scalar } from '../tensor/index.js'
-import { type Tree, flatten, leavesLike, unflatten } from '../tree/index.js'
+import { type Tree, leaves } from '../tree/index.js'
 import type { Loss, Model } from './TrainState.js'
 
 /** How a step's loss and gradient run: compiled, eager, or not known before the first step. @category internals */
@@ -30,20 +35,30 @@ export type GradientMode = 'jit' | 'eager' | 'undecided'
 export type LossAndGradient<P extends Tree> = ((params: P, batch: Dataset, key: Key) => readonly [Tensor, P]) & {
   readonly mode: () => GradientMode
   /**
-   * The loss, the new parameters after scaling the gradient by `factors` in turn and adding it,
-   * and whether the gradients and the new parameters are all finite; undefined (nothing computed)
-   * when the step is not compiled or the parameters mix dtypes.
+   * The whole step compiled: the loss, the new parameters and optimizer state after the rule's
+   * update, and whether the gradients and everything new are all finite; undefined (nothing
+   * computed) when the step is not compiled.
    */
-  readonly update: (params: P, batch: Dataset, factors: ReadonlyArray<number>) => CompiledUpdate<P> | undefined
+  readonly update: <S>(params: P, batch: Dataset, rule: LeafRule<S>, state: S) => CompiledUpdate<P, S> | undefined
+  /** The compiled whole steps so far: programs compiled (one per batch shape and rule shape) and calls. */
+  readonly updateStats: () => JitStats
 }
 
 /** What a compiled update gives. @category internals */
-export interface CompiledUpdate<P> {
+export interface CompiledUpdate<P, S> {
   readonly loss: Tensor
   readonly params: P
+  readonly state: S
   readonly gradientsFinite: boolean
   readonly updatedFinite: boolean
 }
+
+// A compiled whole step: parameters, batch, the rule's moments and per-step scalars in; the loss,
+// the new parameters, the new moments and the two divergence sums out.
+type StepProgram<P extends Tree> = Jitted<
+  readonly [P, Tensor, Tensor, ReadonlyArray<ReadonlyArray<Tree>>, ReadonlyArray<ReadonlyArray<Tensor>>],
+  readonly [Tensor, P, Tree[][], Tensor, Tensor]
+>
 
 // Σ x·0 over a tree's leaves: 0 when every element is finite, NaN otherwise.
 const nonFinite = (xs: ReadonlyArray<Tensor>): Tensor => xs.map((x) => sum(mul(x, 0))).reduce((a, b) => add(a, b))
@@ -65,7 +80,7 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
   const at = (key: Key) => (params: P, x: Tensor, y: Tensor): readonly [Tensor, P] =>
     valueAndGrad((p: P) => loss(net.apply(p)(x, { mode: 'train', key }), y))(params)
   const eager = (params: P, batch: Dataset, key: Key): readonly [Tensor, P] => at(key)(params, batch.x, batch.y)
-  if (!compile) return Object.assign(eager, { mode: (): GradientMode => 'eager', update: () => undefined })
+  if (!compile) return Object.assign(eager, { mode: (): GradientMode => 'eager', update: () => undefined, updateStats: (): JitStats => ({ compiles: 0, calls: 0 }) })
   let mode: GradientMode = 'undecided'
   // the program does not depend on the key once the check below passed, so any key serves
   const compiled = jit(at(makeKey(0)))
@@ -83,21 +98,42 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
     if (mode === 'undecided') mode = decide(params, batch)
     return mode === 'jit' ? compiled(params, batch.x, batch.y) : eager(params, batch, key)
   }
-  const compiledUpdate = jit((params: P, x: Tensor, y: Tensor, factors: ReadonlyArray<Tensor>) => {
-    const [value, grads] = at(makeKey(0))(params, x, y)
-    const [ps, def] = flatten(params, 'train.step')
-    const gs = leavesLike(def, grads, 'train.step')
-    const next = ps.map((p, i) => add(p, factors.reduce((u, f) => mul(u, f), gs[i]!)))
-    return [value, unflatten(def, next), nonFinite(gs), nonFinite(next)] as const
-  })
-  const update = (params: P, batch: Dataset, factors: ReadonlyArray<number>): CompiledUpdate<P> | undefined => {
+  // one program per shape of the rule's steps (the same at every step of a run, LeafRule.ts point 4)
+  const programs = new Map<string, StepProgram<P>>()
+  const program = (steps: ReadonlyArray<LeafStep>, name: string): StepProgram<P> => {
+    const shape = stepsShape(steps)
+    const known = programs.get(shape)
+    if (known !== undefined) return known
+    // the steps' ops read per-step numbers from their scalars only, so the first state's steps serve every state
+    const made: StepProgram<P> = jit((params: P, x: Tensor, y: Tensor, moments: ReadonlyArray<ReadonlyArray<Tree>>, scalars: ReadonlyArray<ReadonlyArray<Tensor>>) => {
+      const [value, grads] = at(makeKey(0))(params, x, y)
+      const [updates, next] = runSteps(steps, grads, params, moments, scalars, name)
+      const newParams = applyUpdates(params, updates)
+      return [value, newParams, next, nonFinite(leaves(grads)), nonFinite([...leaves(newParams), ...next.flat().flatMap((m) => leaves(m))])] as const
+    })
+    programs.set(shape, made)
+    return made
+  }
+  const update = <S>(params: P, batch: Dataset, rule: LeafRule<S>, state: S): CompiledUpdate<P, S> | undefined => {
     if (mode === 'undecided') mode = decide(params, batch)
     if (mode !== 'jit') return undefined
-    const ps = flatten(params, 'train.step')[0]
-    const dtype: DType | undefined = ps[0]?.dtype
-    if (dtype === undefined || ps.some((p) => p.dtype !== dtype)) return undefined
-    const [loss, next, badGradients, badParams] = compiledUpdate(params, batch.x, batch.y, factors.map((f) => scalar(f, dtype)))
-    return { loss, params: next as P, gradientsFinite: badGradients.data[0] === 0, updatedFinite: badParams.data[0] === 0 }
+    const { steps, end } = rule.begin(state)
+    const ps = leaves(params)
+    // the scalars in the parameters' dtype (float64 when they mix: the program casts them per leaf, as a weak scalar rounds)
+    const dtype: DType = ps.every((p) => p.dtype === 'float32') ? 'float32' : 'float64'
+    const moments = steps.map((s) => (s.kind === 'map' ? s.moments : []))
+    const scalars = scalarsOf(steps).map((xs) => xs.map((v) => scalar(v, dtype)))
+    const [loss, next, nextMoments, badGradients, badUpdated] = program(steps, rule.name)(params, batch.x, batch.y, moments, scalars)
+    return { loss, params: next, state: end(nextMoments), gradientsFinite: badGradients.data[0] === 0, updatedFinite: badUpdated.data[0] === 0 }
   }
-  return Object.assign(run, { mode: () => mode, update })
+  const updateStats = (): JitStats => {
+    let compiles = 0, calls = 0
+    for (const p of programs.values()) {
+      const s = p.stats()
+      compiles += s.compiles
+      calls += s.calls
+    }
+    return { compiles, calls }
+  }
+  return Object.assign(run, { mode: () => mode, update, updateStats })
 }
