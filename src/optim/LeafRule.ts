@@ -23,6 +23,9 @@
  *    one run (the learning rate of a schedule changes, its step does not disappear), so a
  *    compiled step made at one state serves the next.
  * 5. Rules are pure: the same state and leaves give the same numbers; inputs are never written.
+ * 6. NaN and infinities propagate: a non-finite incoming update makes the outgoing update or a
+ *    new moment non-finite (true of arithmetic without a test of finiteness: every rule of
+ *    `optim`). The divergence check of a compiled training step reads only what is new.
  */
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
