@@ -57,7 +57,6 @@ export const allFiniteIn: (u: unknown) => boolean = finiteIn
 export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
   const gradient = lossAndGradient(config.net, config.loss, config.jit !== false)
   return (state: TrainState<P, S>, batch: Dataset): Either<DivergenceError<P, S>, StepResult<P, S>> => {
-    const key = foldIn(state.key, state.step)
     // an optimizer with an element-wise rule: the whole step is one compiled program (lossAndGradient.ts)
     const rule = config.optimizer.rule
     const compiled = rule === undefined ? undefined : gradient.update(state.params, batch, rule, state.optState)
@@ -65,7 +64,8 @@ export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
     if (compiled !== undefined) {
       return right({ state: Object.freeze({ params: compiled.params, optState: compiled.state, step: state.step + 1, key: state.key }), loss: compiled.loss })
     }
-    const [value, grads] = gradient(state.params, batch, key)
+    // the step's key (a compiled step draws nothing: lossAndGradient.ts checks that first)
+    const [value, grads] = gradient(state.params, batch, foldIn(state.key, state.step))
     const loss = item(value)
     if (!Number.isFinite(loss)) return left(new DivergenceError(state.step + 1, 'loss', state, loss))
     // the optimizer's update and applyUpdates, the path a training loop written by hand calls too;
