@@ -36,8 +36,9 @@ export interface Updater<P, S> {
 export const allFiniteIn = (u: unknown): boolean => {
   if (isTensor(u)) {
     // x·0 is 0 for a finite x and NaN for NaN and ±Infinity, and a NaN stays in a sum
+    const d = u.data
     let bad = 0
-    for (const x of u.data) bad += x * 0
+    for (let i = 0; i < d.length; i++) bad += d[i]! * 0
     return bad === 0
   }
   if (typeof u === 'number') return Number.isFinite(u)
