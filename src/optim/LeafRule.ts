@@ -20,8 +20,10 @@
  * 3. A `scale` step is `u ↦ u · factor` (`factor` rounded to the leaf's dtype); its factor is its
  *    one scalar.
  * 4. The steps of a rule have the same kinds, moments and numbers of scalars at every state of
- *    one run (the learning rate of a schedule changes, its step does not disappear), so a
- *    compiled step made at one state serves the next.
+ *    one run (the learning rate of a schedule changes, its step does not disappear), and the same
+ *    `ops` functions (made once, with the transformation), so a compiled step made at one state
+ *    serves the next. A compiled training step checks the `ops` functions' identity, and runs a
+ *    rule that makes new ones per state eagerly (their closures may hold per-step numbers).
  * 5. Rules are pure: the same state and leaves give the same numbers; inputs are never written.
  * 6. NaN and infinities propagate: a non-finite incoming update makes the outgoing update or a
  *    new moment non-finite (true of arithmetic without a test of finiteness: every rule of

@@ -85,6 +85,22 @@ describe('train.fit with jit (the default) and without', () => {
     }
   })
 
+  it('runs eagerly, with the same bits, a user rule whose ops close over per-step numbers (new closures per state)', () => {
+    const decaying = optim.ruleTransformation((): optim.CountState => Object.freeze({ count: 0 }), {
+      name: 'decaying',
+      begin: (state: optim.CountState) => ({
+        // breaks LeafRule point 2 (the number should be a scalar): a program made at count 0 would keep 1/1
+        steps: [{ kind: 'map', name: 'decaying', moments: [], readsParams: false, scalars: [], ops: ({ u }) => ({ out: ops.mul(u, -0.05 / (state.count + 1)), next: [] }) }],
+        end: () => Object.freeze({ count: state.count + 1 }),
+      }),
+    })
+    const net = nn.serial(nn.dense(3, 8), nn.tanh, nn.dense(8, 2)) as unknown as nn.Layer<Tree>
+    const a = run(net, true, losses.mse, decaying)
+    const b = run(net, false, losses.mse, decaying)
+    expect(same(a.state.params, b.state.params)).toBe(true)
+    expect(a.history.loss).toEqual(b.history.loss)
+  })
+
   it('stops with the same DivergenceError when a compiled SGD update overflows', () => {
     const net = nn.serial(nn.dense(3, 8), nn.tanh, nn.dense(8, 2)) as unknown as nn.Layer<Tree>
     const fail = (jit: boolean) => { try { run(net, jit, losses.mse, optim.sgd(1e38)); return undefined } catch (e) { return e as Error } }

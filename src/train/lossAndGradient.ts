@@ -104,12 +104,16 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
     if (mode === 'undecided') mode = decide(params, batch)
     return mode === 'jit' ? compiled(params, batch.x, batch.y) : eager(params, batch, key)
   }
-  // one program per shape of the rule's steps (the same at every step of a run, LeafRule.ts point 4)
-  const programs = new Map<string, StepProgram<P>>()
-  const program = (steps: ReadonlyArray<LeafStep>, name: string): StepProgram<P> => {
+  // one program per shape of the rule's steps (the same at every step of a run, LeafRule.ts point 4),
+  // made from the steps' ops of its first state
+  const programs = new Map<string, { readonly ops: ReadonlyArray<unknown>; readonly run: StepProgram<P> }>()
+  const opsOf = (steps: ReadonlyArray<LeafStep>): ReadonlyArray<unknown> => steps.map((s) => (s.kind === 'map' ? s.ops : undefined))
+  // the program of these steps; undefined when the steps' ops are other functions than those it was
+  // made from (a rule that makes new closures per state may hold per-step numbers in them: eager then)
+  const program = (steps: ReadonlyArray<LeafStep>, name: string): StepProgram<P> | undefined => {
     const shape = stepsShape(steps)
     const known = programs.get(shape)
-    if (known !== undefined) return known
+    if (known !== undefined) return opsOf(steps).every((f, i) => f === known.ops[i]) ? known.run : undefined
     // the steps' ops read per-step numbers from their scalars only, so the first state's steps serve every state
     const made: StepProgram<P> = jit((params: P, x: Tensor, y: Tensor, moments: ReadonlyArray<ReadonlyArray<Tree>>, scalars: ReadonlyArray<ReadonlyArray<Tensor>>) => {
       const [value, grads] = at(makeKey(0))(params, x, y)
@@ -117,7 +121,7 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
       const newParams = applyUpdates(params, updates)
       return [value, newParams, next] as const
     })
-    programs.set(shape, made)
+    programs.set(shape, { ops: opsOf(steps), run: made })
     return made
   }
   const update = <S>(params: P, batch: Dataset, rule: LeafRule<S>, state: S): CompiledUpdate<P, S> | undefined => {
@@ -129,7 +133,9 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
     const dtype: DType = ps.every((p) => p.dtype === 'float32') ? 'float32' : 'float64'
     const moments = steps.map((s) => (s.kind === 'map' ? s.moments : []))
     const scalars = scalarsOf(steps).map((xs) => xs.map((v) => scalar(v, dtype)))
-    const [lossTensor, next, nextMoments] = program(steps, rule.name)(params, batch.x, batch.y, moments, scalars)
+    const run = program(steps, rule.name)
+    if (run === undefined) return undefined
+    const [lossTensor, next, nextMoments] = run(params, batch.x, batch.y, moments, scalars)
     const loss = lossTensor.data[0]!
     // A non-finite gradient makes a new parameter or moment non-finite (LeafRule.ts point 6), so
     // checking what is new suffices; the eager step then says what diverged, with the same numbers.
@@ -139,7 +145,7 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
   const updateStats = (): JitStats => {
     let compiles = 0, calls = 0
     for (const p of programs.values()) {
-      const s = p.stats()
+      const s = p.run.stats()
       compiles += s.compiles
       calls += s.calls
     }
