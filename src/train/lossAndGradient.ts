@@ -23,6 +23,7 @@ import type { Dataset } from '../data/index.js'
 import { type LeafRule, type LeafStep, applyUpdates, runSteps, scalarsOf, stepsShape } from '../optim/index.js'
 import { type Key, key as makeKey } from '../random/index.js'
 import { type JitStats, type Jitted, type Program, StagingError, jit, trace } from '../stage/index.js'
+import { type Pool, dataParallel } from '../parallel/index.js'
 import { type DType, type Tensor, scalar } from '../tensor/index.js'
 import { type Tree, leaves } from '../tree/index.js'
 import type { Loss, Model } from './TrainState.js'
@@ -53,10 +54,9 @@ export interface CompiledUpdate<P, S> {
 
 // A compiled whole step: parameters, batch, the rule's moments and per-step scalars in; the loss,
 // the new parameters and the new moments out.
-type StepProgram<P extends Tree> = Jitted<
-  readonly [P, Tensor, Tensor, ReadonlyArray<ReadonlyArray<Tree>>, ReadonlyArray<ReadonlyArray<Tensor>>],
-  readonly [Tensor, P, Tree[][]]
->
+type Moments = ReadonlyArray<ReadonlyArray<Tree>>
+type Scalars = ReadonlyArray<ReadonlyArray<Tensor>>
+type StepProgram<P extends Tree> = Jitted<readonly [P, Tensor, Tensor, Moments, Scalars], readonly [Tensor, P, Tree[][]]>
 
 // Whether every element of the leaves is finite: Σ x·0 is 0 then, NaN otherwise. A loop over the
 // results in JavaScript costs less than the same sums in the program (a pass and a reduction per leaf).
@@ -82,14 +82,16 @@ const sameConstants = (a: Program, b: Program): boolean =>
  * `valueAndGrad` of the batch loss in training mode, compiled unless `compile` is false.
  * @category internals
  */
-export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compile: boolean): LossAndGradient<P> => {
+export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compile: boolean, pool?: Pool): LossAndGradient<P> => {
   const at = (key: Key) => (params: P, x: Tensor, y: Tensor): readonly [Tensor, P] =>
     valueAndGrad((p: P) => loss(net.apply(p)(x, { mode: 'train', key }), y))(params)
   const eager = (params: P, batch: Dataset, key: Key): readonly [Tensor, P] => at(key)(params, batch.x, batch.y)
   if (!compile) return Object.assign(eager, { mode: (): GradientMode => 'eager', update: () => undefined, updateStats: (): JitStats => ({ compiles: 0, calls: 0 }) })
   let mode: GradientMode = 'undecided'
   // the program does not depend on the key once the check below passed, so any key serves
-  const compiled = jit(at(makeKey(0)))
+  // with a pool, the batch is split across its threads (parallel/dataParallel.ts): the same
+  // program per shard, the shards' losses and gradients averaged in a fixed order
+  const compiled = pool === undefined ? jit(at(makeKey(0))) : dataParallel(pool, at(makeKey(0)), { batched: [false, true, true] })
   const decide = (params: P, batch: Dataset): GradientMode => {
     try {
       const a = trace(at(makeKey(1)))(params, batch.x, batch.y)
@@ -104,6 +106,12 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
     if (mode === 'undecided') mode = decide(params, batch)
     return mode === 'jit' ? compiled(params, batch.x, batch.y) : eager(params, batch, key)
   }
+  // the update of a pool's step: the averaged loss and gradient, then the compiled update
+  const withGradient = (apply: Jitted<readonly [P, P, Moments, Scalars], readonly [P, Tree[][]]>): StepProgram<P> =>
+    Object.assign((params: P, x: Tensor, y: Tensor, moments: Moments, scalars: Scalars): readonly [Tensor, P, Tree[][]] => {
+      const [value, grads] = compiled(params, x, y)
+      return [value, ...apply(params, grads, moments, scalars)] as const
+    }, { stats: apply.stats })
   // one program per shape of the rule's steps (the same at every step of a run, LeafRule.ts point 4),
   // made from the steps' ops of its first state
   const programs = new Map<string, { readonly ops: ReadonlyArray<unknown>; readonly run: StepProgram<P> }>()
@@ -115,12 +123,17 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
     const known = programs.get(shape)
     if (known !== undefined) return opsOf(steps).every((f, i) => f === known.ops[i]) ? known.run : undefined
     // the steps' ops read per-step numbers from their scalars only, so the first state's steps serve every state
-    const made: StepProgram<P> = jit((params: P, x: Tensor, y: Tensor, moments: ReadonlyArray<ReadonlyArray<Tree>>, scalars: ReadonlyArray<ReadonlyArray<Tensor>>) => {
-      const [value, grads] = at(makeKey(0))(params, x, y)
+    const apply = (params: P, grads: P, moments: Moments, scalars: Scalars): readonly [P, Tree[][]] => {
       const [updates, next] = runSteps(steps, grads, params, moments, scalars, name)
-      const newParams = applyUpdates(params, updates)
-      return [value, newParams, next] as const
-    })
+      return [applyUpdates(params, updates), next]
+    }
+    const made: StepProgram<P> = pool === undefined
+      ? jit((params: P, x: Tensor, y: Tensor, moments: Moments, scalars: Scalars) => {
+        const [value, grads] = at(makeKey(0))(params, x, y)
+        return [value, ...apply(params, grads, moments, scalars)] as const
+      })
+      // with a pool: the gradient averaged over the threads' shards (`compiled`), then the update alone, compiled
+      : withGradient(jit(apply))
     programs.set(shape, { ops: opsOf(steps), run: made })
     return made
   }
