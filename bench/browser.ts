@@ -2,14 +2,15 @@
  * W1 training cost in Chromium against Node, interleaved in one run: the same function
  * (`browser/w1.ts`: 784-128-10, batch 64, SGD, one-hot targets, `train.step` compiled by `jit`)
  * trains on the same data in this Node process and, bundled with esbuild, on the main thread of
- * a page of Debian's chromium (playwright-core). Turns alternate Node, browser, Node, ... so load
+ * a page of Debian's chromium (playwright-core), or with `--worker` in a Web Worker of that page
+ * (where the playground trains). Turns alternate Node, browser, Node, ... so load
  * from elsewhere on the machine hits both alike. The figure is CPU time per sample: Node's from
  * `process.cpuUsage()`, the page's from its renderer processes' CPU time (the DevTools protocol's
  * `SystemInfo.getProcessInfo`, 10 ms resolution, so a turn should last a second or more); wall
  * time is printed beside it. Medians over the turns, and the chromium/node ratio, with the load
  * average at the start and the end.
  *
- *   npm run bench:browser -- [--turns 7] [--steps 150]
+ *   npm run bench:browser -- [--turns 7] [--steps 150] [--worker]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -29,17 +30,20 @@ const src = (p: string): string => fileURLToPath(new URL(p, import.meta.url))
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ')
 
 const dir = mkdtempSync(join(tmpdir(), 'purenet-bench-browser-'))
-await build({
-  entryPoints: [src('./browser/entry.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
-  outfile: join(dir, 'bench.js'), alias: { 'purenet/browser': src('../src/browser.ts') }, logLevel: 'error',
-})
+const inWorker = process.argv.includes('--worker')
+for (const [entry, out] of [['entry', 'bench'], ['worker', 'worker']] as const) {
+  await build({
+    entryPoints: [src(`./browser/${entry}.ts`)], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
+    outfile: join(dir, `${out}.js`), alias: { 'purenet/browser': src('../src/browser.ts') }, logLevel: 'error',
+  })
+}
 writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./bench.js"></script>')
 const { url, server } = await serve(dir)
 const browser = await launch()
 const median = (v: ReadonlyArray<number>): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!
 try {
   const page = await browser.newPage()
-  await page.goto(url)
+  await page.goto(inWorker ? `${url}#worker` : url)
   await page.waitForFunction('globalThis.w1Ready === true')
   const cdp = await browser.newBrowserCDPSession()
   // CPU seconds of all renderer processes (the page's, and idle spare ones that add nothing)
