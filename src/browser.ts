@@ -3,13 +3,22 @@
  * the pure part (encodeModel, decodeModel, checkpoint texts); saveModel, loadModel and checkpoint
  * folders need Node and live in the main entry. No module reachable from this one imports a
  * `node:` module (checked by `src/browser.test.ts`).
+ *
+ * Loading this entry starts compiling the larger WebAssembly module of `jit` asynchronously
+ * (`ready()`; a page's main thread may refuse to compile it synchronously): `await ready()`
+ * before the first training step to be sure `jit` gets it.
  */
+import { ready as compileAhead } from './kernels/wasm/ready.js'
+
+void compileAhead()
+
 export {
   type Tensor, type DType, type Shape, type NestedArray, type Nested, ShapeError,
   tensor, scalar, zeros, ones, full, arange, toArray, toFlatArray, item, isTensor, describe,
 } from './tensor/index.js'
 export { jvp, vjp, grad, valueAndGrad, hvp, vmap, jacfwd, jacrev, hessian, perExampleGrads, type VmapOptions, type AxesTree, type Jacobian, type JacobianOf } from './autodiff/index.js'
 export { type KernelReport, type ModuleStatus, type FallbackReason, activeKernels } from './kernels/active.js'
+export { ready } from './kernels/wasm/ready.js'
 export { stopGradient } from './autodiff/primitives/index.js'
 export {
   type Program, type Var, type Const, type Atom, type Equation, type ProgramStats,

@@ -3,13 +3,16 @@
  * The playground in a real browser (Debian's chromium through playwright-core): the built static
  * site loads without console errors, trains XOR in its Web Worker to a low loss while the page
  * keeps drawing animation frames, pauses and resets, takes a dropped CSV, and downloads a model
- * file that uploads back into the run. Nothing is timed tightly: waits are generous, and the
- * pause latency is measured and printed, with a loose bound.
+ * file that uploads back into the run and an ONNX file, and draws the program of a training step.
+ * Waits are generous; the one bound on time, the 200 ms from a pause click to the page showing
+ * paused, is measured with the page's own clock and does not depend on the worker's load.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { onnx } from 'purenet'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPlayground, launch, serve } from './harness.js'
@@ -70,16 +73,31 @@ describe('the playground in chromium', () => {
     expect(s1).toBeGreaterThan(s0)
     await page.waitForFunction(() => Number(document.getElementById('train-loss')?.textContent) < 0.05, undefined, { timeout: 120_000, polling: 200 })
     expect(await number(page, 'test-loss')).toBeLessThan(0.2)
-    // pause: the worker confirms it (its frames say paused) and the step count stops; the latency
-    // from the click to the confirmation is measured in the page, without playwright's round trips
-    const latency = await page.evaluate(`new Promise((resolve) => {
-      const t = performance.now()
-      document.getElementById('play').click()
-      const poll = () => (document.body.dataset.worker === 'paused' ? resolve(performance.now() - t) : setTimeout(poll, 1))
-      poll()
-    })`)
-    console.log(`playground: the worker confirmed the pause ${Math.round(Number(latency))} ms after the click`)
-    expect(Number(latency)).toBeLessThan(10_000)
+    // pause: the page shows it in the click handler, whatever the worker is doing; the latencies
+    // are read from page timestamps (performance.now's clock, which also stamps the click event),
+    // never from wall time across processes: the click event's creation to the page showing
+    // paused (asserted: 200 ms), to the next animation frame (painted), and to the worker's
+    // confirmation (its frame saying paused; printed, loosely bounded: a busy worker answers late)
+    await page.evaluate(`(() => {
+      const t = window.pauseTimes = {}
+      document.getElementById('play').addEventListener('click', (e) => { t.click = e.timeStamp }, { capture: true })
+      new MutationObserver(() => {
+        if (t.shown === undefined && document.body.dataset.state === 'paused') {
+          t.shown = performance.now()
+          requestAnimationFrame(() => { t.painted = performance.now() })
+        }
+        if (t.shown !== undefined && t.confirmed === undefined && document.body.dataset.worker === 'paused') t.confirmed = performance.now()
+      }).observe(document.body, { attributes: true, attributeFilter: ['data-state', 'data-worker'] })
+    })()`)
+    await page.click('#play')
+    await page.waitForFunction('window.pauseTimes.painted !== undefined && window.pauseTimes.confirmed !== undefined', undefined, { timeout: 30_000 })
+    const t = (await page.evaluate('window.pauseTimes')) as { click: number; shown: number; painted: number; confirmed: number }
+    const [shown, painted, confirmed] = [t.shown - t.click, t.painted - t.click, t.confirmed - t.click].map(Math.round) as [number, number, number]
+    console.log(`playground: pause shown ${shown} ms after the click event, painted after ${painted} ms, confirmed by the worker after ${confirmed} ms`)
+    expect(t.click).toBeGreaterThan(0)
+    expect(shown).toBeGreaterThanOrEqual(0)
+    expect(shown).toBeLessThan(200)
+    expect(confirmed).toBeLessThan(10_000)
     expect(await page.textContent('#play')).toBe('▶')
     await page.waitForTimeout(1000)
     const paused = await number(page, 'step-count')
@@ -110,6 +128,20 @@ describe('the playground in chromium', () => {
     await page.setInputFiles('#upload-input', file)
     await page.waitForFunction(() => document.getElementById('step-count')?.textContent === '5', undefined, { timeout: 30_000 })
     expect(await page.textContent('#train-loss')).toBe(trainedLoss)
+    // the same model as ONNX, exported on the page: the bytes parse as an ONNX model of the network
+    const [onnxDownload] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click('#download-onnx')])
+    const onnxFile = join(dirname(file), 'model.onnx')
+    await onnxDownload.saveAs(onnxFile)
+    expect(onnxDownload.suggestedFilename()).toBe('purenet-model.onnx')
+    const imported = onnx.importModel(new Uint8Array(readFileSync(onnxFile)))
+    if (E.isLeft(imported)) throw new Error(`the downloaded ONNX file does not parse: ${imported.left.message}`)
+    expect([imported.right.net.inSize, imported.right.net.outSize]).toEqual([2, 1])
+    // the program panel draws the forward and backward program of a training step
+    await page.click('#program-draw')
+    await page.waitForSelector('#program svg', { timeout: 30_000 })
+    const svg = await page.innerHTML('#program')
+    expect(svg).toContain('matmul')
+    expect(svg).toContain('backward')
     expect(errors).toEqual([])
     await page.close()
   })

@@ -2,8 +2,9 @@
  * Synchronous instantiation of purenet's embedded WebAssembly modules (`gemm.as`,
  * `elementwise.as`), shared by their loaders. A module is compiled from base64 bytes that
  * `scripts/build-wasm.mjs` embeds in a generated TypeScript file, so importing purenet stays
- * synchronous and needs no file or network access; every module is kept under 4 KiB, the limit
- * browsers put on synchronous compilation on their main thread.
+ * synchronous and needs no file or network access. The eager modules are kept under 4 KiB, the
+ * limit some browsers put on synchronous compilation on their main thread; the larger module of
+ * compiled programs (`jit.as`) can be compiled ahead, asynchronously, by `ready()` (`ready.ts`).
  */
 
 // The few WebAssembly JS API members used here. The project's type libraries (ES2022 + node)
@@ -13,9 +14,12 @@ export interface WasmApi {
   readonly validate: (bytes: Uint8Array) => boolean
   readonly Module: new (bytes: Uint8Array) => object
   readonly Instance: new (module: object, imports: object) => { readonly exports: unknown }
+  /** Asynchronous compilation (allowed for modules of any size on a browser's main thread). */
+  readonly compile?: (bytes: Uint8Array) => Promise<object>
 }
 
-const decode = (b64: string): Uint8Array => {
+/** The bytes of a base64 module. @category internals */
+export const decode = (b64: string): Uint8Array => {
   const s = atob(b64)
   const out = new Uint8Array(s.length)
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
@@ -49,11 +53,19 @@ export const statusOf = (i: Instantiated<unknown>): ModuleStatus => (i.ok ? { ok
 /**
  * Instantiates a module given as base64 bytes with a WebAssembly API (`engineWasm()`, or a stand-in in tests),
  * saying why when it cannot. The caller states the exports' type (`T`), which the module's source
- * defines.
+ * defines. With `compiled` (the module compiled ahead, asynchronously, by `ready()`), nothing is
+ * compiled here: instantiating a compiled module is allowed synchronously whatever its size.
  * @category internals
  */
-export const instantiateOrWhy = <T>(b64: string, api: WasmApi | undefined): Instantiated<T> => {
+export const instantiateOrWhy = <T>(b64: string, api: WasmApi | undefined, compiled?: object): Instantiated<T> => {
   if (api === undefined) return { ok: false, reason: 'no-webassembly', detail: 'this engine has no WebAssembly' }
+  if (compiled !== undefined) {
+    try {
+      return { ok: true, exports: new api.Instance(compiled, {}).exports as T }
+    } catch (e) {
+      return { ok: false, reason: 'compile-refused', detail: e instanceof Error ? e.message : String(e) }
+    }
+  }
   const bytes = decode(b64)
   // validate() is false when the engine does not know the SIMD opcodes the module uses
   if (!api.validate(bytes)) return { ok: false, reason: 'no-simd', detail: 'this engine does not support WebAssembly SIMD (128-bit)' }

@@ -19,6 +19,7 @@
 import { gemmWasmBase64 } from './gemm.generated.js'
 import { type ModuleStatus, engineWasm, instantiateOrWhy, statusOf } from './instantiate.js'
 import { jitWasmBase64 } from './jit.generated.js'
+import { precompiledJit } from './ready.js'
 
 interface GemmExports {
   readonly memory: { readonly buffer: ArrayBuffer; readonly grow: (pages: number) => number }
@@ -164,13 +165,13 @@ interface JitExports extends GemmExports {
  * @category internals
  */
 // A module's exports, or undefined where it cannot be instantiated (the eager loaders report why).
-const exportsOf = <T>(b64: string): T | undefined => {
-  const i = instantiateOrWhy<T>(b64, engineWasm())
+const exportsOf = <T>(b64: string, compiled?: object): T | undefined => {
+  const i = instantiateOrWhy<T>(b64, engineWasm(), compiled)
   return i.ok ? i.exports : undefined
 }
 
 export const gemmInstance = (): GemmInstance | undefined => {
-  const j = exportsOf<JitExports>(jitWasmBase64)
+  const j = exportsOf<JitExports>(jitWasmBase64, precompiledJit())
   if (j !== undefined) {
     const maps = Object.freeze({ exp: j.exp, tanh: j.tanh, sigmoid: j.sigmoid, relu: j.relu })
     const binaryMaps = Object.freeze({
