@@ -4,6 +4,7 @@
  * their own, `registry.with(myKind)` (see `LayerKind.ts`).
  */
 import { activationLayerKinds } from './activations.js'
+import { batchNormKind } from './batchNorm.js'
 import { conv2dKind } from './conv2d.js'
 import { denseKind } from './dense.js'
 import { dropoutKind } from './dropout.js'
@@ -21,7 +22,7 @@ import { serialKind } from './serial.js'
 /**
  * The registry of the built-in layer kinds: dense, the activations, dropout, serial, fanOut,
  * parallel, residual, conv2d, maxPool2d, avgPool2d, flatten,
- * embedding, layerNorm, gru, lstm. `fromSpec` and `paramLayout` read it unless given another.
+ * embedding, layerNorm, gru, lstm, batchNorm. `fromSpec` and `paramLayout` read it unless given another.
  * @example nn.fromSpec(json, { registry: nn.registry.with(myKind) })
  * @category specs
  */
@@ -41,4 +42,5 @@ export const registry: LayerRegistry = layerRegistry([
   layerNormKind,
   gruKind,
   lstmKind,
+  batchNormKind,
 ])
