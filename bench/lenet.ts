@@ -7,8 +7,8 @@
  * side by side. TensorFlow.js's wasm backend (4.22) cannot run this workload: it has no
  * Conv2DBackpropFilter kernel, so the gradient of a convolution's weights throws there.
  *
- * Turns are interleaved (purenet, PyTorch, tfjs-cpu, purenet, ...), each `--steps` steps; the
- * median turn gives steps/s, and the ratios are what to read on a shared machine. Then the conv2
+ * After one untimed turn each (purenet's first step compiles its program), turns are interleaved
+ * (purenet, PyTorch, tfjs-cpu, purenet, ...), each `--steps` steps; the median turn gives steps/s, and the ratios are what to read on a shared machine. Then the conv2
  * layer's kernels alone: forward, backward to the input (dX) and to the weights (dW), GFLOP/s.
  *
  *   npm run bench:lenet -- [--steps 5] [--rounds 5] [--no-torch] [--no-tfjs]
@@ -123,6 +123,10 @@ const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a -
 const times: Record<string, number[]> = { purenet: [], pytorch: [], 'tfjs-cpu': [] }
 const lossRows: Record<string, number[]> = { purenet: [], pytorch: [], 'tfjs-cpu': [] }
 console.log(`LeNet-style training, batch ${BATCH}, SGD lr ${LR}: ${rounds} interleaved turns of ${steps} steps each; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+// one untimed turn each first: purenet's first step traces and compiles its program
+purenetTurn()
+if (torchTurn !== undefined) await torchTurn()
+if (tfTurn !== undefined) tfTurn()
 for (let r = 0; r < rounds; r++) {
   const a = purenetTurn()
   times.purenet!.push(a.ms / steps)
@@ -149,7 +153,7 @@ const pure = median(times.purenet!)
 for (const [name, ts] of Object.entries(times)) {
   if (ts.length === 0) continue
   const ms = median(ts)
-  console.log(`${name.padEnd(9)} ${ms.toFixed(1).padStart(7)} ms/step  ${(1000 / ms).toFixed(2).padStart(6)} steps/s  ${((flops / ms) / 1e6).toFixed(2).padStart(5)} GFLOP/s  purenet ${(ms / pure).toFixed(2)}x its speed`)
+  console.log(`${name.padEnd(9)} ${ms.toFixed(1).padStart(7)} ms/step  ${(1000 / ms).toFixed(2).padStart(6)} steps/s  ${((flops / ms) / 1e6).toFixed(2).padStart(5)} GFLOP/s  purenet runs at ${(ms / pure).toFixed(2)}x its speed`)
 }
 console.log('losses (first 4 and last):')
 for (const [name, ls] of Object.entries(lossRows)) {
