@@ -2,6 +2,7 @@
 // Builds purenet's WebAssembly kernels from their AssemblyScript source:
 //   src/kernels/wasm/gemm.as         ->  src/kernels/wasm/gemm.generated.ts (the bytes, base64)
 //   src/kernels/wasm/elementwise.as  ->  src/kernels/wasm/elementwise.generated.ts
+//   src/kernels/wasm/gemm.as + patches.as -> src/kernels/wasm/conv.generated.ts
 // npm runs this before start, test, typecheck and bench (the `pre*` scripts), so a fresh clone
 // needs nothing but `npm ci`; it does not rely on install scripts, which npm may skip. The
 // generated module is git-ignored: the repository holds the source and this build command only.
@@ -27,6 +28,9 @@ const kernels = [
   // both on buffers of one memory; over the 4 KiB of synchronous compilation on a browser's main
   // thread, where jit falls back to the gemm alone
   { source: ['gemm.as', 'elementwise.as', 'jit.as'], out: 'jit.generated.ts', exportName: 'jitWasmBase64' },
+  // im2col and col2im with the gemm in one module, so a convolution's patches are laid out and
+  // multiplied in one memory (kernels/wasm/patches.ts)
+  { source: ['gemm.as', 'patches.as'], out: 'conv.generated.ts', exportName: 'convWasmBase64' },
 ]
 
 const ascVersion = createRequire(import.meta.url)('assemblyscript/package.json').version

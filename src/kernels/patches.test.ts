@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { type DType, type Tensor, alloc, fromData } from '../tensor/index.js'
 import { type PatchGeometry, type WindowOptions, patchGeometry } from '../tensor/index.js'
-import { conv2d, extractPatches, foldPatches } from './patches.js'
+import fc from 'fast-check'
+import { conv2d, conv2dPortable, extractPatches, extractPatchesPortable, foldPatches, foldPatchesPortable } from './patches.js'
 import { rng } from './seeded.fixture.js'
+import { patchesWasmAvailable } from './wasm/patches.js'
 
 const random = (next: () => number, shape: ReadonlyArray<number>, dtype: DType): Tensor => {
   const d = alloc(dtype, shape.reduce((a, b) => a * b, 1))
@@ -67,5 +69,40 @@ describe('extractPatches and foldPatches', () => {
     expect(f.shape).toEqual(x.shape)
     const dot = (a: Tensor, b: Tensor): number => Array.from(a.data).reduce((s, v, i) => s + v * b.data[i]!, 0)
     expect(Math.abs(dot(f, x) - dot(p, e))).toBeLessThan(1e-10)
+  })
+})
+
+// The WebAssembly im2col, col2im and convolution against the portable loops: the same bits
+// (im2col copies; col2im adds in the same order), over drawn geometries (odd sizes, so the
+// 4-wide runs meet their scalar tails; stride, dilation, explicit and 'same' padding, groups).
+describe.runIf(patchesWasmAvailable)('WebAssembly patches kernels', () => {
+  const geometry = fc.record({
+    n: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 7 }), w: fc.integer({ min: 1, max: 7 }),
+    groups: fc.integer({ min: 1, max: 3 }), cg: fc.integer({ min: 1, max: 5 }), og: fc.integer({ min: 1, max: 3 }),
+    kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }), sh: fc.integer({ min: 1, max: 2 }), sw: fc.integer({ min: 1, max: 2 }),
+    dh: fc.integer({ min: 1, max: 2 }), dw: fc.integer({ min: 1, max: 2 }), pad: fc.oneof(fc.constant<'same'>('same'), fc.integer({ min: 0, max: 2 })),
+    seed: fc.integer({ min: 0, max: 1000 }),
+  }).filter((c) => (c.h + 2 * (c.pad === 'same' ? 0 : c.pad)) >= (c.kh - 1) * c.dh + 1 && (c.w + 2 * (c.pad === 'same' ? 0 : c.pad)) >= (c.kw - 1) * c.dw + 1)
+  const bits = (t: Tensor): number[] => Array.from(new Uint32Array(new Float32Array(t.data).buffer))
+
+  it('im2col, col2im and conv2d give the portable kernels\' values bit for bit', () => {
+    fc.assert(fc.property(geometry, (c) => {
+      const next = rng(c.seed)
+      const channels = c.groups * c.cg
+      const x = random(next, [c.n, c.h, c.w, channels], 'float32')
+      const g = patchGeometry('t', x.shape, [c.kh, c.kw], { stride: [c.sh, c.sw], dilation: [c.dh, c.dw], padding: c.pad })
+      expect(bits(extractPatches(x, g))).toEqual(bits(extractPatchesPortable(x, g)))
+      const p = random(next, [c.n, g.outH, g.outW, c.kh, c.kw, channels], 'float32')
+      expect(bits(foldPatches(p, g))).toEqual(bits(foldPatchesPortable(p, g)))
+      const w = random(next, [c.kh, c.kw, c.cg, c.groups * c.og], 'float32')
+      expect(bits(conv2d(x, w, g, c.groups))).toEqual(bits(conv2dPortable(x, w, g, c.groups)))
+    }), { numRuns: 150 })
+  })
+
+  it('col2im sums overlapping taps in the portable order (a case with many overlaps)', () => {
+    const next = rng(11)
+    const g = patchGeometry('t', [2, 9, 9, 6], [5, 5], { padding: 'same' })
+    const p = random(next, [2, 9, 9, 5, 5, 6], 'float32')
+    expect(bits(foldPatches(p, g))).toEqual(bits(foldPatchesPortable(p, g)))
   })
 })

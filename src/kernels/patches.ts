@@ -10,9 +10,13 @@
  * product with the weights [kh·kw·c, outChannels] (the HWIO weights, read row-major), which runs
  * on the WebAssembly SIMD gemm for float32 (`matmul.ts`). The geometry itself (which padding
  * 'same' means, the output size) is a shape rule: `patchGeometry` in tensor/window.ts.
+ *
+ * float32 im2col, col2im and the convolution run in WebAssembly SIMD (`wasm/patches.ts`, the same
+ * values bit for bit) where the engine has it; the loops below are the portable reference.
  */
 import { type Data, type PatchGeometry, type Tensor, alloc, fromData, promote } from '../tensor/index.js'
 import { matmul } from './matmul.js'
+import * as W from './wasm/patches.js'
 
 /**
  * Copies channels [c0, c0 + cg) of each tap of each output position into a row:
@@ -66,6 +70,14 @@ const fill = (a: Data, o: Data, batch: number, channels: number, g: PatchGeometr
  */
 export const extractPatches = (x: Tensor, g: PatchGeometry): Tensor => {
   const [batch, , , channels] = x.shape as [number, number, number, number]
+  const size = batch * g.outH * g.outW * g.kh * g.kw * channels
+  if (x.dtype !== 'float32' || !W.patchesFit(x.data.length + size)) return extractPatchesPortable(x, g)
+  return fromData([batch, g.outH, g.outW, g.kh, g.kw, channels], W.im2col(x.data as Float32Array, batch, channels, g, 0, channels))
+}
+
+/** `extractPatches` by the portable loops (the reference the WebAssembly kernel matches bit for bit). @category kernels */
+export const extractPatchesPortable = (x: Tensor, g: PatchGeometry): Tensor => {
+  const [batch, , , channels] = x.shape as [number, number, number, number]
   const o = alloc(x.dtype, batch * g.outH * g.outW * g.kh * g.kw * channels)
   fill(x.data, o, batch, channels, g, 0, channels)
   return fromData([batch, g.outH, g.outW, g.kh, g.kw, channels], o)
@@ -77,6 +89,13 @@ export const extractPatches = (x: Tensor, g: PatchGeometry): Tensor => {
  * @category kernels
  */
 export const foldPatches = (p: Tensor, g: PatchGeometry): Tensor => {
+  const [batch, , , , , channels] = p.shape as [number, number, number, number, number, number]
+  if (p.dtype !== 'float32' || !W.patchesFit(p.data.length + batch * g.inH * g.inW * channels)) return foldPatchesPortable(p, g)
+  return fromData([batch, g.inH, g.inW, channels], W.col2im(p.data as Float32Array, batch, channels, g))
+}
+
+/** `foldPatches` by the portable loops (the reference the WebAssembly kernel matches bit for bit). @category kernels */
+export const foldPatchesPortable = (p: Tensor, g: PatchGeometry): Tensor => {
   const [batch, , , , , channels] = p.shape as [number, number, number, number, number, number]
   const { kh, kw, sh, sw, dh, dw, padTop, padLeft, inH, inW, outH, outW } = g
   const o = alloc(p.dtype, batch * inH * inW * channels)
@@ -126,7 +145,12 @@ export const foldPatches = (p: Tensor, g: PatchGeometry): Tensor => {
  * The caller has checked the shapes.
  * @category kernels
  */
-export const conv2d = (x: Tensor, w: Tensor, g: PatchGeometry, groups: number): Tensor => {
+export const conv2d = (x: Tensor, w: Tensor, g: PatchGeometry, groups: number): Tensor => convolve(x, w, g, groups, true)
+
+/** `conv2d` by the portable im2col loops and the matmul kernel (the reference of the WebAssembly path). @category kernels */
+export const conv2dPortable = (x: Tensor, w: Tensor, g: PatchGeometry, groups: number): Tensor => convolve(x, w, g, groups, false)
+
+const convolve = (x: Tensor, w: Tensor, g: PatchGeometry, groups: number, fast: boolean): Tensor => {
   const [batch, , , channels] = x.shape as [number, number, number, number]
   const outChannels = w.shape[3]!
   const m = batch * g.outH * g.outW
@@ -135,18 +159,22 @@ export const conv2d = (x: Tensor, w: Tensor, g: PatchGeometry, groups: number): 
   const k = g.kh * g.kw * cg
   const dtype = promote(x.dtype, w.dtype)
   const shape = [batch, g.outH, g.outW, outChannels]
+  const wasm = fast && x.dtype === 'float32' && w.dtype === 'float32' && W.patchesFit(x.data.length + m * k + k * og + m * og)
+  // the patches times `b` [k, n]: in WebAssembly memory with no copy of the patches, or portably
+  const product = (c0: number, b: Data, n: number): Data =>
+    wasm ? W.conv2d(x.data as Float32Array, b as Float32Array, n, batch, channels, g, c0, cg) : matmul(cols(c0), fromData([k, n], b), false, false).data
   const cols = (c0: number): Tensor => {
     const o = alloc(x.dtype, m * k)
     fill(x.data, o, batch, channels, g, c0, cg)
     return fromData([m, k], o)
   }
-  if (groups === 1) return fromData(shape, matmul(cols(0), fromData([k, outChannels], w.data), false, false).data)
+  if (groups === 1) return fromData(shape, product(0, w.data, outChannels))
   const out = alloc(dtype, m * outChannels)
   for (let group = 0; group < groups; group++) {
     // this group's weight columns, contiguous
     const wg = alloc(w.dtype, k * og)
     for (let r = 0; r < k; r++) for (let c = 0; c < og; c++) wg[r * og + c] = w.data[r * outChannels + group * og + c]!
-    const y = matmul(cols(group * cg), fromData([k, og], wg), false, false).data
+    const y = product(group * cg, wg, og)
     for (let r = 0; r < m; r++) for (let c = 0; c < og; c++) out[r * outChannels + group * og + c] = y[r * og + c]!
   }
   return fromData(shape, out)

@@ -37,6 +37,32 @@ export interface Layer<P, In extends number = number, Out extends number = numbe
   readonly spec: LayerSpec
   readonly init: (key: Key) => P
   readonly apply: (params: P) => (x: Tensor, ctx?: ApplyContext) => Tensor
+  /** Present on a layer with running state (`batchNorm`, and `serial` of one): see `StateRules`. */
+  readonly state?: StateRules<P>
+}
+
+/**
+ * How a layer with running state (batch normalisation's running mean and variance) trains.
+ * The state is an explicit, named part of the parameter tree (`{ scale, offset, state: { mean,
+ * variance } }`) that gradients never change: its gradient is zero and the training step replaces
+ * it with the state the forward pass computed. So io saves and loads it with the parameters, and
+ * evaluation (`apply` in `eval` mode or with no context) reads it.
+ *
+ * 1. `train(params)(x, key)` is the training-mode forward: the output (normalised by the batch's
+ *    statistics) and the parameters with the new state; pure, like `apply`.
+ * 2. `keep(updated, next)` is `updated` (the optimizer's new parameters) with the state of `next`.
+ *
+ * The anchors: Flax returns the new `batch_stats` collection from `apply(..., mutable=[...])`
+ * and keeps it beside `params`; Equinox threads a `State` object through the call; Haiku's
+ * `transform_with_state` returns (output, new_state); stax has no running statistics (its
+ * BatchNorm always uses the batch's). purenet keeps the state inside the parameter tree, under
+ * a `state` field, so that every tool that handles parameters (io, checkpoints, `tree`, the
+ * CLI) handles it with no second tree to thread, and makes `train` thread the new state.
+ * @category model
+ */
+export interface StateRules<P> {
+  readonly train: (params: P) => (x: Tensor, key: Key) => readonly [Tensor, P]
+  readonly keep: (updated: P, next: P) => P
 }
 
 /** The marker of a layer that works at any feature size and returns the size it is given. @category model */
@@ -68,6 +94,9 @@ export interface AnyLayer {
   readonly init: (key: Key) => unknown
   readonly apply: (params: never) => (x: Tensor, ctx?: ApplyContext) => Tensor
 }
+
+/** A layer's state rules, when it has running state (see `StateRules`). @category guards */
+export const stateRulesOf = (layer: AnyLayer): StateRules<unknown> | undefined => (layer as { readonly state?: StateRules<unknown> }).state
 
 /** The parameter type of a layer. @category model */
 export type ParamsOf<L> = L extends { readonly init: (key: Key) => infer P } ? P : never

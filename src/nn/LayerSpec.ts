@@ -91,6 +91,12 @@ export type LayerNormSpec = { readonly kind: 'layerNorm'; readonly size: number;
 /** `gru(inSize, hidden, length, { dtype })`. @category specs */
 export type GruSpec = { readonly kind: 'gru'; readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype: DType }
 
+/** `batchNorm(features or [h, w, c], { momentum, eps, dtype })`; `shape` is [features] or [h, w, c]. @category specs */
+export type BatchNormSpec = { readonly kind: 'batchNorm'; readonly shape: ReadonlyArray<number>; readonly momentum: number; readonly eps: number; readonly dtype: DType }
+
+/** `lstm(inSize, hidden, length, { dtype })`. @category specs */
+export type LstmSpec = { readonly kind: 'lstm'; readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype: DType }
+
 /** `flatten`. @category specs */
 export type FlattenSpec = { readonly kind: 'flatten' }
 
@@ -119,7 +125,7 @@ export type ExtensionSpec = { readonly kind: string; readonly [field: string]: u
 
 /** The spec of a built-in layer, a discriminated union on `kind`. @category specs */
 export type BuiltinSpec = DenseSpec | ActivationSpec | DropoutSpec | CustomSpec | SerialSpec | FanOutSpec | ParallelSpec | ResidualSpec
-  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec | GruSpec
+  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec | GruSpec | LstmSpec | BatchNormSpec
 
 /**
  * The serialisable description of a layer: a plain JSON value, with a `kind` that a registry of

@@ -4,6 +4,7 @@
  * their own, `registry.with(myKind)` (see `LayerKind.ts`).
  */
 import { activationLayerKinds } from './activations.js'
+import { batchNormKind } from './batchNorm.js'
 import { conv2dKind } from './conv2d.js'
 import { denseKind } from './dense.js'
 import { dropoutKind } from './dropout.js'
@@ -12,6 +13,7 @@ import { flattenKind } from './flatten.js'
 import { gruKind } from './gru.js'
 import { type LayerRegistry, layerRegistry } from './LayerKind.js'
 import { layerNormKind } from './layerNorm.js'
+import { lstmKind } from './lstm.js'
 import { fanOutKind, parallelKind } from './parallel.js'
 import { avgPool2dKind, maxPool2dKind } from './pools.js'
 import { residualKind } from './residual.js'
@@ -20,7 +22,7 @@ import { serialKind } from './serial.js'
 /**
  * The registry of the built-in layer kinds: dense, the activations, dropout, serial, fanOut,
  * parallel, residual, conv2d, maxPool2d, avgPool2d, flatten,
- * embedding, layerNorm, gru. `fromSpec` and `paramLayout` read it unless given another.
+ * embedding, layerNorm, gru, lstm, batchNorm. `fromSpec` and `paramLayout` read it unless given another.
  * @example nn.fromSpec(json, { registry: nn.registry.with(myKind) })
  * @category specs
  */
@@ -39,4 +41,6 @@ export const registry: LayerRegistry = layerRegistry([
   embeddingKind,
   layerNormKind,
   gruKind,
+  lstmKind,
+  batchNormKind,
 ])

@@ -18,7 +18,7 @@ import { TreeError } from '../tree/index.js'
 import * as E from 'fp-ts/lib/Either.js'
 import {
   type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving,
-  anySize, preservesSize,
+  type StateRules, anySize, preservesSize, stateRulesOf,
 } from './Layer.js'
 import { type Child, type LayerKindDefinition, layerKind, type SpecContext, type SpecResult, buildWith, decodeLayers, declaresLayers, layersField, sizePath, specFail } from './LayerKind.js'
 import type { SerialSpec } from './LayerSpec.js'
@@ -119,6 +119,7 @@ export const serial = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
   const name = `serial(${list.map((l) => l.name).join(', ')})`
   const [inSize, outSize] = chainSizes('serial', list)
   const preserving = list.every(preservesSize)
+  const rules = list.map(stateRulesOf)
   const layer = {
     name,
     inSize,
@@ -135,10 +136,38 @@ export const serial = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
       return (x: Tensor, ctx?: ApplyContext): Tensor => fs.reduce((h, f, i) => f(h, childContext(ctx, i)), x)
     },
     ...(preserving ? { preservesSize: true as const } : {}),
+    ...(rules.some((r) => r !== undefined) ? { state: serialState(name, rules, list) } : {}),
   }
   // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(layer) as unknown as Serial<Ls>
 }
+
+// The state rules of a serial with a stateful layer: the training forward threads the input
+// through every layer (stateful ones by their `train`, the others by `apply` in training mode)
+// and collects each layer's parameters with its new state; `keep` takes each stateful layer's.
+const serialState = (name: string, rules: ReadonlyArray<StateRules<unknown> | undefined>, list: ReadonlyArray<AnyLayer>): StateRules<ReadonlyArray<unknown>> => Object.freeze({
+  train: (params: ReadonlyArray<unknown>) => {
+    const ps = checkParamsArray(name, params, list.length)
+    const fs = list.map((l, i) => {
+      const r = rules[i]
+      if (r !== undefined) return r.train(ps[i])
+      const f = (l.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor)(ps[i])
+      return (x: Tensor, key: Key): readonly [Tensor, unknown] => [f(x, { mode: 'train', key }), ps[i]]
+    })
+    return (x: Tensor, key: Key): readonly [Tensor, ReadonlyArray<unknown>] => {
+      const next: unknown[] = []
+      let h = x
+      fs.forEach((f, i) => {
+        const [y, p] = f(h, foldIn(key, i))
+        h = y
+        next.push(p)
+      })
+      return [h, Object.freeze(next)]
+    }
+  },
+  keep: (updated: ReadonlyArray<unknown>, next: ReadonlyArray<unknown>) =>
+    Object.freeze(updated.map((u, i) => (rules[i] === undefined ? u : rules[i]!.keep(u, next[i])))),
+})
 
 // The size rule of a chain: each sized layer takes what the sized layer before it gives.
 const checkChain = (children: ReadonlyArray<Child>): SpecResult<void> => {

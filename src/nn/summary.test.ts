@@ -3,6 +3,7 @@ import { key } from '../random/index.js'
 import { relu } from './activations.js'
 import { dense } from './dense.js'
 import { serial } from './serial.js'
+import { batchNorm, conv2d, dropout, flatten, maxPool2d } from './index.js'
 import { showSummary, summary } from './summary.js'
 
 describe('summary', () => {
@@ -31,5 +32,17 @@ describe('summary', () => {
       '[2] dense(16, 3)  [batch, 3]           51  w [16, 3] float32, b [3] float32',
       'total                                 131',
     ])
+  })
+  it('image layers show their output images [batch, h, w, c]; relu and dropout keep them; flatten gives features', () => {
+    const c1 = conv2d([28, 28, 1], 16, 5, { padding: 'same' })
+    const p1 = maxPool2d(c1.outShape, 2)
+    const cnn = serial(c1, batchNorm(c1.outShape), relu, p1, dropout(0.1), flatten, dense(p1.outSize, 10))
+    const s = summary(cnn)
+    expect(s.layers.map((l) => l.outputShape)).toEqual([
+      [null, 28, 28, 16], [null, 28, 28, 16], [null, 28, 28, 16], [null, 14, 14, 16], [null, 14, 14, 16], [null, 3136], [null, 10],
+    ])
+    expect(showSummary(s)).toMatch(/\[1\] batchNorm\(\[28, 28, 16\]\)\s+\[batch, 28, 28, 16\]/)
+    // batchNorm's scale, offset and running statistics, 16 each
+    expect(s.layers[1]!.parameters).toBe(64)
   })
 })

@@ -1,6 +1,7 @@
 /**
  * A network at a glance, as Keras's `model.summary()`: one row per layer of a top-level `serial`
- * (one row for any other network) with its name, output shape, parameter count and the shape and
+ * (one row for any other network) with its name, output shape (images as [batch, h, w, c] after
+ * conv2d, the pools and batchNorm of images; [batch, features] otherwise), parameter count and the shape and
  * dtype of every parameter tensor, and the total. Read from the layer's `spec` and, when given,
  * the parameters themselves (their real dtypes); without parameters from the spec's layout.
  * `showSummary` prints it as the table `purenet inspect` shows.
@@ -61,12 +62,16 @@ const paramTensors = (params: unknown): ParamSummary[] => {
 const hasUnknown = (layout: ParamLayout): boolean =>
   layout.node === 'unknown' || (layout.node === 'array' && layout.items.some(hasUnknown)) || (layout.node === 'record' && layout.fields.some(([, l]) => hasUnknown(l)))
 
-const row = (name: string, spec: LayerSpec, params: unknown, size: number): LayerSummary => {
+// `shape` is the output per example: [features], or [h, w, c] after an image layer
+const row = (name: string, spec: LayerSpec, params: unknown, shape: ReadonlyArray<number>): LayerSummary => {
   const layout = paramLayout(spec)
   const tensors = params === undefined ? layoutTensors(layout, '') : paramTensors(params)
   const parameters = params === undefined && hasUnknown(layout) ? NaN : tensors.reduce((n, t) => n + t.shape.reduce((m, d) => m * d, 1), 0)
-  return { name, outputShape: [null, Number.isFinite(size) ? size : null], parameters, tensors }
+  return { name, outputShape: [null, ...shape.map((d) => (Number.isFinite(d) ? d : null))], parameters, tensors }
 }
+
+// The image shape a layer returns (conv2d, the pools, batchNorm of images), if it states one.
+const outShapeOf = (layer: AnyLayer): ReadonlyArray<number> | undefined => (layer as { readonly outShape?: ReadonlyArray<number> }).outShape
 
 const nameOf = (spec: LayerSpec): string => {
   const r = fromSpec(spec)
@@ -83,15 +88,16 @@ export const summary = (net: AnyLayer, params?: unknown): Summary => {
   const spec = net.spec
   let layers: LayerSummary[]
   if (isSpecOf(spec, 'serial') && (params === undefined || Array.isArray(params))) {
-    let size = net.inSize
+    // size-preserving layers (relu, dropout) keep the shape before them, images included
+    let shape: ReadonlyArray<number> = [net.inSize]
     layers = spec.layers.map((child, i) => {
       const r = fromSpec(child)
-      const out = E.isRight(r) && Number.isFinite(r.right.outSize) ? r.right.outSize : size
-      size = out
-      return row(`[${i}] ${nameOf(child)}`, child, params === undefined ? undefined : (params as ReadonlyArray<unknown>)[i], out)
+      if (isSpecOf(child, 'flatten')) shape = [shape.reduce((a, b) => a * b, 1)]
+      else if (E.isRight(r)) shape = outShapeOf(r.right) ?? (Number.isFinite(r.right.outSize) ? [r.right.outSize] : shape)
+      return row(`[${i}] ${nameOf(child)}`, child, params === undefined ? undefined : (params as ReadonlyArray<unknown>)[i], shape)
     })
   } else {
-    layers = [row(net.name, spec, params, net.outSize)]
+    layers = [row(net.name, spec, params, outShapeOf(net) ?? [net.outSize])]
   }
   return { name: net.name, layers, parameters: layers.reduce((n, l) => n + l.parameters, 0) }
 }

@@ -7,7 +7,7 @@
 import type { Key } from '../random/index.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
-import type { ApplyContext } from '../nn/Layer.js'
+import type { ApplyContext, StateRules } from '../nn/Layer.js'
 import type { LeafRule } from '../optim/index.js'
 
 /** Parameters, optimizer state, step count and key. @category model */
@@ -23,6 +23,8 @@ export interface Model<P> {
   readonly name: string
   readonly init: (key: Key) => P
   readonly apply: (params: P) => (x: Tensor, ctx?: ApplyContext) => Tensor
+  /** A network with running state (`batchNorm`): the step trains by `state.train` and keeps its new state. */
+  readonly state?: StateRules<P>
 }
 
 /**

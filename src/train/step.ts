@@ -5,10 +5,12 @@
  */
 import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js'
 import type { Dataset } from '../data/index.js'
-import { foldIn } from '../random/index.js'
-import { item } from '../tensor/index.js'
+import { vjp } from '../autodiff/index.js'
+import type { StateRules } from '../nn/Layer.js'
+import { type Key, foldIn } from '../random/index.js'
+import { type Tensor, item, ones } from '../tensor/index.js'
 import { allFiniteIn as finiteIn, applyGradients } from '../optim/index.js'
-import type { Tree } from '../tree/index.js'
+import { type Tree, zerosLike } from '../tree/index.js'
 import { lossAndGradient } from './lossAndGradient.js'
 import type { Pool } from '../parallel/index.js'
 import { DivergenceError, type Loss, type Model, type OptimizerLike, type TrainState } from './TrainState.js'
@@ -63,6 +65,8 @@ export const allFiniteIn: (u: unknown) => boolean = finiteIn
  * @category training
  */
 export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
+  const rules = config.net.state
+  if (rules !== undefined) return statefulStep(config, rules)
   const gradient = lossAndGradient(config.net, config.loss, config.jit !== false, config.pool)
   return (state: TrainState<P, S>, batch: Dataset): Either<DivergenceError<P, S>, StepResult<P, S>> => {
     // an optimizer with an element-wise rule: the whole step is one compiled program (lossAndGradient.ts)
@@ -98,3 +102,30 @@ export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
     return r.right
   }
 }
+
+// A network with running state (batchNorm) runs eagerly: its new state is a second output of the
+// forward pass, threaded beside the parameters (`StateRules.keep`).
+const statefulStep = <P extends Tree, S>(config: StepConfig<P, S>, rules: StateRules<P>) => {
+  const gradient = statefulGradient(rules, config.loss)
+  return (state: TrainState<P, S>, batch: Dataset): Either<DivergenceError<P, S>, StepResult<P, S>> => {
+    const [value, grads, next] = gradient(state.params, batch, foldIn(state.key, state.step))
+    const loss = item(value)
+    if (!Number.isFinite(loss)) return left(new DivergenceError(state.step + 1, 'loss', state, loss))
+    const r = applyGradients(config.optimizer, grads, state.optState, state.params)
+    if (!r.gradientsFinite) return left(new DivergenceError(state.step + 1, 'gradient', state, NaN))
+    if (!r.updatedFinite || !finiteIn(next)) return left(new DivergenceError(state.step + 1, 'parameters', state, NaN))
+    return right({ state: Object.freeze({ params: rules.keep(r.params, next), optState: r.state, step: state.step + 1, key: state.key }), loss })
+  }
+}
+
+// The loss, its gradient and the parameters with the new state, from one training forward pass
+// (`StateRules.train`); the state leaves get a zero cotangent.
+const statefulGradient = <P extends Tree>(rules: StateRules<P>, loss: Loss) =>
+  (params: P, batch: Dataset, key: Key): readonly [Tensor, P, P] => {
+    const [[value, next], pullback] = vjp((p: P) => {
+      const [y, n] = rules.train(p)(batch.x, key)
+      return [loss(y, batch.y), n] as const
+    }, params)
+    const grads = pullback([ones(value.shape, { dtype: value.dtype }), zerosLike(next)] as const)
+    return [value, grads, next]
+  }

@@ -10,6 +10,7 @@ import { matmul } from './matmul.js'
 import { batchIntoImages, extractPatches, foldPatches, windowOptionsOf } from './patches.js'
 import { reshape } from './reshape.js'
 import { slice } from './slicePad.js'
+import { transpose } from './transpose.js'
 
 /** Options of `conv2d`: the window options and the number of channel groups (default 1). @category model */
 export interface Conv2dOptions extends T.WindowOptions {
@@ -37,6 +38,25 @@ const check = (x: Tensor, w: Tensor, options: Conv2dOptions): Conv2dParams => {
   return { geometry, groups }
 }
 
+/**
+ * dW for one group as a convolution: dW[i, j, c, o] = Σ_{n, oh, ow} x[n, oh·sh - padTop + i·dh, ·, c] · ct[n, oh, ow, o]
+ * is the convolution of the images with channels as the batch, [c, h, w, n], by the cotangent
+ * as weights, [outH, outW, n, o], with stride and dilation swapped, then [c, kh, kw, o] to HWIO.
+ * The patches then stay in the WebAssembly memory of the convolution kernel instead of being
+ * laid out in a tensor of n·outH·outW·kh·kw·c entries. Undefined when the forward padding left
+ * unread rows or columns at the bottom or right that a smaller padding cannot drop (stride > 1
+ * with no padding there); the caller then multiplies the patches.
+ */
+const filterGradient = (x: Tensor, ct: Tensor, g: T.PatchGeometry): Tensor | undefined => {
+  const extraH = g.inH + g.padTop + g.padBottom - (g.outH - 1) * g.sh - 1 - (g.kh - 1) * g.dh
+  const extraW = g.inW + g.padLeft + g.padRight - (g.outW - 1) * g.sw - 1 - (g.kw - 1) * g.dw
+  if (extraH > g.padBottom || extraW > g.padRight) return undefined
+  const y = conv2d(transpose(x, [3, 1, 2, 0]), transpose(ct, [1, 2, 0, 3]), {
+    stride: [g.dh, g.dw], dilation: [g.sh, g.sw], padding: [[g.padTop, g.padBottom - extraH], [g.padLeft, g.padRight - extraW]],
+  })
+  return transpose(y, [1, 2, 0, 3])
+}
+
 // A cotangent in its argument's dtype: mixed float32/float64 products are float64.
 const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g, x.dtype))
 
@@ -52,7 +72,8 @@ const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g
  * Kernel: im2col and one gemm per group (WebAssembly SIMD for float32). Rules, with
  * P = extractPatches(x) as a matrix [n·outH·outW, kh·kw·c] per group and W the weights as
  * [kh·kw·c / groups, outChannels]: conv is bilinear, so d y = conv2d(dx, w) + conv2d(x, dw);
- * the transposes are dW = Pᵀ · dY and dx = foldPatches(dY · Wᵀ), per group. Both are written with
+ * the transposes are dW = Pᵀ · dY and dx = foldPatches(dY · Wᵀ), per group (dW for one group is
+ * computed as a convolution of the images by the cotangent, see `filterGradient`). Both are written with
  * primitives, so derivatives of every order follow.
  * @example ops.conv2d(images, kernels, { padding: 'same', stride: 2 })
  * @category primitives
@@ -89,7 +110,9 @@ export const conv2d: Primitive<(x: Tensor, w: Tensor, options?: Conv2dOptions) =
       dx = like(foldPatches(dp, x.shape, windowOptionsOf(g)), x)
     }
     let dw: Tensor | undefined
-    if (needs[1]) {
+    const direct = needs[1] && groups === 1 ? filterGradient(x, ct, g) : undefined
+    if (direct !== undefined) dw = like(direct, w)
+    else if (needs[1]) {
       const p = reshape(extractPatches(x, [kh, kw], windowOptionsOf(g)), [m, taps, groups, cg])
       const pOf = (j: number): Tensor => reshape(groups === 1 ? p : slice(p, [0, 0, j, 0], [m, taps, 1, cg]), [m, taps * cg])
       const parts = group.map((j) => matmul(pOf(j), ctOf(j), { transposeA: true }))

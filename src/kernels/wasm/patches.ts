@@ -1,0 +1,125 @@
+/**
+ * The WebAssembly SIMD im2col and col2im (float32, NHWC), and the convolution that multiplies the
+ * patches where they were laid out: the fast path behind `kernels/patches.ts`.
+ *
+ * Contract:
+ * 1. `im2col`, `col2im` and `conv2d` give the portable kernels' values bit for bit (im2col copies;
+ *    col2im adds in the portable loop's order with one float32 rounding per addition; `conv2d` is
+ *    im2col followed by the same gemm as `matmul.ts`), checked by `patches.test.ts`.
+ * 2. `patchesWasmAvailable` is false where the engine lacks WebAssembly SIMD or refused the
+ *    module; then nothing here may be called and the portable kernels run.
+ * 3. As `matmul.ts`: inputs are copied into the module's memory and results copied out into
+ *    fresh arrays; the memory grows to the largest call seen and is reused; nothing to dispose.
+ *    `conv2d` saves the copy of the patches out and back in: they stay in the memory between the
+ *    two kernels.
+ */
+import type { PatchGeometry } from '../../tensor/index.js'
+import { convWasmBase64 } from './conv.generated.js'
+import { type ModuleStatus, engineWasm, instantiateOrWhy, statusOf } from './instantiate.js'
+
+type Geometry = readonly [kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number, inH: number, inW: number, outH: number, outW: number]
+
+interface ConvExports {
+  readonly memory: { readonly buffer: ArrayBuffer; readonly grow: (pages: number) => number }
+  readonly SCRATCH_END: { readonly value: number }
+  readonly packedABytes: (m: number, k: number) => number
+  readonly packedBBytes: (k: number, n: number) => number
+  readonly gemm: (a: number, b: number, c: number, m: number, k: number, n: number, ta: number, tb: number, ap: number, bp: number) => void
+  readonly im2col: (x: number, o: number, batch: number, channels: number, ...rest: [...Geometry, c0: number, cg: number]) => void
+  readonly col2im: (p: number, o: number, batch: number, channels: number, ...rest: Geometry) => void
+}
+
+// The one instance and its memory: module state invisible to callers, justified as in
+// `matmul.ts` (a call copies in, computes and copies out before returning; one call at a time).
+const instantiated = instantiateOrWhy<ConvExports>(convWasmBase64, engineWasm())
+const wasm = instantiated.ok ? instantiated.exports : undefined
+
+/** Whether the patches module compiled, or why not (for `activeKernels`). @category internals */
+export const patchesStatus: ModuleStatus = statusOf(instantiated)
+
+/** Whether the WebAssembly im2col/col2im can run here. @category kernels */
+export const patchesWasmAvailable: boolean = wasm !== undefined
+
+const MAX_BYTES = 1 << 30
+const align = (x: number): number => (x + 63) & ~63
+const base = wasm === undefined ? 0 : align(wasm.SCRATCH_END.value)
+let heap = wasm === undefined ? new Float32Array(0) : new Float32Array(wasm.memory.buffer)
+
+// Grows the memory to `end` bytes and refreshes the view when growing detached it.
+const reserve = (w: ConvExports, end: number): Float32Array => {
+  const have = w.memory.buffer.byteLength
+  if (end > have) w.memory.grow(Math.ceil((end - have) / 65536))
+  if (heap.buffer !== w.memory.buffer) heap = new Float32Array(w.memory.buffer)
+  return heap
+}
+
+const geometry = (g: PatchGeometry): Geometry => [g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.inH, g.inW, g.outH, g.outW]
+
+/**
+ * Whether a float32 call of this many floats in total fits the memory limit (and the module is
+ * here). Every size is worth it: the copies in and out cost less than the portable loops.
+ * @category kernels
+ */
+export const patchesFit = (floats: number): boolean => wasm !== undefined && 4 * floats < MAX_BYTES
+
+/**
+ * im2col of channels [c0, c0 + cg) of a float32 NHWC image [batch, inH, inW, channels]:
+ * [batch·outH·outW, kh·kw·cg] in a fresh array, zero at padding. Call only when `patchesWasmAvailable`.
+ * @category kernels
+ */
+export const im2col = (x: Float32Array, batch: number, channels: number, g: PatchGeometry, c0: number, cg: number): Float32Array => {
+  const w = wasm!
+  const size = batch * g.outH * g.outW * g.kh * g.kw * cg
+  const xa = base
+  const oa = align(xa + 4 * x.length)
+  const h = reserve(w, oa + 4 * size)
+  h.set(x, xa >> 2)
+  h.fill(0, oa >> 2, (oa >> 2) + size)
+  w.im2col(xa, oa, batch, channels, ...geometry(g), c0, cg)
+  return h.slice(oa >> 2, (oa >> 2) + size)
+}
+
+/**
+ * col2im of float32 patches [batch·outH·outW, kh·kw·channels] into a fresh NHWC image
+ * [batch, inH, inW, channels]. Call only when `patchesWasmAvailable`.
+ * @category kernels
+ */
+export const col2im = (p: Float32Array, batch: number, channels: number, g: PatchGeometry): Float32Array => {
+  const w = wasm!
+  const size = batch * g.inH * g.inW * channels
+  const pa = base
+  const oa = align(pa + 4 * p.length)
+  const h = reserve(w, oa + 4 * size)
+  h.set(p, pa >> 2)
+  h.fill(0, oa >> 2, (oa >> 2) + size)
+  w.col2im(pa, oa, batch, channels, ...geometry(g))
+  return h.slice(oa >> 2, (oa >> 2) + size)
+}
+
+/**
+ * The patches of channels [c0, c0 + cg) of a float32 NHWC image times a float32 matrix `b`
+ * [kh·kw·cg, n]: im2col then the gemm, in the module's memory. Returns
+ * [batch·outH·outW, n] in a fresh array. Call only when `patchesWasmAvailable`.
+ * @category kernels
+ */
+export const conv2d = (x: Float32Array, b: Float32Array, n: number, batch: number, channels: number, g: PatchGeometry, c0: number, cg: number): Float32Array => {
+  const w = wasm!
+  const m = batch * g.outH * g.outW
+  const k = g.kh * g.kw * cg
+  if (m === 0 || n === 0) return new Float32Array(m * n)
+  if (k === 0) return new Float32Array(m * n)
+  // byte layout: scratch | x | patches (A) | B | C | packed A | packed B
+  const xa = base
+  const a = align(xa + 4 * x.length)
+  const ba = align(a + 4 * m * k)
+  const c = align(ba + 4 * k * n)
+  const ap = align(c + 4 * m * n)
+  const bp = align(ap + w.packedABytes(m, k))
+  const h = reserve(w, bp + w.packedBBytes(k, n))
+  h.set(x, xa >> 2)
+  h.fill(0, a >> 2, (a >> 2) + m * k)
+  w.im2col(xa, a, batch, channels, ...geometry(g), c0, cg)
+  h.set(b, ba >> 2)
+  w.gemm(a, ba, c, m, k, n, 0, 0, ap, bp)
+  return h.slice(c >> 2, (c >> 2) + m * n)
+}
