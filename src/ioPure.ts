@@ -59,7 +59,12 @@ export const architectureOf = (options: DecodeOptions): io.Architecture<AnyLayer
  * Decodes a model file's text: `Right` of the network (rebuilt from the architecture, or
  * `options.net` checked against it), its parameters and whatever else the file holds, or
  * `Left(ModelError)` naming the path of the first problem. Pure; never throws.
- * @example decodeModel(text) // Right({ net, params, step?, ... }) or Left({ message: 'io.decodeModel: params[0].w: shape [784, 64], expected [784, 128]', ... })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const text = io.encodeModel({ net, params: net.init(random.key(0)) })
+ * const model = io.decodeModel(text, { net }) // Right({ net, params, ... }); a bad file gives Left({ message: 'io.decodeModel: params[0].w: ...' })
+ * ```
  * @category codecs
  */
 export function decodeModel(text: string, options?: Omit<DecodeOptions, 'net'>): E.Either<io.ModelError, SavedModel>
@@ -74,7 +79,11 @@ export function decodeModel(text: string, options: DecodeOptions = {}): E.Either
  * dtypes, finite values), so what is written can be read back. Pure. Throws an `Error` naming the
  * path for a model that cannot be saved (e.g. `params[0].w: element 3 is NaN`); `saveModel`
  * returns that as a `Left` instead.
- * @example const text = encodeModel({ net, params, step: 1200, extra: { classes: ['cat', 'dog'] } })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 2))
+ * const text = io.encodeModel({ net, params: net.init(random.key(0)), step: 1200, extra: { classes: ['cat', 'dog'] } })
+ * ```
  * @category codecs
  */
 export const encodeModel = <L extends AnyLayer>(model: SavedModel<L>): string => io.encodeModelText(model, layerLayout)

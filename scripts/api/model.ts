@@ -112,8 +112,15 @@ export const extract = (): { readonly apiJson: string; readonly problems: Readon
     tsdocMetadata: { enabled: false },
     messages: {
       compilerMessageReporting: { default: { logLevel: ExtractorLogLevel.Warning } },
-      // Everything a user can import is public: purenet has no alpha/beta/internal release tags.
-      extractorMessageReporting: { default: { logLevel: ExtractorLogLevel.Warning }, 'ae-missing-release-tag': { logLevel: ExtractorLogLevel.None } },
+      extractorMessageReporting: {
+        default: { logLevel: ExtractorLogLevel.Warning },
+        // Everything a user can import is public: purenet has no alpha/beta/internal release tags.
+        'ae-missing-release-tag': { logLevel: ExtractorLogLevel.None },
+        // Helper types of the signatures (the size arithmetic of nn.serial, a namespace alias such as
+        // io_2) that the entries do not export by name; the pages show them as written in the
+        // signature. Exporting them is an API decision, not a documentation one.
+        'ae-forgotten-export': { logLevel: ExtractorLogLevel.None },
+      },
       tsdocMessageReporting: { default: { logLevel: ExtractorLogLevel.Warning } },
     },
   }

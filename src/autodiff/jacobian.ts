@@ -41,7 +41,10 @@ const nest = (outDef: TreeDef, blocks: ReadonlyArray<Tree>): Jacobian =>
 /**
  * The Jacobian by forward mode: one `jvp` per input element, all of them in one `vmap`. Cheaper
  * than `jacrev` when the input is smaller than the output.
- * @example jacfwd((x: Tensor) => ops.sin(x))(tensor([0, 1])) // diag(cos 0, cos 1), shape [2, 2]
+ * @example
+ * ```ts
+ * jacfwd((x: Tensor) => ops.sin(x))(tensor([0, 1])) // diag(cos 0, cos 1), shape [2, 2]
+ * ```
  * @category transformations
  */
 export const jacfwd =

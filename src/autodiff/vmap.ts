@@ -85,7 +85,10 @@ const normalize = (axis: number, rank: number, path: string, what: string, shape
  * Batching rules keep matrix products as matrix products, so `vmap` costs about one call of `f`
  * on the whole batch. It composes with every transformation: per-example gradients are
  * `vmap((p, x, y) => grad((q) => loss(q, x, y))(p), { inAxes: [undefined, 0, 0] })(params, xs, ys)`.
- * @example vmap((x: Tensor) => ops.sum(ops.square(x)))(tensor([[1, 2], [3, 4]])) // tensor [5, 25]
+ * @example
+ * ```ts
+ * vmap((x: Tensor) => ops.sum(ops.square(x)))(tensor([[1, 2], [3, 4]])) // tensor [5, 25]
+ * ```
  * @category transformations
  */
 export const vmap =

@@ -56,7 +56,7 @@ export interface TensorConstraints {
   readonly max?: number
   /**
    * Where values lie, as a primitive's `domain` (default `real`): `positive` stays above `gap`,
-   * `nonzero` keeps |x| >= `gap`, `unit` stays in [-0.9, 0.9], `separated` keeps every two
+   * `nonzero` keeps |x| \>= `gap`, `unit` stays in [-0.9, 0.9], `separated` keeps every two
    * elements at least `gap` apart (no ties, so `max` and `maximum` are differentiable).
    */
   readonly domain?: Domain

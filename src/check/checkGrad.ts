@@ -24,7 +24,7 @@ import { defaultEps, numericJvp, scalarValue } from './finiteDifferences.js'
 export interface CheckGradOptions {
   /** The step of the central differences (default 1e-6). */
   readonly eps?: number
-  /** Relative tolerance (default 1e-3): a comparison passes when |analytic - numeric| <= atol + rtol·|numeric|. */
+  /** Relative tolerance (default 1e-3): a comparison passes when |analytic - numeric| \<= atol + rtol·|numeric|. */
   readonly rtol?: number
   /** Absolute tolerance (default 1e-5, or 1e-4 when a leaf of `x` is float32). */
   readonly atol?: number
@@ -256,9 +256,9 @@ export interface CheckJvpVjpOptions {
 /** The outcome of `checkJvpVjp`. @category gradient checks */
 export interface ConsistencyReport {
   readonly ok: boolean
-  /** <u, J v>, by forward mode. */
+  /** \<u, J v\>, by forward mode. */
   readonly lhs: number
-  /** <Jᵀ u, v>, by reverse mode. */
+  /** \<Jᵀ u, v\>, by reverse mode. */
   readonly rhs: number
   readonly absError: number
   /** The error relative to the sums of absolute products, so cancellation does not inflate it. */

@@ -24,8 +24,9 @@ const finite = new t.Type<number, number, unknown>('a finite number', (u): u is 
 const positive = new t.Type<number, number, unknown>('a positive finite number', (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0, (u, c) => (typeof u === 'number' && Number.isFinite(u) && u > 0 ? t.success(u) : t.failure(u, c)), t.identity)
 
 /**
- * The io-ts codec of a `Scaler`: `{ "kind": "standardize" | "minMax", "shift": [numbers],
- * "scale": [positive numbers] }` with as many shifts as scales.
+ * The io-ts codec of a `Scaler`:
+ * `{ "kind": "standardize" | "minMax", "shift": [numbers], "scale": [positive numbers] }`
+ * with as many shifts as scales.
  * @category codecs
  */
 export const ScalerCodec = t.readonly(t.type({
@@ -103,7 +104,11 @@ const scale_ = (op: string, s: Scaler, x: Tensor): Tensor => affine(op, s, x, fa
 /**
  * Standardises each column of `x` ([n, columns] or [n]) to mean 0 and standard deviation 1,
  * fitted on `x`: (x − mean) / std, with the population std (a constant column becomes 0).
- * @example const { data: xTrain, scaler } = data.standardize(train.x); const xTest = data.scale(scaler, test.x)
+ * @example
+ * ```ts
+ * const { data: xTrain, scaler } = data.standardize(tensor([[1, 200], [3, 400]]))
+ * const xTest = data.scale(scaler, tensor([[2, 300]])) // [[0, 0]]
+ * ```
  * @category scaling
  */
 export const standardize = (x: Tensor): Scaled => fit('data.standardize', 'standardize', x)
@@ -125,7 +130,11 @@ export const scale = (scaler: Scaler, x: Tensor): Tensor => scale_('data.scale',
 /**
  * Undoes a scaler: y · scale + shift, column by column. Turns the predictions of a network trained
  * on a scaled target back into the target's units.
- * @example const prices = data.unscale(targetScaler, nn.predict(net, params, x))
+ * @example
+ * ```ts
+ * const { scaler } = data.standardize(tensor([[100_000], [300_000]]))
+ * const prices = data.unscale(scaler, tensor([[0], [1]])) // [[200000], [300000]]
+ * ```
  * @category scaling
  */
 export const unscale = (scaler: Scaler, y: Tensor): Tensor => affine('data.unscale', scaler, y, true)
@@ -134,7 +143,11 @@ export const unscale = (scaler: Scaler, y: Tensor): Tensor => affine('data.unsca
  * Decodes a scaler from outside (a model file's `extra.scaler`, parsed JSON): `Right` of the
  * scaler, or `Left(DataError)` naming the path of the first bad field. `path` names where `u`
  * was found, for the message.
- * @example data.decodeScaler(model.extra?.['scaler'], 'extra.scaler')
+ * @example
+ * ```ts
+ * const { scaler } = data.standardize(tensor([[1], [3]]))
+ * data.decodeScaler(JSON.parse(JSON.stringify(scaler)), 'extra.scaler') // Right(scaler)
+ * ```
  * @category codecs
  */
 export const decodeScaler = (u: unknown, path = 'scaler'): E.Either<DataError, Scaler> => {

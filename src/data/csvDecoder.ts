@@ -99,7 +99,12 @@ const isBlank = (c: number): boolean => c === CR || c === LF || c === 32 || c ==
 /**
  * A streaming decoder of CSV text with the options and dialect of `fromCsv`: `push` the text in
  * pieces, then `end`. Never throws.
- * @example const d = csvDecoder({ target: 'label' }); for (const piece of pieces) if (!d.push(piece)) break; const r = d.end()
+ * @example
+ * ```ts
+ * const d = data.csvDecoder({ target: 'label' })
+ * for (const piece of ['x1,x2,lab', 'el\n1,2,a\n3,4,b\n']) if (!d.push(piece)) break
+ * const r = d.end() // Either<DataError, CsvData>
+ * ```
  * @category decoders
  */
 export const csvDecoder = (options: CsvOptions): CsvDecoder => {

@@ -101,8 +101,9 @@ const writeAtomicSync = (path: string, text: string): void => {
  * A function that writes each checkpoint it is given into `folder` as `checkpoint-<step>.json`,
  * atomically, then deletes all but the newest `keep` files. It creates the folder if needed, and
  * at its first write removes the temporary files a killed writer left behind. Throws an `Error`
- * whose message names the file and the problem (`io.checkpoints: runs/x/checkpoint-000000100.json:
- * cannot write the file: no space left on the device`), which stops `fit`.
+ * whose message names the file and the problem
+ * (`io.checkpoints: runs/x/checkpoint-000000100.json: cannot write the file: no space left on the device`),
+ * which stops `fit`.
  * @category checkpoints
  */
 export const checkpointFolderWriter = <N extends { readonly name: string }>(folder: string, options: CheckpointFolderOptions, layout: (net: N & Network) => TreeLayout): (<P, S>(checkpoint: CheckpointDocument<N, P, S>) => void) => {

@@ -59,7 +59,11 @@ const report = kernelReport({ matmul: gemmStatus, elementwise: elementwiseStatus
 /**
  * Which kernels are active in this page, worker or process (WebAssembly SIMD or portable), and
  * why. Decided once, when purenet is imported.
- * @example activeKernels() // { kind: 'wasm-simd', reason: 'the WebAssembly SIMD kernels compiled: ...', modules: { ... } }
+ * @example
+ * ```ts
+ * const report = activeKernels()
+ * console.log(report.kind) // 'wasm-simd', or 'typescript' with the reason in report.reason
+ * ```
  * @category kernels
  */
 export const activeKernels = (): KernelReport => report

@@ -121,7 +121,13 @@ export const normalizeDirection = <P extends Tree>(direction: P, params: P, opti
  * dtypes of `params`, rescaled by `normalizeDirection` (by default per filter, with zero biases).
  * Leaf k is drawn from `split(key, leaves)[k]`, so the same key and parameters give a
  * bit-identical direction.
- * @example const [k1, k2] = random.split(key); const d1 = randomDirection(k1, params)
+ * @example
+ * ```ts
+ * const params = nn.dense(2, 3).init(random.key(0))
+ * const [k1, k2] = random.split(random.key(1), 2)
+ * const d1 = landscape.randomDirection(k1!, params)
+ * const d2 = landscape.randomDirection(k2!, params)
+ * ```
  * @category directions
  */
 export const randomDirection = <P extends Tree>(key: Key, params: P, options: DirectionOptions = {}): P => {

@@ -53,7 +53,13 @@ const step = <P extends Tree>(op: string, theta: P, d: P, s: number): P => zipWi
 /**
  * The loss along one direction: L(θ + αδ) for each α of `alphas`.
  * At α = 0 it is the loss at θ exactly (θ + 0·δ = θ bit for bit).
- * @example line1d({ loss, params, direction: randomDirection(key, params), alphas: steps(-1, 1, 51) })
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const params = net.init(random.key(0))
+ * const loss = (p: typeof params) => losses.mse(net.apply(p)(tensor([[1, 2]])), tensor([[1]]))
+ * const line = landscape.line1d({ loss, params, direction: landscape.randomDirection(random.key(1), params), alphas: landscape.steps(-1, 1, 51) })
+ * ```
  * @category slices
  */
 export const line1d = <P extends Tree>(options: {

@@ -109,7 +109,12 @@ export interface LayerRegistry {
 /**
  * A registry of the given kinds. Throws a `RangeError` when two kinds share a name, or a kind is
  * named `custom` (the spec of a layer that is code, which no kind can rebuild).
- * @example layerRegistry([denseKind, reluKind])
+ * @example
+ * ```ts
+ * const dense = nn.registry.get('dense')!
+ * const relu = nn.registry.get('relu')!
+ * const small = nn.layerRegistry([dense, relu]) // knows only these two kinds
+ * ```
  * @category specs
  */
 export const layerRegistry = (kinds: ReadonlyArray<AnyLayerKind>): LayerRegistry => {

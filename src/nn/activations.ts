@@ -31,7 +31,11 @@ const layerOf = (name: string, spec: LayerSpec, op: (x: Tensor) => Tensor): Size
  * Its spec is `{ kind: 'custom', name }`: `op` is code, which a spec cannot carry, so `fromSpec`
  * refuses it (even when `name` is a built-in's, since `op` may differ). Save such a network's
  * parameters and rebuild it in code (`io.decodeModel(text, { net })`).
- * @example const swish = elementwise('swish', ops.silu)
+ * @example
+ * ```ts
+ * const swish = nn.elementwise('swish', ops.silu)
+ * const net = nn.serial(nn.dense(4, 8), swish, nn.dense(8, 1))
+ * ```
  * @category activations
  */
 export const elementwise = (name: string, op: (x: Tensor) => Tensor): SizePreservingLayer<NoParams> =>
@@ -56,10 +60,10 @@ export const tanh = activation('tanh', O.tanh)
 /** softplus(z) = log(1 + e^z), a smooth ReLU. @category activations */
 export const softplus = activation('softplus', O.softplus)
 
-/** Leaky ReLU with slope 0.01 for z < 0: max(z, 0.01·z). Another slope: `elementwise('leakyRelu(0.2)', (x) => ops.leakyRelu(x, 0.2))`. @category activations */
+/** Leaky ReLU with slope 0.01 for z \< 0: max(z, 0.01·z). Another slope: `elementwise('leakyRelu(0.2)', (x) => ops.leakyRelu(x, 0.2))`. @category activations */
 export const leakyRelu = activation('leakyRelu', (x) => O.leakyRelu(x))
 
-/** ELU with alpha = 1: z for z > 0, e^z - 1 otherwise. @category activations */
+/** ELU with alpha = 1: z for z \> 0, e^z - 1 otherwise. @category activations */
 export const elu = activation('elu', (x) => O.elu(x))
 
 /** GELU, the tanh approximation z/2 · (1 + tanh(√(2/π) (z + 0.044715 z³))). @category activations */

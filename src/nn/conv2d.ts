@@ -42,9 +42,12 @@ export type Conv2dLayer = Layer<Conv2dParams, number, number> & { readonly inSha
  * A 2-D convolution layer from images of `inShape` [height, width, channels] to `filters`
  * channels, with a `kernel` window: `apply({ w, b })(x) = ops.conv2d(x, w, options) + b` on NHWC
  * batches (flat rows [batch, h·w·c] are reshaped). Its sizes are the features per example, and
- * `outShape` is the image shape it returns, for the next layer: PyTorch's `nn.Conv2d(c, filters,
- * kernel, stride, padding, dilation, groups)` in NHWC.
- * @example const c1 = conv2d([28, 28, 1], 8, 5, { padding: 'same' }) // outShape [28, 28, 8]
+ * `outShape` is the image shape it returns, for the next layer: PyTorch's
+ * `nn.Conv2d(c, filters, kernel, stride, padding, dilation, groups)` in NHWC.
+ * @example
+ * ```ts
+ * const c1 = nn.conv2d([28, 28, 1], 8, 5, { padding: 'same' }) // outShape [28, 28, 8]
+ * ```
  * @category layers
  */
 export const conv2d = (inShape: ImageShape, filters: number, kernel: Pair, options: Conv2dLayerOptions = {}): Conv2dLayer => {
@@ -108,8 +111,9 @@ export type Conv2dFields = {
 }
 
 /**
- * The layer kind `conv2d`: `{ kind: 'conv2d', inShape: [h, w, c], filters, kernel: [kh, kw],
- * stride?, padding?, dilation?, groups?, weights?, bias?, dtype? }`, parameters
+ * The layer kind `conv2d`:
+ * `{ kind: 'conv2d', inShape: [h, w, c], filters, kernel: [kh, kw], stride?, padding?, dilation?, groups?, weights?, bias?, dtype? }`,
+ * parameters
  * `{ w: [kh, kw, c / groups, filters], b: [filters] }`.
  * @category specs
  */

@@ -57,7 +57,10 @@ const checkParams = (name: string, params: DenseParams, inSize: number, outSize:
  * `init` draws `w` (Glorot uniform by default) and `b` (zeros by default) from two keys split
  * from the one it is given. Its `spec` is `{ kind: 'dense', inSize, outSize, weights, bias, dtype }`,
  * with `'custom'` for an initialiser given as a function (which `fromSpec` cannot rebuild).
- * @example dense(784, 128, { weights: 'heNormal' })
+ * @example
+ * ```ts
+ * const layer = nn.dense(784, 128, { weights: 'heNormal' })
+ * ```
  * @category layers
  */
 export const dense = <In extends number, Out extends number>(inSize: In, outSize: Out, options: DenseOptions = {}): Layer<DenseParams, In, Out> => {

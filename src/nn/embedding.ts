@@ -31,7 +31,10 @@ export interface EmbeddingOptions {
  * is `table[x]`, of shape [batch, length, dim]. Its sizes are length and length · dim. PyTorch's
  * `nn.Embedding(vocab, dim)`, Keras's `Embedding(vocab, dim)`; the gradient of a row counts each
  * use (`ops.scatterAdd`).
- * @example serial(embedding(65, 16, { length: 32 }), flatten, dense(512, 65))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.embedding(65, 16, { length: 32 }), nn.flatten, nn.dense(512, 65))
+ * ```
  * @category layers
  */
 export const embedding = (vocab: number, dim: number, options: EmbeddingOptions = {}): Layer<EmbeddingParams, number, number> => {

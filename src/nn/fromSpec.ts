@@ -144,7 +144,10 @@ const budgetProblem = (json: unknown, limits: SpecLimits, kinds: LayerRegistry):
  * `elementwise` or by hand) and a dense spec with a `'custom'` initialiser are refused, since
  * their code is not in the spec. `options` bounds the layers and the declared parameters, and
  * gives the registry of layer kinds (default: the built-ins).
- * @example fromSpec({ kind: 'serial', layers: [{ kind: 'dense', inSize: 4, outSize: 3 }, { kind: 'relu' }] })
+ * @example
+ * ```ts
+ * const net = nn.fromSpec({ kind: 'serial', layers: [{ kind: 'dense', inSize: 4, outSize: 3 }, { kind: 'relu' }] }) // Either<DecodeError, Layer>
+ * ```
  * @category specs
  */
 export const fromSpec = (json: unknown, options: SpecLimits = {}): E.Either<DecodeError, Layer<Tree>> => {

@@ -31,7 +31,10 @@ const gate = (t: Tensor, hidden: number, k: number): Tensor => slice(t, [0, k * 
  * [batch, length, hidden], starting from h = 0, with PyTorch's `nn.GRU` equations:
  * r = σ(x·Wr + bir + h·Ur + bhr), z = σ(x·Wz + biz + h·Uz + bhz), n = tanh(x·Wn + bin + r ⊙ (h·Un + bhn)),
  * h' = (1 - z) ⊙ n + z ⊙ h. Sizes: length · inSize in, length · hidden out.
- * @example serial(embedding(65, 16, { length: 32 }), gru(16, 64, 32), flatten, dense(2048, 65))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.embedding(65, 16, { length: 32 }), nn.gru(16, 64, 32), nn.flatten, nn.dense(2048, 65))
+ * ```
  * @category layers
  */
 export const gru = (inSize: number, hidden: number, length: number, options: { readonly dtype?: DType } = {}): Layer<GruParams, number, number> => {

@@ -26,7 +26,10 @@ export interface LayerNormOptions {
  * Layer normalisation over the last axis, of size `size`:
  * y = (x - mean(x)) / sqrt(var(x) + eps) · scale + offset, mean and (biased) variance over the
  * last axis of each example. PyTorch's `nn.LayerNorm(size, eps)`, Flax's `nn.LayerNorm`.
- * @example serial(dense(784, 128), layerNorm(128), relu, dense(128, 10))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(784, 128), nn.layerNorm(128), nn.relu, nn.dense(128, 10))
+ * ```
  * @category layers
  */
 export const layerNorm = <N extends number>(size: N, options: LayerNormOptions = {}): Layer<LayerNormParams, N, N> => {

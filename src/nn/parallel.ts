@@ -71,7 +71,10 @@ const checkNonEmpty = (op: string, list: ReadonlyArray<AnyLayer>): void => {
  * Applies every layer to the same input and concatenates their outputs along the feature axis:
  * `apply([p1, ..., pn])(x) = concat([l1(x), ..., ln(x)], 1)`. The sized layers must share one
  * input size; size-preserving layers (`identity`, activations) contribute that many features.
- * @example fanOut(identity, dense(4, 3)) // Layer<..., 4, 7>: x ↦ [x, x·w + b]
+ * @example
+ * ```ts
+ * const both = nn.fanOut(nn.identity, nn.dense(4, 3)) // 4 in, 7 out: x ↦ [x, x·w + b]
+ * ```
  * @category combinators
  */
 export const fanOut = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...layers: Ls & FanOutChain<Ls>): FanOut<Ls> => {
@@ -113,7 +116,10 @@ export const fanOut = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
  * features [n1 + ... + n(i-1), n1 + ... + ni), and the output has the sum of the output sizes.
  * Every layer needs a known input size (wrap an activation as `serial(dense(n, n), relu)` or
  * apply it after the `parallel`).
- * @example parallel(dense(2, 3), dense(4, 1)) // Layer<..., 6, 4>, block-diagonal
+ * @example
+ * ```ts
+ * const blocks = nn.parallel(nn.dense(2, 3), nn.dense(4, 1)) // 6 in, 4 out, block-diagonal
+ * ```
  * @category combinators
  */
 export const parallel = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...layers: Ls): Parallel<Ls> => {

@@ -13,7 +13,10 @@ import { registry as builtins } from './registry.js'
  * the inner layer's for residual; what a kind's `layout` says for a kind of `kinds`; `unknown` for
  * a custom layer (and a kind the registry does not know). Allocates nothing, so it is safe on a
  * spec of absurd sizes.
- * @example paramLayout(dense(2, 3).spec) // record { w: tensor [2, 3], b: tensor [3] }
+ * @example
+ * ```ts
+ * const layout = nn.paramLayout(nn.dense(2, 3).spec) // record { w: tensor [2, 3], b: tensor [3] }
+ * ```
  * @category specs
  */
 export const paramLayout = (spec: LayerSpec, kinds: LayerRegistry = builtins): ParamLayout => {

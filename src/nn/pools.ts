@@ -46,7 +46,10 @@ const pool = (kind: 'maxPool2d' | 'avgPool2d', op: (x: Tensor, window: Pair, opt
 /**
  * Max pooling over `window` on images of `inShape` [h, w, c] (stride defaults to the window):
  * PyTorch's `nn.MaxPool2d(window)` in NHWC.
- * @example maxPool2d([28, 28, 8], 2) // outShape [14, 14, 8]
+ * @example
+ * ```ts
+ * const pool = nn.maxPool2d([28, 28, 8], 2) // outShape [14, 14, 8]
+ * ```
  * @category layers
  */
 export const maxPool2d: (inShape: ImageShape, window: Pair, options?: PoolOptions) => PoolLayer = pool('maxPool2d', maximumPool)
@@ -54,7 +57,10 @@ export const maxPool2d: (inShape: ImageShape, window: Pair, options?: PoolOption
 /**
  * Average pooling over `window` on images of `inShape` [h, w, c] (stride defaults to the window;
  * padding is not counted): PyTorch's `nn.AvgPool2d(window, count_include_pad=False)` in NHWC.
- * @example avgPool2d([28, 28, 8], 2) // outShape [14, 14, 8]
+ * @example
+ * ```ts
+ * const pool = nn.avgPool2d([28, 28, 8], 2) // outShape [14, 14, 8]
+ * ```
  * @category layers
  */
 export const avgPool2d: (inShape: ImageShape, window: Pair, options?: PoolOptions) => PoolLayer = pool('avgPool2d', averagePool)

@@ -26,7 +26,10 @@ export type Residual<L extends AnyLayer> = [L] extends [SizePreserving]
 /**
  * The residual block x ↦ x + layer(x). The layer's input and output sizes must agree; the
  * parameters are the layer's own (no extra nesting), and the context is passed on unchanged.
- * @example residual(serial(dense(64, 64), relu, dense(64, 64)))
+ * @example
+ * ```ts
+ * const block = nn.residual(nn.serial(nn.dense(64, 64), nn.relu, nn.dense(64, 64)))
+ * ```
  * @category combinators
  */
 export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Residual<L> => {

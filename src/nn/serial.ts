@@ -110,7 +110,10 @@ export const childContext = (ctx: ApplyContext | undefined, i: number): ApplyCon
  * Neighbouring sizes must agree, size-preserving layers (activations, dropout) passing the size
  * through: `serial(dense(784, 128), relu, dense(64, 10))` does not compile, and with sizes known
  * only at run time it throws a `ShapeError` naming both layers.
- * @example const net = serial(dense(784, 128), relu, dense(128, 10)) // Layer<..., 784, 10>
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(784, 128), nn.relu, nn.dense(128, 10)) // 784 in, 10 out
+ * ```
  * @category combinators
  */
 export const serial = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...layers: Ls & SerialChain<Ls>): Serial<Ls> => {

@@ -76,7 +76,10 @@ const nameOf = (spec: LayerSpec): string => {
 /**
  * The summary of a network: a row per layer of a top-level `serial`, else one row. With `params`,
  * the counts, shapes and dtypes are those of the parameters given; without, those `init` makes.
- * @example nn.summary(serial(dense(4, 16), relu, dense(16, 3))).parameters // 131
+ * @example
+ * ```ts
+ * nn.summary(nn.serial(nn.dense(4, 16), nn.relu, nn.dense(16, 3))).parameters // 131
+ * ```
  * @category summary
  */
 export const summary = (net: AnyLayer, params?: unknown): Summary => {

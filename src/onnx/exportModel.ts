@@ -211,7 +211,11 @@ const isDim = (n: unknown): n is number => typeof n === 'number' && Number.isSaf
  * protobuf bytes, or a `Left` naming the first layer ONNX cannot carry (a `custom` layer, a user's
  * kind) or the option that is wrong. The input `x` is [batch, ...inputShape] with a dynamic batch
  * axis; the output `y` is [batch, outSize]; both float32.
- * @example const bytes = onnx.exportModel(net, params, { inputShape: [4] })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const bytes = onnx.exportModel(net, net.init(random.key(0)), { inputShape: [4] }) // Either<OnnxError, Uint8Array>
+ * ```
  * @category onnx
  */
 export const exportModel = (net: AnyLayer, params: unknown, options: ExportOptions = {}): E.Either<OnnxError, Uint8Array> => {

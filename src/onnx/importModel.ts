@@ -45,7 +45,13 @@ export const importOperators: ReadonlyArray<string> = Object.freeze([
 /**
  * The network and parameters of an ONNX model's bytes, or a `Left` naming the node that purenet
  * cannot read (every unsupported operator is listed by name). Never throws.
- * @example const model = onnx.importModel(readFileSync('mlp.onnx'))
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs'
+ * import { onnx } from 'purenet'
+ *
+ * const model = onnx.importModel(readFileSync('mlp.onnx')) // Either<OnnxError, ImportedModel>
+ * ```
  * @category onnx
  */
 export const importModel = (bytes: Uint8Array, limits: ImportLimits = {}): E.Either<OnnxError, ImportedModel> => {

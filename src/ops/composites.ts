@@ -8,7 +8,7 @@ import { type Tensor, ShapeError, normalizeAxes, normalizeAxis, ones, sizeOf, te
 /** -x;  d(-x) = -dx. As x · (-1): the same values, -0 and NaN included. @category composites */
 export const neg = (x: Tensor): Tensor => P.mul(x, -1)
 
-/** The Heaviside step [x > 0] (0 at 0, and for NaN). Piecewise constant: its derivative is zero. @category composites */
+/** The Heaviside step [x \> 0] (0 at 0, and for NaN). Piecewise constant: its derivative is zero. @category composites */
 export const step = (x: Tensor): Tensor => P.greater(x, 0)
 
 /** The mean over `axes` (all when omitted): sum / count. @category composites */
@@ -33,26 +33,26 @@ const negate = (x: Tensor | number): Tensor | number => (typeof x === 'number' ?
 export const min = (x: Tensor, axes?: number | ReadonlyArray<number>, keepDims = false): Tensor => neg(P.max(neg(x), axes, keepDims))
 
 /**
- * Clips to [lo, hi]: lo where x < lo, hi where x > hi, x elsewhere. The derivative is 1 on the
+ * Clips to [lo, hi]: lo where x \< lo, hi where x \> hi, x elsewhere. The derivative is 1 on the
  * closed interval [lo, hi], bounds included, and 0 outside, as PyTorch's `clamp` (not the even
  * split of `maximum`/`minimum` at ties); a NaN stays NaN.
  * @category composites
  */
 export const clip = (x: Tensor, lo: number, hi: number): Tensor => P.where(P.greater(lo, x), lo, P.where(P.greater(x, hi), hi, x))
 
-/** x^y for a tensor exponent, as exp(y · log x) (x > 0). @category composites */
+/** x^y for a tensor exponent, as exp(y · log x) (x \> 0). @category composites */
 export const powTensor = (x: Tensor, y: Tensor | number): Tensor => P.exp(P.mul(y, P.log(x)))
 
 /**
- * Leaky ReLU: x for x > 0, alpha·x otherwise; leakyRelu'(0) = alpha, the one-sided choice of
+ * Leaky ReLU: x for x \> 0, alpha·x otherwise; leakyRelu'(0) = alpha, the one-sided choice of
  * PyTorch (as relu'(0) = 0). A `where` rather than max(x, alpha·x), whose tie at 0 would split
- * the derivative evenly and which is wrong for alpha > 1.
+ * the derivative evenly and which is wrong for alpha \> 1.
  * @category composites
  */
 export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => P.where(P.greater(x, 0), x, P.mul(x, alpha))
 
 /**
- * ELU: x for x > 0, alpha·(e^x - 1) otherwise; elu'(0) = alpha, as PyTorch. The exponential
+ * ELU: x for x \> 0, alpha·(e^x - 1) otherwise; elu'(0) = alpha, as PyTorch. The exponential
  * sees only the non-positive part of x, so it never overflows on the branch `where` discards.
  * @category composites
  */
@@ -157,7 +157,10 @@ export const vdot = (a: Tensor, b: Tensor): Tensor => P.sum(P.mul(a, b))
  * holding exact integers 0..n-1 (tensors hold floats only; float32 is exact up to 2^24, so a
  * float32 axis longer than that is refused). Composed as `(n - 1) - max(where(x = max(x), n - 1 - i, -1))`:
  * the largest reversed position among the maxima is the first maximum.
- * @example ops.argmax(tensor([[0.1, 2, 0.3], [5, 1, 5]])) // tensor [1, 0]
+ * @example
+ * ```ts
+ * ops.argmax(tensor([[0.1, 2, 0.3], [5, 1, 5]])) // tensor [1, 0]
+ * ```
  * @category composites
  */
 export const argmax = (x: Tensor, axis = -1, keepDims = false): Tensor => {

@@ -37,7 +37,11 @@ const onImage = (x: Tensor, window: P.Pair, options: P.WindowOptions): Tensor =>
  * padding taps never win): y[n, oh, ow, c] = max over the window of x. The derivative flows to the
  * maximum, split evenly among ties (`max`'s rule). PyTorch: `F.max_pool2d` (NCHW); TensorFlow:
  * `tf.nn.max_pool2d` (NHWC, same 'same' padding).
- * @example ops.maxPool2d(x, 2) // [n, h/2, w/2, c]
+ * @example
+ * ```ts
+ * const images = zeros([8, 28, 28, 3])
+ * const pooled = ops.maxPool2d(images, 2) // shape [8, 14, 14, 3]
+ * ```
  * @category composites
  */
 export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
@@ -51,7 +55,11 @@ export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = 
  * Average pooling of an NHWC batch [n, h, w, c] over `window` (stride defaults to the window):
  * the mean of the taps that lie on the image, padding excluded from the count (TensorFlow's
  * rule; PyTorch's `F.avg_pool2d(..., count_include_pad=False)`).
- * @example ops.avgPool2d(x, 2) // [n, h/2, w/2, c]
+ * @example
+ * ```ts
+ * const images = zeros([8, 28, 28, 3])
+ * const pooled = ops.avgPool2d(images, 2) // shape [8, 14, 14, 3]
+ * ```
  * @category composites
  */
 export const avgPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
@@ -87,7 +95,12 @@ export interface Conv1dOptions {
 /**
  * A 1-D convolution of an NLC batch `x` [n, length, c] with weights [k, c / groups, outChannels]:
  * a `conv2d` of height 1. PyTorch's `F.conv1d` is the same op in NCL/OIL layout.
- * @example ops.conv1d(sequences, kernels, { padding: 'same' })
+ * @example
+ * ```ts
+ * const sequences = zeros([4, 100, 8]) // [batch, length, channels]
+ * const kernels = zeros([3, 8, 16]) // [kernel, inChannels, outChannels]
+ * const y = ops.conv1d(sequences, kernels, { padding: 'same' }) // shape [4, 100, 16]
+ * ```
  * @category composites
  */
 export const conv1d = (x: Tensor, w: Tensor, options: Conv1dOptions = {}): Tensor => {

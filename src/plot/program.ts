@@ -122,7 +122,14 @@ const counts = (p: Program, backwardFrom: number | undefined): string => {
  * Draws a program as an SVG graph: inputs, constants, one box per equation (primitive and output
  * type), outputs, and an edge per use of a value. `backwardFrom` colours the equations from that
  * index on as the backward pass.
- * @example writeFileSync('program.svg', plot.program(trace(f)(x), { title: 'f' }))
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs'
+ * import { ops, plot, tensor, trace, type Tensor } from 'purenet'
+ *
+ * const f = (x: Tensor) => ops.tanh(ops.mul(x, x))
+ * writeFileSync('program.svg', plot.program(trace(f)(tensor([1, 2])), { title: 'f' }))
+ * ```
  * @category plots
  */
 export const program = (p: Program, options: ProgramPlotOptions = {}): string =>
@@ -159,7 +166,13 @@ export const traceGrad =
  * Draws the forward and backward program of `loss` (its gradient with respect to the first
  * argument, as `traceGrad` traces it): the forward equations in blue, the backward ones in
  * orange, the loss and one output per gradient leaf (`∂loss/∂W1`).
- * @example plot.gradProgram(loss, { title: 'backprop' })(params, x, y)
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * type Params = ReturnType<typeof net.init>
+ * const loss = (p: Params, x: Tensor, y: Tensor) => losses.mse(net.apply(p)(x), y)
+ * const svg = plot.gradProgram(loss, { title: 'backprop' })(net.init(random.key(0)), ones([4, 2]), zeros([4, 1]))
+ * ```
  * @category plots
  */
 export const gradProgram =

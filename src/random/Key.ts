@@ -36,7 +36,7 @@ const checkKey = (op: string, k: Key): void => {
 }
 
 /**
- * The key for a safe integer seed, |seed| < 2^53 (negative seeds wrap to two’s complement).
+ * The key for a safe integer seed, |seed| \< 2^53 (negative seeds wrap to two’s complement).
  * @category constructors
  */
 export const key = (seed: number): Key => {

@@ -85,7 +85,10 @@ const wrapStore = (capacity: number, observationSize: number, actionSize: number
 
 /**
  * An empty replay buffer of `capacity` transitions.
- * @example let buffer = rl.replayBuffer({ capacity: 50_000, observationSize: 4 })
+ * @example
+ * ```ts
+ * let buffer = rl.replayBuffer({ capacity: 50_000, observationSize: 4 })
+ * ```
  * @category replay
  */
 export const replayBuffer = (options: ReplayBufferOptions): ReplayBuffer => {

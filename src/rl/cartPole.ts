@@ -57,7 +57,11 @@ export interface CartPoleOptions {
 /**
  * CartPole-v1: observation [x, ẋ, θ, θ̇], actions 0 (push left) and 1 (push right), reset uniform
  * in [-0.05, 0.05) for each variable.
- * @example const env = rl.cartPole(); const { state, reward } = env.step(env.reset(random.key(0)), 1)
+ * @example
+ * ```ts
+ * const env = rl.cartPole()
+ * const { state, reward } = env.step(env.reset(random.key(0)), 1)
+ * ```
  * @category environments
  */
 export const cartPole = (options: CartPoleOptions = {}): Environment<CartPoleState, DiscreteSpace> => {

@@ -28,7 +28,10 @@ export interface DiscountedReturnsOptions {
 /**
  * Discounted returns Gₜ = rₜ + γ (1 − doneₜ) Gₜ₊₁, where doneₜ says that the episode ended at step
  * t (so returns do not leak across episodes) and G after the last step is `bootstrap`.
- * @example rl.discountedReturns([1, 1, 1], [false, false, true], { gamma: 0.5 }) // [1.75, 1.5, 1]
+ * @example
+ * ```ts
+ * rl.discountedReturns([1, 1, 1], [false, false, true], { gamma: 0.5 }) // [1.75, 1.5, 1]
+ * ```
  * @category returns
  */
 export const discountedReturns = (rewards: ArrayLike<number>, dones: ArrayLike<boolean | number>, options: DiscountedReturnsOptions): Float64Array => {

@@ -66,7 +66,13 @@ const compile = (program: Program): Compiled['run'] => {
 /**
  * Compiles `f` (see the file's contract): `jit(f)(...args)` equals `f(...args)`, traced and
  * lowered on the first call per signature and run as a planned program afterwards.
- * @example const step = jit((params, x, y) => valueAndGrad((p) => losses.mse(net.apply(p)(x), y))(params))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 8), nn.tanh, nn.dense(8, 1))
+ * type Params = ReturnType<typeof net.init>
+ * const step = jit((params: Params, x: Tensor, y: Tensor) => valueAndGrad((p: Params) => losses.mse(net.apply(p)(x), y))(params))
+ * const [loss, grads] = step(net.init(random.key(0)), zeros([16, 2]), zeros([16, 1]))
+ * ```
  * @category staging
  */
 export const jit = <In extends ReadonlyArray<Tree>, Out extends Tree>(f: (...args: In) => Out): Jitted<In, Out> => {

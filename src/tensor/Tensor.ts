@@ -189,7 +189,10 @@ export type Nested<R extends 0 | 1 | 2 | 3 | 4> = [number, number[], number[][],
  * `toArray(t, 2)` is typed `number[][]` and can be indexed without a cast (`rows[i]![j]`); it
  * throws a `ShapeError` when `t` has another rank. Without it, the type is `NestedArray`, the
  * rank being known only at run time.
- * @example const rows = toArray(ops.softmax(logits), 2) // number[][]
+ * @example
+ * ```ts
+ * const rows = toArray(ops.softmax(tensor([[1, 2, 3]])), 2) // number[][]
+ * ```
  * @category destructors
  */
 export function toArray<R extends 0 | 1 | 2 | 3 | 4>(t: Tensor, rank: R): Nested<R>

@@ -126,7 +126,15 @@ export const resumable = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, optio
  * the difference when the options cannot continue the checkpoint's run (another key, batch size,
  * dataset size or optimizer), and `DivergenceError` as `fit` does; `io.resume(folder, options)`
  * finds the latest checkpoint on disk.
- * @example const { state, history } = train.resume(checkpoint, options)
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * const saved: Array<train.Checkpoint<ReturnType<typeof net.init>, optim.CountState>> = [] // sgd's state
+ * train.fit({ ...options, epochs: 5, checkpoint: { every: { epochs: 5 }, write: (c) => saved.push(c) } })
+ * const { state, history } = train.resume(saved[0]!, options) // the same as train.fit(options), bit for bit
+ * ```
  * @category training
  */
 export const resume = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, options: FitOptions<P, S>): FitResult<P, S> => orThrow(resumeEither(checkpoint, options))

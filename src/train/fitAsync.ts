@@ -114,7 +114,14 @@ async function* sliced<P extends Tree, S>(
  * `AbortSignal` that stops it between two steps (the promise rejects with `signal.reason`; to keep
  * the states of an interrupted run, iterate `trainStatesAsync` or pass `onStep`). Rejects with
  * `DivergenceError` as `fit` throws it, and with a `RangeError` for invalid options.
- * @example const { state } = await train.fitAsync(options, { signal: controller.signal, onProgress: (p) => show(p.step / p.steps) })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * const controller = new AbortController()
+ * const { state } = await train.fitAsync(options, { signal: controller.signal, onProgress: (p) => console.log(p.step / p.steps) })
+ * ```
  * @category training
  */
 export const fitAsync = async <P extends Tree, S>(options: FitOptions<P, S>, asyncOptions: AsyncOptions = {}): Promise<FitResult<P, S>> => {
@@ -133,7 +140,13 @@ export const fitAsync = async <P extends Tree, S>(options: FitOptions<P, S>, asy
  * the event loop every `sliceMs` milliseconds. Leaving the loop (`break`) stops the run; an
  * aborted `signal` makes the next iteration reject with `signal.reason`. Throws
  * `DivergenceError` at the first non-finite loss or gradient, as `trainStates` does.
- * @example for await (const s of train.trainStatesAsync(options, { signal })) draw(s.state.params)
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * for await (const s of train.trainStatesAsync(options)) console.log(s.state.step)
+ * ```
  * @category training
  */
 export const trainStatesAsync = <P extends Tree, S>(options: FitOptions<P, S>, asyncOptions: AsyncOptions = {}): AsyncIterable<Snapshot<P, S>> => ({

@@ -15,8 +15,12 @@ export type TreeDraft<T> = T extends Tensor ? Tensor : { -readonly [K in keyof T
  * A new tree: `recipe` edits a draft of `t` (assign leaves or whole branches); `t` is unchanged,
  * untouched branches are shared, and the result is frozen.
  *
- *   const frozen = tree.edit(params, (p) => { p[2] = nn.dense(128, 10).init(key) })
- *
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 3), nn.relu, nn.dense(3, 1))
+ * const params = net.init(random.key(0))
+ * const fresh = tree.edit(params, (p) => { p[2] = nn.dense(3, 1).init(random.key(1)) })
+ * ```
  * @category combinators
  */
 export const edit = <T extends Tree>(t: T, recipe: (draft: TreeDraft<T>) => void): T => {

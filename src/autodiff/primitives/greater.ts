@@ -2,7 +2,7 @@ import * as K from '../../kernels/index.js'
 import { binary } from '../define.js'
 import { mul } from './mul.js'
 
-/** [a > b] as 0 or 1, broadcasting. Piecewise constant: not differentiated.  @category primitives */
+/** [a \> b] as 0 or 1, broadcasting. Piecewise constant: not differentiated.  @category primitives */
 export const greater = binary({
   name: 'greater',
   domain: 'none',

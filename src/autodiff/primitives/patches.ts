@@ -39,7 +39,10 @@ export const batchIntoImages = <P>({ args, dims, params, size, bind }: BatchInpu
  * padding. As PyTorch's `torch.nn.functional.unfold` (NCHW, taps flattened) and TensorFlow's
  * `tf.image.extract_patches` (taps flattened). Linear: d patches(x) = patches(dx); its
  * transpose is `foldPatches`.
- * @example ops.extractPatches(images, 3, { padding: 'same' }) // [n, h, w, 3, 3, c]
+ * @example
+ * ```ts
+ * ops.extractPatches(zeros([2, 8, 8, 3]), 3, { padding: 'same' }) // [2, 8, 8, 3, 3, 3]
+ * ```
  * @category primitives
  */
 export const extractPatches: Primitive<(x: Tensor, kernel: T.Pair, options?: T.WindowOptions) => Tensor, T.PatchGeometry> = primitive({

@@ -3,7 +3,7 @@ import { unary } from '../define.js'
 import { div } from './div.js'
 import { mul } from './mul.js'
 
-/** Square root, for x >= 0;  d sqrt(x) = dx / (2 sqrt(x)).  @category primitives */
+/** Square root, for x \>= 0;  d sqrt(x) = dx / (2 sqrt(x)).  @category primitives */
 export const sqrt = unary({
   name: 'sqrt',
   domain: 'positive',
