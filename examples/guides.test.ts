@@ -4,13 +4,13 @@
  * map 'purenet' to src/) and run with tsx in a scratch folder, so a file it writes lands there.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { root } from '../scripts/api/model.js'
-import { snippetFile, typecheck } from '../scripts/api/typecheck.js'
+import { snippetDir, snippetFile, typecheck } from '../scripts/api/typecheck.js'
 
 const folder = join(root, 'docs', 'guides')
 const guides = readdirSync(folder).filter((f) => f.endsWith('.md')).sort()
@@ -29,10 +29,12 @@ describe('the guides', () => {
     expect(typecheck('guides', snippets).map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('')
   })
 
-  it.each(snippets)('$where runs', ({ id }) => {
+  it.each(snippets)('$where runs', ({ id, code }) => {
     const scratch = mkdtempSync(join(tmpdir(), 'purenet-guide-'))
+    mkdirSync(snippetDir('guides-run'), { recursive: true })
+    writeFileSync(snippetFile('guides-run', id), code)
     try {
-      const r = spawnSync(process.execPath, ['--import', tsx, snippetFile('guides', id)], {
+      const r = spawnSync(process.execPath, ['--import', tsx, snippetFile('guides-run', id)], {
         cwd: scratch, encoding: 'utf8', timeout: 240_000,
         env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') },
       })
