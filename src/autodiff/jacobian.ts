@@ -65,6 +65,10 @@ export const jacfwd =
  * The Jacobian by reverse mode: one vector-Jacobian product per output element, all of them in
  * one `vmap` over the pullback of a single `vjp`. Cheaper than `jacfwd` when the output is smaller
  * than the input (a gradient is the Jacobian of a scalar).
+ * @example
+ * ```ts
+ * jacrev((x: Tensor) => ops.mul(x, x))(tensor([1, 2])) // diag(2x) = [[2, 0], [0, 4]]
+ * ```
  * @category transformations
  */
 export const jacrev =
@@ -86,6 +90,11 @@ export const jacrev =
  * The Hessian of a scalar-valued `f`, as `jacfwd(jacrev(f))` (forward over reverse, as JAX). For
  * a tree input, `hessian(f)(x)` at path `a` then `b` is the block d²f / (d a d b), of shape
  * `[...a.shape, ...b.shape]`; for a tensor of shape s it is one tensor of shape `[...s, ...s]`.
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => ops.sum(ops.mul(ops.mul(x, x), x)) // Σ x³
+ * hessian(f)(tensor([1, 2])) // [[6, 0], [0, 12]]
+ * ```
  * @category transformations
  */
 export const hessian =
@@ -100,6 +109,12 @@ export const hessian =
  * `vmap((p, ...xs) => grad((q) => loss(q, ...xs))(p), { inAxes: [undefined, 0, ...] })`: one
  * batched computation, not a loop. `loss` sees one example at a time (no batch axis: reshape it to
  * `[1, features]` for layers that expect rows).
+ * @example
+ * ```ts
+ * const w = tensor([1, -1])
+ * const loss = (p: Tensor, x: Tensor) => ops.square(ops.sum(ops.mul(p, x)))
+ * perExampleGrads(loss)(w, tensor([[1, 2], [3, 4]])) // one gradient row per example: [[-2, -4], [-6, -8]]
+ * ```
  * @category transformations
  */
 export const perExampleGrads =

@@ -11,13 +11,25 @@ const rank4 = (op: string, x: Tensor, layout: string): void => {
   if (x.shape.length !== 4) throw new ShapeError(op, [x.shape], `expects a ${layout} image batch of rank 4, got rank ${x.shape.length}`)
 }
 
-/** NCHW (PyTorch's layout) to NHWC (purenet's): transpose(x, [0, 2, 3, 1]). @category composites */
+/**
+ * NCHW (PyTorch's layout) to NHWC (purenet's): transpose(x, [0, 2, 3, 1]). @category composites
+ * @example
+ * ```ts
+ * ops.nchwToNhwc(zeros([8, 3, 28, 28])).shape // [8, 28, 28, 3]
+ * ```
+ */
 export const nchwToNhwc = (x: Tensor): Tensor => {
   rank4('nchwToNhwc', x, 'NCHW')
   return P.transpose(x, [0, 2, 3, 1])
 }
 
-/** NHWC (purenet's layout) to NCHW (PyTorch's): transpose(x, [0, 3, 1, 2]). @category composites */
+/**
+ * NHWC (purenet's layout) to NCHW (PyTorch's): transpose(x, [0, 3, 1, 2]). @category composites
+ * @example
+ * ```ts
+ * ops.nhwcToNchw(zeros([8, 28, 28, 3])).shape // [8, 3, 28, 28]
+ * ```
+ */
 export const nhwcToNchw = (x: Tensor): Tensor => {
   rank4('nhwcToNchw', x, 'NHWC')
   return P.transpose(x, [0, 3, 1, 2])
@@ -72,13 +84,25 @@ export const avgPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = 
   return P.div(total, P.sum(onImage(x, window, o), [3, 4]))
 }
 
-/** The mean over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c]. @category composites */
+/**
+ * The mean over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c]. @category composites
+ * @example
+ * ```ts
+ * ops.globalAvgPool2d(ones([8, 7, 7, 32])).shape // [8, 32]
+ * ```
+ */
 export const globalAvgPool2d = (x: Tensor): Tensor => {
   rank4('globalAvgPool2d', x, 'NHWC')
   return P.mul(P.sum(x, [1, 2]), 1 / (x.shape[1]! * x.shape[2]!))
 }
 
-/** The maximum over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c] (ties split evenly). @category composites */
+/**
+ * The maximum over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c] (ties split evenly). @category composites
+ * @example
+ * ```ts
+ * ops.globalMaxPool2d(ones([8, 7, 7, 32])).shape // [8, 32]
+ * ```
+ */
 export const globalMaxPool2d = (x: Tensor): Tensor => {
   rank4('globalMaxPool2d', x, 'NHWC')
   return P.max(x, [1, 2])

@@ -15,6 +15,11 @@ export interface ProgramStats {
 /**
  * The numbers of inputs, constants and equations of a program, and its equations counted by
  * primitive (e.g. `{ add: 3, matmul: 6, ... }`).
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))
+ * programStats(program) // counts of equations by primitive, and more
+ * ```
  * @category staging
  */
 export const programStats = (program: Program): ProgramStats => {

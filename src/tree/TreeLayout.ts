@@ -12,7 +12,14 @@ export type TreeLayout =
   | { readonly node: 'record'; readonly fields: ReadonlyArray<readonly [string, TreeLayout]> }
   | { readonly node: 'unknown'; readonly name: string }
 
-/** The number of elements of a layout; `NaN` when it has an unknown part. @category layouts */
+/**
+ * The number of elements of a layout; `NaN` when it has an unknown part. @category layouts
+ * @example
+ * ```ts
+ * const net = nn.dense(4, 3)
+ * tree.layoutElements(io.layerLayout(net)) // 15: w is 4×3, b is 3
+ * ```
+ */
 export const layoutElements = (layout: TreeLayout): number => {
   switch (layout.node) {
     case 'tensor':

@@ -53,6 +53,10 @@ export const gather: Primitive<(x: Tensor, indices: Tensor) => Tensor, undefined
  * out[indices[i...], :] += updates[i..., :], for updates of shape indices.shape ++ rowShape;
  * repeated indices add up. PyTorch's `zeros(size, ...).index_add_(0, indices, updates)`, JAX's
  * `zeros.at[indices].add(updates)`. Linear in `updates`, its transpose is `gather`.
+ * @example
+ * ```ts
+ * ops.scatterAdd(tensor([[1, 1], [2, 2], [3, 3]]), tensor([0, 2, 0]), 3) // rows [[4, 4], [0, 0], [2, 2]]
+ * ```
  * @category primitives
  */
 export const scatterAdd: Primitive<(updates: Tensor, indices: Tensor, size: number) => Tensor, number> = primitive({
