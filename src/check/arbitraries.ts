@@ -36,7 +36,16 @@ const checkRange = (op: string, what: string, lo: number, hi: number): void => {
   }
 }
 
-/** Shapes of `minRank`..`maxRank` axes, each of `minDim`..`maxDim`. @category arbitraries */
+/**
+ * Shapes of `minRank`..`maxRank` axes, each of `minDim`..`maxDim`. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitraryShape(), 3) // small shapes such as [], [2], [3, 1]
+ * ```
+ */
 export const arbitraryShape = (constraints: ShapeConstraints = {}): fc.Arbitrary<Shape> => {
   const { minRank = 0, maxRank = 3, minDim = 1, maxDim = 4 } = constraints
   checkRange('arbitraryShape', 'ranks', minRank, maxRank)
@@ -66,7 +75,13 @@ export interface TensorConstraints {
   readonly awayFrom?: ReadonlyArray<number>
 }
 
-/** The interval of values for a domain, after the defaults. @category arbitraries */
+/**
+ * The interval of values for a domain, after the defaults. @category arbitraries
+ * @example
+ * ```ts
+ * check.domainRange('positive') // the range check.arbitraryTensor draws positive values from
+ * ```
+ */
 export const domainRange = (domain: Domain, min?: number, max?: number, gap = 0.1): readonly [number, number] => {
   const [lo, hi] =
     domain === 'positive' ? [min ?? Math.max(gap, 0.1), max ?? 3]
@@ -91,6 +106,13 @@ const pushAway = (v: number, points: ReadonlyArray<number>, gap: number): number
  * `n` numbers in [lo, hi] with every two at least `gap` apart, in random order: distinct slots
  * of width 2·gap, jittered within the middle half of each slot. When [lo, hi] has fewer slots
  * than `n`, the slots run on past `hi`.
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitrarySeparated(3, -1, 1, 0.1), 1) // three numbers in [-1, 1], at least 0.1 apart
+ * ```
  * @category arbitraries
  */
 export const arbitrarySeparated = (n: number, lo: number, hi: number, gap: number): fc.Arbitrary<number[]> => {
@@ -106,6 +128,13 @@ export const arbitrarySeparated = (n: number, lo: number, hi: number, gap: numbe
 /**
  * `n` numbers from a domain (see `TensorConstraints.domain`), for when several tensors must be
  * drawn together (e.g. the two arguments of `maximum`, separated from each other).
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitraryValues(4, { min: 0, max: 1 }), 1) // four numbers in [0, 1]
+ * ```
  * @category arbitraries
  */
 export const arbitraryValues = (n: number, constraints: Omit<TensorConstraints, 'shape' | 'dtype'> = {}): fc.Arbitrary<number[]> => {
@@ -123,6 +152,13 @@ export const arbitraryValues = (n: number, constraints: Omit<TensorConstraints, 
 /**
  * Tensors with values from a domain: by default float32, of any `arbitraryShape()`, with values
  * in [-2, 2]. Draw float64 tensors for gradient checks.
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check, ops } from 'purenet'
+ *
+ * fc.assert(fc.property(check.arbitraryTensor({ shape: [3], domain: 'positive' }), (x) => ops.log(x).shape.length === 1), { numRuns: 10 })
+ * ```
  * @category arbitraries
  */
 export const arbitraryTensor = (constraints: TensorConstraints = {}): fc.Arbitrary<Tensor> => {
@@ -140,6 +176,13 @@ export interface BroadcastConstraints extends ShapeConstraints {
 /**
  * `count` shapes that broadcast together (NumPy rules): a common shape from which each operand
  * drops some leading axes and turns some others into 1, e.g. [3, 1] and [4].
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitraryBroadcastShapes(), 3) // e.g. [[2, 1], [3]]: shapes that broadcast together
+ * ```
  * @category arbitraries
  */
 export const arbitraryBroadcastShapes = (constraints: BroadcastConstraints = {}): fc.Arbitrary<ReadonlyArray<Shape>> => {
@@ -158,7 +201,16 @@ export const arbitraryBroadcastShapes = (constraints: BroadcastConstraints = {})
   })
 }
 
-/** Two shapes that broadcast together, e.g. [3, 1] and [4]. @category arbitraries */
+/**
+ * Two shapes that broadcast together, e.g. [3, 1] and [4]. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.assert(fc.property(check.arbitraryBroadcastPair(), ([a, b]) => a.length >= 0 && b.length >= 0)) // two shapes that broadcast together
+ * ```
+ */
 export const arbitraryBroadcastPair = (constraints: ShapeConstraints = {}): fc.Arbitrary<readonly [Shape, Shape]> =>
   arbitraryBroadcastShapes({ ...constraints, count: 2 }).map(([a, b]) => [a!, b!] as const)
 
@@ -170,7 +222,16 @@ export interface MatmulShapes {
   readonly transposeB: boolean
 }
 
-/** Shapes for `matmul` with dimensions in 1..`maxDim` (default 4) and every transposition. @category arbitraries */
+/**
+ * Shapes for `matmul` with dimensions in 1..`maxDim` (default 4) and every transposition. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitraryMatmulShapes({ maxDim: 4 }), 2) // shapes a·b can multiply
+ * ```
+ */
 export const arbitraryMatmulShapes = (constraints: { readonly maxDim?: number } = {}): fc.Arbitrary<MatmulShapes> => {
   const dim = fc.integer({ min: 1, max: constraints.maxDim ?? 4 })
   return fc.record({ m: dim, k: dim, n: dim, transposeA: fc.boolean(), transposeB: fc.boolean() }).map(({ m, k, n, transposeA, transposeB }) => ({
@@ -194,6 +255,13 @@ export interface TreeConstraints {
 /**
  * Parameter trees: tensors, non-empty arrays and non-empty records nested up to `maxDepth`,
  * so every tree has at least one leaf.
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check, tree } from 'purenet'
+ *
+ * fc.assert(fc.property(check.arbitraryTree(), (t) => tree.sameStructure(t, tree.zerosLike(t))), { numRuns: 10 })
+ * ```
  * @category arbitraries
  */
 export const arbitraryTree = (constraints: TreeConstraints = {}): fc.Arbitrary<Tree> => {
@@ -211,5 +279,14 @@ export const arbitraryTree = (constraints: TreeConstraints = {}): fc.Arbitrary<T
   return at(constraints.maxDepth ?? 2)
 }
 
-/** Random keys from integer seeds. @category arbitraries */
+/**
+ * Random keys from integer seeds. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check, random } from 'purenet'
+ *
+ * fc.assert(fc.property(check.arbitraryKey(), (key) => random.isKey(key)), { numRuns: 10 })
+ * ```
+ */
 export const arbitraryKey = (): fc.Arbitrary<Key> => fc.nat().map(key)

@@ -176,6 +176,11 @@ const dotLeaves = (a: ReadonlyArray<Tensor>, b: ReadonlyArray<Tensor>): number =
  * differences computed in float64: the gradient `grad(f)(x)` (reverse mode) and `jvp(f, x, v)`
  * (forward mode), along every coordinate (`directions: 'basis'`) or along random directions
  * drawn from `options.key`. Never throws for a wrong derivative: read `ok` and `message`.
+ * @example
+ * ```ts
+ * const report = check.checkGrad((x: Tensor) => ops.sum(ops.tanh(x)), tensor([0.5, -1]))
+ * report.ok // true; report.message names the worst comparison
+ * ```
  * @category gradient checks
  */
 export const checkGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: CheckGradOptions = {}): GradReport => {
@@ -217,6 +222,10 @@ export const checkGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: Ch
  * against central differences of the gradient, (∇f(x + εv) - ∇f(x - εv)) / 2ε in float64,
  * element by element, along random directions (default 2) or every coordinate. Check the
  * gradient itself with `checkGrad` first: the differences here are taken of it.
+ * @example
+ * ```ts
+ * check.checkHvp((x: Tensor) => ops.sum(ops.mul(ops.mul(x, x), x)), tensor([1, 2])).ok // true
+ * ```
  * @category gradient checks
  */
 export const checkHvp = <T extends Tree>(f: (x: T) => Tensor, x: T, options: CheckGradOptions = {}): GradReport => {
@@ -280,6 +289,10 @@ const absDot = (a: ReadonlyArray<Tensor>, b: ReadonlyArray<Tensor>): number => {
  * random directions v (shaped like `x`) and u (shaped like `f(x)`) drawn from `key`,
  * `<u, J v>` by `jvp` equals `<Jᵀ u, v>` by `vjp`. No finite differences: this law holds
  * exactly up to rounding, at kinks too.
+ * @example
+ * ```ts
+ * check.checkJvpVjp((x: Tensor) => ops.sin(x), tensor([0.5, 1]), random.key(0)).ok // <u, J v> = <Jᵀ u, v>
+ * ```
  * @category gradient checks
  */
 export const checkJvpVjp = <T extends Tree, O extends Out>(f: (x: T) => O, x: T, key: Key, options: CheckJvpVjpOptions = {}): ConsistencyReport => {

@@ -29,6 +29,11 @@ export interface CheckLayerOptions extends CheckGradOptions {
  *
  *   expect(check.checkLayer(myLayer).ok).toBe(true)
  *
+ * @example
+ * ```ts
+ * const report = check.checkLayer(nn.serial(nn.dense(3, 4), nn.tanh))
+ * if (!report.ok) throw new Error(report.message)
+ * ```
  * @category checks
  */
 export const checkLayer = <P extends Tree>(layer: Layer<P>, options: CheckLayerOptions = {}): GradReport => {

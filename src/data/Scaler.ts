@@ -27,6 +27,10 @@ const positive = new t.Type<number, number, unknown>('a positive finite number',
  * The io-ts codec of a `Scaler`:
  * `{ "kind": "standardize" | "minMax", "shift": [numbers], "scale": [positive numbers] }`
  * with as many shifts as scales.
+ * @example
+ * ```ts
+ * data.ScalerCodec.is({ kind: 'standardize', shift: [0], scale: [1] }) // true
+ * ```
  * @category codecs
  */
 export const ScalerCodec = t.readonly(t.type({
@@ -116,6 +120,10 @@ export const standardize = (x: Tensor): Scaled => fit('data.standardize', 'stand
 /**
  * Rescales each column of `x` ([n, columns] or [n]) to [0, 1], fitted on `x`: (x − min) / (max − min)
  * (a constant column becomes 0). New data outside the training range maps outside [0, 1].
+ * @example
+ * ```ts
+ * const { data: scaled, scaler } = data.minMax(tensor([[0], [5], [10]])) // [[0], [0.5], [1]]
+ * ```
  * @category scaling
  */
 export const minMax = (x: Tensor): Scaled => fit('data.minMax', 'minMax', x)
@@ -123,6 +131,11 @@ export const minMax = (x: Tensor): Scaled => fit('data.minMax', 'minMax', x)
 /**
  * Applies a fitted scaler to new data with the same columns: (x − shift) / scale, column by
  * column, in the dtype of `x`. A `ShapeError` when the number of columns differs.
+ * @example
+ * ```ts
+ * const { scaler } = data.standardize(tensor([[1], [3]]))
+ * data.scale(scaler, tensor([[2], [5]])) // [[0], [3]]: the training set's mean and deviation
+ * ```
  * @category scaling
  */
 export const scale = (scaler: Scaler, x: Tensor): Tensor => scale_('data.scale', scaler, x)

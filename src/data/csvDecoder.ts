@@ -18,10 +18,22 @@ import { DECIMAL, compareCodeUnits, parseNumber, trimSpaces } from './csvCells.j
 import { type CsvData, type CsvOptions, type Decoded, SOURCE, decodeOptions } from './csvOptions.js'
 import { CR, type CsvRecord, INCOMPLETE, LF, isProblem, recordReader } from './csvRecords.js'
 
-/** The most distinct labels a classification target may have, 2^16. @category decoders */
+/**
+ * The most distinct labels a classification target may have, 2^16. @category decoders
+ * @example
+ * ```ts
+ * console.log(`a CSV target may have at most ${data.maxCsvClasses} classes`)
+ * ```
+ */
 export const maxCsvClasses = 2 ** 16
 
-/** The longest record the decoder holds while waiting for its end, 64 MiB of text. @category decoders */
+/**
+ * The longest record the decoder holds while waiting for its end, 64 MiB of text. @category decoders
+ * @example
+ * ```ts
+ * console.log(`a CSV record may have at most ${data.maxCsvRecordChars} characters`)
+ * ```
+ */
 export const maxCsvRecordChars = 64 * 2 ** 20
 
 /** A decoder of CSV text fed in pieces. @category decoders */

@@ -66,6 +66,10 @@ const Delimiter = new t.Type<string, string, unknown>(
 /**
  * The io-ts codec of `CsvOptions`, for options that come from outside (a config file, flags).
  * `fromCsv` runs it too, so a JavaScript caller's bad options are a `Left`, not a crash.
+ * @example
+ * ```ts
+ * data.CsvOptionsCodec.is({ target: 'label' }) // true
+ * ```
  * @category codecs
  */
 export const CsvOptionsCodec = t.intersection(
@@ -92,6 +96,10 @@ export type Decoded = t.TypeOf<typeof CsvOptionsCodec>
 /**
  * Decodes options from outside: unknown keys are errors (a misspelt `fetures` would otherwise be
  * ignored silently), and so are contradictions (`oneHot` with `task: 'regression'`).
+ * @example
+ * ```ts
+ * data.decodeCsvOptions(JSON.parse('{"target": "label", "delimiter": ";"}')) // Right(options) or Left naming the field
+ * ```
  * @category codecs
  */
 export const decodeCsvOptions = (u: unknown): E.Either<DataError, CsvOptions> =>

@@ -38,7 +38,13 @@ export interface IdxOptions {
   readonly maxElements?: number
 }
 
-/** The IDX element types, by type code. @category model */
+/**
+ * The IDX element types, by type code. @category model
+ * @example
+ * ```ts
+ * data.idxTypes[8].name // 'unsigned byte'
+ * ```
+ */
 export const idxTypes = {
   0x08: { name: 'unsigned byte', bytes: 1 },
   0x09: { name: 'signed byte', bytes: 1 },
@@ -173,6 +179,11 @@ const decode = (source: DataSource, buffer: Uint8Array | ArrayBuffer, options: I
  * ```ts
  * fromIdx(readFileSync('train-images-idx3-ubyte'), { scale: 1 / 255 })  // Right(float32[60000, 28, 28])
  * ```
+ * @example
+ * ```ts
+ * const header = [0, 0, 8, 1, 0, 0, 0, 3] // unsigned bytes, one axis of 3
+ * data.fromIdx(new Uint8Array([...header, 1, 2, 3])) // Right(tensor [1, 2, 3])
+ * ```
  * @category decoders
  */
 export const fromIdx = (buffer: Uint8Array | ArrayBuffer, options: IdxOptions = {}): E.Either<DataError, Tensor> =>
@@ -188,6 +199,13 @@ export interface IdxDatasetOptions extends IdxOptions {
  * A dataset from an IDX file of inputs and an IDX file of targets with the same first dimension,
  * as MNIST ships them: `idxDataset(images, labels, { scale: 1 / 255 })` gives x of shape
  * [60000, 784] and y of shape [60000] (class indices). `scale` applies to the inputs only.
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs'
+ * import { data } from 'purenet'
+ *
+ * const mnist = data.idxDataset(readFileSync('train-images-idx3-ubyte'), readFileSync('train-labels-idx1-ubyte'))
+ * ```
  * @category decoders
  */
 export const idxDataset = (

@@ -41,6 +41,10 @@ const Matrix = t.readonlyArray(Row, 'an array of rows of numbers (number[][])')
 /**
  * The io-ts codec of a JSON dataset (structure and finiteness; the rectangular and length checks
  * follow in `fromJson`, which also refuses extra fields).
+ * @example
+ * ```ts
+ * data.JsonDatasetCodec.is({ x: [[1, 2]], y: [0] }) // true
+ * ```
  * @category codecs
  */
 export const JsonDatasetCodec = t.intersection(
@@ -157,6 +161,10 @@ const upToFirstProblem = (u: unknown): unknown => {
  * ```ts
  * fromJson('{"x": [[0, 1], [1, 0]], "y": [1, 0]}')  // Right({ dataset: { x: float32[2, 2], y: float32[2] } })
  * fromJson('{"x": [[0, "a"]], "y": [1]}')         // Left: data.fromJson: x[0][1]: expected a number, got "a"
+ * ```
+ * @example
+ * ```ts
+ * data.fromJson({ x: [[0, 0], [1, 1]], y: [0, 1] }) // Right({ dataset, ... })
  * ```
  * @category decoders
  */

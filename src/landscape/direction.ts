@@ -105,6 +105,12 @@ const checkShapes = (op: string, d: Tensor, theta: Tensor, path: string): void =
  * biases as `options.biases` says. Values are computed in float64 and stored in each leaf's dtype.
  *
  * filter:  d[..., j] ← d[..., j] · ‖θ[..., j]‖ / ‖d[..., j]‖
+ * @example
+ * ```ts
+ * const params = nn.dense(3, 2).init(random.key(0))
+ * const raw = tree.map(params, (leaf) => random.normal(random.key(1), leaf.shape))
+ * landscape.normalizeDirection(raw, params) // each filter scaled to the norm of the parameters' filter
+ * ```
  * @category directions
  */
 export const normalizeDirection = <P extends Tree>(direction: P, params: P, options: DirectionOptions = {}): P => {
@@ -143,6 +149,11 @@ export const randomDirection = <P extends Tree>(key: Key, params: P, options: Di
  * Two random directions, from the two keys of `split(key, 2)`: the axes of a 2-D landscape. In
  * high dimensions two Gaussian directions are nearly orthogonal, which is why Li et al. do not
  * orthogonalise them.
+ * @example
+ * ```ts
+ * const params = nn.dense(3, 2).init(random.key(0))
+ * const [delta, eta] = landscape.randomDirections(random.key(1), params)
+ * ```
  * @category directions
  */
 export const randomDirections = <P extends Tree>(key: Key, params: P, options: DirectionOptions = {}): readonly [P, P] => {
@@ -155,6 +166,10 @@ export const randomDirections = <P extends Tree>(key: Key, params: P, options: D
  * `{ '[0].w': [‖w[:, 0]‖, ‖w[:, 1]‖, ...], '[0].b': [‖b‖] }`. For inspecting and testing
  * directions: after filter normalisation, `filterNorms(d)` equals `filterNorms(params)` on the
  * weight leaves.
+ * @example
+ * ```ts
+ * landscape.filterNorms(nn.dense(3, 2).init(random.key(0))) // the norm of each filter, by path
+ * ```
  * @category directions
  */
 export const filterNorms = (t: Tree): Readonly<Record<string, ReadonlyArray<number>>> => {

@@ -69,12 +69,24 @@ export type CountState = {
 /** The empty state of a stateless transformation. @category model */
 export type EmptyState = { readonly [key: string]: never }
 
-/** The one empty state, shared (it is frozen). @category constructors */
+/**
+ * The one empty state, shared (it is frozen). @category constructors
+ * @example
+ * ```ts
+ * const passThrough = optim.gradientTransformation(() => optim.emptyState, (updates, state) => [updates, state])
+ * ```
+ */
 export const emptyState: EmptyState = Object.freeze({})
 
 /**
  * Builds a transformation from its two functions, freezing the record. The functions must already
  * return frozen states.
+ * @example
+ * ```ts
+ * // the sign of every gradient, as signSGD takes before the learning rate
+ * const sign = optim.gradientTransformation(() => optim.emptyState, (updates, state) => [tree.map(updates, (u) => ops.sign(u)), state])
+ * const signSgd = optim.chain(sign, optim.scale(-0.01))
+ * ```
  * @category constructors
  */
 export const gradientTransformation = <S extends OptState>(

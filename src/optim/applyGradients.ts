@@ -25,6 +25,11 @@ export interface Updater<P, S> {
 /**
  * Whether every number in a value is finite: the elements of its tensors and its plain numbers
  * (step counts), through records and arrays; other values (strings, flags) are not numbers to check.
+ * @example
+ * ```ts
+ * optim.allFiniteIn({ w: tensor([1, 2]) }) // true
+ * optim.allFiniteIn({ w: tensor([NaN]) }) // false
+ * ```
  * @category internals
  */
 export const allFiniteIn = (u: unknown): boolean => {
@@ -47,6 +52,12 @@ export const allFiniteIn = (u: unknown): boolean => {
  * moment). The update of the lecture's loop, by hand:
  * `const next = optim.applyGradients(optimizer, grads, optState, params)`, then
  * `params = next.params` and `optState = next.state`.
+ * @example
+ * ```ts
+ * const opt = optim.sgd(0.1)
+ * const params = { w: tensor([1, 2]) }
+ * const applied = optim.applyGradients(opt, { w: tensor([1, 1]) }, opt.init(params), params) // new params and state
+ * ```
  * @category optimizers
  */
 export const applyGradients = <P extends Tree, S>(optimizer: Updater<NoInfer<P>, S>, grads: P, state: S, params: P): Applied<P, S> => {

@@ -51,6 +51,10 @@ export const composeRules = (rules: ReadonlyArray<LeafRule<OptState>>): LeafRule
 /**
  * Applies `transformations` in order: `update` feeds the updates of each into the next and returns
  * the tuple of their new states. `chain()` is the identity.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.clipByGlobalNorm(1), optim.adam(0.001)) // clip, then Adam
+ * ```
  * @category combinators
  */
 export const chain = <const S extends ReadonlyArray<OptState>>(...transformations: Transformations<S>): GradientTransformation<S> => {

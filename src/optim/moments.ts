@@ -46,6 +46,10 @@ const mapRule = <S>(op: string, read: (state: S) => ReadonlyArray<Tree>, run: Ma
  * Momentum (heavy ball, as PyTorch's SGD without dampening and optax's `trace`):
  * `m ↦ u + β·m`, returning `m`, or `u + β·m` with Nesterov's look-ahead. `m` starts at 0, so the
  * first update is `u` (`(1 + β)·u` with Nesterov).
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.trace({ decay: 0.9 }), optim.scaleByLearningRate(0.01)) // momentum by parts
+ * ```
  * @category transformations
  */
 export const trace = (options: TraceOptions = {}): GradientTransformation<TraceState> => traceTransformation('optim.trace', options)
@@ -96,6 +100,10 @@ export interface AdamOptions {
  * `mu · (√c2 / c1) / (√nu + eps·√c2)` with `c1 = 1 - b1^t`, `c2 = 1 - b2^t` (the same number,
  * with the bias corrections folded into scalars). The first update is `u / (|u| + eps)`, nearly
  * `sign(u)`.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.scaleByAdam({ b1: 0.9, b2: 0.999 }), optim.scaleByLearningRate(0.001))
+ * ```
  * @category transformations
  */
 export const scaleByAdam = (options: AdamOptions = {}): GradientTransformation<AdamState> => adamTransformation('optim.scaleByAdam', options)
@@ -158,6 +166,10 @@ export interface RmsOptions {
 /**
  * RMSprop's scaling (Hinton's lecture 6e): `nu ↦ decay·nu + (1 - decay)·u²` and the update is
  * `u / (√nu + eps)` (eps outside the root, as PyTorch and Keras). `nu` starts at 0.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.scaleByRms(), optim.scaleByLearningRate(0.001)) // rmsprop by parts
+ * ```
  * @category transformations
  */
 export const scaleByRms = (options: RmsOptions = {}): GradientTransformation<RmsState> => rmsTransformation('optim.scaleByRms', options)
@@ -191,6 +203,10 @@ export type StandardDeviationState = {
  * Centred RMSprop's scaling (Graves 2013): as `scaleByRms`, with also
  * `mu ↦ decay·mu + (1 - decay)·u`, dividing by the estimated standard deviation:
  * `u / (√max(nu - mu², 0) + eps)` (the max only absorbs rounding; nu ≥ mu² exactly).
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.scaleByStandardDeviation(), optim.scaleByLearningRate(0.001)) // centred RMSprop
+ * ```
  * @category transformations
  */
 export const scaleByStandardDeviation = (options: RmsOptions = {}): GradientTransformation<StandardDeviationState> => standardDeviationTransformation('optim.scaleByStandardDeviation', options)

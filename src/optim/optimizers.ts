@@ -14,6 +14,12 @@ import { decayedWeightsTransformation, identity, learningRateTransformation } fr
 /**
  * Stochastic gradient descent: `w ↦ w - learningRate · g`; the state is the step count.
  * `applyGradients` (and so `train.step`) runs it in one pass per leaf.
+ * @example
+ * ```ts
+ * const opt = optim.sgd(0.1)
+ * const params = { w: tensor([1, 2]) }
+ * const [updates] = opt.update({ w: tensor([1, 1]) }, opt.init(params), params) // { w: [-0.1, -0.1] }
+ * ```
  * @category optimizers
  */
 export const sgd = (learningRate: LearningRate): Optimizer<CountState> => learningRateTransformation('optim.sgd', learningRate)
@@ -32,6 +38,10 @@ export type MomentumState = readonly [TraceState, CountState]
 /**
  * SGD with momentum (PyTorch's `SGD(momentum=β)` without dampening, optax's `sgd(momentum=β)`):
  * `m ↦ g + β·m`, `w ↦ w - learningRate · m`; with Nesterov, `w ↦ w - learningRate · (g + β·m)`.
+ * @example
+ * ```ts
+ * const opt = optim.momentum(0.01, { beta: 0.9, nesterov: true })
+ * ```
  * @category optimizers
  */
 export const momentum = (learningRate: LearningRate, options: MomentumOptions = {}): Optimizer<MomentumState> => {
@@ -47,6 +57,12 @@ export type AdamOptimizerState = readonly [AdamState, CountState]
  * Adam (Kingma and Ba, 2015): `w ↦ w - learningRate · mû / (√nû + eps)` with bias-corrected
  * moving averages of the gradient and its square (see `scaleByAdam`). Defaults b1 = 0.9,
  * b2 = 0.999, eps = 1e-8, as everywhere.
+ * @example
+ * ```ts
+ * const opt = optim.adam(0.001)
+ * const params = { w: tensor([1, 2]) }
+ * const [updates, state] = opt.update({ w: tensor([0.1, -0.1]) }, opt.init(params), params)
+ * ```
  * @category optimizers
  */
 export const adam = (learningRate: LearningRate, options: AdamOptions = {}): Optimizer<AdamOptimizerState> => {
@@ -67,6 +83,10 @@ export type AdamWState = readonly [AdamState, EmptyState, CountState]
  * AdamW (Loshchilov and Hutter, 2019): Adam with decoupled weight decay,
  * `w ↦ w - learningRate · (mû / (√nû + eps) + weightDecay · w)`; the decay does not pass through
  * Adam's moments. Equal to `chain(scaleByAdam(o), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate))`.
+ * @example
+ * ```ts
+ * const opt = optim.adamw(0.001, { weightDecay: 0.01 })
+ * ```
  * @category optimizers
  */
 export const adamw = (learningRate: LearningRate, options: AdamWOptions = {}): Optimizer<AdamWState> => {
@@ -97,6 +117,10 @@ export type RmspropState = readonly [RmsState | StandardDeviationState, CountSta
  * `mu` the average gradient; with momentum β, the steps `learningRate · g / (√nu + eps)` are
  * accumulated as in PyTorch (`b ↦ β·b + step`). The chain is optax's: scaling, learning rate,
  * then momentum.
+ * @example
+ * ```ts
+ * const opt = optim.rmsprop(0.001)
+ * ```
  * @category optimizers
  */
 export const rmsprop = (learningRate: LearningRate, options: RmspropOptions = {}): Optimizer<RmspropState> => {

@@ -63,6 +63,17 @@ export interface History {
  * Thrown when a step produces a loss or a gradient that is NaN or infinite, or an update that
  * makes a parameter or the optimizer state NaN or infinite (`what` is then `'parameters'`).
  * Training stops; `state` is the last state whose values were all finite, so nothing is lost.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * try {
+ *   train.fit({ ...options, loss: losses.mse, data: data.dataset(xs.x, ops.mul(xs.y, 1e20)) }) // the squared error overflows float32
+ * } catch (e) {
+ *   if (e instanceof train.DivergenceError) console.log(e.message, e.state.step) // the step, and the last finite state
+ * }
+ * ```
  * @category errors
  */
 export class DivergenceError<P extends Tree, S> extends Error {

@@ -44,6 +44,10 @@ interface Channel { readonly port1: { onmessage: (() => void) | null; close: () 
  * behind the messages and input already waiting, and not clamped to 4 ms as nested timers are),
  * else `setTimeout(0)`. Not `scheduler.yield()`: its continuation runs ahead of waiting tasks,
  * so a worker that yields with it never reads its messages (a pause would never arrive).
+ * @example
+ * ```ts
+ * await train.yieldToEventLoop() // lets timers and messages run between two steps
+ * ```
  * @category training
  */
 export const yieldToEventLoop = (): Promise<void> => {

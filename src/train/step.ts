@@ -32,6 +32,15 @@ export interface StepResult<P extends Tree, S> {
 
 /**
  * The loss of `params` on a batch, in training mode with the key of step `step`.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const state = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * const lossOf = train.batchLoss(net, losses.softmaxCrossEntropy, xs, state.key)
+ * lossOf(state.params) // the batch loss as a function of the parameters
+ * ```
  * @category training
  */
 export const batchLoss =
@@ -42,6 +51,10 @@ export const batchLoss =
 /**
  * Whether every number in a parameter tree or optimizer state is finite: its tensors' elements
  * and its plain numbers (step counts); other values (strings, flags) are not numbers to check.
+ * @example
+ * ```ts
+ * train.allFiniteIn([{ w: tensor([1]) }]) // true
+ * ```
  * @category internals
  */
 export const allFiniteIn: (u: unknown) => boolean = finiteIn
@@ -62,6 +75,14 @@ const scaleOnly = <S>(optimizer: { readonly rule?: LeafRule<S> }, state: S): { r
  * gradient is NaN or infinite, or when the update overflows the new parameters or optimizer
  * state (e.g. SGD with a huge learning rate): a state with a NaN or an infinity is never handed
  * out. Nothing is thrown for a divergence: the scan of `fit` carries it as a value.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const state = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * const result = train.stepEither({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1) })(state, xs) // Left(DivergenceError) on NaN
+ * ```
  * @category training
  */
 export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
@@ -92,6 +113,15 @@ export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
 /**
  * One pure step: `step(config)(state, batch)` is the next state. Throws the `DivergenceError` of
  * `stepEither` (holding `state`, the last finite one) when the step diverges.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const state = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * const step = train.step({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1) })
+ * const { state: next, loss } = step(state, xs)
+ * ```
  * @category training
  */
 export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {
