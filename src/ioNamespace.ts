@@ -67,6 +67,12 @@ export function loadModel(path: string, options: DecodeOptions = {}): Promise<E.
  * whose message names the file and the problem
  * (`io.checkpoints: runs/x/checkpoint-000000100.json: cannot write the file: no space left on the device`),
  * which stops `fit`.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const write = io.checkpointWriter('runs/iris', { keep: 2 })
+ * const checkpoint = { every: { epochs: 10 }, write } // as io.checkpoints('runs/iris', { every: { epochs: 10 }, keep: 2 }) makes
+ * ```
  * @category checkpoints
  */
 export const checkpointWriter = (folder: string, options: io.CheckpointFolderOptions = {}): (<P extends Tree, S>(checkpoint: train.Checkpoint<P, S>) => void) =>
@@ -109,6 +115,10 @@ export interface LoadedCheckpoint<P extends Tree = Tree, S = OptState> {
  * `Left(ModelError)` naming the file when it cannot be read or is not a checkpoint (the file is
  * left alone; delete it to fall back to the one before). With `options.net`, the file's
  * architecture must be that network's. Never rejects.
+ * @example
+ * ```ts
+ * const latest = await io.latestCheckpoint('runs/iris') // Right(undefined) in an empty folder
+ * ```
  * @category checkpoints
  */
 export const latestCheckpoint = async (folder: string, options: DecodeOptions = {}): Promise<E.Either<io.ModelError, LoadedCheckpoint | undefined>> =>

@@ -35,13 +35,23 @@ export interface DecodeOptions<L extends AnyLayer = AnyLayer> extends io.ModelLi
   readonly registry?: LayerRegistry
 }
 
-/** The layout of an `nn` layer's parameters, read off its spec. @category model */
+/**
+ * The layout of an `nn` layer's parameters, read off its spec. @category model
+ * @example
+ * ```ts
+ * io.layerLayout(nn.dense(2, 3)) // the tree of shapes a model file of dense(2, 3) holds: { w: [2, 3], b: [3] }
+ * ```
+ */
 export const layerLayout = (net: AnyLayer): io.TreeLayout => paramLayout(net.spec)
 
 /**
  * The architectures of `nn` with a registry of layer kinds (default the built-ins): a file's
  * architecture is rebuilt with `nn.fromSpec` (its budgets given by the decoder's limits), and
  * parameters are checked against `nn.paramLayout`.
+ * @example
+ * ```ts
+ * const arch = io.specArchitecture(nn.registry) // rebuild networks from their spec with these layer kinds
+ * ```
  * @category model
  */
 export const specArchitecture = (registry?: LayerRegistry): io.Architecture<AnyLayer> => Object.freeze({
@@ -51,7 +61,14 @@ export const specArchitecture = (registry?: LayerRegistry): io.Architecture<AnyL
   layout: (net: AnyLayer) => paramLayout(net.spec, registry),
 })
 
-/** The architecture a decoder reads with: `options.net` checked against the file, or the file's own spec. @category model */
+/**
+ * The architecture a decoder reads with: `options.net` checked against the file, or the file's own spec. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const arch = io.architectureOf({ net }) // how decodeModelText rebuilds (here: checks against) the network
+ * ```
+ */
 export const architectureOf = (options: DecodeOptions): io.Architecture<AnyLayer> =>
   options.net === undefined ? specArchitecture(options.registry) : io.fixedArchitecture(options.net, (net) => paramLayout(net.spec, options.registry))
 
@@ -93,6 +110,11 @@ export const encodeModel = <L extends AnyLayer>(model: SavedModel<L>): string =>
  * an `nn` layer; `train.Checkpoint` types it as a `Model<Tree>`, whose `apply` takes any tree,
  * while `AnyLayer.apply` takes `never` (it cannot say which tree), so the types do not meet
  * although the value is the same layer.
+ * @example
+ * ```ts
+ * const r = await io.latestCheckpoint('runs/iris')
+ * if (r._tag === 'Right' && r.right !== undefined) console.log(r.right.checkpoint.state.step)
+ * ```
  * @category checkpoints
  */
 export const trainCheckpoint = (c: io.CheckpointDocument<AnyLayer>): Checkpoint<Tree, OptState> =>
@@ -102,6 +124,13 @@ export const trainCheckpoint = (c: io.CheckpointDocument<AnyLayer>): Checkpoint<
  * The text of a checkpoint file. Throws an `Error` naming the path for a checkpoint that cannot
  * be saved (a network without a spec, a NaN in the state); the writer of `io.checkpoints` reports
  * it the same way.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([6, 4]), data.oneHot([0, 1, 2, 0, 1, 2], 3))
+ * let text = ''
+ * train.fit({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 1, batchSize: 3, key: random.key(0), checkpoint: { every: { epochs: 1 }, write: (c) => { text = io.encodeCheckpoint(c) } } })
+ * ```
  * @category checkpoints
  */
 export const encodeCheckpoint = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, extra: io.JsonObject = {}): string =>
@@ -111,6 +140,15 @@ export const encodeCheckpoint = <P extends Tree, S>(checkpoint: Checkpoint<P, S>
  * Decodes a checkpoint file's text: `Right` of the checkpoint (ready for `train.resume`) and the
  * user's `extra` data, or `Left(ModelError)` naming the path of the first problem. With
  * `options.net`, the file's architecture must be that network's. Pure; never throws.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([6, 4]), data.oneHot([0, 1, 2, 0, 1, 2], 3))
+ * const saved: Array<train.Checkpoint<ReturnType<typeof net.init>, optim.CountState>> = []
+ * train.fit({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 1, batchSize: 3, key: random.key(0), checkpoint: { every: { epochs: 1 }, write: (c) => saved.push(c) } })
+ * const text = io.encodeCheckpoint(saved[0]!)
+ * const back = io.decodeCheckpoint(text) // Right({ checkpoint, extra }), ready for train.resume
+ * ```
  * @category checkpoints
  */
 export const decodeCheckpoint = (

@@ -54,7 +54,14 @@ export interface DecodedCheckpoint<N extends Network> {
   readonly fingerprint: RunFingerprint
 }
 
-/** The key of `extra` under which a checkpoint keeps its `RunInfo`. @category checkpoints */
+/**
+ * The key of `extra` under which a checkpoint keeps its `RunInfo`. @category checkpoints
+ * @example
+ * ```ts
+ * // a checkpoint is a model file whose extra[io.checkpointExtraKey] holds the run
+ * console.log(io.checkpointExtraKey) // 'checkpoint'
+ * ```
+ */
 export const checkpointExtraKey = 'checkpoint'
 
 const hasSpec = <N extends { readonly name: string }>(u: N): u is N & Network => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
@@ -93,6 +100,10 @@ const tensorFingerprint = (x: Tensor): TensorFingerprint => {
 /**
  * The fingerprint of a dataset: dtype, shape and CRC-32 of the bytes of x and of y. Two datasets
  * with the same number of rows but another row, label or order have different fingerprints.
+ * @example
+ * ```ts
+ * io.dataFingerprint({ x: tensor([[1, 2]]), y: tensor([[0]]) }) // CRC-32s and shapes of x and y, for resume to compare
+ * ```
  * @category checkpoints
  */
 export const dataFingerprint = (data: { readonly x: Tensor; readonly y: Tensor }): NonNullable<RunFingerprint['data']> => Object.freeze({ x: tensorFingerprint(data.x), y: tensorFingerprint(data.y) })

@@ -37,7 +37,13 @@ import type { TreeLayout } from './tensorTree.js'
 const NAME = /^checkpoint-(\d+)\.json$/
 const TEMPORARY = /^\.checkpoint-\d+\.json\.[0-9a-f]{12}\.tmp$/
 
-/** The file name of the checkpoint after step `step`: `checkpoint-000000100.json`. @category checkpoints */
+/**
+ * The file name of the checkpoint after step `step`: `checkpoint-000000100.json`. @category checkpoints
+ * @example
+ * ```ts
+ * io.checkpointFileName(640) // 'checkpoint-000000640.json'
+ * ```
+ */
 export const checkpointFileName = (step: number): string => `checkpoint-${String(step).padStart(9, '0')}.json`
 
 /** A checkpoint file in a folder: its path and step. @category checkpoints */
@@ -172,6 +178,10 @@ export const checkpointFolderWriter = <N extends { readonly name: string }>(fold
 /**
  * The checkpoint files in a folder, oldest first: `Right([])` when the folder does not exist,
  * `Left` when it cannot be read. Never rejects.
+ * @example
+ * ```ts
+ * const files = await io.listCheckpoints('runs/iris') // Right([{ path, step }, ...]), oldest first
+ * ```
  * @category checkpoints
  */
 export const listCheckpoints = async (folder: string): Promise<E.Either<ModelError, ReadonlyArray<CheckpointFile>>> => {

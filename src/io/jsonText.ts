@@ -30,7 +30,13 @@ export interface JsonProblem {
   readonly detail: string
 }
 
-/** The default bound on the values (JSON nodes: every number, string, key, array and object) of a document, 2^22. @category codecs */
+/**
+ * The default bound on the values (JSON nodes: every number, string, key, array and object) of a document, 2^22. @category codecs
+ * @example
+ * ```ts
+ * io.decodeModel('{}', { maxNodes: io.defaultMaxNodes / 4 })
+ * ```
+ */
 export const defaultMaxNodes = 2 ** 22
 
 /** The longest object key a document may have, in characters. @category codecs */

@@ -46,23 +46,51 @@ import {
   type Budget, type StateTree, type TreeLayout, type TreeProblem, decodeParams, decodeState, encodeParams, encodeState, isObject, layoutElements, show,
 } from './tensorTree.js'
 
-/** The value of the `format` field of every model file. @category model */
+/**
+ * The value of the `format` field of every model file. @category model
+ * @example
+ * ```ts
+ * JSON.parse(io.encodeModel({ net: nn.dense(2, 1), params: nn.dense(2, 1).init(random.key(0)) })).format === io.modelFormat // true
+ * ```
+ */
 export const modelFormat = 'purenet-model'
 
 /**
  * The version of the format this purenet writes. Version 2 adds the CRC-32 of every tensor's bytes
  * (`"crc32"` beside `"data"`); files of version 1 (no checksums) are still read.
+ * @example
+ * ```ts
+ * console.log(`this purenet writes model files of version ${io.modelVersion}`)
+ * ```
  * @category model
  */
 export const modelVersion = 2
 
-/** The versions of the format this purenet reads. @category model */
+/**
+ * The versions of the format this purenet reads. @category model
+ * @example
+ * ```ts
+ * io.readableVersions.includes(io.modelVersion) // true: older versions are read too
+ * ```
+ */
 export const readableVersions: ReadonlyArray<number> = Object.freeze([1, 2])
 
-/** The default bound on the size of a model's text (bytes of a file), 256 MiB. @category model */
+/**
+ * The default bound on the size of a model's text (bytes of a file), 256 MiB. @category model
+ * @example
+ * ```ts
+ * io.decodeModel('{}', { maxBytes: io.defaultMaxBytes / 4 }) // a tighter limit than the default
+ * ```
+ */
 export const defaultMaxBytes = 256 * 2 ** 20
 
-/** The default bound on the number of tensor elements a model may declare, 2^28. @category model */
+/**
+ * The default bound on the number of tensor elements a model may declare, 2^28. @category model
+ * @example
+ * ```ts
+ * io.decodeModel('{}', { maxElements: io.defaultMaxElements / 4 })
+ * ```
+ */
 export const defaultMaxElements = 2 ** 28
 
 /** A training history as a model file keeps it (the shape of `train.History`). @category model */

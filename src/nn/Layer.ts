@@ -78,15 +78,32 @@ export type InSizeOf<L> = L extends { readonly inSize: infer N extends number } 
 /** The output size type of a layer. @category model */
 export type OutSizeOf<L> = L extends { readonly outSize: infer N extends number } ? N : number
 
-/** The `inSize`/`outSize` of a size-preserving layer: any size. @category model */
+/**
+ * The `inSize`/`outSize` of a size-preserving layer: any size. @category model
+ * @example
+ * ```ts
+ * Object.is(nn.relu.inSize, nn.anySize) // true: an activation fits any size
+ * ```
+ */
 export const anySize: number = NaN
 
-/** Whether a layer is size-preserving (works at any size, returns the size it is given). @category guards */
+/**
+ * Whether a layer is size-preserving (works at any size, returns the size it is given). @category guards
+ * @example
+ * ```ts
+ * nn.preservesSize(nn.relu) // true
+ * nn.preservesSize(nn.dense(2, 3)) // false
+ * ```
+ */
 export const preservesSize = (layer: AnyLayer): boolean => (layer as Partial<SizePreserving>).preservesSize === true
 
 /**
  * Checks that `x` is a batch of `size`-feature rows, `[batch, size]`, for the layer called `name`.
  * The error names the layer, the expected and the actual shape, and how to fix the common cases.
+ * @example
+ * ```ts
+ * nn.checkInput('myLayer', 4, zeros([8, 4])) // passes; a [8, 3] input throws a ShapeError naming myLayer
+ * ```
  * @category guards
  */
 export const checkInput = (name: string, size: number, x: Tensor): void => {

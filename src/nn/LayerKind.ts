@@ -22,17 +22,35 @@ import { type DType, type DecodeError, decodeError, isDType, pathIndex, pathKey,
 import type { AnyLayer } from './Layer.js'
 import type { LayerSpec, ParamLayout } from './LayerSpec.js'
 
-/** The source every spec error names. @category specs */
+/**
+ * The source every spec error names. @category specs
+ * @example
+ * ```ts
+ * nn.specSource // 'nn.fromSpec', the source named in spec errors
+ * ```
+ */
 export const specSource = 'nn.fromSpec'
 
-/** A `DecodeError` of `nn.fromSpec` at a path of the spec (`''` is the whole spec). @category specs */
+/**
+ * A `DecodeError` of `nn.fromSpec` at a path of the spec (`''` is the whole spec). @category specs
+ * @example
+ * ```ts
+ * nn.specError('layers[0].outSize', 'expected a positive integer, got 0').message
+ * ```
+ */
 export const specError = (path: string, detail: string): DecodeError =>
   decodeError('DecodeError', specSource, detail, { path }, { root: 'the spec' })
 
 /** A decoding result of a spec. @category specs */
 export type SpecResult<A> = E.Either<DecodeError, A>
 
-/** `Left` of a spec error at a path. @category specs */
+/**
+ * `Left` of a spec error at a path. @category specs
+ * @example
+ * ```ts
+ * const failed = nn.specFail('layers[0]', 'unknown layer kind') // Left at that path
+ * ```
+ */
 export const specFail = (path: string, detail: string): SpecResult<never> => E.left(specError(path, detail))
 
 /** An io-ts codec with a message of our own for every failure. @category specs */
@@ -87,7 +105,14 @@ export interface LayerKindDefinition<F = Readonly<Record<string, unknown>>, S ex
   declares?(raw: Readonly<Record<string, unknown>>): Declared
 }
 
-/** A frozen layer kind, its methods typed by the annotation (so a kind file needs no parameter types). @category specs */
+/**
+ * A frozen layer kind, its methods typed by the annotation (so a kind file needs no parameter types). @category specs
+ * @example
+ * ```ts
+ * // see nn.registry.with: a kind says how a spec names a layer, checks its fields and builds it
+ * const dense = nn.layerKind(nn.denseKind)
+ * ```
+ */
 export const layerKind = <F, S extends { readonly kind: string }>(kind: LayerKindDefinition<F, S>): LayerKindDefinition<F, S> => Object.freeze(kind)
 
 /** A registry's view of any kind: fields as a record, specs by their `kind`. @category specs */
@@ -133,12 +158,22 @@ export const layerRegistry = (kinds: ReadonlyArray<AnyLayerKind>): LayerRegistry
   return self
 }
 
-/** The layout of a parameterless layer: the empty record `{}`. @category specs */
+/**
+ * The layout of a parameterless layer: the empty record `{}`. @category specs
+ * @example
+ * ```ts
+ * nn.isLayoutKnown(nn.noLayout) // false
+ * ```
+ */
 export const noLayout: ParamLayout = Object.freeze({ node: 'record' as const, fields: Object.freeze([]) })
 
 /**
  * Builds a layer with its constructor, turning any error the constructor still throws into a
  * spec error at `path`.
+ * @example
+ * ```ts
+ * const built = nn.buildWith('layers[0]', () => nn.dense(2, 3)) // Right(layer); a RangeError becomes Left at that path
+ * ```
  * @category specs
  */
 export const buildWith = (path: string, make: () => AnyLayer): SpecResult<AnyLayer> => {
@@ -149,13 +184,32 @@ export const buildWith = (path: string, make: () => AnyLayer): SpecResult<AnyLay
   }
 }
 
-/** The deepest nesting of specs `fromSpec` accepts. @category specs */
+/**
+ * The deepest nesting of specs `fromSpec` accepts. @category specs
+ * @example
+ * ```ts
+ * console.log(`a spec nests at most ${nn.maxSpecDepth} levels`)
+ * ```
+ */
 export const maxSpecDepth = 64
 
-/** The largest feature size a spec may declare, 2^31 - 1. @category specs */
+/**
+ * The largest feature size a spec may declare, 2^31 - 1. @category specs
+ * @example
+ * ```ts
+ * nn.isSpecSize(nn.maxSpecSize) // true: the largest size a spec may declare
+ * ```
+ */
 export const maxSpecSize = 2 ** 31 - 1
 
-/** Whether a value is a feature size a spec may declare: an integer in [1, 2^31 - 1]. @category specs */
+/**
+ * Whether a value is a feature size a spec may declare: an integer in [1, 2^31 - 1]. @category specs
+ * @example
+ * ```ts
+ * nn.isSpecSize(128) // true
+ * nn.isSpecSize(-3) // false
+ * ```
+ */
 export const isSpecSize = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0 && u <= maxSpecSize
 
 /** The codec of a feature size (`inSize`, `outSize`). @category specs */
@@ -208,6 +262,10 @@ export const declaresLayers = (raw: Readonly<Record<string, unknown>>): Declared
 /**
  * Where a size error about a nested layer points: its own size field when its spec has one
  * (`layers[2].inSize` of a dense), else the nested spec itself.
+ * @example
+ * ```ts
+ * nn.sizePath('layers[1]', nn.dense(2, 3), 'inSize') // the path of dense's inSize field in a spec
+ * ```
  * @category specs
  */
 export const sizePath = (path: string, layer: AnyLayer, field: 'inSize' | 'outSize'): string =>

@@ -27,7 +27,13 @@ import type { InitializerName } from './initializers.js'
 export type ActivationKind =
   | 'relu' | 'sigmoid' | 'atan' | 'tanh' | 'softplus' | 'leakyRelu' | 'elu' | 'gelu' | 'geluErf' | 'identity' | 'softmax' | 'logSoftmax'
 
-/** Every activation kind, in the order the docs list them. @category specs */
+/**
+ * Every activation kind, in the order the docs list them. @category specs
+ * @example
+ * ```ts
+ * console.log(nn.activationKinds) // the kind names of the activation layers: 'relu', 'sigmoid', ...
+ * ```
+ */
 export const activationKinds: ReadonlyArray<ActivationKind> = Object.freeze([
   'relu', 'sigmoid', 'atan', 'tanh', 'softplus', 'leakyRelu', 'elu', 'gelu', 'geluErf', 'identity', 'softmax', 'logSoftmax',
 ] as const)
@@ -134,7 +140,14 @@ export type BuiltinKind = BuiltinSpec['kind']
 /** Every `kind` a spec may have (built-in kinds, and any kind a registry adds). @category specs */
 export type LayerKind = LayerSpec['kind']
 
-/** Whether a spec is the built-in spec of kind `kind` (and so has its fields). @category specs */
+/**
+ * Whether a spec is the built-in spec of kind `kind` (and so has its fields). @category specs
+ * @example
+ * ```ts
+ * const spec = nn.dense(2, 3).spec
+ * if (nn.isSpecOf(spec, 'dense')) console.log(spec.inSize, spec.outSize) // 2 3
+ * ```
+ */
 export const isSpecOf = <K extends BuiltinKind>(spec: LayerSpec, kind: K): spec is Extract<BuiltinSpec, { readonly kind: K }> => spec.kind === kind
 
 /**

@@ -115,6 +115,10 @@ export type Conv2dFields = {
  * `{ kind: 'conv2d', inShape: [h, w, c], filters, kernel: [kh, kw], stride?, padding?, dilation?, groups?, weights?, bias?, dtype? }`,
  * parameters
  * `{ w: [kh, kw, c / groups, filters], b: [filters] }`.
+ * @example
+ * ```ts
+ * const kinds = nn.layerRegistry([nn.conv2dKind, nn.flattenKind]) // a registry that knows only these
+ * ```
  * @category specs
  */
 export const conv2dKind: LayerKindDefinition<Conv2dFields, Conv2dSpec> = layerKind({

@@ -33,7 +33,13 @@ const checkSize = (what: string, n: number, name: string): void => {
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${name}: ${what} must be a positive integer, got ${n}`)
 }
 
-/** The initialiser of a name or function, for the layer `name`; a `RangeError` listing the names for an unknown one. @category initializers */
+/**
+ * The initialiser of a name or function, for the layer `name`; a `RangeError` listing the names for an unknown one. @category initializers
+ * @example
+ * ```ts
+ * const init = nn.resolveInitializer('dense(2, 3)', 'weights', 'heNormal') // the function; a bad name throws naming dense(2, 3)
+ * ```
+ */
 export const resolveInitializer = (name: string, what: string, init: InitializerName | Initializer): Initializer => {
   if (typeof init === 'function') return init
   const found = (initializers as Readonly<Record<string, Initializer>>)[init]
@@ -119,6 +125,10 @@ export type DenseFields = {
  * The layer kind `dense`: `{ kind: 'dense', inSize, outSize, weights?, bias?, dtype? }` (defaults
  * 'glorotUniform', 'zeros', 'float32'), parameters `{ w: [inSize, outSize], b: [outSize] }`,
  * which the budgets count (inSize · outSize + outSize) before anything is allocated.
+ * @example
+ * ```ts
+ * const small = nn.layerRegistry([nn.denseKind]) // a registry that knows only dense
+ * ```
  * @category specs
  */
 export const denseKind: LayerKindDefinition<DenseFields, DenseSpec> = layerKind({

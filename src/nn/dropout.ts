@@ -45,7 +45,13 @@ export const dropout = (rate: number): SizePreservingLayer<NoParams> => {
   })
 }
 
-/** The layer kind `dropout`: `{ kind: 'dropout', rate }` with `rate` in [0, 1); no parameters. @category specs */
+/**
+ * The layer kind `dropout`: `{ kind: 'dropout', rate }` with `rate` in [0, 1); no parameters. @category specs
+ * @example
+ * ```ts
+ * const small = nn.registry.kinds.includes(nn.dropoutKind.kind) // true
+ * ```
+ */
 export const dropoutKind: LayerKindDefinition<{ readonly rate: number }, DropoutSpec> = layerKind({
   kind: 'dropout' as const,
   fields: {

@@ -80,7 +80,13 @@ export type EmbeddingFields = {
   readonly dtype?: DType
 }
 
-/** The layer kind `embedding`: `{ kind: 'embedding', vocab, dim, length?, weights?, dtype? }`, parameters `{ table: [vocab, dim] }`. @category specs */
+/**
+ * The layer kind `embedding`: `{ kind: 'embedding', vocab, dim, length?, weights?, dtype? }`, parameters `{ table: [vocab, dim] }`. @category specs
+ * @example
+ * ```ts
+ * nn.embeddingKind.kind // 'embedding'
+ * ```
+ */
 export const embeddingKind: LayerKindDefinition<EmbeddingFields, EmbeddingSpec> = layerKind({
   kind: 'embedding' as const,
   fields: { vocab: sizeField, dim: sizeField, length: { ...sizeField, optional: true as const }, weights: initializerField, dtype: dtypeField },

@@ -26,18 +26,43 @@ import { registry as builtins } from './registry.js'
 
 export type { DecodeError } from '../tensor/index.js'
 
-/** A `DecodeError` of a spec from its source (e.g. 'nn.fromSpec'), path and detail. @category errors */
+/**
+ * A `DecodeError` of a spec from its source (e.g. 'nn.fromSpec'), path and detail. @category errors
+ * @example
+ * ```ts
+ * nn.decodeError('nn.fromSpec', 'layers[2].outSize', 'expected a positive integer, got -3').message
+ * ```
+ */
 export const decodeError = (source: string, path: string, detail: string): DecodeError =>
   decodeErrorOf('DecodeError', source, detail, { path }, { root: 'the spec' })
 
-/** Whether a value is a `DecodeError` of a spec. @category guards */
+/**
+ * Whether a value is a `DecodeError` of a spec. @category guards
+ * @example
+ * ```ts
+ * const r = nn.fromSpec({ kind: 'dense', inSize: -1, outSize: 2 })
+ * if (r._tag === 'Left') nn.isDecodeError(r.left) // true
+ * ```
+ */
 export const isDecodeError = (u: unknown): u is DecodeError =>
   typeof u === 'object' && u !== null && (u as Partial<DecodeError>)._tag === 'DecodeError'
 
-/** The default bound on the number of layers (every spec object, combinators included) of a spec, 2^16. @category specs */
+/**
+ * The default bound on the number of layers (every spec object, combinators included) of a spec, 2^16. @category specs
+ * @example
+ * ```ts
+ * nn.fromSpec({ kind: 'relu' }, { maxLayers: nn.defaultMaxLayers / 2 })
+ * ```
+ */
 export const defaultMaxLayers = 2 ** 16
 
-/** The default bound on the parameters (tensor elements) a spec may declare, 2^28 (1 GiB of float32). @category specs */
+/**
+ * The default bound on the parameters (tensor elements) a spec may declare, 2^28 (1 GiB of float32). @category specs
+ * @example
+ * ```ts
+ * nn.fromSpec({ kind: 'dense', inSize: 2, outSize: 1 }, { maxParameters: nn.defaultMaxParameters })
+ * ```
+ */
 export const defaultMaxParameters = 2 ** 28
 
 /**

@@ -86,7 +86,13 @@ export const gru = (inSize: number, hidden: number, length: number, options: { r
 /** The fields of a gru spec as `fromSpec` decodes them. @category specs */
 export type GruFields = { readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype?: DType }
 
-/** The layer kind `gru`: `{ kind: 'gru', inSize, hidden, length, dtype? }`, parameters `{ wi, wh, bi, bh }`. @category specs */
+/**
+ * The layer kind `gru`: `{ kind: 'gru', inSize, hidden, length, dtype? }`, parameters `{ wi, wh, bi, bh }`. @category specs
+ * @example
+ * ```ts
+ * nn.gruKind.kind // 'gru'
+ * ```
+ */
 export const gruKind: LayerKindDefinition<GruFields, GruSpec> = layerKind({
   kind: 'gru' as const,
   fields: { inSize: sizeField, hidden: sizeField, length: sizeField, dtype: dtypeField },

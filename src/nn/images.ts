@@ -16,10 +16,22 @@ import { type SpecField, isSpecSize, specCodec } from './LayerKind.js'
 /** The shape of one image, [height, width, channels]. @category layers */
 export type ImageShape = readonly [number, number, number]
 
-/** The features of one image: height · width · channels. @category layers */
+/**
+ * The features of one image: height · width · channels. @category layers
+ * @example
+ * ```ts
+ * nn.imageSize([28, 28, 3]) // 2352
+ * ```
+ */
 export const imageSize = (shape: ImageShape): number => shape[0] * shape[1] * shape[2]
 
-/** Checks an image shape given to the layer `name` (three positive integers). @category guards */
+/**
+ * Checks an image shape given to the layer `name` (three positive integers). @category guards
+ * @example
+ * ```ts
+ * nn.checkImageShape('myLayer', [28, 28, 1]) // returns the shape, or throws naming myLayer
+ * ```
+ */
 export const checkImageShape = (name: string, shape: ImageShape): ImageShape => {
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new RangeError(`${name}: the input shape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`)
@@ -30,6 +42,10 @@ export const checkImageShape = (name: string, shape: ImageShape): ImageShape => 
 /**
  * The batch `x` as NHWC images of `shape`: as it is when it is [batch, h, w, c], reshaped when it
  * is flat rows [batch, h·w·c]; otherwise a `ShapeError` naming the layer and the likely fix.
+ * @example
+ * ```ts
+ * nn.toImages('myLayer', [28, 28, 1], zeros([8, 784])).shape // [8, 28, 28, 1]
+ * ```
  * @category guards
  */
 export const toImages = (name: string, shape: ImageShape, x: Tensor): Tensor => {
@@ -45,13 +61,26 @@ export const toImages = (name: string, shape: ImageShape, x: Tensor): Tensor => 
 
 const isPair = (u: unknown): u is readonly [number, number] => Array.isArray(u) && u.length === 2 && u.every(isSpecSize)
 
-/** A pair as a spec stores it: [height, width]. @category layers */
+/**
+ * A pair as a spec stores it: [height, width]. @category layers
+ * @example
+ * ```ts
+ * nn.pairOf(3) // [3, 3]
+ * nn.pairOf([2, 1]) // [2, 1]
+ * ```
+ */
 export const pairOf = (p: Pair): readonly [number, number] => Object.freeze(typeof p === 'number' ? [p, p] : [p[0], p[1]]) as readonly [number, number]
 
 /** Padding as a spec stores it: 'valid', 'same' or [[top, bottom], [left, right]]. @category specs */
 export type PaddingSpec = 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]]
 
-/** Padding in its spec form. @category layers */
+/**
+ * Padding in its spec form. @category layers
+ * @example
+ * ```ts
+ * nn.paddingOf('same') // 'same'
+ * ```
+ */
 export const paddingOf = (p: Padding): PaddingSpec =>
   typeof p === 'string' ? p : typeof p === 'number' ? [[p, p], [p, p]] : [[p[0][0], p[0][1]], [p[1][0], p[1][1]]]
 

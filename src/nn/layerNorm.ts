@@ -62,7 +62,13 @@ export const layerNorm = <N extends number>(size: N, options: LayerNormOptions =
 /** The fields of a layerNorm spec as `fromSpec` decodes them. @category specs */
 export type LayerNormFields = { readonly size: number; readonly eps?: number; readonly dtype?: DType }
 
-/** The layer kind `layerNorm`: `{ kind: 'layerNorm', size, eps?, dtype? }`, parameters `{ scale: [size], offset: [size] }`. @category specs */
+/**
+ * The layer kind `layerNorm`: `{ kind: 'layerNorm', size, eps?, dtype? }`, parameters `{ scale: [size], offset: [size] }`. @category specs
+ * @example
+ * ```ts
+ * nn.layerNormKind.kind // 'layerNorm'
+ * ```
+ */
 export const layerNormKind: LayerKindDefinition<LayerNormFields, LayerNormSpec> = layerKind({
   kind: 'layerNorm' as const,
   fields: {

@@ -198,8 +198,20 @@ const combinatorKind = <S extends FanOutSpec | ParallelSpec>(
   declares: declaresLayers,
 })
 
-/** The layer kind `fanOut`: `{ kind: 'fanOut', layers: [...] }`; the size rule: every sized layer has the same input size. @category specs */
+/**
+ * The layer kind `fanOut`: `{ kind: 'fanOut', layers: [...] }`; the size rule: every sized layer has the same input size. @category specs
+ * @example
+ * ```ts
+ * nn.fanOutKind.kind // 'fanOut'
+ * ```
+ */
 export const fanOutKind: LayerKindDefinition<LayersFields, FanOutSpec> = combinatorKind<FanOutSpec>('fanOut', checkFanOut, (ls) => fanOut(...ls))
 
-/** The layer kind `parallel`: `{ kind: 'parallel', layers: [...] }`; the size rule: every layer is sized. @category specs */
+/**
+ * The layer kind `parallel`: `{ kind: 'parallel', layers: [...] }`; the size rule: every layer is sized. @category specs
+ * @example
+ * ```ts
+ * nn.parallelKind.kind // 'parallel'
+ * ```
+ */
 export const parallelKind: LayerKindDefinition<LayersFields, ParallelSpec> = combinatorKind<ParallelSpec>('parallel', (_, children) => checkParallel(children), (ls) => parallel(...ls))

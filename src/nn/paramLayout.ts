@@ -25,8 +25,20 @@ export const paramLayout = (spec: LayerSpec, kinds: LayerRegistry = builtins): P
   return kind.layout(spec, (child) => paramLayout(child, kinds))
 }
 
-/** The number of parameters (tensor elements) of a layout; `NaN` when it has an unknown part. @category specs */
+/**
+ * The number of parameters (tensor elements) of a layout; `NaN` when it has an unknown part. @category specs
+ * @example
+ * ```ts
+ * nn.layoutSize(nn.paramLayout(nn.dense(2, 3).spec)) // 9
+ * ```
+ */
 export const layoutSize = (layout: ParamLayout): number => layoutElements(layout)
 
-/** Whether a layout has no part only code knows (a custom layer). @category specs */
+/**
+ * Whether a layout has no part only code knows (a custom layer). @category specs
+ * @example
+ * ```ts
+ * nn.isLayoutKnown(nn.paramLayout(nn.dense(2, 3).spec)) // true
+ * ```
+ */
 export const isLayoutKnown = (layout: ParamLayout): boolean => !Number.isNaN(layoutElements(layout))

@@ -81,7 +81,13 @@ const poolKind = (kind: 'maxPool2d' | 'avgPool2d', make: typeof maxPool2d): Laye
   layout: () => noLayout,
 })
 
-/** The layer kind `maxPool2d`: `{ kind: 'maxPool2d', inShape: [h, w, c], window: [kh, kw], stride?, padding? }`; no parameters. @category specs */
+/**
+ * The layer kind `maxPool2d`: `{ kind: 'maxPool2d', inShape: [h, w, c], window: [kh, kw], stride?, padding? }`; no parameters. @category specs
+ * @example
+ * ```ts
+ * nn.maxPool2dKind.kind // 'maxPool2d'
+ * ```
+ */
 export const maxPool2dKind: LayerKindDefinition<PoolFields, PoolSpec> = poolKind('maxPool2d', maxPool2d)
 
 /** The layer kind `avgPool2d`: `{ kind: 'avgPool2d', inShape: [h, w, c], window: [kh, kw], stride?, padding? }`; no parameters. @category specs */

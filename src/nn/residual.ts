@@ -65,6 +65,10 @@ export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Res
 /**
  * The layer kind `residual`: `{ kind: 'residual', layer }`; the size rule is that the inner layer
  * keeps the size (checked before building); the parameters are the inner layer's.
+ * @example
+ * ```ts
+ * nn.residualKind.kind // 'residual'
+ * ```
  * @category specs
  */
 export const residualKind: LayerKindDefinition<{ readonly layer: unknown }, ResidualSpec> = layerKind({

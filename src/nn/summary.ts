@@ -110,6 +110,10 @@ const showOutput = (shape: ReadonlyArray<number | null>): string => `[${shape.ma
  *   [1] relu          [batch, 16]           0
  *   ...
  *   total                                  131
+ * @example
+ * ```ts
+ * console.log(nn.showSummary(nn.summary(nn.serial(nn.dense(4, 16), nn.relu, nn.dense(16, 3))))) // a table of layers, shapes and parameter counts
+ * ```
  * @category summary
  */
 export const showSummary = (s: Summary): string => {

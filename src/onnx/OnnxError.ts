@@ -23,5 +23,12 @@ export type OnnxError = DecodeError<'OnnxError', OnnxSource>
 export const onnxError = (source: OnnxSource, path: string, detail: string, file?: string): OnnxError =>
   decodeError('OnnxError', source, detail, { ...(file === undefined ? {} : { file }), path }, { root: source === 'onnx.exportModel' ? 'the network' : 'the model' })
 
-/** Whether a value is an `OnnxError`. @category guards */
+/**
+ * Whether a value is an `OnnxError`. @category guards
+ * @example
+ * ```ts
+ * const r = onnx.importModel(new Uint8Array([1, 2, 3]))
+ * if (r._tag === 'Left') onnx.isOnnxError(r.left) // true
+ * ```
+ */
 export const isOnnxError: (u: unknown) => u is OnnxError = isDecodeErrorOf<'OnnxError', OnnxSource>('OnnxError')

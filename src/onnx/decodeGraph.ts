@@ -18,7 +18,13 @@ export interface ImportLimits {
   readonly maxElements?: number
 }
 
-/** The default budgets of `importModel`. @category onnx */
+/**
+ * The default budgets of `importModel`. @category onnx
+ * @example
+ * ```ts
+ * console.log(onnx.defaultImportLimits.maxBytes) // the largest ONNX file importModel reads by default
+ * ```
+ */
 export const defaultImportLimits = Object.freeze({ maxBytes: 256 * 2 ** 20, maxNodes: 2 ** 16, maxElements: 2 ** 28 })
 
 /** ONNX element types purenet reads. @category internals */

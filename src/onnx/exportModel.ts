@@ -25,7 +25,14 @@ import { type Tensor, isTensor, pathIndex, pathKey, showShape } from '../tensor/
 import { type OnnxError, onnxError } from './OnnxError.js'
 import { modelProto } from './schema.js'
 
-/** The oldest and newest opset `exportModel` writes. @category onnx */
+/**
+ * The oldest and newest opset `exportModel` writes. @category onnx
+ * @example
+ * ```ts
+ * const net = nn.dense(4, 3)
+ * onnx.exportModel(net, net.init(random.key(0)), { opset: onnx.exportOpsets.max })
+ * ```
+ */
 export const exportOpsets = Object.freeze({ min: 17, max: 21 })
 
 /** Options of `exportModel`. @category onnx */
@@ -42,7 +49,13 @@ export interface ExportOptions {
   readonly metadata?: Readonly<Record<string, string>>
 }
 
-/** The name of the graph's input and output. @category onnx */
+/**
+ * The name of the graph's input and output. @category onnx
+ * @example
+ * ```ts
+ * onnx.onnxNames.input // 'x', the name of the exported graph's input
+ * ```
+ */
 export const onnxNames = Object.freeze({ input: 'x', output: 'y', batch: 'batch' })
 
 const FLOAT = 1

@@ -36,7 +36,13 @@ export interface ImportedModel {
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.importModel', path, detail))
 
-/** The operators `importModel` reads, besides Constant. @category onnx */
+/**
+ * The operators `importModel` reads, besides Constant. @category onnx
+ * @example
+ * ```ts
+ * onnx.importOperators.includes('Gemm') // true
+ * ```
+ */
 export const importOperators: ReadonlyArray<string> = Object.freeze([
   'Gemm', 'MatMul', 'Add', 'Flatten', 'Reshape', 'Relu', 'Sigmoid', 'Tanh', 'Atan', 'Softplus', 'Elu', 'LeakyRelu', 'Gelu',
   'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'Mul', 'Div', 'Sub', 'Pow', 'Erf', 'Sqrt', 'Concat', 'Slice',

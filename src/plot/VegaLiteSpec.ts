@@ -25,12 +25,22 @@ export type JsonObject = { readonly [key: string]: Json }
  */
 export type VegaLiteSpec = JsonObject & { readonly $schema: string }
 
-/** The Vega-Lite schema the specs are written against (Vega-Lite 6). @category model */
+/**
+ * The Vega-Lite schema the specs are written against (Vega-Lite 6). @category model
+ * @example
+ * ```ts
+ * const spec = { $schema: plot.schema, mark: 'point' }
+ * ```
+ */
 export const schema = 'https://vega.github.io/schema/vega-lite/v6.json'
 
 /**
  * The value at a path of keys and indices in a spec (`lookup(spec, 'layer', 0, 'mark')`), or
  * `undefined` where the path leads nowhere: for tests and for reading a spec before editing it.
+ * @example
+ * ```ts
+ * plot.lookup({ a: [{ b: 3 }] }, 'a', 0, 'b') // 3
+ * ```
  * @category destructors
  */
 export const lookup = (value: Json | undefined, ...path: ReadonlyArray<string | number>): Json | undefined =>
@@ -46,6 +56,10 @@ export type Row = { readonly [field: string]: number | string | null }
 /**
  * The defaults every plot shares: readable font sizes and a white background, so an SVG looks the
  * same in a README on a dark page as on a light one.
+ * @example
+ * ```ts
+ * const spec = { ...plot.topLevel('my plot', { mark: 'line' }), config: plot.baseConfig }
+ * ```
  * @category model
  */
 export const baseConfig: JsonObject = {
@@ -62,7 +76,13 @@ export const baseConfig: JsonObject = {
 /** A plot title: the text, or the text and a subtitle. @category model */
 export type Title = string | { readonly text: string; readonly subtitle: string }
 
-/** Wraps a view as a top-level spec: schema, title and the shared config. @category constructors */
+/**
+ * Wraps a view as a top-level spec: schema, title and the shared config. @category constructors
+ * @example
+ * ```ts
+ * const spec = plot.topLevel('my plot', { mark: 'line', data: { values: [{ x: 0, y: 1 }] } })
+ * ```
+ */
 export const topLevel = (title: Title, view: JsonObject): VegaLiteSpec => ({
   $schema: schema,
   title,
@@ -79,6 +99,10 @@ const nested = (spec: VegaLiteSpec): JsonObject =>
 /**
  * Places plots side by side, in one picture with one title. Each plot keeps its own data, scales
  * and legends; the config of the first plot applies to all.
+ * @example
+ * ```ts
+ * const spec = plot.hconcat('two views', plot.activations(), plot.activations())
+ * ```
  * @category combinators
  */
 export const hconcat = (title: Title, ...specs: ReadonlyArray<VegaLiteSpec>): VegaLiteSpec => concat('hconcat', title, specs)
@@ -86,6 +110,10 @@ export const hconcat = (title: Title, ...specs: ReadonlyArray<VegaLiteSpec>): Ve
 /**
  * Stacks plots vertically, in one picture with one title. Each plot keeps its own data, scales
  * and legends; the config of the first plot applies to all.
+ * @example
+ * ```ts
+ * const spec = plot.vconcat('two views', plot.activations(), plot.activations())
+ * ```
  * @category combinators
  */
 export const vconcat = (title: Title, ...specs: ReadonlyArray<VegaLiteSpec>): VegaLiteSpec => concat('vconcat', title, specs)
@@ -106,6 +134,10 @@ const concat = (key: 'hconcat' | 'vconcat', title: Title, specs: ReadonlyArray<V
 /**
  * The scale of a loss axis: linear axes do not start at zero; a log axis cannot, so it does not
  * say `zero` at all (Vega warns when it does).
+ * @example
+ * ```ts
+ * plot.lossScaleSpec('log') // a Vega-Lite scale for losses spanning decades
+ * ```
  * @category builders
  */
 export const lossScaleSpec = (type: 'linear' | 'log' = 'linear'): JsonObject => (type === 'log' ? { type } : { type, zero: false })

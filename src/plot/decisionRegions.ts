@@ -114,6 +114,12 @@ const padded = (vs: ReadonlyArray<number>): Domain => {
  * the predicted class, in one of six shades from pale (the probability of a coin toss, 1/k) to
  * strong (probability 1); the points are
  * drawn on top in their true class's color and shape, so misclassified points stand out.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 8), nn.relu, nn.dense(8, 3))
+ * const params = net.init(random.key(0))
+ * const spec = plot.decisionRegions({ predict: (x) => nn.predictProba(net, params, x), points: [[0, 0], [1, 1]], labels: [0, 1] })
+ * ```
  * @category classifiers
  */
 export const decisionRegions = (options: DecisionRegionsOptions): VegaLiteSpec => {

@@ -27,6 +27,10 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null)
 /**
  * A 1-D loss landscape as a Vega-Lite spec: the loss against α, one line per curve, with the
  * trained parameters (α = 0) marked by a vertical rule.
+ * @example
+ * ```ts
+ * const spec = plot.lossLandscape1d({ alphas: [-1, 0, 1], losses: [2, 0.5, 1.5], title: 'a slice' })
+ * ```
  * @category landscapes
  */
 export const lossLandscape1d = (options: LossLandscape1dOptions): VegaLiteSpec => {
@@ -87,6 +91,10 @@ const rowsOf = (losses: LossLandscape2dOptions['losses'], na: number, nb: number
 /**
  * A 2-D loss landscape as a Vega-Lite spec: a heat map of the loss over (α, β) with contour lines,
  * and the trained parameters (0, 0) marked by a cross.
+ * @example
+ * ```ts
+ * const spec = plot.lossLandscape2d({ alphas: [-1, 0, 1], betas: [-1, 0, 1], losses: [[2, 1, 2], [1, 0.5, 1], [2, 1, 2]] })
+ * ```
  * @category landscapes
  */
 export const lossLandscape2d = (options: LossLandscape2dOptions): VegaLiteSpec => {

@@ -60,6 +60,11 @@ const visible = (points: ReadonlyArray<readonly [number, number]>, xDomain: Doma
  * Optimizer paths over the contours of a surface, as a Vega-Lite spec. A path is drawn up to its
  * first iterate that is not finite or is far outside the plot (a diverged run); iterates just
  * outside the domain are clipped at the frame.
+ * @example
+ * ```ts
+ * const s = plot.rosenbrock
+ * const spec = plot.optimizerPaths({ surface: s.surface, xDomain: s.xDomain, yDomain: s.yDomain, paths: [{ name: 'sgd', points: [s.start, [0.5, 0.5]] }] })
+ * ```
  * @category optimizers
  */
 export const optimizerPaths = (options: OptimizerPathsOptions): VegaLiteSpec => {

@@ -49,6 +49,11 @@ const MARGIN = 16
 
 /**
  * Paints a laid-out program graph as an SVG document.
+ * @example
+ * ```ts
+ * const graph = plot.programGraph(trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2])))
+ * const svg = plot.drawProgramGraph(graph, { title: 'tanh(x²)' })
+ * ```
  * @category plots
  */
 export const drawProgramGraph = (graph: ProgramGraph, options: { readonly title?: string; readonly subtitle?: string } = {}): string => {
@@ -147,6 +152,13 @@ export interface GradProgram {
  * Traces the forward and backward program of `loss` with respect to its first argument (the
  * parameters; the other arguments are data, inputs of the program but not differentiated). The
  * forward pass is the prefix of the equations that tracing `loss` alone records.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * type Params = ReturnType<typeof net.init>
+ * const loss = (p: Params, x: Tensor, y: Tensor) => losses.mse(net.apply(p)(x), y)
+ * const g = plot.traceGrad(loss)(net.init(random.key(0)), ones([4, 2]), zeros([4, 1])) // the program and where backward starts
+ * ```
  * @category plots
  */
 export const traceGrad =

@@ -100,6 +100,10 @@ const isLiteral = (a: Atom): boolean => a.kind === 'const' && a.value.shape.leng
 /**
  * Lays out a program with dagre: inputs at the top, outputs at the bottom, each equation a box
  * titled with its primitive, its short parameters and its scalar literals, over its output type.
+ * @example
+ * ```ts
+ * const graph = plot.programGraph(trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))) // nodes and edges, laid out
+ * ```
  * @category plots
  */
 export const programGraph = (program: Program, options: ProgramLayoutOptions = {}): ProgramGraph => {

@@ -43,6 +43,10 @@ const runColor = (names: ReadonlyArray<string>): JsonObject => ({
  * its exponential moving average (solid); below, one panel per epoch quantity (the epoch's mean
  * loss, then each metric in order of first appearance), when any run has epoch summaries; the
  * epoch axis counts from 1 (the history's `epoch` 0 is drawn as epoch 1).
+ * @example
+ * ```ts
+ * const spec = plot.trainingCurves([{ name: 'sgd', loss: [1, 0.6, 0.4] }, { name: 'adam', loss: [1, 0.3, 0.2] }])
+ * ```
  * @category training
  */
 export const trainingCurves = (runs: ReadonlyArray<Run>, options: TrainingCurvesOptions = {}): VegaLiteSpec => {

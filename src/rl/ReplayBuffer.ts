@@ -121,6 +121,11 @@ const checkRow = (op: string, what: string, row: ArrayLike<number>, n: number): 
 /**
  * The buffer with one more transition, overwriting the oldest when full; O(one transition).
  * The buffer passed in is superseded (see the module comment).
+ * @example
+ * ```ts
+ * let buffer = rl.replayBuffer({ capacity: 100, observationSize: 2 })
+ * buffer = rl.push(buffer, { observation: [0, 0], action: 1, reward: 1, nextObservation: [0, 1], terminated: false })
+ * ```
  * @category replay
  */
 export const push = (buffer: ReplayBuffer, transition: StoredTransition): ReplayBuffer => {
@@ -144,7 +149,14 @@ export const push = (buffer: ReplayBuffer, transition: StoredTransition): Replay
   return wrapStore(capacity, o, actionSize, Math.min(buffer.size + 1, capacity), buffer.pushes + 1, store)
 }
 
-/** An independent copy of a buffer (O(capacity)): both it and the original may be pushed to. @category replay */
+/**
+ * An independent copy of a buffer (O(capacity)): both it and the original may be pushed to. @category replay
+ * @example
+ * ```ts
+ * const buffer = rl.replayBuffer({ capacity: 100, observationSize: 4 })
+ * const copy = rl.copyBuffer(buffer)
+ * ```
+ */
 export const copyBuffer = (buffer: ReplayBuffer): ReplayBuffer => {
   checkOwner('rl.copyBuffer', buffer)
   const s = buffer.store
@@ -158,6 +170,12 @@ export const copyBuffer = (buffer: ReplayBuffer): ReplayBuffer => {
 /**
  * `n` transitions drawn uniformly with replacement from those held, by key (pure: the same
  * buffer and key give the same batch). The batch is a fresh copy: later pushes do not change it.
+ * @example
+ * ```ts
+ * let buffer = rl.replayBuffer({ capacity: 100, observationSize: 2 })
+ * buffer = rl.push(buffer, { observation: [0, 0], action: 1, reward: 1, nextObservation: [0, 1], terminated: false })
+ * const batch = rl.sample(buffer, random.key(0), 32)
+ * ```
  * @category replay
  */
 export const sample = (buffer: ReplayBuffer, key: Key, n: number): ReplayBatch => {

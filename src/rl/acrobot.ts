@@ -9,7 +9,13 @@
 import { type Key, uniform } from '../random/index.js'
 import { type DiscreteSpace, type Environment, type EpisodeClock, environment } from './Environment.js'
 
-/** Gymnasium's constants of Acrobot. @category environments */
+/**
+ * Gymnasium's constants of Acrobot. @category environments
+ * @example
+ * ```ts
+ * rl.acrobotPhysics.dt // 0.2 s a step
+ * ```
+ */
 export const acrobotPhysics = Object.freeze({
   dt: 0.2,
   linkLength1: 1.0,
@@ -65,6 +71,11 @@ const clip = (x: number, lo: number, hi: number): number => Math.min(Math.max(x,
 /**
  * Acrobot-v1: observation [cos θ₁, sin θ₁, cos θ₂, sin θ₂, θ̇₁, θ̇₂], reset with each of the four
  * variables uniform in [−0.1, 0.1).
+ * @example
+ * ```ts
+ * const env = rl.acrobot()
+ * const s = env.reset(random.key(0))
+ * ```
  * @category environments
  */
 export const acrobot = (options: { readonly maxSteps?: number } = {}): Environment<AcrobotState, DiscreteSpace> => {

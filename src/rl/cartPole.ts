@@ -8,7 +8,13 @@
 import { type Key, uniform } from '../random/index.js'
 import { type DiscreteSpace, type Environment, type EpisodeClock, environment } from './Environment.js'
 
-/** Gymnasium's constants of CartPole. @category environments */
+/**
+ * Gymnasium's constants of CartPole. @category environments
+ * @example
+ * ```ts
+ * rl.cartPolePhysics.tau // 0.02 s a step
+ * ```
+ */
 export const cartPolePhysics = Object.freeze({
   gravity: 9.8,
   cartMass: 1.0,

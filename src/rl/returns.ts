@@ -78,6 +78,10 @@ export interface GaeOptions {
  * and the value targets Aₜ + V(sₜ). Truncated episodes bootstrap from V(sₜ₊₁) but do not carry
  * the advantage into the next episode. λ = 1 gives the bootstrapped discounted return minus V,
  * λ = 0 the one-step TD error.
+ * @example
+ * ```ts
+ * rl.gae({ rewards: [1, 1], values: [0.5, 0.5], nextValues: [0.5, 0], terminated: [false, true], dones: [false, true] }, { gamma: 0.99, lambda: 0.95 })
+ * ```
  * @category returns
  */
 export const gae = (input: GaeInput, options: GaeOptions): { readonly advantages: Float64Array; readonly returns: Float64Array } => {
