@@ -24,8 +24,13 @@ const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'ts
 /** The folder snippets of one kind are written to ('api-examples', 'guides'). */
 export const snippetDir = (kind: string): string => join(buildDir, kind)
 
-/** A file path per snippet id, under the kind's folder. */
-export const snippetFile = (kind: string, id: string): string => join(snippetDir(kind), `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.ts`)
+/**
+ * A file path per snippet id, under the kind's folder. Capitals are marked ('Tensor' gives
+ * '_Tensor.ts'), since 'tensor' and 'Tensor' are both exports and the two files must differ by
+ * more than case.
+ */
+export const snippetFile = (kind: string, id: string): string =>
+  join(snippetDir(kind), `${id.replace(/[^A-Za-z0-9.-]/g, '-').replace(/[A-Z]/g, (c) => `_${c}`)}.ts`)
 
 /**
  * Writes the snippets and runs tsc over them; returns each error line by the snippet it is in

@@ -17,11 +17,21 @@ import { vmap } from './vmap.js'
 /**
  * The Jacobian of `f` for trees: at each output leaf, a tree shaped like the input (see the module
  * comment). A tensor when both sides are tensors.
+ * @example
+ * ```ts
+ * const j: Jacobian = jacfwd((p: { w: Tensor }) => ops.sum(p.w))({ w: tensor([1, 2]) })
+ * ```
  * @category model
  */
 export type Jacobian = Tree
 
-/** The type of a Jacobian: a tensor from a tensor to a tensor, a tree otherwise. @category model */
+/**
+ * The type of a Jacobian: a tensor from a tensor to a tensor, a tree otherwise. @category model
+ * @example
+ * ```ts
+ * const j: JacobianOf<Tensor, Tensor> = jacrev((x: Tensor) => ops.square(x))(tensor([1, 2])) // a Tensor of shape [2, 2]
+ * ```
+ */
 export type JacobianOf<T extends Tree, O extends Tree> = T extends Tensor ? (O extends Tensor ? Tensor : Jacobian) : Jacobian
 
 // The identity over the elements of a leaf of `shape`, as a batch [n, ...shape] of basis vectors.

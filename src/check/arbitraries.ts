@@ -18,7 +18,14 @@ import { type Key, key } from '../random/index.js'
 import { type DType, type Shape, type Tensor, sizeOf, tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 
-/** Bounds of `arbitraryShape`. @category arbitraries */
+/**
+ * Bounds of `arbitraryShape`. @category arbitraries
+ * @example
+ * ```ts
+ * const constraints: check.ShapeConstraints = { maxRank: 2, maxDim: 4 }
+ * check.arbitraryShape(constraints)
+ * ```
+ */
 export interface ShapeConstraints {
   /** Fewest axes (default 0: scalars included). */
   readonly minRank?: number
@@ -53,7 +60,14 @@ export const arbitraryShape = (constraints: ShapeConstraints = {}): fc.Arbitrary
   return fc.array(fc.integer({ min: minDim, max: maxDim }), { minLength: minRank, maxLength: maxRank })
 }
 
-/** Constraints of `arbitraryTensor`. @category arbitraries */
+/**
+ * Constraints of `arbitraryTensor`. @category arbitraries
+ * @example
+ * ```ts
+ * const constraints: check.TensorConstraints = { shape: [2, 3], domain: 'positive' }
+ * check.arbitraryTensor(constraints)
+ * ```
+ */
 export interface TensorConstraints {
   /** A fixed shape, or an arbitrary of shapes (default `arbitraryShape()`). */
   readonly shape?: Shape | fc.Arbitrary<Shape>
@@ -167,7 +181,15 @@ export const arbitraryTensor = (constraints: TensorConstraints = {}): fc.Arbitra
   return shapes.chain((s) => arbitraryValues(sizeOf(s), constraints).map((vs) => tensor(vs, { shape: s, dtype })))
 }
 
-/** Constraints of `arbitraryBroadcastShapes`. @category arbitraries */
+/**
+ * Constraints of `arbitraryBroadcastShapes`. @category arbitraries
+ * @example
+ * ```ts
+ * import { check } from 'purenet'
+ *
+ * const shapes = check.arbitraryBroadcastShapes({ count: 3 })
+ * ```
+ */
 export interface BroadcastConstraints extends ShapeConstraints {
   /** How many shapes (default 2). */
   readonly count?: number
@@ -214,7 +236,16 @@ export const arbitraryBroadcastShapes = (constraints: BroadcastConstraints = {})
 export const arbitraryBroadcastPair = (constraints: ShapeConstraints = {}): fc.Arbitrary<readonly [Shape, Shape]> =>
   arbitraryBroadcastShapes({ ...constraints, count: 2 }).map(([a, b]) => [a!, b!] as const)
 
-/** The operand shapes and flags of a valid `matmul(a, b, { transposeA, transposeB })`. @category arbitraries */
+/**
+ * The operand shapes and flags of a valid `matmul(a, b, { transposeA, transposeB })`. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * const [shapes]: check.MatmulShapes[] = fc.sample(check.arbitraryMatmulShapes(), 1)
+ * ```
+ */
 export interface MatmulShapes {
   readonly a: Shape
   readonly b: Shape
@@ -242,7 +273,14 @@ export const arbitraryMatmulShapes = (constraints: { readonly maxDim?: number } 
   }))
 }
 
-/** Constraints of `arbitraryTree`. @category arbitraries */
+/**
+ * Constraints of `arbitraryTree`. @category arbitraries
+ * @example
+ * ```ts
+ * const constraints: check.TreeConstraints = { maxDepth: 1, maxWidth: 2 }
+ * check.arbitraryTree(constraints)
+ * ```
+ */
 export interface TreeConstraints {
   /** The leaves (default: float32 tensors of at most 2 axes of at most 3). */
   readonly leaf?: fc.Arbitrary<Tensor>

@@ -20,7 +20,14 @@ import { type Tensor, fromData, strides } from '../tensor/index.js'
 import { type Tree, type TreeDef, flatten, leaves, paths, unflatten } from '../tree/index.js'
 import { defaultEps, numericJvp, scalarValue } from './finiteDifferences.js'
 
-/** Options of `checkGrad` and `checkHvp`. @category gradient checks */
+/**
+ * Options of `checkGrad` and `checkHvp`. @category gradient checks
+ * @example
+ * ```ts
+ * const options: check.CheckGradOptions = { rtol: 1e-4, directions: 8, key: random.key(0) }
+ * check.checkGrad((x: Tensor) => ops.sum(ops.exp(x)), tensor([1, 2]), options)
+ * ```
+ */
 export interface CheckGradOptions {
   /** The step of the central differences (default 1e-6). */
   readonly eps?: number
@@ -38,7 +45,13 @@ export interface CheckGradOptions {
   readonly key?: Key
 }
 
-/** One derivative compared with its finite-difference estimate. @category gradient checks */
+/**
+ * One derivative compared with its finite-difference estimate. @category gradient checks
+ * @example
+ * ```ts
+ * const worst: check.Comparison | undefined = check.checkGrad((x: Tensor) => ops.sum(ops.tanh(x)), tensor([1])).worst
+ * ```
+ */
 export interface Comparison {
   /** Which derivative: the gradient (reverse mode), a JVP (forward mode), or a Hessian-vector product. */
   readonly mode: 'grad' | 'jvp' | 'hvp'
@@ -55,7 +68,14 @@ export interface Comparison {
   readonly tolerance: number
 }
 
-/** The outcome of `checkGrad` or `checkHvp`. @category gradient checks */
+/**
+ * The outcome of `checkGrad` or `checkHvp`. @category gradient checks
+ * @example
+ * ```ts
+ * const report: check.GradReport = check.checkLayer(nn.dense(2, 2))
+ * if (!report.ok) throw new Error(report.message)
+ * ```
+ */
 export interface GradReport {
   /** Whether every comparison was within tolerance (and finite). */
   readonly ok: boolean
@@ -254,7 +274,14 @@ export const checkHvp = <T extends Tree>(f: (x: T) => Tensor, x: T, options: Che
   return report(op, x, out, directions === 'basis' ? 'basis' : 'random')
 }
 
-/** Options of `checkJvpVjp`. @category gradient checks */
+/**
+ * Options of `checkJvpVjp`. @category gradient checks
+ * @example
+ * ```ts
+ * const options: check.CheckJvpVjpOptions = { rtol: 1e-5 }
+ * check.checkJvpVjp((x: Tensor) => ops.sin(x), tensor([1]), random.key(0), options)
+ * ```
+ */
 export interface CheckJvpVjpOptions {
   /** Relative tolerance against Σ|uᵢ (Jv)ᵢ| + Σ|(Jᵀu)ⱼ vⱼ| (default 1e-9, or 1e-4 with float32 anywhere). */
   readonly rtol?: number
@@ -262,7 +289,13 @@ export interface CheckJvpVjpOptions {
   readonly atol?: number
 }
 
-/** The outcome of `checkJvpVjp`. @category gradient checks */
+/**
+ * The outcome of `checkJvpVjp`. @category gradient checks
+ * @example
+ * ```ts
+ * const report: check.ConsistencyReport = check.checkJvpVjp((x: Tensor) => ops.exp(x), tensor([1]), random.key(0))
+ * ```
+ */
 export interface ConsistencyReport {
   readonly ok: boolean
   /** \<u, J v\>, by forward mode. */

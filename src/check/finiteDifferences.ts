@@ -12,7 +12,14 @@ import { type Tensor, ShapeError, describe, fromData, shapeEquals } from '../ten
 import { type Out } from '../autodiff/index.js'
 import { type Tree, flatten, map, unflatten, zipWith } from '../tree/index.js'
 
-/** Options of the finite-difference functions. @category finite differences */
+/**
+ * Options of the finite-difference functions. @category finite differences
+ * @example
+ * ```ts
+ * const options: check.FiniteDifferenceOptions = { eps: 1e-5 }
+ * check.numericGrad((x: Tensor) => ops.sum(ops.exp(x)), tensor([0]), options)
+ * ```
+ */
 export interface FiniteDifferenceOptions {
   /** The step ε of the central difference (default 1e-6). */
   readonly eps?: number

@@ -17,15 +17,33 @@ import { type DecodeError, type DecodeLocation, decodeError, decodeErrorToError,
 
 export { showValue } from '../tensor/index.js'
 
-/** Which decoder produced an error. @category errors */
+/**
+ * Which decoder produced an error. @category errors
+ * @example
+ * ```ts
+ * const source: data.DataSource = 'data.fromCsv'
+ * ```
+ */
 export type DataSource = 'data.fromCsv' | 'data.fromIdx' | 'data.fromJson' | 'data.idxDataset' | 'data.decodeScaler'
 
-/** Where in the input a `DataError` is (a line and column, a JSON path, a byte offset); every field is optional. @category errors */
+/**
+ * Where in the input a `DataError` is (a line and column, a JSON path, a byte offset); every field is optional. @category errors
+ * @example
+ * ```ts
+ * const where: data.DataErrorLocation = { line: 3, column: 'x' }
+ * data.dataError('data.fromCsv', 'is not a number', where)
+ * ```
+ */
 export type DataErrorLocation = Omit<DecodeLocation, 'file'>
 
 /**
  * A decoding failure of outside data: a `DecodeError` of data. `message` is the full,
  * self-contained text.
+ * @example
+ * ```ts
+ * const r = data.fromCsv('x\n', { target: 'y' })
+ * if (r._tag === 'Left') { const e: data.DataError = r.left; console.log(e.message) }
+ * ```
  * @category errors
  */
 export type DataError = DecodeError<'DataError', DataSource>

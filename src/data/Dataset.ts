@@ -11,7 +11,14 @@
 import { type Key, permutation } from '../random/index.js'
 import { type DType, type Tensor, ShapeError, isTensor, oneHotRows, takeRows } from '../tensor/index.js'
 
-/** Examples along the first axis of `x`, their targets along the first axis of `y`. @category model */
+/**
+ * Examples along the first axis of `x`, their targets along the first axis of `y`. @category model
+ * @example
+ * ```ts
+ * const ds: data.Dataset = data.dataset(tensor([[0, 1]]), tensor([[1]]))
+ * ds.x.shape // [1, 2]
+ * ```
+ */
 export interface Dataset {
   readonly x: Tensor
   readonly y: Tensor
@@ -66,7 +73,15 @@ export const take = (ds: Dataset, indices: ArrayLike<number>): Dataset =>
  */
 export const shuffle = (key: Key, ds: Dataset): Dataset => take(ds, permutation(key, size(dataset(ds.x, ds.y))))
 
-/** Options of `batches`. @category combinators */
+/**
+ * Options of `batches`. @category combinators
+ * @example
+ * ```ts
+ * const ds = data.dataset(zeros([10, 2]), zeros([10, 1]))
+ * const options: data.BatchOptions = { dropLast: true }
+ * ;[...data.batches(ds, 4, options)].length // 2
+ * ```
+ */
 export interface BatchOptions {
   /** Drop the last batch when it is smaller than `batchSize` (default false). */
   readonly dropLast?: boolean

@@ -43,11 +43,23 @@ export const ScalerCodec = t.readonly(t.type({
  * A fitted per-column affine transform x ↦ (x − shift[j]) / scale[j]: mean and standard deviation
  * for `standardize`, minimum and range for `minMax`. Plain JSON data (saved as it is in a model
  * file's `extra`).
+ * @example
+ * ```ts
+ * const { scaler } = data.standardize(tensor([[1], [3]]))
+ * const kept: data.Scaler = scaler // { kind: 'standardize', shift: [2], scale: [1] }
+ * ```
  * @category model
  */
 export type Scaler = t.TypeOf<typeof ScalerCodec>
 
-/** What `standardize` and `minMax` return: the scaled data and the scaler that made it. @category model */
+/**
+ * What `standardize` and `minMax` return: the scaled data and the scaler that made it. @category model
+ * @example
+ * ```ts
+ * const scaled: data.Scaled = data.standardize(tensor([[1], [3]]))
+ * scaled.data // [[-1], [1]]
+ * ```
+ */
 export interface Scaled {
   readonly data: Tensor
   readonly scaler: Scaler

@@ -36,7 +36,13 @@ export const maxCsvClasses = 2 ** 16
  */
 export const maxCsvRecordChars = 64 * 2 ** 20
 
-/** A decoder of CSV text fed in pieces. @category decoders */
+/**
+ * A decoder of CSV text fed in pieces. @category decoders
+ * @example
+ * ```ts
+ * const decoder: data.CsvDecoder = data.csvDecoder({ target: 'label' })
+ * ```
+ */
 export interface CsvDecoder {
   /**
    * Feeds the next piece of the text (pieces may cut records, fields and CRLFs anywhere). Returns

@@ -8,10 +8,22 @@ import type { DType } from '../tensor/index.js'
 import type { Dataset } from './Dataset.js'
 import { type DataError, dataError, describeErrors } from './DataError.js'
 
-/** How the target column is read. @category model */
+/**
+ * How the target column is read. @category model
+ * @example
+ * ```ts
+ * const task: data.CsvTask = 'classification'
+ * ```
+ */
 export type CsvTask = 'auto' | 'classification' | 'regression'
 
-/** Options of `fromCsv`. @category model */
+/**
+ * Options of `fromCsv`. @category model
+ * @example
+ * ```ts
+ * const options: data.CsvOptions = { target: 'price', task: 'regression', delimiter: ';' }
+ * ```
+ */
 export interface CsvOptions {
   /** The target column: a header name, or a 0-based index (the only way when `header: false`). */
   readonly target: string | number
@@ -35,7 +47,14 @@ export interface CsvOptions {
   readonly dtype?: DType
 }
 
-/** What `fromCsv` decodes. @category model */
+/**
+ * What `fromCsv` decodes. @category model
+ * @example
+ * ```ts
+ * const r = data.fromCsv('x,label\n1,a\n', { target: 'label' })
+ * if (r._tag === 'Right') { const csv: data.CsvData = r.right; console.log(csv.features, csv.target) }
+ * ```
+ */
 export interface CsvData {
   readonly dataset: Dataset
   /** The names of the columns of x, in order (0-based indices as strings without a header). */

@@ -25,7 +25,13 @@ import { type DType, type Tensor, alloc, fromData, showShape } from '../tensor/i
 import { type Dataset, dataset } from './Dataset.js'
 import { type DataError, type DataSource, dataError, showValue } from './DataError.js'
 
-/** Options of `fromIdx`. @category model */
+/**
+ * Options of `fromIdx`. @category model
+ * @example
+ * ```ts
+ * const options: data.IdxOptions = { dtype: 'float32' }
+ * ```
+ */
 export interface IdxOptions {
   /** Every value is multiplied by `scale` (default 1); `1 / 255` maps MNIST pixels to [0, 1]. */
   readonly scale?: number
@@ -54,7 +60,13 @@ export const idxTypes = {
   0x0e: { name: 'float64', bytes: 8 },
 } as const
 
-/** An IDX type code. @category model */
+/**
+ * An IDX type code. @category model
+ * @example
+ * ```ts
+ * const code: data.IdxTypeCode = 8 // unsigned byte
+ * ```
+ */
 export type IdxTypeCode = keyof typeof idxTypes
 
 const DEFAULT_MAX_ELEMENTS = 2 ** 28
@@ -189,7 +201,13 @@ const decode = (source: DataSource, buffer: Uint8Array | ArrayBuffer, options: I
 export const fromIdx = (buffer: Uint8Array | ArrayBuffer, options: IdxOptions = {}): E.Either<DataError, Tensor> =>
   decode('data.fromIdx', buffer, options)
 
-/** Options of `idxDataset`. @category model */
+/**
+ * Options of `idxDataset`. @category model
+ * @example
+ * ```ts
+ * const options: data.IdxDatasetOptions = { flatten: true } // images as rows
+ * ```
+ */
 export interface IdxDatasetOptions extends IdxOptions {
   /** Flatten each example to one row, e.g. [n, 28, 28] images to [n, 784] (default true). */
   readonly flatten?: boolean

@@ -55,18 +55,38 @@ export const JsonDatasetCodec = t.intersection(
   'a dataset object { "x": number[][], "y": number[] | number[][] }',
 )
 
-/** The decoded document, before the tensors are built. @category model */
+/**
+ * The decoded document, before the tensors are built. @category model
+ * @example
+ * ```ts
+ * const json: data.JsonDataset = { x: [[1, 2]], y: [0] }
+ * ```
+ */
 export type JsonDataset = t.TypeOf<typeof JsonDatasetCodec>
 
 const FIELDS = ['x', 'y', 'features', 'classes'] as const
 
-/** Options of `fromJson`. @category model */
+/**
+ * Options of `fromJson`. @category model
+ * @example
+ * ```ts
+ * const options: data.JsonOptions = { dtype: 'float64' }
+ * data.fromJson({ x: [[1]], y: [[1]] }, options)
+ * ```
+ */
 export interface JsonOptions {
   /** The dtype of x and y (default float32). */
   readonly dtype?: DType
 }
 
-/** What `fromJson` decodes. @category model */
+/**
+ * What `fromJson` decodes. @category model
+ * @example
+ * ```ts
+ * const r = data.fromJson({ x: [[1, 2]], y: [0] })
+ * if (r._tag === 'Right') { const d: data.JsonData = r.right; console.log(d.dataset.x.shape) }
+ * ```
+ */
 export interface JsonData {
   readonly dataset: Dataset
   /** The column names of x, when the document gives them. */

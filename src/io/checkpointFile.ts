@@ -117,6 +117,12 @@ const showJson = (u: unknown): string => {
  * The first difference between the fingerprint a checkpoint file records and this run's, in
  * words naming it (`the data's x differs: ...`, `settings.lr: ...`), or `undefined`. Parts the file
  * does not record are not compared; `settings` are compared key by key, both ways.
+ * @example
+ * ```ts
+ * const a = io.dataFingerprint({ x: tensor([[1]]), y: tensor([[0]]) })
+ * const b = io.dataFingerprint({ x: tensor([[2]]), y: tensor([[0]]) })
+ * io.fingerprintDifference({ data: a }, { data: b }) // a sentence naming x as different
+ * ```
  * @category checkpoints
  */
 export const fingerprintDifference = (file: RunFingerprint, run: RunFingerprint): string | undefined => {

@@ -324,6 +324,11 @@ const limitOf = (n: number | undefined, fallback: number): number => (n === unde
 /**
  * The architecture of a network built in code: the file's architecture must equal `net.spec`
  * (the first difference is the error), and the document comes back with `net` itself.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const arch = io.fixedArchitecture(net, io.layerLayout) // files must hold exactly this network
+ * ```
  * @category model
  */
 export const fixedArchitecture = <N extends Network>(net: N, layout: (net: N) => TreeLayout): Architecture<N> => ({
@@ -411,6 +416,12 @@ export const problemToError = (source: ModelSource, problem: TreeProblem, file?:
  * the file's architecture), its parameters (checked against `arch.layout`) and whatever else the
  * file holds, or `Left(ModelError)` of `source` naming the path of the first problem. Pure; never
  * throws. `io.decodeModel` is this with the architectures of `nn`.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const text = io.encodeModel({ net, params: net.init(random.key(0)) })
+ * io.decodeModelText(text, {}, io.fixedArchitecture(net, io.layerLayout)) // Right(document)
+ * ```
  * @category codecs
  */
 export const decodeModelText = <N extends Network>(text: string, options: ModelLimits, arch: Architecture<N>, source: ModelSource = 'io.decodeModel'): E.Either<ModelError, ModelDocument<N, unknown>> => {
@@ -474,6 +485,11 @@ export const encodeDocument = <N extends Network>(model: ModelDocument<N, unknow
 /**
  * The text of a model file (`encodeDocument`), throwing an `Error` of `source` naming the path for
  * a model that cannot be saved (e.g. `params[0].w: element 3 is NaN`). Pure.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const text = io.encodeModelText({ net, params: net.init(random.key(0)) }, io.layerLayout) // what encodeModel does for nn layers
+ * ```
  * @category codecs
  */
 export const encodeModelText = <N extends Network>(model: ModelDocument<N, unknown>, layout: (net: N) => TreeLayout, source: ModelSource = 'io.encodeModel'): string => {

@@ -13,7 +13,13 @@ import { gemmStatus } from './wasm/matmul.js'
 
 export type { FallbackReason, ModuleStatus } from './wasm/instantiate.js'
 
-/** Which kernels run here: WebAssembly SIMD or portable TypeScript, and why. @category kernels */
+/**
+ * Which kernels run here: WebAssembly SIMD or portable TypeScript, and why. @category kernels
+ * @example
+ * ```ts
+ * const report: KernelReport = activeKernels()
+ * ```
+ */
 export interface KernelReport {
   /** `'wasm-simd'` when every WebAssembly module compiled, `'portable'` when none did, `'mixed'` otherwise. */
   readonly kind: 'wasm-simd' | 'portable' | 'mixed'

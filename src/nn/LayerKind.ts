@@ -212,7 +212,18 @@ export const maxSpecSize = 2 ** 31 - 1
  */
 export const isSpecSize = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0 && u <= maxSpecSize
 
-/** The codec of a feature size (`inSize`, `outSize`). @category specs */
+/**
+ * The codec of a feature size (`inSize`, `outSize`). @category specs
+ * @example
+ * ```ts
+ * const scaleKind = nn.layerKind({
+ *   kind: 'scale',
+ *   fields: { size: nn.sizeField }, // a positive integer, checked when a spec is decoded
+ *   build: (f, context) => nn.buildWith(context.path, () => nn.dense(f.size, f.size)),
+ *   layout: (spec: { readonly kind: 'scale'; readonly size: number }) => nn.paramLayout(nn.dense(spec.size, spec.size).spec),
+ * })
+ * ```
+ */
 export const sizeField: SpecField<number> = Object.freeze({
   codec: specCodec('a positive integer', isSpecSize, (u) =>
     typeof u === 'number' && Number.isInteger(u) && u > maxSpecSize

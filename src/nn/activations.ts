@@ -160,6 +160,10 @@ const kindOf = (layer: SizePreservingLayer<NoParams>): LayerKindDefinition<Reado
 /**
  * The layer kinds of the built-in activations (`{ kind: 'relu' }`, ...): `fromSpec` gives back the
  * very values `relu`, `tanh`, ...
+ * @example
+ * ```ts
+ * nn.activationLayerKinds.map((k) => k.kind) // 'relu', 'sigmoid', ...
+ * ```
  * @category specs
  */
 export const activationLayerKinds: ReadonlyArray<LayerKindDefinition<Readonly<Record<string, never>>>> = Object.freeze(

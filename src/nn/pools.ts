@@ -90,5 +90,11 @@ const poolKind = (kind: 'maxPool2d' | 'avgPool2d', make: typeof maxPool2d): Laye
  */
 export const maxPool2dKind: LayerKindDefinition<PoolFields, PoolSpec> = poolKind('maxPool2d', maxPool2d)
 
-/** The layer kind `avgPool2d`: `{ kind: 'avgPool2d', inShape: [h, w, c], window: [kh, kw], stride?, padding? }`; no parameters. @category specs */
+/**
+ * The layer kind `avgPool2d`: `{ kind: 'avgPool2d', inShape: [h, w, c], window: [kh, kw], stride?, padding? }`; no parameters. @category specs
+ * @example
+ * ```ts
+ * nn.avgPool2dKind.kind // 'avgPool2d'
+ * ```
+ */
 export const avgPool2dKind: LayerKindDefinition<PoolFields, PoolSpec> = poolKind('avgPool2d', avgPool2d)

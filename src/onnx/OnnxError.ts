@@ -18,6 +18,10 @@ export type OnnxError = DecodeError<'OnnxError', OnnxSource>
 /**
  * An `OnnxError` at `path` (a layer's path in the network, `layers[2]`, or a node's in the graph,
  * `graph.node[3] (Gemm "fc1")`); `''` is the whole model.
+ * @example
+ * ```ts
+ * onnx.onnxError('onnx.importModel', 'graph.node[3]', 'operator Foo is not supported').message
+ * ```
  * @category errors
  */
 export const onnxError = (source: OnnxSource, path: string, detail: string, file?: string): OnnxError =>

@@ -108,7 +108,14 @@ export const globalMaxPool2d = (x: Tensor): Tensor => {
   return P.max(x, [1, 2])
 }
 
-/** Options of `conv1d`: stride, padding ('valid', 'same', a number or [left, right]), dilation, groups. @category composites */
+/**
+ * Options of `conv1d`: stride, padding ('valid', 'same', a number or [left, right]), dilation, groups. @category composites
+ * @example
+ * ```ts
+ * const options: ops.Conv1dOptions = { padding: 'same', stride: 1 }
+ * ops.conv1d(zeros([1, 10, 2]), zeros([3, 2, 4]), options)
+ * ```
+ */
 export interface Conv1dOptions {
   readonly stride?: number
   readonly padding?: 'valid' | 'same' | number | readonly [number, number]

@@ -16,7 +16,13 @@ import { type Applied, runApply } from './runRule.js'
 
 export type { Applied } from './runRule.js'
 
-/** What `applyGradients` needs of an optimizer: its `update`, and its rule if it declares one. @category model */
+/**
+ * What `applyGradients` needs of an optimizer: its `update`, and its rule if it declares one. @category model
+ * @example
+ * ```ts
+ * const opt: optim.Updater<{ w: Tensor }, optim.CountState> = optim.sgd(0.1)
+ * ```
+ */
 export interface Updater<P, S> {
   readonly update: (grads: P, state: S, params: P) => readonly [P, S]
   readonly rule?: LeafRule<S>

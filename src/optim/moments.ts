@@ -13,12 +13,25 @@ import { type GradientTransformation, countOf, ruleTransformation } from './Grad
 import { decayRate, flag, nonNegative } from './hyperparameters.js'
 import type { LeafRule, MapStep } from './LeafRule.js'
 
-/** The state of `trace`: the running momentum. @category model */
+/**
+ * The state of `trace`: the running momentum. @category model
+ * @example
+ * ```ts
+ * const state: optim.TraceState = optim.trace().init({ w: tensor([1]) })
+ * ```
+ */
 export type TraceState = {
   readonly trace: Tree
 }
 
-/** Options of `trace`. @category transformations */
+/**
+ * Options of `trace`. @category transformations
+ * @example
+ * ```ts
+ * const options: optim.TraceOptions = { decay: 0.9, nesterov: false }
+ * optim.trace(options)
+ * ```
+ */
 export interface TraceOptions {
   /** The momentum coefficient β in [0, 1) (default 0.9). */
   readonly decay?: number
@@ -73,7 +86,14 @@ export const traceTransformation = (op: string, options: TraceOptions): Gradient
   return ruleTransformation((params) => record({ trace: zerosLike(params) }), rule)
 }
 
-/** The state of `scaleByAdam`: the step count and the first and second moments. @category model */
+/**
+ * The state of `scaleByAdam`: the step count and the first and second moments. @category model
+ * @example
+ * ```ts
+ * const [adamState]: optim.AdamOptimizerState = optim.adam(0.001).init({ w: tensor([1]) })
+ * const first: optim.AdamState = adamState // { count, mu, nu }
+ * ```
+ */
 export type AdamState = {
   /** The number of updates made so far (bias correction uses `count + 1`). */
   readonly count: number
@@ -83,7 +103,14 @@ export type AdamState = {
   readonly nu: Tree
 }
 
-/** Options of `scaleByAdam`, `adam` and `adamw`. @category transformations */
+/**
+ * Options of `scaleByAdam`, `adam` and `adamw`. @category transformations
+ * @example
+ * ```ts
+ * const options: optim.AdamOptions = { b1: 0.9, b2: 0.999, eps: 1e-8 }
+ * optim.adam(0.001, options)
+ * ```
+ */
 export interface AdamOptions {
   /** The decay of the first moment, in [0, 1) (default 0.9). */
   readonly b1?: number
@@ -150,12 +177,25 @@ export const adamTransformation = (op: string, options: AdamOptions): GradientTr
   return ruleTransformation((params) => record({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }), rule)
 }
 
-/** The state of `scaleByRms`: the moving average of the squared updates. @category model */
+/**
+ * The state of `scaleByRms`: the moving average of the squared updates. @category model
+ * @example
+ * ```ts
+ * const state: optim.RmsState = optim.scaleByRms().init({ w: tensor([1]) })
+ * ```
+ */
 export type RmsState = {
   readonly nu: Tree
 }
 
-/** Options of `scaleByRms` and `scaleByStandardDeviation`. @category transformations */
+/**
+ * Options of `scaleByRms` and `scaleByStandardDeviation`. @category transformations
+ * @example
+ * ```ts
+ * const options: optim.RmsOptions = { decay: 0.9, eps: 1e-8 }
+ * optim.scaleByRms(options)
+ * ```
+ */
 export interface RmsOptions {
   /** The decay of the moving averages, in [0, 1) (default 0.9). */
   readonly decay?: number
@@ -193,7 +233,13 @@ export const rmsTransformation = (op: string, options: RmsOptions): GradientTran
   return ruleTransformation((params) => record({ nu: zerosLike(params) }), rule)
 }
 
-/** The state of `scaleByStandardDeviation`: the moving averages of the updates and of their squares. @category model */
+/**
+ * The state of `scaleByStandardDeviation`: the moving averages of the updates and of their squares. @category model
+ * @example
+ * ```ts
+ * const state: optim.StandardDeviationState = optim.scaleByStandardDeviation().init({ w: tensor([1]) })
+ * ```
+ */
 export type StandardDeviationState = {
   readonly mu: Tree
   readonly nu: Tree

@@ -24,7 +24,14 @@ import { decayedWeightsTransformation, identity, learningRateTransformation } fr
  */
 export const sgd = (learningRate: LearningRate): Optimizer<CountState> => learningRateTransformation('optim.sgd', learningRate)
 
-/** Options of `momentum`. @category optimizers */
+/**
+ * Options of `momentum`. @category optimizers
+ * @example
+ * ```ts
+ * const options: optim.MomentumOptions = { beta: 0.9, nesterov: true }
+ * optim.momentum(0.01, options)
+ * ```
+ */
 export interface MomentumOptions {
   /** The momentum coefficient β in [0, 1) (default 0.9). */
   readonly beta?: number
@@ -32,7 +39,13 @@ export interface MomentumOptions {
   readonly nesterov?: boolean
 }
 
-/** The state of `momentum`: the momentum and the step count. @category model */
+/**
+ * The state of `momentum`: the momentum and the step count. @category model
+ * @example
+ * ```ts
+ * const state: optim.MomentumState = optim.momentum(0.01).init({ w: tensor([1]) })
+ * ```
+ */
 export type MomentumState = readonly [TraceState, CountState]
 
 /**
@@ -50,7 +63,14 @@ export const momentum = (learningRate: LearningRate, options: MomentumOptions = 
   return chain(traceTransformation(op, traceOptions), learningRateTransformation(op, learningRate))
 }
 
-/** The state of `adam`: the moments (with Adam's count) and the learning rate's count. @category model */
+/**
+ * The state of `adam`: the moments (with Adam's count) and the learning rate's count. @category model
+ * @example
+ * ```ts
+ * const opt = optim.adam(0.001)
+ * const state: optim.AdamOptimizerState = opt.init({ w: tensor([1]) })
+ * ```
+ */
 export type AdamOptimizerState = readonly [AdamState, CountState]
 
 /**
@@ -70,13 +90,26 @@ export const adam = (learningRate: LearningRate, options: AdamOptions = {}): Opt
   return chain(adamTransformation(op, options), learningRateTransformation(op, learningRate))
 }
 
-/** Options of `adamw`. @category optimizers */
+/**
+ * Options of `adamw`. @category optimizers
+ * @example
+ * ```ts
+ * const options: optim.AdamWOptions = { weightDecay: 0.05 }
+ * optim.adamw(0.001, options)
+ * ```
+ */
 export interface AdamWOptions extends AdamOptions {
   /** The decoupled weight decay λ ≥ 0 (default 1e-4, as optax; PyTorch's default is 1e-2). */
   readonly weightDecay?: number
 }
 
-/** The state of `adamw`. @category model */
+/**
+ * The state of `adamw`. @category model
+ * @example
+ * ```ts
+ * const state: optim.AdamWState = optim.adamw(0.001).init({ w: tensor([1]) })
+ * ```
+ */
 export type AdamWState = readonly [AdamState, EmptyState, CountState]
 
 /**
@@ -94,7 +127,14 @@ export const adamw = (learningRate: LearningRate, options: AdamWOptions = {}): O
   return chain(adamTransformation(op, options), decayedWeightsTransformation(op, options.weightDecay ?? 1e-4), learningRateTransformation(op, learningRate))
 }
 
-/** Options of `rmsprop`. @category optimizers */
+/**
+ * Options of `rmsprop`. @category optimizers
+ * @example
+ * ```ts
+ * const options: optim.RmspropOptions = { decay: 0.9 }
+ * optim.rmsprop(0.001, options)
+ * ```
+ */
 export interface RmspropOptions {
   /** The decay of the moving average of squared gradients, in [0, 1) (default 0.9). */
   readonly decay?: number
@@ -108,7 +148,13 @@ export interface RmspropOptions {
   readonly nesterov?: boolean
 }
 
-/** The state of `rmsprop`: the averages, the learning rate's count, and the momentum if any. @category model */
+/**
+ * The state of `rmsprop`: the averages, the learning rate's count, and the momentum if any. @category model
+ * @example
+ * ```ts
+ * const state: optim.RmspropState = optim.rmsprop(0.001).init({ w: tensor([1]) })
+ * ```
+ */
 export type RmspropState = readonly [RmsState | StandardDeviationState, CountState, TraceState | EmptyState]
 
 /**

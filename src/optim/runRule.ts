@@ -189,7 +189,15 @@ const nonFinite = (m: Floats): number => {
   return bad
 }
 
-/** What `apply` returns: new parameters and state, and what was finite. @category model */
+/**
+ * What `apply` returns: new parameters and state, and what was finite. @category model
+ * @example
+ * ```ts
+ * const opt = optim.sgd(0.1)
+ * const params = { w: tensor([1]) }
+ * const applied: optim.Applied<typeof params, optim.CountState> = optim.applyGradients(opt, { w: tensor([1]) }, opt.init(params), params)
+ * ```
+ */
 export interface Applied<T, S> {
   readonly params: T
   readonly state: S

@@ -60,7 +60,14 @@ export const piecewiseConstant = (boundaries: ReadonlyArray<number>, values: Rea
   }
 }
 
-/** Options of `stepDecay`. @category schedules */
+/**
+ * Options of `stepDecay`. @category schedules
+ * @example
+ * ```ts
+ * const options: optim.schedules.StepDecayOptions = { stepSize: 1000, factor: 0.1 }
+ * optim.schedules.stepDecay(0.1, options)
+ * ```
+ */
 export interface StepDecayOptions {
   /** The number of steps between decays. */
   readonly stepSize: number
@@ -85,7 +92,14 @@ export const stepDecay = (initialValue: number, options: StepDecayOptions): Sche
   return (step) => initialValue * factor ** Math.floor(step / stepSize)
 }
 
-/** Options of `exponentialDecay`. @category schedules */
+/**
+ * Options of `exponentialDecay`. @category schedules
+ * @example
+ * ```ts
+ * const options: optim.schedules.ExponentialDecayOptions = { transitionSteps: 100, decayRate: 0.9, staircase: true }
+ * optim.schedules.exponentialDecay(0.1, options)
+ * ```
+ */
 export interface ExponentialDecayOptions {
   /** The number of steps over which the value is multiplied by `decayRate` once. */
   readonly transitionSteps: number
@@ -127,7 +141,14 @@ export const exponentialDecay = (initialValue: number, options: ExponentialDecay
   }
 }
 
-/** Options of `cosineDecay`. @category schedules */
+/**
+ * Options of `cosineDecay`. @category schedules
+ * @example
+ * ```ts
+ * const options: optim.schedules.CosineDecayOptions = { decaySteps: 1000, alpha: 0.01 }
+ * optim.schedules.cosineDecay(0.1, options)
+ * ```
+ */
 export interface CosineDecayOptions {
   /** The number of steps from `initialValue` down to `alpha · initialValue`. */
   readonly decaySteps: number
@@ -175,7 +196,14 @@ export const linear = (initialValue: number, endValue: number, transitionSteps: 
   return (step) => (step >= transitionSteps ? endValue : initialValue + ((endValue - initialValue) * step) / transitionSteps)
 }
 
-/** Options of `warmup`. @category schedules */
+/**
+ * Options of `warmup`. @category schedules
+ * @example
+ * ```ts
+ * const options: optim.schedules.WarmupOptions = { steps: 500, initialValue: 0 }
+ * optim.schedules.warmup(0.1, options)
+ * ```
+ */
 export interface WarmupOptions {
   /** The number of warm-up steps. */
   readonly steps: number

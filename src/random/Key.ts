@@ -14,7 +14,13 @@
 import { type DType, type Shape, type Tensor, alloc, checkShape, fromData, sizeOf } from '../tensor/index.js'
 import { threefry2x32 } from './threefry.js'
 
-/** A random key: two 32-bit words. @category model */
+/**
+ * A random key: two 32-bit words. @category model
+ * @example
+ * ```ts
+ * const key: random.Key = random.key(0) // { kind: 'Key', words: [0, 0] }, a plain value
+ * ```
+ */
 export interface Key {
   readonly kind: 'Key'
   readonly words: readonly [number, number]
@@ -107,7 +113,14 @@ export const bits = (k: Key, count: number): Uint32Array => {
   return count % 2 === 0 ? out : out.subarray(0, count)
 }
 
-/** Options of `uniform`. @category generators */
+/**
+ * Options of `uniform`. @category generators
+ * @example
+ * ```ts
+ * const options: random.UniformOptions = { min: -1, max: 1 }
+ * random.uniform(random.key(0), [3], options)
+ * ```
+ */
 export interface UniformOptions {
   readonly dtype?: DType
   readonly min?: number
@@ -155,7 +168,14 @@ export const uniform = (k: Key, shape: Shape, options: UniformOptions = {}): Ten
   return fromData(shape, o)
 }
 
-/** Options of `normal`. @category generators */
+/**
+ * Options of `normal`. @category generators
+ * @example
+ * ```ts
+ * const options: random.NormalOptions = { mean: 0, std: 0.01 }
+ * random.normal(random.key(0), [3], options)
+ * ```
+ */
 export interface NormalOptions {
   readonly dtype?: DType
   readonly mean?: number

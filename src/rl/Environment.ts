@@ -94,6 +94,17 @@ const checkAction = (name: string, space: DiscreteSpace | BoxSpace, action: unkn
 /**
  * Adds the clock to a set of dynamics: counts steps, truncates at `maxSteps` (as Gymnasium's
  * `TimeLimit`), refuses to step an ended episode, checks actions, freezes states.
+ * @example
+ * ```ts
+ * // a coin: action 1 is rewarded, an episode lasts 10 steps
+ * const coin = rl.environment({
+ *   name: 'coin', maxSteps: 10, observationSize: 1, actionSpace: { kind: 'discrete', n: 2 },
+ *   reset: () => ({}),
+ *   step: (state, action) => ({ state, reward: action === 1 ? 1 : 0, terminated: false }),
+ *   observe: () => [0],
+ * })
+ * const s = coin.reset(random.key(0))
+ * ```
  * @category constructors
  */
 export const environment = <P extends object, Space extends DiscreteSpace | BoxSpace>(

@@ -52,6 +52,11 @@ export interface Equation {
 /**
  * A staged program. `In` is the tuple of the traced function's arguments and `Out` its result,
  * kept in the type so that `evaluate(program)` has the traced function's signature.
+ * @example
+ * ```ts
+ * const program: Program = trace((x: Tensor) => ops.tanh(x))(tensor([1, 2]))
+ * program.equations.length // 1
+ * ```
  * @category model
  */
 export interface Program<In extends ReadonlyArray<Tree> = ReadonlyArray<Tree>, Out extends Tree = Tree> {

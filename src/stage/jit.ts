@@ -24,7 +24,15 @@ import type { Program } from './Program.js'
 import type { TreeDef } from '../tree/index.js'
 import { trace } from './trace.js'
 
-/** What a jitted function has done so far. @category model */
+/**
+ * What a jitted function has done so far. @category model
+ * @example
+ * ```ts
+ * const f = jit((x: Tensor) => ops.tanh(x))
+ * f(tensor([1]))
+ * const stats: JitStats = f.stats() // { compiles: 1, calls: 1 }
+ * ```
+ */
 export interface JitStats {
   /** Programs traced and compiled: one per distinct input signature. */
   readonly compiles: number
@@ -32,7 +40,13 @@ export interface JitStats {
   readonly calls: number
 }
 
-/** A jitted function: `f`'s signature, and its statistics. @category model */
+/**
+ * A jitted function: `f`'s signature, and its statistics. @category model
+ * @example
+ * ```ts
+ * const f: Jitted<[Tensor], Tensor> = jit((x: Tensor) => ops.exp(x))
+ * ```
+ */
 export type Jitted<In extends ReadonlyArray<Tree>, Out extends Tree> = ((...args: In) => Out) & {
   readonly stats: () => JitStats
 }

@@ -3,7 +3,13 @@
  */
 import type { Program } from './Program.js'
 
-/** What `programStats` counts. @category model */
+/**
+ * What `programStats` counts. @category model
+ * @example
+ * ```ts
+ * const stats: ProgramStats = programStats(trace((x: Tensor) => ops.tanh(x))(tensor([1])))
+ * ```
+ */
 export interface ProgramStats {
   readonly inputs: number
   readonly constants: number

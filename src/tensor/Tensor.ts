@@ -15,7 +15,16 @@ import { alloc, type DType, type Data, isDType } from './dtype.js'
 import { ShapeError, showShape } from './errors.js'
 import { type Shape, checkShape, sizeOf } from './shape.js'
 
-/** An immutable n-dimensional array. @category model */
+/**
+ * An immutable n-dimensional array. @category model
+ * @example
+ * ```ts
+ * const t: Tensor = tensor([[1, 2], [3, 4]])
+ * t.shape // [2, 2]
+ * t.dtype // 'float32'
+ * t.data // Float32Array [1, 2, 3, 4], row-major, never written
+ * ```
+ */
 export interface Tensor {
   readonly dtype: DType
   readonly shape: Shape
@@ -24,7 +33,14 @@ export interface Tensor {
   readonly data: Data
 }
 
-/** Nested arrays of numbers, as `tensor` accepts and `toArray` returns. @category model */
+/**
+ * Nested arrays of numbers, as `tensor` accepts and `toArray` returns. @category model
+ * @example
+ * ```ts
+ * const values: NestedArray = [[1, 2], [3, 4]]
+ * tensor(values)
+ * ```
+ */
 export type NestedArray = number | ReadonlyArray<NestedArray>
 
 /** Options of the constructors. @category constructors */
@@ -226,7 +242,13 @@ export const arange = (start: number, stop?: number, step = 1, options: DTypeOpt
   return fromData([n], d)
 }
 
-/** Nested arrays of numbers of a known depth: `Nested<2>` is `number[][]`. @category destructors */
+/**
+ * Nested arrays of numbers of a known depth: `Nested<2>` is `number[][]`. @category destructors
+ * @example
+ * ```ts
+ * const rows: Nested<2> = toArray(tensor([[1, 2]]), 2) // number[][]
+ * ```
+ */
 export type Nested<R extends 0 | 1 | 2 | 3 | 4> = [number, number[], number[][], number[][][], number[][][][]][R]
 
 /**

@@ -10,7 +10,15 @@ import type { Tree } from '../tree/index.js'
 import type { ApplyContext } from '../nn/Layer.js'
 import type { LeafRule } from '../optim/index.js'
 
-/** Parameters, optimizer state, step count and key. @category model */
+/**
+ * Parameters, optimizer state, step count and key. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const state: train.TrainState<ReturnType<typeof net.init>, optim.CountState> = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * state.step // 0
+ * ```
+ */
 export interface TrainState<P extends Tree, S> {
   readonly params: P
   readonly optState: S
@@ -18,7 +26,14 @@ export interface TrainState<P extends Tree, S> {
   readonly key: Key
 }
 
-/** What training needs of a network: parameters to initialise and to apply. @category model */
+/**
+ * What training needs of a network: parameters to initialise and to apply. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const model: train.Model<ReturnType<typeof net.init>> = net // a layer is a model
+ * ```
+ */
 export interface Model<P> {
   readonly name: string
   readonly init: (key: Key) => P
@@ -37,13 +52,26 @@ export interface OptimizerLike<P, S> {
   readonly rule?: LeafRule<S>
 }
 
-/** A loss: prediction and target to a scalar, the mean over the batch. @category model */
+/**
+ * A loss: prediction and target to a scalar, the mean over the batch. @category model
+ * @example
+ * ```ts
+ * const meanAbsoluteError: train.Loss = (prediction, target) => ops.mean(ops.abs(ops.sub(prediction, target)))
+ * ```
+ */
 export type Loss = (prediction: Tensor, target: Tensor) => Tensor
 
 /**
  * Per-epoch summary: the mean training loss and any metrics (with `validation`, also `val_loss`
  * and `val_<name>`). `epoch` is a 0-based index, as in the data of a history; what a person
  * reads (the command line, `inspect`, messages) counts from 1: `epoch` 0 is "epoch 1".
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const { history } = train.fit({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 2, batchSize: 4, key: random.key(1) })
+ * const last: train.EpochRecord | undefined = history.epochs.at(-1) // { epoch, loss, metrics }
+ * ```
  * @category model
  */
 export interface EpochRecord {
@@ -53,7 +81,16 @@ export interface EpochRecord {
   readonly metrics: Readonly<Record<string, number>>
 }
 
-/** The record of a run: the loss of every step, and a summary of every epoch. @category model */
+/**
+ * The record of a run: the loss of every step, and a summary of every epoch. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const history: train.History = train.fit({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 2, batchSize: 4, key: random.key(1) }).history
+ * history.loss.length // 8, one loss per step
+ * ```
+ */
 export interface History {
   readonly loss: ReadonlyArray<number>
   readonly epochs: ReadonlyArray<EpochRecord>

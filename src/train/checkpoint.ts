@@ -21,10 +21,22 @@ import type { Tree } from '../tree/index.js'
 import { type EarlyStopping, type WithBest, isWithBest } from './earlyStopping.js'
 import type { History, Model, OptimizerLike, TrainState } from './TrainState.js'
 
-/** How often `fit` writes a checkpoint: every `steps` steps, or at the end of every `epochs` epochs. @category checkpoints */
+/**
+ * How often `fit` writes a checkpoint: every `steps` steps, or at the end of every `epochs` epochs. @category checkpoints
+ * @example
+ * ```ts
+ * const every: train.CheckpointEvery = { steps: 500 }
+ * ```
+ */
 export type CheckpointEvery = { readonly steps: number } | { readonly epochs: number }
 
-/** The facts of a run that fix the order of its batches; a run continues only with the same ones. @category checkpoints */
+/**
+ * The facts of a run that fix the order of its batches; a run continues only with the same ones. @category checkpoints
+ * @example
+ * ```ts
+ * const run: train.RunInfo = train.runInfo({ key: random.key(0), batchSize: 32 }, 1000)
+ * ```
+ */
 export interface RunInfo {
   /** The run's key (`options.key` of `fit`), from which every epoch's order comes. */
   readonly key: Key
@@ -34,7 +46,16 @@ export interface RunInfo {
   readonly dropLast: boolean
 }
 
-/** A training run at a step: enough to continue it bit for bit. @category checkpoints */
+/**
+ * A training run at a step: enough to continue it bit for bit. @category checkpoints
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const saved: Array<train.Checkpoint<ReturnType<typeof net.init>, optim.CountState>> = []
+ * train.fit({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 2, batchSize: 4, key: random.key(1), checkpoint: { every: { epochs: 1 }, write: (c) => saved.push(c) } })
+ * ```
+ */
 export interface Checkpoint<P extends Tree, S> {
   /** The network trained (a layer made with `nn` has the `spec` a file needs). */
   readonly net: Model<P>
@@ -49,6 +70,11 @@ export interface Checkpoint<P extends Tree, S> {
  * called synchronously, in order, with frozen values; if it throws, `fit` stops with that error
  * (a full disk is not something to train through). `io.checkpoints(folder, { every, keep })`
  * makes one that writes numbered files.
+ * @example
+ * ```ts
+ * const log: string[] = []
+ * const checkpointing: train.Checkpointing<Tree, optim.CountState> = { every: { epochs: 1 }, write: (c) => log.push(`step ${c.state.step}`) }
+ * ```
  * @category checkpoints
  */
 export interface Checkpointing<P extends Tree, S> {

@@ -13,7 +13,13 @@
 import type { Tree } from '../tree/index.js'
 import type { EpochRecord, TrainState } from './TrainState.js'
 
-/** The `earlyStopping` option of `fit`. @category training */
+/**
+ * The `earlyStopping` option of `fit`. @category training
+ * @example
+ * ```ts
+ * const earlyStopping: train.EarlyStopping = { metric: 'val_loss', patience: 5, minDelta: 1e-4 }
+ * ```
+ */
 export interface EarlyStopping {
   /**
    * The value watched: `'val_loss'` (default; needs `validation`), `'loss'` (the epoch's mean
@@ -33,7 +39,13 @@ export interface EarlyStopping {
   readonly restoreBest?: boolean
 }
 
-/** Where early stopping stands after some epochs. Epochs are 0-based indices into `history.epochs`. @category training */
+/**
+ * Where early stopping stands after some epochs. Epochs are 0-based indices into `history.epochs`. @category training
+ * @example
+ * ```ts
+ * const w: train.Watch = train.watch({ metric: 'loss', patience: 2 }, [{ epoch: 0, loss: 1, metrics: {} }])
+ * ```
+ */
 export interface Watch {
   /** The epoch with the best value so far, `undefined` before the first epoch. */
   readonly bestEpoch: number | undefined

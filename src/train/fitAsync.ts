@@ -13,7 +13,13 @@ import { initialState } from './initialState.js'
 import { type RunPlan, plan, statesOnly } from './plan.js'
 import { type Outcome, type Start, freshStart, scan } from './scan.js'
 
-/** Where an asynchronous run stands, reported once per slice. @category training */
+/**
+ * Where an asynchronous run stands, reported once per slice. @category training
+ * @example
+ * ```ts
+ * const onProgress = (p: train.Progress) => console.log(`${p.step} of ${p.steps}`)
+ * ```
+ */
 export interface Progress {
   /** Steps taken so far (counted over the whole run, as `TrainState.step`). */
   readonly step: number
@@ -25,7 +31,14 @@ export interface Progress {
   readonly loss: number
 }
 
-/** How an asynchronous run shares the thread. @category training */
+/**
+ * How an asynchronous run shares the thread. @category training
+ * @example
+ * ```ts
+ * const controller = new AbortController()
+ * const options: train.AsyncOptions = { signal: controller.signal }
+ * ```
+ */
 export interface AsyncOptions {
   /** Stops the run between two steps; the promise (or the iterator) then rejects with `signal.reason`. */
   readonly signal?: AbortSignal

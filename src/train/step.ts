@@ -12,7 +12,15 @@ import type { Tree } from '../tree/index.js'
 import { lossAndGradient } from './lossAndGradient.js'
 import { DivergenceError, type Loss, type Model, type OptimizerLike, type TrainState } from './TrainState.js'
 
-/** What a step needs: a network, a loss and an optimizer. @category model */
+/**
+ * What a step needs: a network, a loss and an optimizer. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const config: train.StepConfig<ReturnType<typeof net.init>, optim.CountState> = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1) }
+ * const step = train.step(config)
+ * ```
+ */
 export interface StepConfig<P extends Tree, S> {
   readonly net: Model<P>
   readonly loss: Loss
@@ -24,7 +32,16 @@ export interface StepConfig<P extends Tree, S> {
   readonly jit?: boolean
 }
 
-/** The next state and the loss of the batch it was computed on. @category model */
+/**
+ * The next state and the loss of the batch it was computed on. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const state = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * const result: train.StepResult<ReturnType<typeof net.init>, optim.CountState> = train.step({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1) })(state, xs)
+ * ```
+ */
 export interface StepResult<P extends Tree, S> {
   readonly state: TrainState<P, S>
   readonly loss: number

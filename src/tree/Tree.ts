@@ -14,7 +14,13 @@
  */
 import { type Tensor, isTensor, zeros } from '../tensor/index.js'
 
-/** A tree with tensors at its leaves. @category model */
+/**
+ * A tree with tensors at its leaves. @category model
+ * @example
+ * ```ts
+ * const params: Tree = [{ w: tensor([[1]]), b: tensor([0]) }, {}]
+ * ```
+ */
 export type Tree = Tensor | ReadonlyArray<Tree> | { readonly [key: string]: Tree }
 
 /**

@@ -5,7 +5,13 @@
  */
 import type { DType, Shape } from '../tensor/index.js'
 
-/** A tree's structure with each tensor's shape and dtype. @category layouts */
+/**
+ * A tree's structure with each tensor's shape and dtype. @category layouts
+ * @example
+ * ```ts
+ * const layout: tree.TreeLayout = io.layerLayout(nn.dense(2, 3))
+ * ```
+ */
 export type TreeLayout =
   | { readonly node: 'tensor'; readonly shape: Shape; readonly dtype: DType }
   | { readonly node: 'array'; readonly items: ReadonlyArray<TreeLayout> }

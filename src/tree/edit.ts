@@ -8,7 +8,15 @@ import { produce } from 'immer'
 import type { Tensor } from '../tensor/index.js'
 import { type Tree, leaves } from './Tree.js'
 
-/** A writable view of a tree: its records and arrays can be assigned to; tensors stay whole values. @category model */
+/**
+ * A writable view of a tree: its records and arrays can be assigned to; tensors stay whole values. @category model
+ * @example
+ * ```ts
+ * const params = { w: tensor([1]), b: tensor([0]) }
+ * const zeroBias = (draft: tree.TreeDraft<typeof params>) => { draft.b = tensor([0]) }
+ * tree.edit(params, zeroBias)
+ * ```
+ */
 export type TreeDraft<T> = T extends Tensor ? Tensor : { -readonly [K in keyof T]: TreeDraft<T[K]> }
 
 /**

@@ -11,7 +11,14 @@ import { batchIntoImages, extractPatches, foldPatches, windowOptionsOf } from '.
 import { reshape } from './reshape.js'
 import { slice } from './slicePad.js'
 
-/** Options of `conv2d`: the window options and the number of channel groups (default 1). @category model */
+/**
+ * Options of `conv2d`: the window options and the number of channel groups (default 1). @category model
+ * @example
+ * ```ts
+ * const options: ops.Conv2dOptions = { padding: 'same', stride: 2, dilation: 1, groups: 1 }
+ * ops.conv2d(zeros([1, 8, 8, 3]), zeros([3, 3, 3, 4]), options)
+ * ```
+ */
 export interface Conv2dOptions extends T.WindowOptions {
   readonly groups?: number
 }

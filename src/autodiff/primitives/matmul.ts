@@ -10,7 +10,14 @@ import { reshape } from './reshape.js'
 import { sum } from './sumBroadcast.js'
 import { transpose } from './transpose.js'
 
-/** Which operands of a matrix product are transposed. @category model */
+/**
+ * Which operands of a matrix product are transposed. @category model
+ * @example
+ * ```ts
+ * const options: ops.MatmulOptions = { transposeA: true }
+ * ops.matmul(zeros([3, 2]), zeros([3, 4]), options) // aᵀ·b, shape [2, 4]
+ * ```
+ */
 export interface MatmulOptions {
   readonly transposeA?: boolean
   readonly transposeB?: boolean

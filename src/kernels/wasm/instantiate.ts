@@ -26,6 +26,11 @@ const decode = (b64: string): Uint8Array => {
  * Why a module's fast path is not in use: the engine has no WebAssembly, does not know the SIMD
  * opcodes the module uses, or refused to compile it (typically a Content-Security-Policy whose
  * `script-src` lacks `'wasm-unsafe-eval'`).
+ * @example
+ * ```ts
+ * const report = activeKernels()
+ * if (report.kind !== 'wasm-simd') console.log(report.reason)
+ * ```
  * @category kernels
  */
 export type FallbackReason = 'no-webassembly' | 'no-simd' | 'compile-refused'
