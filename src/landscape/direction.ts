@@ -21,6 +21,10 @@ import { type Tree, leaves, paths, unflatten, zipWith } from '../tree/index.js'
  * - `filter` (default, Li et al.): each filter d[..., j] to the norm of θ[..., j];
  * - `layer`: the whole leaf to the norm of the whole parameter leaf;
  * - `none`: the raw Gaussian.
+ * @example
+ * ```ts
+ * const normalization: landscape.Normalization = 'layer'
+ * ```
  * @category model
  */
 export type Normalization = 'filter' | 'layer' | 'none'
@@ -32,11 +36,23 @@ export type Normalization = 'filter' | 'layer' | 'none'
  *   vector (‖d_b‖ = ‖b‖);
  * - `elementwise`: each element is a filter of its own, so d_b[j] = ±|b[j]| with a random sign.
  * A bias that is still all zeros gets a zero direction under `whole` and `elementwise`.
+ * @example
+ * ```ts
+ * const biases: landscape.BiasDirection = 'zero'
+ * landscape.randomDirection(random.key(0), nn.dense(2, 3).init(random.key(1)), { biases })
+ * ```
  * @category model
  */
 export type BiasDirection = 'zero' | 'whole' | 'elementwise'
 
-/** Options of `randomDirection` and `normalizeDirection`. @category model */
+/**
+ * Options of `randomDirection` and `normalizeDirection`. @category model
+ * @example
+ * ```ts
+ * const options: landscape.DirectionOptions = { normalization: 'filter', biases: 'zero' }
+ * landscape.randomDirection(random.key(0), nn.dense(2, 3).init(random.key(1)), options)
+ * ```
+ */
 export interface DirectionOptions {
   /** Rescaling of weight leaves (rank ≥ 2); default `filter`. */
   readonly normalization?: Normalization

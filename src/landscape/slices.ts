@@ -13,11 +13,23 @@ import type { Loss, Model } from '../train/index.js'
 /**
  * A scalar function of the parameters, e.g. the mean loss over a fixed data subset; a number or a
  * scalar tensor.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const loss: landscape.ParamsLoss<ReturnType<typeof net.init>> = (p) => losses.mse(net.apply(p)(ones([4, 2])), zeros([4, 1]))
+ * ```
  * @category model
  */
 export type ParamsLoss<P> = (params: P) => number | Tensor
 
-/** A 1-D slice: `losses[i]` is the loss at `alphas[i]`. Spreads into `plot.lossLandscape1d`. @category model */
+/**
+ * A 1-D slice: `losses[i]` is the loss at `alphas[i]`. Spreads into `plot.lossLandscape1d`. @category model
+ * @example
+ * ```ts
+ * const slice: landscape.Landscape1d = { alphas: [-1, 0, 1], losses: [2, 0.5, 1.5] }
+ * plot.lossLandscape1d(slice)
+ * ```
+ */
 export interface Landscape1d {
   readonly alphas: ReadonlyArray<number>
   readonly losses: ReadonlyArray<number>
@@ -26,6 +38,11 @@ export interface Landscape1d {
 /**
  * A 2-D slice: `losses[i][j]` is L(θ + αᵢ δ + βⱼ η); rows follow `alphas`. Spreads into
  * `plot.lossLandscape2d`.
+ * @example
+ * ```ts
+ * const slice: landscape.Landscape2d = { alphas: [0, 1], betas: [0, 1], losses: [[0.5, 1], [1, 2]] }
+ * plot.lossLandscape2d(slice)
+ * ```
  * @category model
  */
 export interface Landscape2d {

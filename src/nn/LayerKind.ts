@@ -41,7 +41,13 @@ export const specSource = 'nn.fromSpec'
 export const specError = (path: string, detail: string): DecodeError =>
   decodeError('DecodeError', specSource, detail, { path }, { root: 'the spec' })
 
-/** A decoding result of a spec. @category specs */
+/**
+ * A decoding result of a spec. @category specs
+ * @example
+ * ```ts
+ * const built: nn.SpecResult<nn.AnyLayer> = nn.fromSpec({ kind: 'relu' })
+ * ```
+ */
 export type SpecResult<A> = E.Either<DecodeError, A>
 
 /**
@@ -115,11 +121,22 @@ export interface LayerKindDefinition<F = Readonly<Record<string, unknown>>, S ex
  */
 export const layerKind = <F, S extends { readonly kind: string }>(kind: LayerKindDefinition<F, S>): LayerKindDefinition<F, S> => Object.freeze(kind)
 
-/** A registry's view of any kind: fields as a record, specs by their `kind`. @category specs */
+/**
+ * A registry's view of any kind: fields as a record, specs by their `kind`. @category specs
+ * @example
+ * ```ts
+ * const kinds: nn.AnyLayerKind[] = [nn.denseKind]
+ * ```
+ */
 export type AnyLayerKind = LayerKindDefinition
 
 /**
  * An immutable table of layer kinds, in the order messages list them.
+ * @example
+ * ```ts
+ * const registry: nn.LayerRegistry = nn.registry
+ * registry.kinds // the built-in kind names
+ * ```
  * @category specs
  */
 export interface LayerRegistry {

@@ -12,13 +12,26 @@ import type { Layer } from './Layer.js'
 import { type LayerKindDefinition, buildWith, dtypeField, isSpecSize, layerKind, sizeField, specFail } from './LayerKind.js'
 import type { Conv2dSpec, InitializerSpec } from './LayerSpec.js'
 
-/** The parameters of `conv2d`: HWIO weights `w` [kh, kw, channels / groups, filters] and bias `b` [filters]. @category layers */
+/**
+ * The parameters of `conv2d`: HWIO weights `w` [kh, kw, channels / groups, filters] and bias `b` [filters]. @category layers
+ * @example
+ * ```ts
+ * const p: nn.Conv2dParams = nn.conv2d([8, 8, 1], 4, 3).init(random.key(0)) // { w: [3, 3, 1, 4], b: [4] }
+ * ```
+ */
 export type Conv2dParams = {
   readonly w: Tensor
   readonly b: Tensor
 }
 
-/** Options of the `conv2d` layer. @category layers */
+/**
+ * Options of the `conv2d` layer. @category layers
+ * @example
+ * ```ts
+ * const options: nn.Conv2dLayerOptions = { padding: 'same', stride: 2 }
+ * nn.conv2d([28, 28, 1], 8, 3, options)
+ * ```
+ */
 export interface Conv2dLayerOptions {
   /** Default 1. */
   readonly stride?: Pair
@@ -35,7 +48,14 @@ export interface Conv2dLayerOptions {
   readonly dtype?: DType
 }
 
-/** A conv2d layer: a `Layer` that also states its image shapes. @category layers */
+/**
+ * A conv2d layer: a `Layer` that also states its image shapes. @category layers
+ * @example
+ * ```ts
+ * const c: nn.Conv2dLayer = nn.conv2d([28, 28, 1], 8, 5)
+ * c.outShape // [24, 24, 8]
+ * ```
+ */
 export type Conv2dLayer = Layer<Conv2dParams, number, number> & { readonly inShape: ImageShape; readonly outShape: ImageShape }
 
 /**

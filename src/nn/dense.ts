@@ -12,6 +12,10 @@ import type { DenseSpec, InitializerSpec } from './LayerSpec.js'
 /**
  * The parameters of `dense`: weights `w` of shape [inSize, outSize] and bias `b` of shape
  * [outSize]. A type alias, not an interface, so that it is assignable to `Tree`.
+ * @example
+ * ```ts
+ * const p: nn.DenseParams = nn.dense(2, 3).init(random.key(0)) // { w: [2, 3], b: [3] }
+ * ```
  * @category layers
  */
 export type DenseParams = {
@@ -19,7 +23,14 @@ export type DenseParams = {
   readonly b: Tensor
 }
 
-/** Options of `dense`. @category layers */
+/**
+ * Options of `dense`. @category layers
+ * @example
+ * ```ts
+ * const options: nn.DenseOptions = { weights: 'heNormal', bias: 'zeros', dtype: 'float32' }
+ * nn.dense(784, 128, options)
+ * ```
+ */
 export interface DenseOptions {
   /** How to initialise `w`: 'glorotUniform' (default), 'heNormal' (for ReLU networks), 'zeros', or any initialiser. */
   readonly weights?: InitializerName | Initializer

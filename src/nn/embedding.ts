@@ -11,12 +11,25 @@ import type { Layer } from './Layer.js'
 import { type LayerKindDefinition, buildWith, dtypeField, isSpecSize, layerKind, sizeField } from './LayerKind.js'
 import type { EmbeddingSpec, InitializerSpec } from './LayerSpec.js'
 
-/** The parameters of `embedding`: the table [vocab, dim]. @category layers */
+/**
+ * The parameters of `embedding`: the table [vocab, dim]. @category layers
+ * @example
+ * ```ts
+ * const p: nn.EmbeddingParams = nn.embedding(65, 16).init(random.key(0)) // { table: [65, 16] }
+ * ```
+ */
 export type EmbeddingParams = {
   readonly table: Tensor
 }
 
-/** Options of `embedding`. @category layers */
+/**
+ * Options of `embedding`. @category layers
+ * @example
+ * ```ts
+ * const options: nn.EmbeddingOptions = { length: 32 }
+ * nn.embedding(65, 16, options)
+ * ```
+ */
 export interface EmbeddingOptions {
   /** Tokens per example (default 1): the input is [batch, length]. */
   readonly length?: number

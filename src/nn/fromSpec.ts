@@ -68,6 +68,11 @@ export const defaultMaxParameters = 2 ** 28
 /**
  * Options of `fromSpec`: its budgets, checked on the raw JSON before any layer is built or any
  * tensor allocated, and the registry of layer kinds it reads.
+ * @example
+ * ```ts
+ * const limits: nn.SpecLimits = { maxLayers: 100, maxParameters: 1e6 }
+ * nn.fromSpec({ kind: 'relu' }, limits)
+ * ```
  * @category specs
  */
 export interface SpecLimits {

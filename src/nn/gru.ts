@@ -14,6 +14,10 @@ import type { GruSpec } from './LayerSpec.js'
  * The parameters of `gru`: input weights `wi` [inSize, 3·hidden], recurrent weights `wh`
  * [hidden, 3·hidden] and biases `bi`, `bh` [3·hidden], gates in the order reset, update, new
  * (PyTorch's order, transposed).
+ * @example
+ * ```ts
+ * const p: nn.GruParams = nn.gru(16, 32, 8).init(random.key(0))
+ * ```
  * @category layers
  */
 export type GruParams = {

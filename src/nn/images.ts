@@ -13,7 +13,14 @@ import { reshape } from '../ops/index.js'
 import { type Padding, type Pair, ShapeError, type Tensor, showShape, showValue } from '../tensor/index.js'
 import { type SpecField, isSpecSize, specCodec } from './LayerKind.js'
 
-/** The shape of one image, [height, width, channels]. @category layers */
+/**
+ * The shape of one image, [height, width, channels]. @category layers
+ * @example
+ * ```ts
+ * const shape: nn.ImageShape = [28, 28, 1] // height, width, channels
+ * nn.imageSize(shape) // 784
+ * ```
+ */
 export type ImageShape = readonly [number, number, number]
 
 /**
@@ -71,7 +78,13 @@ const isPair = (u: unknown): u is readonly [number, number] => Array.isArray(u) 
  */
 export const pairOf = (p: Pair): readonly [number, number] => Object.freeze(typeof p === 'number' ? [p, p] : [p[0], p[1]]) as readonly [number, number]
 
-/** Padding as a spec stores it: 'valid', 'same' or [[top, bottom], [left, right]]. @category specs */
+/**
+ * Padding as a spec stores it: 'valid', 'same' or [[top, bottom], [left, right]]. @category specs
+ * @example
+ * ```ts
+ * const padding: nn.PaddingSpec = 'same'
+ * ```
+ */
 export type PaddingSpec = 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]]
 
 /**

@@ -10,10 +10,24 @@
 import { type Key, normal, uniform } from '../random/index.js'
 import { type DType, type Shape, type Tensor, zeros as zerosTensor } from '../tensor/index.js'
 
-/** An initialiser: a key, a shape and a dtype to a fresh tensor. @category initializers */
+/**
+ * An initialiser: a key, a shape and a dtype to a fresh tensor. @category initializers
+ * @example
+ * ```ts
+ * const small: nn.Initializer = (key, shape, dtype) => ops.mul(random.normal(key, shape, { dtype }), 0.01)
+ * nn.dense(4, 3, { weights: small })
+ * ```
+ */
 export type Initializer = (key: Key, shape: Shape, dtype: DType) => Tensor
 
-/** The built-in initialisers by name, as `dense`'s options accept them. @category initializers */
+/**
+ * The built-in initialisers by name, as `dense`'s options accept them. @category initializers
+ * @example
+ * ```ts
+ * const name: nn.InitializerName = 'heNormal'
+ * nn.dense(4, 3, { weights: name })
+ * ```
+ */
 export type InitializerName = 'glorotUniform' | 'heNormal' | 'zeros'
 
 // A vector (a bias) has fanIn = fanOut = its length; a scalar counts as one unit.

@@ -9,13 +9,26 @@ import type { Layer } from './Layer.js'
 import { type LayerKindDefinition, buildWith, dtypeField, layerKind, sizeField, specCodec } from './LayerKind.js'
 import type { LayerNormSpec } from './LayerSpec.js'
 
-/** The parameters of `layerNorm`: `scale` (ones) and `offset` (zeros), both [size]. @category layers */
+/**
+ * The parameters of `layerNorm`: `scale` (ones) and `offset` (zeros), both [size]. @category layers
+ * @example
+ * ```ts
+ * const p: nn.LayerNormParams = nn.layerNorm(4).init(random.key(0)) // { scale: ones, offset: zeros }
+ * ```
+ */
 export type LayerNormParams = {
   readonly scale: Tensor
   readonly offset: Tensor
 }
 
-/** Options of `layerNorm`. @category layers */
+/**
+ * Options of `layerNorm`. @category layers
+ * @example
+ * ```ts
+ * const options: nn.LayerNormOptions = { eps: 1e-6 }
+ * nn.layerNorm(128, options)
+ * ```
+ */
 export interface LayerNormOptions {
   /** Added to the variance (default 1e-5, as PyTorch). */
   readonly eps?: number

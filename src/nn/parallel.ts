@@ -47,7 +47,13 @@ export type FanOutChain<Ls extends ReadonlyArray<AnyLayer>, In extends number = 
 type OutSizes<Ls extends ReadonlyArray<AnyLayer>, In extends number> = { readonly [K in keyof Ls]: Ls[K] extends SizePreserving ? In : OutSizeOf<Ls[K]> }
 type InSizes<Ls extends ReadonlyArray<AnyLayer>> = { readonly [K in keyof Ls]: InSizeOf<Ls[K]> }
 
-/** The type of `fanOut(...Ls)`: the shared input size to the sum of the output sizes. @category combinators */
+/**
+ * The type of `fanOut(...Ls)`: the shared input size to the sum of the output sizes. @category combinators
+ * @example
+ * ```ts
+ * const both: nn.FanOut<[typeof nn.identity, ReturnType<typeof nn.dense<4, 3>>]> = nn.fanOut(nn.identity, nn.dense(4, 3))
+ * ```
+ */
 export type FanOut<Ls extends ReadonlyArray<AnyLayer>> = Layer<SerialParams<Ls>, SharedIn<Ls>, SumSizes<OutSizes<Ls, SharedIn<Ls>>>>
 
 /** The type of `parallel(...Ls)`: the sum of the input sizes to the sum of the output sizes. @category combinators */

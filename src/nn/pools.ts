@@ -9,7 +9,14 @@ import type { Layer, NoParams } from './Layer.js'
 import { type LayerKindDefinition, buildWith, layerKind, noLayout } from './LayerKind.js'
 import type { PoolSpec } from './LayerSpec.js'
 
-/** Options of the pooling layers. @category layers */
+/**
+ * Options of the pooling layers. @category layers
+ * @example
+ * ```ts
+ * const options: nn.PoolOptions = { stride: 1, padding: 'same' }
+ * nn.maxPool2d([28, 28, 8], 3, options)
+ * ```
+ */
 export interface PoolOptions {
   /** Default: the window. */
   readonly stride?: Pair
@@ -17,7 +24,14 @@ export interface PoolOptions {
   readonly padding?: Padding
 }
 
-/** A pooling layer: a parameterless `Layer` that also states its image shapes. @category layers */
+/**
+ * A pooling layer: a parameterless `Layer` that also states its image shapes. @category layers
+ * @example
+ * ```ts
+ * const pool: nn.PoolLayer = nn.maxPool2d([28, 28, 8], 2)
+ * pool.outShape // [14, 14, 8]
+ * ```
+ */
 export type PoolLayer = Layer<NoParams, number, number> & { readonly inShape: ImageShape; readonly outShape: ImageShape }
 
 const noParams: NoParams = Object.freeze({})

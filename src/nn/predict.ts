@@ -7,7 +7,14 @@ import { argmax, sigmoid, softmax } from '../ops/index.js'
 import { type Tensor, ShapeError, showShape, toFlatArray } from '../tensor/index.js'
 import type { ApplyContext } from './Layer.js'
 
-/** What prediction needs of a network: applying it. @category model */
+/**
+ * What prediction needs of a network: applying it. @category model
+ * @example
+ * ```ts
+ * const net = nn.dense(4, 3)
+ * const predictor: nn.Predictor<ReturnType<typeof net.init>> = net
+ * ```
+ */
 export interface Predictor<P> {
   readonly name: string
   readonly apply: (params: P) => (x: Tensor, ctx?: ApplyContext) => Tensor

@@ -13,14 +13,26 @@ import type { AnyLayer } from './Layer.js'
 import { type LayerSpec, type ParamLayout, isSpecOf } from './LayerSpec.js'
 import { paramLayout } from './paramLayout.js'
 
-/** A parameter tensor of a layer: its path within the layer's parameters, shape and dtype. @category summary */
+/**
+ * A parameter tensor of a layer: its path within the layer's parameters, shape and dtype. @category summary
+ * @example
+ * ```ts
+ * const params: ReadonlyArray<nn.ParamSummary> | undefined = nn.summary(nn.dense(4, 3)).layers[0]?.tensors
+ * ```
+ */
 export interface ParamSummary {
   readonly path: string
   readonly shape: Shape
   readonly dtype: DType
 }
 
-/** One row of a summary. @category summary */
+/**
+ * One row of a summary. @category summary
+ * @example
+ * ```ts
+ * const [first]: ReadonlyArray<nn.LayerSummary> = nn.summary(nn.dense(4, 3)).layers
+ * ```
+ */
 export interface LayerSummary {
   /** The layer's name, e.g. `dense(4, 16)`. */
   readonly name: string
@@ -31,7 +43,14 @@ export interface LayerSummary {
   readonly tensors: ReadonlyArray<ParamSummary>
 }
 
-/** What `summary` returns. @category summary */
+/**
+ * What `summary` returns. @category summary
+ * @example
+ * ```ts
+ * const s: nn.Summary = nn.summary(nn.serial(nn.dense(4, 16), nn.relu, nn.dense(16, 3)))
+ * s.parameters // 131
+ * ```
+ */
 export interface Summary {
   readonly name: string
   readonly layers: ReadonlyArray<LayerSummary>

@@ -9,10 +9,23 @@
  */
 import { type DecodeError, decodeError, isDecodeErrorOf } from '../tensor/index.js'
 
-/** Which function produced an `OnnxError`. @category errors */
+/**
+ * Which function produced an `OnnxError`. @category errors
+ * @example
+ * ```ts
+ * const source: onnx.OnnxSource = 'onnx.importModel'
+ * ```
+ */
 export type OnnxSource = 'onnx.exportModel' | 'onnx.importModel' | 'io.saveOnnx' | 'io.loadOnnx'
 
-/** A failure to write or read an ONNX model: a `DecodeError` of the family `'OnnxError'`. @category errors */
+/**
+ * A failure to write or read an ONNX model: a `DecodeError` of the family `'OnnxError'`. @category errors
+ * @example
+ * ```ts
+ * const r = onnx.importModel(new Uint8Array([1]))
+ * if (r._tag === 'Left') { const e: onnx.OnnxError = r.left; console.log(e.message) }
+ * ```
+ */
 export type OnnxError = DecodeError<'OnnxError', OnnxSource>
 
 /**

@@ -8,7 +8,14 @@ import * as E from 'fp-ts/lib/Either.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
 import { modelProto } from './schema.js'
 
-/** The budgets of `importModel`. @category onnx */
+/**
+ * The budgets of `importModel`. @category onnx
+ * @example
+ * ```ts
+ * const limits: onnx.ImportLimits = { maxBytes: 1e6 }
+ * onnx.importModel(new Uint8Array(0), limits)
+ * ```
+ */
 export interface ImportLimits {
   /** The most bytes, default 256 MiB. */
   readonly maxBytes?: number

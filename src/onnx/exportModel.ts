@@ -35,7 +35,15 @@ import { modelProto } from './schema.js'
  */
 export const exportOpsets = Object.freeze({ min: 17, max: 21 })
 
-/** Options of `exportModel`. @category onnx */
+/**
+ * Options of `exportModel`. @category onnx
+ * @example
+ * ```ts
+ * const options: onnx.ExportOptions = { inputShape: [4], opset: 17 }
+ * const net = nn.dense(4, 3)
+ * onnx.exportModel(net, net.init(random.key(0)), options)
+ * ```
+ */
 export interface ExportOptions {
   /**
    * The shape of one example, without the batch axis: `[inSize]` by default (required when every

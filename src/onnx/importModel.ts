@@ -24,7 +24,14 @@ import { type ImportLimits, decodeGraph, quote } from './decodeGraph.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
 import { graphScope, walkChain } from './walkGraph.js'
 
-/** What `importModel` gives: the network, its parameters, the input's shape per example, and the file's metadata. @category onnx */
+/**
+ * What `importModel` gives: the network, its parameters, the input's shape per example, and the file's metadata. @category onnx
+ * @example
+ * ```ts
+ * const r = onnx.importModel(new Uint8Array(0))
+ * if (r._tag === 'Right') { const model: onnx.ImportedModel = r.right; console.log(model.net.name) }
+ * ```
+ */
 export interface ImportedModel {
   readonly net: AnyLayer
   readonly params: ReadonlyArray<unknown>

@@ -19,7 +19,13 @@
  */
 import { type Key, bits } from '../random/index.js'
 
-/** One transition to store. @category replay */
+/**
+ * One transition to store. @category replay
+ * @example
+ * ```ts
+ * const t: rl.StoredTransition = { observation: [0, 0], action: 1, reward: 1, nextObservation: [0, 1], terminated: false }
+ * ```
+ */
 export interface StoredTransition {
   readonly observation: ArrayLike<number>
   /** The action: an integer for discrete spaces, a vector for continuous ones. */
@@ -40,7 +46,13 @@ interface Store {
   owner: number
 }
 
-/** A ring buffer of transitions. @category replay */
+/**
+ * A ring buffer of transitions. @category replay
+ * @example
+ * ```ts
+ * const buffer: rl.ReplayBuffer = rl.replayBuffer({ capacity: 1000, observationSize: 4 })
+ * ```
+ */
 export interface ReplayBuffer {
   readonly capacity: number
   readonly observationSize: number
@@ -53,7 +65,15 @@ export interface ReplayBuffer {
   readonly store: Store
 }
 
-/** A sampled mini-batch, row-major. @category replay */
+/**
+ * A sampled mini-batch, row-major. @category replay
+ * @example
+ * ```ts
+ * let buffer = rl.replayBuffer({ capacity: 10, observationSize: 1 })
+ * buffer = rl.push(buffer, { observation: [0], action: 0, reward: 1, nextObservation: [1], terminated: true })
+ * const batch: rl.ReplayBatch = rl.sample(buffer, random.key(0), 4)
+ * ```
+ */
 export interface ReplayBatch {
   readonly size: number
   /** `[size, observationSize]`. */
@@ -70,7 +90,14 @@ const positiveInt = (op: string, what: string, n: number): void => {
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${op}: ${what} must be a positive integer, got ${n}`)
 }
 
-/** Options of `replayBuffer`. @category replay */
+/**
+ * Options of `replayBuffer`. @category replay
+ * @example
+ * ```ts
+ * const options: rl.ReplayBufferOptions = { capacity: 1000, observationSize: 3, actionSize: 1 }
+ * rl.replayBuffer(options)
+ * ```
+ */
 export interface ReplayBufferOptions {
   readonly capacity: number
   readonly observationSize: number

@@ -30,7 +30,13 @@ export const acrobotPhysics = Object.freeze({
   gravity: 9.8,
 })
 
-/** The two joint angles (0 = hanging down) and their velocities. @category environments */
+/**
+ * The two joint angles (0 = hanging down) and their velocities. @category environments
+ * @example
+ * ```ts
+ * const s: rl.AcrobotState = rl.acrobot().reset(random.key(0))
+ * ```
+ */
 export interface AcrobotState extends EpisodeClock {
   readonly theta1: number
   readonly theta2: number

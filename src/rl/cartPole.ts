@@ -27,7 +27,13 @@ export const cartPolePhysics = Object.freeze({
   thetaThreshold: (12 * 2 * Math.PI) / 360,
 })
 
-/** Cart position, velocity, pole angle (0 = upright), angular velocity. @category environments */
+/**
+ * Cart position, velocity, pole angle (0 = upright), angular velocity. @category environments
+ * @example
+ * ```ts
+ * const s: rl.CartPoleState = rl.cartPole().reset(random.key(0))
+ * ```
+ */
 export interface CartPoleState extends EpisodeClock {
   readonly x: number
   readonly xDot: number
@@ -54,7 +60,14 @@ const integrate = (s: Physical, action: number): Physical => {
   return { x: s.x + tau * s.xDot, xDot: s.xDot + tau * xAcc, theta: s.theta + tau * s.thetaDot, thetaDot: s.thetaDot + tau * thetaAcc }
 }
 
-/** Options of `cartPole`. @category environments */
+/**
+ * Options of `cartPole`. @category environments
+ * @example
+ * ```ts
+ * const options: rl.CartPoleOptions = { maxSteps: 200 }
+ * rl.cartPole(options)
+ * ```
+ */
 export interface CartPoleOptions {
   /** The step cap (default 500, CartPole-v1; 200 is CartPole-v0). */
   readonly maxSteps?: number

@@ -26,7 +26,13 @@ export const mountainCarPhysics = Object.freeze({
   gravity: 0.0025,
 })
 
-/** Position and velocity of the car. @category environments */
+/**
+ * Position and velocity of the car. @category environments
+ * @example
+ * ```ts
+ * const s: rl.MountainCarState = rl.mountainCar().reset(random.key(0))
+ * ```
+ */
 export interface MountainCarState extends EpisodeClock {
   readonly position: number
   readonly velocity: number

@@ -18,7 +18,13 @@ import { type BoxSpace, type Environment, type EpisodeClock, environment } from 
  */
 export const pendulumPhysics = Object.freeze({ maxSpeed: 8, maxTorque: 2, dt: 0.05, gravity: 10, mass: 1, length: 1 })
 
-/** Angle (0 = upright, unbounded) and angular velocity. @category environments */
+/**
+ * Angle (0 = upright, unbounded) and angular velocity. @category environments
+ * @example
+ * ```ts
+ * const s: rl.PendulumState = rl.pendulum().reset(random.key(0))
+ * ```
+ */
 export interface PendulumState extends EpisodeClock {
   readonly theta: number
   readonly thetaDot: number

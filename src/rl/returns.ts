@@ -16,7 +16,14 @@ const checkDiscount = (op: string, name: string, x: number): void => {
   if (!(x >= 0 && x <= 1)) throw new RangeError(`${op}: ${name} must be in [0, 1], got ${x}`)
 }
 
-/** Options of `discountedReturns`. @category returns */
+/**
+ * Options of `discountedReturns`. @category returns
+ * @example
+ * ```ts
+ * const options: rl.DiscountedReturnsOptions = { gamma: 0.99 }
+ * rl.discountedReturns([1, 1], [false, true], options)
+ * ```
+ */
 export interface DiscountedReturnsOptions {
   readonly gamma: number
   /** Environments stepped side by side (default 1). */
@@ -51,7 +58,14 @@ export const discountedReturns = (rewards: ArrayLike<number>, dones: ArrayLike<b
   return out
 }
 
-/** The inputs of `gae`, time-major, one element per step. @category returns */
+/**
+ * The inputs of `gae`, time-major, one element per step. @category returns
+ * @example
+ * ```ts
+ * const input: rl.GaeInput = { rewards: [1], values: [0.5], nextValues: [0], terminated: [true], dones: [true] }
+ * rl.gae(input, { gamma: 0.99, lambda: 0.95 })
+ * ```
+ */
 export interface GaeInput {
   readonly rewards: ArrayLike<number>
   /** V(sₜ). */
@@ -64,7 +78,13 @@ export interface GaeInput {
   readonly dones: ArrayLike<boolean | number>
 }
 
-/** Options of `gae`. @category returns */
+/**
+ * Options of `gae`. @category returns
+ * @example
+ * ```ts
+ * const options: rl.GaeOptions = { gamma: 0.99, lambda: 0.95 }
+ * ```
+ */
 export interface GaeOptions {
   readonly gamma: number
   readonly lambda: number
