@@ -102,7 +102,14 @@ export const checkpoints = (folder: string, options: io.CheckpointFolderOptions 
   return Object.freeze({ every: options.every, write: checkpointWriter(folder, options) })
 }
 
-/** A checkpoint read from a file: the checkpoint, the file, the user's `extra` data and the run's fingerprint. @category checkpoints */
+/**
+ * A checkpoint read from a file: the checkpoint, the file, the user's `extra` data and the run's fingerprint. @category checkpoints
+ * @example
+ * ```ts
+ * const r = await io.latestCheckpoint('runs/iris')
+ * if (r._tag === 'Right' && r.right !== undefined) { const loaded: io.LoadedCheckpoint = r.right; console.log(loaded.file) }
+ * ```
+ */
 export interface LoadedCheckpoint<P extends Tree = Tree, S = OptState> {
   readonly checkpoint: train.Checkpoint<P, S>
   readonly file: string

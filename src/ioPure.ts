@@ -18,6 +18,12 @@ export * from './io/pure.js'
  * A model: a network, its parameters, and optionally the optimizer state, step count, key and
  * history of the run that trained it, and the user's own JSON data (`extra`: class names, feature
  * names, normalisation constants, ...). A `ModelDocument` whose network is an `nn` layer.
+ * @example
+ * ```ts
+ * const net = nn.dense(4, 3)
+ * const model: io.SavedModel<typeof net> = { net, params: net.init(random.key(0)), step: 100 }
+ * io.encodeModel(model)
+ * ```
  * @category model
  */
 export type SavedModel<L extends AnyLayer = Layer<unknown>> = io.ModelDocument<L, ParamsOf<L>>
@@ -28,6 +34,11 @@ export type SavedModel<L extends AnyLayer = Layer<unknown>> = io.ModelDocument<L
  * itself (typed); this is how a network with custom layers (`nn.elementwise`, hand-written) is
  * loaded, since a spec cannot rebuild those. With `registry`, an architecture may use the layer
  * kinds it adds (`nn.registry.with(myKind)`).
+ * @example
+ * ```ts
+ * const net = nn.dense(4, 3)
+ * const options: io.DecodeOptions<typeof net> = { net, maxBytes: 1e6 }
+ * ```
  * @category model
  */
 export interface DecodeOptions<L extends AnyLayer = AnyLayer> extends io.ModelLimits {

@@ -14,15 +14,35 @@
 import { type DecodeError, type DecodeLocation, decodeError, decodeErrorToError, isDecodeErrorOf } from '../tensor/index.js'
 
 
-/** Which function produced a `ModelError`. @category errors */
+/**
+ * Which function produced a `ModelError`. @category errors
+ * @example
+ * ```ts
+ * const source: io.ModelSource = 'io.loadModel'
+ * ```
+ */
 export type ModelSource =
   | 'io.encodeModel' | 'io.decodeModel' | 'io.saveModel' | 'io.loadModel'
   | 'io.decodeCheckpoint' | 'io.checkpoints' | 'io.latestCheckpoint' | 'io.resume'
 
-/** Where a `ModelError` is: the file, and the path of the value in the document (`params[0].w`). @category errors */
+/**
+ * Where a `ModelError` is: the file, and the path of the value in the document (`params[0].w`). @category errors
+ * @example
+ * ```ts
+ * const where: io.ModelErrorLocation = { file: 'model.json', path: 'params[0].w' }
+ * io.modelError('io.loadModel', 'element 3 is NaN', where)
+ * ```
+ */
 export type ModelErrorLocation = Pick<DecodeLocation, 'file' | 'path'>
 
-/** A failure to write, read or decode a model: a `DecodeError` of io. `message` is the full, self-contained text. @category errors */
+/**
+ * A failure to write, read or decode a model: a `DecodeError` of io. `message` is the full, self-contained text. @category errors
+ * @example
+ * ```ts
+ * const r = io.decodeModel('[]')
+ * if (r._tag === 'Left') { const e: io.ModelError = r.left; console.log(e.message) }
+ * ```
+ */
 export type ModelError = DecodeError<'ModelError', ModelSource>
 
 /**

@@ -46,7 +46,14 @@ const TEMPORARY = /^\.checkpoint-\d+\.json\.[0-9a-f]{12}\.tmp$/
  */
 export const checkpointFileName = (step: number): string => `checkpoint-${String(step).padStart(9, '0')}.json`
 
-/** A checkpoint file in a folder: its path and step. @category checkpoints */
+/**
+ * A checkpoint file in a folder: its path and step. @category checkpoints
+ * @example
+ * ```ts
+ * const r = await io.listCheckpoints('runs/iris')
+ * if (r._tag === 'Right') { const files: ReadonlyArray<io.CheckpointFile> = r.right; console.log(files.map((f) => f.step)) }
+ * ```
+ */
 export interface CheckpointFile {
   readonly path: string
   readonly step: number
@@ -59,7 +66,14 @@ const filesIn = (folder: string, names: ReadonlyArray<string>): CheckpointFile[]
     .map(([name, m]) => ({ path: join(folder, name), step: Number(m![1]) }))
     .sort((a, b) => a.step - b.step)
 
-/** Options of `io.checkpoints` and `checkpointWriter`. @category checkpoints */
+/**
+ * Options of `io.checkpoints` and `checkpointWriter`. @category checkpoints
+ * @example
+ * ```ts
+ * const options: io.CheckpointFolderOptions = { keep: 5, extra: { note: 'baseline' } }
+ * const write = io.checkpointWriter('runs/iris', options)
+ * ```
+ */
 export interface CheckpointFolderOptions {
   /** How many of the newest checkpoint files to keep (default 3; `Infinity` keeps all). */
   readonly keep?: number

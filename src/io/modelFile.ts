@@ -144,7 +144,14 @@ export interface Architecture<N extends Network> {
   readonly layout: (net: N) => TreeLayout
 }
 
-/** Bounds on what decoding accepts. @category model */
+/**
+ * Bounds on what decoding accepts. @category model
+ * @example
+ * ```ts
+ * const limits: io.ModelLimits = { maxBytes: 10e6, maxElements: 1e6 }
+ * io.decodeModel('{}', limits)
+ * ```
+ */
 export interface ModelLimits {
   /** The longest text (for files: the most bytes) read, default `defaultMaxBytes` (256 MiB). */
   readonly maxBytes?: number

@@ -11,16 +11,37 @@
  * 3. Specs are values: composing never mutates its arguments.
  */
 
-/** A JSON value, readonly all the way down. @category model */
+/**
+ * A JSON value, readonly all the way down. @category model
+ * @example
+ * ```ts
+ * const value: plot.Json = { mark: 'line' }
+ * ```
+ */
 export type Json = null | boolean | number | string | ReadonlyArray<Json> | JsonObject
 
-/** A JSON object, readonly. @category model */
+/**
+ * A JSON object, readonly. @category model
+ * @example
+ * ```ts
+ * const view: plot.JsonObject = { mark: 'line', encoding: { x: { field: 'x', type: 'quantitative' } } }
+ * plot.topLevel('my plot', view)
+ * ```
+ */
 export type JsonObject = { readonly [key: string]: Json }
 
 /**
  * A Vega-Lite specification: a JSON object with the schema URL at the top. Its other keys are
  * Vega-Lite's own (`data`, `mark`, `encoding`, `layer`, `vconcat`, ...), checked by Vega-Lite when
  * the spec is compiled, not here: the type keeps the library free of Vega-Lite's types.
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs'
+ * import { plot } from 'purenet'
+ *
+ * const spec: plot.VegaLiteSpec = plot.activations()
+ * writeFileSync('activations.vl.json', JSON.stringify(spec)) // or render it with purenet/plot/render
+ * ```
  * @category model
  */
 export type VegaLiteSpec = JsonObject & { readonly $schema: string }
@@ -50,7 +71,13 @@ export const lookup = (value: Json | undefined, ...path: ReadonlyArray<string | 
     return undefined
   }, value)
 
-/** One row of inline data: a flat record of numbers and strings. @category model */
+/**
+ * One row of inline data: a flat record of numbers and strings. @category model
+ * @example
+ * ```ts
+ * const rows: plot.Row[] = plot.activationSamples(plot.standardActivations, [-1, 1], 3)
+ * ```
+ */
 export type Row = { readonly [field: string]: number | string | null }
 
 /**
@@ -73,7 +100,14 @@ export const baseConfig: JsonObject = {
   view: { stroke: '#bbb' },
 }
 
-/** A plot title: the text, or the text and a subtitle. @category model */
+/**
+ * A plot title: the text, or the text and a subtitle. @category model
+ * @example
+ * ```ts
+ * const title: plot.Title = { text: 'Activations', subtitle: 'and their derivatives by grad' }
+ * plot.hconcat(title, plot.activations())
+ * ```
+ */
 export type Title = string | { readonly text: string; readonly subtitle: string }
 
 /**

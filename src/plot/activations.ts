@@ -11,7 +11,14 @@ import { linspace } from './contours.js'
 import type { Domain } from './fieldLayers.js'
 import { type Row, type VegaLiteSpec, topLevel } from './VegaLiteSpec.js'
 
-/** An element-wise differentiable function with a display name. @category model */
+/**
+ * An element-wise differentiable function with a display name. @category model
+ * @example
+ * ```ts
+ * const swish: plot.ActivationFunction = { name: 'swish', f: ops.silu }
+ * plot.activations([swish])
+ * ```
+ */
 export interface ActivationFunction {
   readonly name: string
   readonly f: (x: Tensor) => Tensor
@@ -50,7 +57,14 @@ export const functionCurve = 'f(x)'
  */
 export const derivativeCurve = "f′(x) by grad"
 
-/** Options of `activations`. @category activations */
+/**
+ * Options of `activations`. @category activations
+ * @example
+ * ```ts
+ * const options: plot.ActivationsOptions = { domain: [-3, 3], samples: 61, columns: 2 }
+ * plot.activations(plot.standardActivations, options)
+ * ```
+ */
 export interface ActivationsOptions {
   readonly title?: string
   /** The x interval (default [-4, 4]). */

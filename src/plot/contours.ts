@@ -13,7 +13,14 @@
  *    and repeats its first point at the end.
  */
 
-/** A scalar field sampled on a rectangular grid. @category contours */
+/**
+ * A scalar field sampled on a rectangular grid. @category contours
+ * @example
+ * ```ts
+ * const grid: plot.Grid = plot.sampleSurface(plot.saddle.surface, plot.linspace(-1, 1, 11), plot.linspace(-1, 1, 11))
+ * plot.isolines(grid, 0)
+ * ```
+ */
 export interface Grid {
   readonly xs: ReadonlyArray<number>
   readonly ys: ReadonlyArray<number>
@@ -21,7 +28,13 @@ export interface Grid {
   readonly values: ReadonlyArray<ReadonlyArray<number>>
 }
 
-/** One isoline: a polyline in data coordinates. @category contours */
+/**
+ * One isoline: a polyline in data coordinates. @category contours
+ * @example
+ * ```ts
+ * const lines: plot.Isoline[] = plot.isolines({ xs: [0, 1], ys: [0, 1], values: [[0, 1], [1, 2]] }, 1)
+ * ```
+ */
 export interface Isoline {
   readonly level: number
   readonly points: ReadonlyArray<readonly [number, number]>

@@ -7,7 +7,16 @@ import { linspace } from './contours.js'
 import { type Domain, cells, xyEncoding } from './fieldLayers.js'
 import { type Row, type VegaLiteSpec, topLevel } from './VegaLiteSpec.js'
 
-/** Options of `decisionRegions`. @category classifiers */
+/**
+ * Options of `decisionRegions`. @category classifiers
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 2)
+ * const params = net.init(random.key(0))
+ * const options: plot.DecisionRegionsOptions = { predict: (x) => nn.predictProba(net, params, x), points: [[0, 0], [1, 1]], labels: [0, 1], resolution: 40 }
+ * plot.decisionRegions(options)
+ * ```
+ */
 export interface DecisionRegionsOptions {
   /**
    * The classifier on a batch of inputs `[m, 2]`: class probabilities `[m, k]` (apply `softmax`

@@ -9,7 +9,14 @@ import { type Grid, checkGrid } from './contours.js'
 import { type Domain, heatmapLayer, isolineLayer, levelsOf, xyEncoding } from './fieldLayers.js'
 import { type Row, type VegaLiteSpec, lossScaleSpec, topLevel } from './VegaLiteSpec.js'
 
-/** Options of `lossLandscape1d`. @category landscapes */
+/**
+ * Options of `lossLandscape1d`. @category landscapes
+ * @example
+ * ```ts
+ * const options: plot.LossLandscape1dOptions = { alphas: [-1, 0, 1], losses: { small: [2, 0.5, 1.5], large: [3, 0.5, 3] }, lossScale: 'log' }
+ * plot.lossLandscape1d(options)
+ * ```
+ */
 export interface LossLandscape1dOptions {
   /** The step sizes α along the direction. */
   readonly alphas: ReadonlyArray<number>
@@ -61,7 +68,14 @@ export const lossLandscape1d = (options: LossLandscape1dOptions): VegaLiteSpec =
   })
 }
 
-/** Options of `lossLandscape2d`. @category landscapes */
+/**
+ * Options of `lossLandscape2d`. @category landscapes
+ * @example
+ * ```ts
+ * const options: plot.LossLandscape2dOptions = { alphas: [0, 1], betas: [0, 1], losses: [[0.5, 1], [1, 2]] }
+ * plot.lossLandscape2d(options)
+ * ```
+ */
 export interface LossLandscape2dOptions {
   /** The steps α along the first direction (the x axis). */
   readonly alphas: ReadonlyArray<number>

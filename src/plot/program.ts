@@ -13,7 +13,15 @@ import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import { type ProgramGraph, type ProgramLayoutOptions, type ProgramNodeKind, LINE_HEIGHT, programGraph } from './programLayout.js'
 
-/** How to draw a program. @category plots */
+/**
+ * How to draw a program. @category plots
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))
+ * const options: plot.ProgramPlotOptions = { title: 'tanh(x²)', argumentNames: ['x'] }
+ * const svg = plot.program(program, options)
+ * ```
+ */
 export interface ProgramPlotOptions extends ProgramLayoutOptions {
   /** A title over the picture (default none). */
   readonly title?: string
@@ -140,7 +148,15 @@ const counts = (p: Program, backwardFrom: number | undefined): string => {
 export const program = (p: Program, options: ProgramPlotOptions = {}): string =>
   drawProgramGraph(programGraph(p, options), { ...(options.title === undefined ? {} : { title: options.title }), subtitle: options.subtitle ?? counts(p, options.backwardFrom) })
 
-/** A traced forward and backward program and where its backward pass starts. @category model */
+/**
+ * A traced forward and backward program and where its backward pass starts. @category model
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * type Params = ReturnType<typeof net.init>
+ * const g: plot.GradProgram = plot.traceGrad((p: Params, x: Tensor) => ops.sum(net.apply(p)(x)))(net.init(random.key(0)), ones([3, 2]))
+ * ```
+ */
 export interface GradProgram {
   /** The program of `(params, ...data) => valueAndGrad(p => loss(p, ...data))(params)`. */
   readonly program: Program

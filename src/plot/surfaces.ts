@@ -14,10 +14,24 @@ import { type Tensor, tensor, toFlatArray } from '../tensor/index.js'
 import type { Grid } from './contours.js'
 import type { Domain } from './fieldLayers.js'
 
-/** A function of a point `[..., 2]` to its value `[...]`. @category surfaces */
+/**
+ * A function of a point `[..., 2]` to its value `[...]`. @category surfaces
+ * @example
+ * ```ts
+ * const bowl: plot.Surface = (p) => ops.add(ops.square(plot.coordinate(p, 0)), ops.square(plot.coordinate(p, 1)))
+ * plot.sampleSurface(bowl, [0, 1], [0, 1])
+ * ```
+ */
 export type Surface = (p: Tensor) => Tensor
 
-/** A test surface and how to look at it. @category surfaces */
+/**
+ * A test surface and how to look at it. @category surfaces
+ * @example
+ * ```ts
+ * const s: plot.TestSurface = plot.rosenbrock
+ * s.start // where the optimizer paths begin
+ * ```
+ */
 export interface TestSurface {
   readonly name: string
   readonly surface: Surface
