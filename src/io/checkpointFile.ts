@@ -27,7 +27,13 @@ import type { Json, JsonObject } from './jsonText.js'
 import { crc32Hex } from './crc32.js'
 import { type StateTree, type TreeLayout, isObject, show } from './tensorTree.js'
 
-/** The facts of a run that fix the order of its batches (the shape of `train.RunInfo`). @category checkpoints */
+/**
+ * The facts of a run that fix the order of its batches (the shape of `train.RunInfo`). @category checkpoints
+ * @example
+ * ```ts
+ * const facts: io.RunFacts = { key: { kind: 'Key', words: [0, 0] }, batchSize: 16, examples: 120, dropLast: false }
+ * ```
+ */
 export interface RunFacts {
   readonly key: KeyWords
   readonly batchSize: number
@@ -66,14 +72,27 @@ export const checkpointExtraKey = 'checkpoint'
 
 const hasSpec = <N extends { readonly name: string }>(u: N): u is N & Network => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
 
-/** The fingerprint of one tensor: dtype, shape and the CRC-32 of its little-endian bytes. @category checkpoints */
+/**
+ * The fingerprint of one tensor: dtype, shape and the CRC-32 of its little-endian bytes. @category checkpoints
+ * @example
+ * ```ts
+ * const { x }: io.RunFingerprint['data'] & object = io.dataFingerprint({ x: tensor([[1]]), y: tensor([[0]]) })
+ * const fingerprint: io.TensorFingerprint = x
+ * ```
+ */
 export interface TensorFingerprint {
   readonly dtype: string
   readonly shape: ReadonlyArray<number>
   readonly crc32: string
 }
 
-/** What a checkpoint records of the run beyond `RunInfo`, so that a resume can refuse another run. @category checkpoints */
+/**
+ * What a checkpoint records of the run beyond `RunInfo`, so that a resume can refuse another run. @category checkpoints
+ * @example
+ * ```ts
+ * const fingerprint: io.RunFingerprint = { data: io.dataFingerprint({ x: tensor([[1]]), y: tensor([[0]]) }), settings: { lr: 0.1 } }
+ * ```
+ */
 export interface RunFingerprint {
   /** The training data's fingerprint: x and y. */
   readonly data?: { readonly x: TensorFingerprint; readonly y: TensorFingerprint }

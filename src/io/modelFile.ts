@@ -93,7 +93,13 @@ export const defaultMaxBytes = 256 * 2 ** 20
  */
 export const defaultMaxElements = 2 ** 28
 
-/** A training history as a model file keeps it (the shape of `train.History`). @category model */
+/**
+ * A training history as a model file keeps it (the shape of `train.History`). @category model
+ * @example
+ * ```ts
+ * const history: io.ModelHistory = { loss: [1, 0.5], epochs: [{ epoch: 0, loss: 0.75, metrics: {} }] }
+ * ```
+ */
 export type ModelHistory = {
   readonly loss: ReadonlyArray<number>
   readonly epochs: ReadonlyArray<{ readonly epoch: number; readonly loss: number; readonly metrics: Readonly<Record<string, number>> }>
@@ -101,6 +107,10 @@ export type ModelHistory = {
 
 /**
  * A key as a file holds it: the two 32-bit words of a `random.Key` (the same record).
+ * @example
+ * ```ts
+ * const words: io.KeyWords = { kind: 'Key', words: [0, 42] } // a key as a file stores it
+ * ```
  * @category model
  */
 export interface KeyWords {
@@ -108,7 +118,13 @@ export interface KeyWords {
   readonly words: readonly [number, number]
 }
 
-/** What io needs of a network: a name for messages and its architecture, a JSON spec (`layer.spec`). @category model */
+/**
+ * What io needs of a network: a name for messages and its architecture, a JSON spec (`layer.spec`). @category model
+ * @example
+ * ```ts
+ * const network: io.Network = nn.dense(2, 1) // anything with a name and a spec
+ * ```
+ */
 export interface Network {
   readonly name: string
   readonly spec: unknown
@@ -118,6 +134,11 @@ export interface Network {
  * A model document: a network, its parameters, and optionally the optimizer state, step count,
  * key and history of the run that trained it, and the user's own JSON data (`extra`: class names,
  * feature names, normalisation constants, ...). `io.SavedModel<L>` is this with an `nn` layer.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const doc: io.ModelDocument<typeof net> = { net, params: net.init(random.key(0)), step: 10 }
+ * ```
  * @category model
  */
 export type ModelDocument<N extends Network, P = Tree> = {

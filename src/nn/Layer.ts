@@ -60,7 +60,13 @@ export interface Layer<P, In extends number = number, Out extends number = numbe
   readonly apply: (params: P) => (x: Tensor, ctx?: ApplyContext) => Tensor
 }
 
-/** The marker of a layer that works at any feature size and returns the size it is given. @category model */
+/**
+ * The marker of a layer that works at any feature size and returns the size it is given. @category model
+ * @example
+ * ```ts
+ * const act: nn.SizePreserving = nn.relu // fits any size, like every activation
+ * ```
+ */
 export interface SizePreserving {
   readonly preservesSize: true
 }

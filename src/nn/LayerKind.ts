@@ -59,17 +59,36 @@ export type SpecResult<A> = E.Either<DecodeError, A>
  */
 export const specFail = (path: string, detail: string): SpecResult<never> => E.left(specError(path, detail))
 
-/** An io-ts codec with a message of our own for every failure. @category specs */
+/**
+ * An io-ts codec with a message of our own for every failure. @category specs
+ * @example
+ * ```ts
+ * const positive = nn.specCodec('positive', (u): u is number => typeof u === 'number' && u > 0, (u) => `expected a positive number, got ${String(u)}`)
+ * positive.decode(3) // Right(3)
+ * ```
+ */
 export const specCodec = <A>(name: string, is: (u: unknown) => u is A, describe: (u: unknown) => string): t.Type<A, A, unknown> =>
   new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c, describe(u))), t.identity)
 
-/** A field of a spec: its codec, and whether it may be left out (then the build gets `undefined`). @category specs */
+/**
+ * A field of a spec: its codec, and whether it may be left out (then the build gets `undefined`). @category specs
+ * @example
+ * ```ts
+ * const rate: nn.SpecField<number> = nn.sizeField
+ * ```
+ */
 export interface SpecField<A> {
   readonly codec: t.Decoder<unknown, A>
   readonly optional?: true
 }
 
-/** The codecs of a spec's fields, one per field of `F` (`kind` excluded). @category specs */
+/**
+ * The codecs of a spec's fields, one per field of `F` (`kind` excluded). @category specs
+ * @example
+ * ```ts
+ * const fields: nn.SpecFields<{ readonly size: number }> = { size: nn.sizeField }
+ * ```
+ */
 export type SpecFields<F> = { readonly [K in keyof F]-?: SpecField<Exclude<F[K], undefined>> }
 
 /** What a kind's build gets besides its fields: where the spec is, and how to decode a nested spec. @category specs */
@@ -80,7 +99,13 @@ export interface SpecContext {
   readonly child: (spec: unknown, path: string) => SpecResult<AnyLayer>
 }
 
-/** What a raw spec declares, for the budgets that `fromSpec` checks before building anything. @category specs */
+/**
+ * What a raw spec declares, for the budgets that `fromSpec` checks before building anything. @category specs
+ * @example
+ * ```ts
+ * const declared: nn.Declared = nn.declaresLayers({ kind: 'serial', layers: [{ kind: 'relu' }] })
+ * ```
+ */
 export interface Declared {
   /** The parameters (tensor elements) this spec declares itself, not counting nested specs. */
   readonly parameters: number
@@ -248,23 +273,47 @@ export const sizeField: SpecField<number> = Object.freeze({
       : `expected a positive integer, got ${showValue(u)}`),
 })
 
-/** The codec of an optional dtype field. @category specs */
+/**
+ * The codec of an optional dtype field. @category specs
+ * @example
+ * ```ts
+ * nn.dtypeField.codec.decode('float64') // Right('float64')
+ * ```
+ */
 export const dtypeField: SpecField<DType> = Object.freeze({
   codec: specCodec('a dtype', (u): u is DType => isDType(u), (u) => `expected "float32" or "float64", got ${showValue(u)}`),
   optional: true as const,
 })
 
-/** The codec of a nested spec (`residual`'s `layer`), decoded by the build through `context.child`. @category specs */
+/**
+ * The codec of a nested spec (`residual`'s `layer`), decoded by the build through `context.child`. @category specs
+ * @example
+ * ```ts
+ * const fields = { layer: nn.layerField } // a nested layer spec, as residual declares it
+ * ```
+ */
 export const layerField: SpecField<unknown> = Object.freeze({
   codec: specCodec('a layer spec', (u): u is unknown => u !== undefined, () => 'missing'),
 })
 
-/** The codec of a list of nested specs (`serial`'s `layers`). @category specs */
+/**
+ * The codec of a list of nested specs (`serial`'s `layers`). @category specs
+ * @example
+ * ```ts
+ * const fields = { layers: nn.layersField } // a list of layer specs, as serial declares it
+ * ```
+ */
 export const layersField: SpecField<ReadonlyArray<unknown>> = Object.freeze({
   codec: specCodec('an array of layer specs', (u): u is ReadonlyArray<unknown> => Array.isArray(u), (u) => `expected a non-empty array of layer specs, got ${showValue(u)}`),
 })
 
-/** A decoded nested layer with the path of its spec. @category specs */
+/**
+ * A decoded nested layer with the path of its spec. @category specs
+ * @example
+ * ```ts
+ * const child: nn.Child = [nn.dense(2, 3), 'layers[0]'] // a decoded layer and its path in the spec
+ * ```
+ */
 export type Child = readonly [AnyLayer, string]
 
 /** Decodes the `layers` of a combinator's spec: at least one, each through `context.child`. @category specs */
@@ -281,7 +330,13 @@ export const decodeLayers = (list: ReadonlyArray<unknown>, context: SpecContext)
   return E.right(out)
 }
 
-/** What a combinator's budget counts of its raw spec: its `layers`, none of its own parameters. @category specs */
+/**
+ * What a combinator's budget counts of its raw spec: its `layers`, none of its own parameters. @category specs
+ * @example
+ * ```ts
+ * nn.declaresLayers({ kind: 'serial', layers: [{ kind: 'relu' }, { kind: 'relu' }] }).children.length // 2
+ * ```
+ */
 export const declaresLayers = (raw: Readonly<Record<string, unknown>>): Declared => {
   const list = Object.hasOwn(raw, 'layers') ? raw['layers'] : undefined
   return { parameters: 0, children: Array.isArray(list) ? list : [] }

@@ -111,7 +111,14 @@ export type Conv2dSpec = {
   readonly dtype: DType
 }
 
-/** `maxPool2d(inShape, window, options)` or `avgPool2d(...)`. @category specs */
+/**
+ * `maxPool2d(inShape, window, options)` or `avgPool2d(...)`. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.maxPool2d([28, 28, 8], 2).spec
+ * if (nn.isSpecOf(spec, 'maxPool2d')) { const s: nn.PoolSpec = spec; console.log(s.window) }
+ * ```
+ */
 export type PoolSpec = {
   readonly kind: 'maxPool2d' | 'avgPool2d'
   readonly inShape: readonly [number, number, number]
@@ -136,10 +143,24 @@ export type EmbeddingSpec = {
   readonly dtype: DType
 }
 
-/** `layerNorm(size, { eps, dtype })`. @category specs */
+/**
+ * `layerNorm(size, { eps, dtype })`. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.layerNorm(128).spec
+ * if (nn.isSpecOf(spec, 'layerNorm')) { const s: nn.LayerNormSpec = spec; console.log(s.eps) }
+ * ```
+ */
 export type LayerNormSpec = { readonly kind: 'layerNorm'; readonly size: number; readonly eps: number; readonly dtype: DType }
 
-/** `gru(inSize, hidden, length, { dtype })`. @category specs */
+/**
+ * `gru(inSize, hidden, length, { dtype })`. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.gru(16, 64, 32).spec
+ * if (nn.isSpecOf(spec, 'gru')) { const s: nn.GruSpec = spec; console.log(s.hidden) } // 64
+ * ```
+ */
 export type GruSpec = { readonly kind: 'gru'; readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype: DType }
 
 /**

@@ -116,7 +116,13 @@ export const conv2d = (inShape: ImageShape, filters: number, kernel: Pair, optio
   })
 }
 
-/** The fields of a conv2d spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of a conv2d spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.Conv2dFields = { inShape: [28, 28, 1], filters: 8, kernel: [5, 5] }
+ * ```
+ */
 export type Conv2dFields = {
   readonly inShape: ImageShape
   readonly filters: number

@@ -114,7 +114,13 @@ export const dense = <In extends number, Out extends number>(inSize: In, outSize
 
 const initializerNames: ReadonlyArray<InitializerName> = ['glorotUniform', 'heNormal', 'zeros']
 const isInitializerName = (u: unknown): u is InitializerName => typeof u === 'string' && (initializerNames as ReadonlyArray<string>).includes(u)
-/** The codec of an optional initialiser field (`weights`, `bias`) of a layer spec. @category specs */
+/**
+ * The codec of an optional initialiser field (`weights`, `bias`) of a layer spec. @category specs
+ * @example
+ * ```ts
+ * nn.initializerField.codec.decode('heNormal') // Right('heNormal')
+ * ```
+ */
 export const initializerField: SpecField<InitializerName> = Object.freeze({
   codec: specCodec('an initialiser name', isInitializerName, (u) =>
     u === 'custom'
@@ -123,7 +129,13 @@ export const initializerField: SpecField<InitializerName> = Object.freeze({
   optional: true as const,
 })
 
-/** The fields of a dense spec as `fromSpec` decodes them: `weights`, `bias` and `dtype` may be left out. @category specs */
+/**
+ * The fields of a dense spec as `fromSpec` decodes them: `weights`, `bias` and `dtype` may be left out. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.DenseFields = { inSize: 4, outSize: 3, weights: 'heNormal' }
+ * ```
+ */
 export type DenseFields = {
   readonly inSize: number
   readonly outSize: number

@@ -84,7 +84,13 @@ export const embedding = (vocab: number, dim: number, options: EmbeddingOptions 
   })
 }
 
-/** The fields of an embedding spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of an embedding spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.EmbeddingFields = { vocab: 65, dim: 16, length: 32 }
+ * ```
+ */
 export type EmbeddingFields = {
   readonly vocab: number
   readonly dim: number

@@ -87,7 +87,13 @@ export const gru = (inSize: number, hidden: number, length: number, options: { r
   })
 }
 
-/** The fields of a gru spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of a gru spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.GruFields = { inSize: 16, hidden: 64, length: 32 }
+ * ```
+ */
 export type GruFields = { readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype?: DType }
 
 /**

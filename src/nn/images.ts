@@ -101,19 +101,37 @@ const isPad = (u: unknown): boolean => typeof u === 'number' && Number.isInteger
 const isPadding = (u: unknown): u is PaddingSpec =>
   u === 'valid' || u === 'same' || (Array.isArray(u) && u.length === 2 && u.every((p) => Array.isArray(p) && p.length === 2 && p.every(isPad)))
 
-/** The codec of an image shape field (`inShape`). @category specs */
+/**
+ * The codec of an image shape field (`inShape`). @category specs
+ * @example
+ * ```ts
+ * nn.imageShapeField.codec.decode([28, 28, 1]) // Right([28, 28, 1])
+ * ```
+ */
 export const imageShapeField: SpecField<ImageShape> = Object.freeze({
   codec: specCodec('an image shape', (u): u is ImageShape => Array.isArray(u) && u.length === 3 && u.every(isSpecSize),
     (u) => `expected [height, width, channels] of positive integers, got ${showValue(u)}`),
 })
 
-/** The codec of a [height, width] pair field (`kernel`, `stride`, ...); `optional` for those with a default. @category specs */
+/**
+ * The codec of a [height, width] pair field (`kernel`, `stride`, ...); `optional` for those with a default. @category specs
+ * @example
+ * ```ts
+ * nn.pairField(false).codec.decode([3, 3]) // Right([3, 3])
+ * ```
+ */
 export const pairField = (optional: boolean): SpecField<readonly [number, number]> => Object.freeze({
   codec: specCodec('a pair [height, width]', isPair, (u) => `expected [height, width] of positive integers, got ${showValue(u)}`),
   ...(optional ? { optional: true as const } : {}),
 })
 
-/** The codec of an optional padding field. @category specs */
+/**
+ * The codec of an optional padding field. @category specs
+ * @example
+ * ```ts
+ * nn.paddingField.codec.decode('same') // Right('same')
+ * ```
+ */
 export const paddingField: SpecField<PaddingSpec> = Object.freeze({
   codec: specCodec('a padding', isPadding, (u) => `expected "valid", "same" or [[top, bottom], [left, right]] of non-negative integers, got ${showValue(u)}`),
   optional: true as const,

@@ -72,7 +72,13 @@ export const layerNorm = <N extends number>(size: N, options: LayerNormOptions =
   })
 }
 
-/** The fields of a layerNorm spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of a layerNorm spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.LayerNormFields = { size: 128, eps: 1e-5 }
+ * ```
+ */
 export type LayerNormFields = { readonly size: number; readonly eps?: number; readonly dtype?: DType }
 
 /**

@@ -56,7 +56,14 @@ type InSizes<Ls extends ReadonlyArray<AnyLayer>> = { readonly [K in keyof Ls]: I
  */
 export type FanOut<Ls extends ReadonlyArray<AnyLayer>> = Layer<SerialParams<Ls>, SharedIn<Ls>, SumSizes<OutSizes<Ls, SharedIn<Ls>>>>
 
-/** The type of `parallel(...Ls)`: the sum of the input sizes to the sum of the output sizes. @category combinators */
+/**
+ * The type of `parallel(...Ls)`: the sum of the input sizes to the sum of the output sizes. @category combinators
+ * @example
+ * ```ts
+ * const blocks = nn.parallel(nn.dense(2, 3), nn.dense(4, 1))
+ * const sizes: [6, 4] = [blocks.inSize, blocks.outSize] // nn.Parallel adds the sizes in the types
+ * ```
+ */
 export type Parallel<Ls extends ReadonlyArray<AnyLayer>> = Layer<SerialParams<Ls>, SumSizes<InSizes<Ls>>, SumSizes<OutSizes<Ls, number>>>
 
 const initAll = (list: ReadonlyArray<AnyLayer>) => (key: Key) => {

@@ -79,7 +79,13 @@ export const maxPool2d: (inShape: ImageShape, window: Pair, options?: PoolOption
  */
 export const avgPool2d: (inShape: ImageShape, window: Pair, options?: PoolOptions) => PoolLayer = pool('avgPool2d', averagePool)
 
-/** The fields of a pooling spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of a pooling spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.PoolFields = { inShape: [28, 28, 8], window: [2, 2] }
+ * ```
+ */
 export type PoolFields = {
   readonly inShape: ImageShape
   readonly window: readonly [number, number]

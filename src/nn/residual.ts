@@ -18,7 +18,14 @@ export type ResidualCheck<L extends AnyLayer> = [L] extends [SizePreserving]
   ? L
   : number extends InSizeOf<L> ? L : number extends OutSizeOf<L> ? L : [InSizeOf<L>] extends [OutSizeOf<L>] ? L : Layer<ParamsOf<L>, InSizeOf<L>, InSizeOf<L>>
 
-/** The type of `residual(L)`: L's parameters and sizes (size-preserving if L is). @category combinators */
+/**
+ * The type of `residual(L)`: L's parameters and sizes (size-preserving if L is). @category combinators
+ * @example
+ * ```ts
+ * const block = nn.residual(nn.dense(8, 8))
+ * const size: 8 = block.inSize // nn.Residual keeps the size
+ * ```
+ */
 export type Residual<L extends AnyLayer> = [L] extends [SizePreserving]
   ? Layer<ParamsOf<L>, number, number> & SizePreserving
   : Layer<ParamsOf<L>, InSizeOf<L>, InSizeOf<L>>

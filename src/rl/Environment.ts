@@ -119,7 +119,19 @@ export type DiscreteEnvironment<S extends EpisodeClock = EpisodeClock> = Environ
  */
 export type BoxEnvironment<S extends EpisodeClock = EpisodeClock> = Environment<S, BoxSpace>
 
-/** The dynamics of an environment without the clock: what `environment` wraps. @category constructors */
+/**
+ * The dynamics of an environment without the clock: what `environment` wraps. @category constructors
+ * @example
+ * ```ts
+ * const dynamics: rl.Dynamics<{ readonly x: number }, rl.DiscreteSpace> = {
+ *   name: 'walk', maxSteps: 20, observationSize: 1, actionSpace: { kind: 'discrete', n: 2 },
+ *   reset: () => ({ x: 0 }),
+ *   step: (s, action) => ({ state: { x: s.x + (action === 1 ? 1 : -1) }, reward: 0, terminated: false }),
+ *   observe: (s) => [s.x],
+ * }
+ * const walk = rl.environment(dynamics)
+ * ```
+ */
 export interface Dynamics<P, Space extends DiscreteSpace | BoxSpace> {
   readonly name: string
   readonly maxSteps: number

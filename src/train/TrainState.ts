@@ -44,6 +44,10 @@ export interface Model<P> {
  * What training needs of an optimizer (the shape of `optim`'s optimizers): `init`, `update`, and
  * the element-wise rule when it declares one (`train.step` then runs it fused, through
  * `optim.applyGradients`).
+ * @example
+ * ```ts
+ * const opt: train.OptimizerLike<{ w: Tensor }, optim.CountState> = optim.sgd(0.1)
+ * ```
  * @category model
  */
 export interface OptimizerLike<P, S> {

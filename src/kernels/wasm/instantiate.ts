@@ -43,7 +43,14 @@ export type Instantiated<T> =
   | { readonly ok: true; readonly exports: T }
   | { readonly ok: false; readonly reason: FallbackReason; readonly detail: string }
 
-/** Whether a module compiled, or why not: `Instantiated` without the exports. @category kernels */
+/**
+ * Whether a module compiled, or why not: `Instantiated` without the exports. @category kernels
+ * @example
+ * ```ts
+ * const report = activeKernels()
+ * const statuses: ReadonlyArray<ModuleStatus> = Object.values(report.modules)
+ * ```
+ */
 export type ModuleStatus =
   | { readonly ok: true }
   | { readonly ok: false; readonly reason: FallbackReason; readonly detail: string }
