@@ -219,10 +219,8 @@ export interface IdxDatasetOptions extends IdxOptions {
  * [60000, 784] and y of shape [60000] (class indices). `scale` applies to the inputs only.
  * @example
  * ```ts
- * import { readFileSync } from 'node:fs'
- * import { data } from 'purenet'
- *
- * const mnist = data.idxDataset(readFileSync('train-images-idx3-ubyte'), readFileSync('train-labels-idx1-ubyte'))
+ * const load = async (file: string) => new Uint8Array(await (await fetch(file)).arrayBuffer()) // or readFileSync in Node
+ * const mnist = data.idxDataset(await load('train-images-idx3-ubyte'), await load('train-labels-idx1-ubyte'))
  * ```
  * @category decoders
  */

@@ -60,10 +60,8 @@ export const importOperators: ReadonlyArray<string> = Object.freeze([
  * cannot read (every unsupported operator is listed by name). Never throws.
  * @example
  * ```ts
- * import { readFileSync } from 'node:fs'
- * import { onnx } from 'purenet'
- *
- * const model = onnx.importModel(readFileSync('mlp.onnx')) // Either<OnnxError, ImportedModel>
+ * const bytes = new Uint8Array(await (await fetch('mlp.onnx')).arrayBuffer()) // or readFileSync in Node
+ * const model = onnx.importModel(bytes) // Either<OnnxError, ImportedModel>
  * ```
  * @category onnx
  */

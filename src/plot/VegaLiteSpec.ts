@@ -36,11 +36,8 @@ export type JsonObject = { readonly [key: string]: Json }
  * the spec is compiled, not here: the type keeps the library free of Vega-Lite's types.
  * @example
  * ```ts
- * import { writeFileSync } from 'node:fs'
- * import { plot } from 'purenet'
- *
  * const spec: plot.VegaLiteSpec = plot.activations()
- * writeFileSync('activations.vl.json', JSON.stringify(spec)) // or render it with purenet/plot/render
+ * const json = JSON.stringify(spec) // for vega-embed in a page, or render it to SVG with purenet/plot/render
  * ```
  * @category model
  */

@@ -137,11 +137,8 @@ const counts = (p: Program, backwardFrom: number | undefined): string => {
  * index on as the backward pass.
  * @example
  * ```ts
- * import { writeFileSync } from 'node:fs'
- * import { ops, plot, tensor, trace, type Tensor } from 'purenet'
- *
  * const f = (x: Tensor) => ops.tanh(ops.mul(x, x))
- * writeFileSync('program.svg', plot.program(trace(f)(tensor([1, 2])), { title: 'f' }))
+ * const svg = plot.program(trace(f)(tensor([1, 2])), { title: 'f' }) // an SVG string, for a file or a page
  * ```
  * @category plots
  */
