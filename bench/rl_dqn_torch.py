@@ -6,7 +6,8 @@ trajectory as purenet's, only the same algorithm).
 
 Hyperparameters (keep in step with DqnOptions' defaults in examples/rl/dqn.ts): see DEFAULTS.
 
-  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/rl_dqn_torch.py [--steps N | --solve] [--seed S] [--key value ...]
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/rl_dqn_torch.py [--steps N] [--solve] [--seed S] [--key value ...]
+(--steps is the budget, 150 000 by default as in dqn.ts; --solve evaluates and stops when solved)
 Prints one JSON line at the end: {"seconds": s, "steps": n, "solvedAt": step or null}.
 """
 import json
@@ -85,11 +86,10 @@ def main():
     size = 0
     env = CartPole(rng)
     obs = env.reset()
-    budget = 10**9 if o["solve"] else o["steps"]
     solved = None
     start = time.perf_counter()
     step = 0
-    while step < (o["steps"] if not o["solve"] else budget) and solved is None:
+    while step < o["steps"] and solved is None:
         eps = o["final_epsilon"] if step >= o["exploration_steps"] else 1 + (o["final_epsilon"] - 1) * step / o["exploration_steps"]
         if rng.random() < eps:
             a = int(rng.integers(2))

@@ -10,7 +10,10 @@
  * the machine hits every contender alike. The table gives medians, spreads (min-max over turns)
  * and purenet's ratio to each peer (above 1: purenet is faster).
  *
- *   npx tsx bench/training.ts [--quick] [--only w1,w4] [--no-rss] [--flat-epochs 50]
+ * W4A and W1A are W4 and W1 with Adam (1e-3) in place of SGD, in a table of their own (no
+ * plain-JS contender there).
+ *
+ *   npx tsx bench/training.ts [--quick] [--only w1,w4,w4a,w1a] [--no-rss] [--flat-epochs 50]
  */
 import { spawnSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
@@ -21,7 +24,7 @@ import type { ChildReport } from './training-child.js'
 import { machineLine, useTf } from './harness.js'
 import { pytorchAvailable } from './training/pytorch.js'
 import { makeSetup } from './training/setup.js'
-import { type ContenderName, type Setup, type Trainer, type WorkloadId, contenderNames, makeTrainer, stepsPerEpoch, workloads, writeSetup } from './training/spec.js'
+import { type ContenderName, type Setup, type Trainer, type WorkloadId, contenderNames, contendersOf, makeTrainer, stepsPerEpoch, workloads, writeSetup } from './training/spec.js'
 
 /** Options of the training benchmark. */
 export interface TrainingBenchOptions {
@@ -101,7 +104,7 @@ const agreement = async (cs: ReadonlyArray<Contender>, steps: number): Promise<s
 /** Runs one workload's interleaved timing; returns the rates and the agreement line. */
 const timeWorkload = async (s: Setup, options: TrainingBenchOptions): Promise<{ rates: Rate[]; agreementLine: string }> => {
   const cs: Contender[] = []
-  for (const name of contenderNames) if (name !== 'pytorch' || torch) cs.push({ name, trainer: await makeTrainer(name, s), t: 0 })
+  for (const name of contendersOf(s.spec)) if (name !== 'pytorch' || torch) cs.push({ name, trainer: await makeTrainer(name, s), t: 0 })
   const agreeSteps = s.spec.id === 'w2' ? (options.quick ? 4 : 10) : options.quick ? 10 : 30
   const agreementLine = await agreement(cs, agreeSteps)
   // warm-up (JIT, the backends' buffers), then calibrate each contender's run length per turn
@@ -172,14 +175,18 @@ export const runTrainingBench = async (options: TrainingBenchOptions): Promise<v
     const { rates, agreementLine } = await timeWorkload(setup, options)
     rows.push({ id, rates })
     console.log(`${workloads[id].title}: ${agreementLine}`)
-    if (options.rss) {
+    if (options.rss && workloads[id].optimizer === 'sgd') {
       const file = path.join(os.tmpdir(), `purenet-bench-${process.pid}-${id}.bin`)
       writeSetup(file, setup)
       files.set(id, { file, setup })
     }
   }
   console.log(`\nThroughput, medians of ${options.quick ? 3 : 7} interleaved turns (min-max over turns):\n`)
-  console.log(rateTable(rows))
+  // one table per optimizer (the plain-JS reference has SGD only)
+  for (const optimizer of ['sgd', 'adam'] as const) {
+    const group = rows.filter((r) => workloads[r.id].optimizer === optimizer)
+    if (group.length > 0) console.log(`${optimizer === 'adam' ? '\nWith Adam:\n\n' : ''}${rateTable(group)}`)
+  }
   if (!options.rss) return
   try {
     console.log('\nRSS per contender, each alone in a child process (node --import tsx; MiB after set-up / peak, sampled after every step;')
@@ -214,8 +221,8 @@ export const runTrainingBench = async (options: TrainingBenchOptions): Promise<v
 /** Parses the command line of `training.ts` (also used by `index.ts`). */
 export const parseTrainingArgs = (argv: ReadonlyArray<string>): TrainingBenchOptions => {
   const quick = argv.includes('--quick')
-  const onlyArg = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] ?? '' : 'w1,w2,w4'
-  const only = onlyArg.split(',').filter((w): w is WorkloadId => w === 'w1' || w === 'w2' || w === 'w4')
+  const onlyArg = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] ?? '' : 'w1,w2,w4,w4a,w1a'
+  const only = onlyArg.split(',').filter((w): w is WorkloadId => w in workloads)
   const flat = argv.includes('--flat-epochs') ? Number(argv[argv.indexOf('--flat-epochs') + 1]) : quick ? 5 : 50
   return { quick, only, rss: !argv.includes('--no-rss'), flatEpochs: flat }
 }

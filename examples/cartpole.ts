@@ -1,6 +1,6 @@
 /**
  * Cart-pole: balancing a pole on a moving cart, learned by REINFORCE with a value baseline.
- * The environment (examples/cartpole/env.ts) is Gym's CartPole as pure functions; the agent
+ * The environment is `rl.cartPole` (Gym's CartPole as pure functions, any step cap); the agent
  * (examples/cartpole/reinforce.ts) is a 4-32-2 tanh policy and a 4-32-1 tanh value network
  * trained with `valueAndGrad` and Adam on batches of 8 episodes rolled out side by side.
  *
@@ -20,10 +20,9 @@
 import * as t from 'io-ts'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { random } from 'purenet'
+import { random, rl } from 'purenet'
 import { type Flag, bool, command, natural, positive, positiveInt } from './cli.js'
 import { curveData, learningCurve } from './cartpole/curve.js'
-import { cartPole } from './cartpole/env.js'
 import { type AgentParams, policyNetwork, rollout, train } from './cartpole/reinforce.js'
 
 /** Options of `run`; every field has a default, listed with it. */
@@ -85,7 +84,7 @@ export const run = (options: RunOptions = {}, onUpdate?: (returns: ReadonlyArray
     evaluationEpisodes: options.evaluationEpisodes ?? (quick ? 0 : 100),
   }
   if (!(settings.gamma > 0 && settings.gamma < 1)) throw new RangeError(`cartpole: gamma must be in (0, 1), got ${settings.gamma}`)
-  const env = cartPole({ maxSteps: settings.maxSteps })
+  const env = rl.cartPole({ maxSteps: settings.maxSteps })
   const trained = train({
     env, seed: settings.seed, episodes: settings.episodes, batchEpisodes: settings.batchEpisodes, hidden: settings.hidden,
     gamma: settings.gamma, learningRate: settings.learningRate, valueLearningRate: settings.learningRate,

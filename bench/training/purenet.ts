@@ -39,7 +39,7 @@ const start = (s: Setup) => {
   const spec = s.spec
   const net = purenetNet(spec)
   const ds = data.dataset(tensor(s.x, { shape: [s.n, spec.sizes[0]!] }), tensor(s.y, { shape: [s.n, spec.sizes[spec.sizes.length - 1]!] }))
-  const optimizer = optim.sgd(spec.learningRate)
+  const optimizer: optim.Optimizer = spec.optimizer === 'adam' ? optim.adam(spec.learningRate) : optim.sgd(spec.learningRate)
   const key = random.key(0)
   const params = withWeights(net.init(key), s)
   return { spec, net, ds, optimizer, key, params }

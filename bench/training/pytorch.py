@@ -20,6 +20,8 @@ WORKLOADS = {
     'w1': dict(sizes=[784, 128, 10], activation='relu', loss='softmaxCrossEntropy', batch=64, lr=0.1),
     'w2': dict(sizes=[784, 512, 10], activation='relu', loss='softmaxCrossEntropy', batch=256, lr=0.1),
     'w4': dict(sizes=[4, 64, 64, 2], activation='tanh', loss='mse', batch=32, lr=0.01),
+    'w4a': dict(sizes=[4, 64, 64, 2], activation='tanh', loss='mse', batch=32, lr=1e-3, opt='adam'),
+    'w1a': dict(sizes=[784, 128, 10], activation='relu', loss='softmaxCrossEntropy', batch=64, lr=1e-3, opt='adam'),
 }
 
 
@@ -56,7 +58,10 @@ def main():
             mods.append(torch.nn.ReLU() if spec['activation'] == 'relu' else torch.nn.Tanh())
         mods.append(lin)
     net = torch.nn.Sequential(*mods)
-    opt = torch.optim.SGD(net.parameters(), lr=spec['lr'])
+    if spec.get('opt') == 'adam':
+        opt = torch.optim.Adam(net.parameters(), lr=spec['lr'], betas=(0.9, 0.999), eps=1e-8)
+    else:
+        opt = torch.optim.SGD(net.parameters(), lr=spec['lr'])
     per = (n + bs - 1) // bs
     idx = [torch.from_numpy(o) for o in orders]
     mse = spec['loss'] == 'mse'

@@ -27,7 +27,7 @@ const synthetic = (n: number): { x: Float32Array; y: Float32Array } => {
 /** Builds a workload's set-up with `epochs` batch orders. */
 export const makeSetup = (id: WorkloadId, epochs: number): Setup => {
   const spec = workloads[id]
-  const { x, y } = id === 'w4'
+  const { x, y } = spec.data === 'w4'
     ? synthetic(4096)
     : (() => {
         const train = loadMnist().train

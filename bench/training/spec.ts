@@ -6,11 +6,12 @@
  *   W1: MLP 784-128-10 ReLU, softmax cross-entropy, SGD 0.1, batch 64, the 8,000 bundled MNIST digits
  *   W2: MLP 784-512-10 ReLU, softmax cross-entropy, SGD 0.1, batch 256, the same digits
  *   W4: MLP 4-64-64-2 tanh, mean squared error, SGD 0.01, batch 32, 4,096 synthetic samples
+ *   W4A, W1A: W4 and W1 with Adam (learning rate 1e-3, b1 0.9, b2 0.999, eps 1e-8) instead of SGD
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 
 /** A workload's name. */
-export type WorkloadId = 'w1' | 'w2' | 'w4'
+export type WorkloadId = 'w1' | 'w2' | 'w4' | 'w4a' | 'w1a'
 
 /** What a contender needs to know to build the network and its training step. */
 export interface WorkloadSpec {
@@ -23,16 +24,25 @@ export interface WorkloadSpec {
   readonly loss: 'softmaxCrossEntropy' | 'mse'
   readonly batchSize: number
   readonly learningRate: number
+  /** The optimizer: SGD, or Adam (b1 0.9, b2 0.999, eps 1e-8) at `learningRate`. */
+  readonly optimizer: 'sgd' | 'adam'
+  /** The workload whose data and weights this one shares (itself for the SGD workloads). */
+  readonly data: 'w1' | 'w2' | 'w4'
   /** The rate the table reports: samples per second (W1, W2) or steps per second (W4). */
   readonly unit: 'samples/s' | 'steps/s'
 }
 
-/** The three workloads. */
+/** The workloads. */
 export const workloads: Readonly<Record<WorkloadId, WorkloadSpec>> = {
-  w1: { id: 'w1', title: 'W1 MLP 784-128-10 relu, softmax CE, SGD, batch 64, 8,000 MNIST digits', sizes: [784, 128, 10], activation: 'relu', loss: 'softmaxCrossEntropy', batchSize: 64, learningRate: 0.1, unit: 'samples/s' },
-  w2: { id: 'w2', title: 'W2 MLP 784-512-10 relu, softmax CE, SGD, batch 256, 8,000 MNIST digits', sizes: [784, 512, 10], activation: 'relu', loss: 'softmaxCrossEntropy', batchSize: 256, learningRate: 0.1, unit: 'samples/s' },
-  w4: { id: 'w4', title: 'W4 MLP 4-64-64-2 tanh, MSE, SGD, batch 32, 4,096 synthetic samples', sizes: [4, 64, 64, 2], activation: 'tanh', loss: 'mse', batchSize: 32, learningRate: 0.01, unit: 'steps/s' },
+  w1: { id: 'w1', title: 'W1 MLP 784-128-10 relu, softmax CE, SGD, batch 64, 8,000 MNIST digits', sizes: [784, 128, 10], activation: 'relu', loss: 'softmaxCrossEntropy', batchSize: 64, learningRate: 0.1, optimizer: 'sgd', data: 'w1', unit: 'samples/s' },
+  w2: { id: 'w2', title: 'W2 MLP 784-512-10 relu, softmax CE, SGD, batch 256, 8,000 MNIST digits', sizes: [784, 512, 10], activation: 'relu', loss: 'softmaxCrossEntropy', batchSize: 256, learningRate: 0.1, optimizer: 'sgd', data: 'w2', unit: 'samples/s' },
+  w4: { id: 'w4', title: 'W4 MLP 4-64-64-2 tanh, MSE, SGD, batch 32, 4,096 synthetic samples', sizes: [4, 64, 64, 2], activation: 'tanh', loss: 'mse', batchSize: 32, learningRate: 0.01, optimizer: 'sgd', data: 'w4', unit: 'steps/s' },
+  w4a: { id: 'w4a', title: 'W4A: W4 with Adam 1e-3', sizes: [4, 64, 64, 2], activation: 'tanh', loss: 'mse', batchSize: 32, learningRate: 1e-3, optimizer: 'adam', data: 'w4', unit: 'steps/s' },
+  w1a: { id: 'w1a', title: 'W1A: W1 with Adam 1e-3', sizes: [784, 128, 10], activation: 'relu', loss: 'softmaxCrossEntropy', batchSize: 64, learningRate: 1e-3, optimizer: 'adam', data: 'w1', unit: 'samples/s' },
 }
+
+/** The contenders of a workload: the plain-JS reference implements SGD only. */
+export const contendersOf = (spec: WorkloadSpec): ReadonlyArray<ContenderName> => contenderNames.filter((n) => n !== 'plain-js' || spec.optimizer === 'sgd')
 
 /** Data, initial weights and batch order: identical for every contender. */
 export interface Setup {

@@ -1,7 +1,7 @@
 /**
  * TensorFlow.js as a contender, on its `cpu` or `wasm` backend: the same MLP as variables
  * initialised from the shared weights, one step as `optimizer.minimize` (tfjs's own
- * `variableGrads` and SGD) inside `tf.tidy`, the batch gathered on the backend from the whole
+ * `variableGrads` and SGD or Adam) inside `tf.tidy`, the batch gathered on the backend from the whole
  * dataset, and the loss read back every step (`dataSync`), as purenet's step reads it.
  */
 import * as tf from '@tensorflow/tfjs'
@@ -25,7 +25,7 @@ export const tfjsTrainer = async (s: Setup, backend: TfBackend): Promise<Trainer
     b: tf.variable(tf.tensor1d(l.b), true, `${s.spec.id}-b${i}-${backend}`),
   }))
   const varList = vars.flatMap((v) => [v.w, v.b])
-  const optimizer = tf.train.sgd(learningRate)
+  const optimizer = s.spec.optimizer === 'adam' ? tf.train.adam(learningRate, 0.9, 0.999, 1e-8) : tf.train.sgd(learningRate)
   const forward = (x: tf.Tensor2D): tf.Tensor2D => {
     let h = x
     vars.forEach((v, i) => {

@@ -19,10 +19,12 @@
  * training key, and update u uses `foldIn(trainingKey, u)`; a fixed seed reproduces a run bit
  * for bit.
  */
-import { type Tensor, nn, ops, optim, random, tensor, toFlatArray, valueAndGrad } from 'purenet'
+import { type Tensor, nn, ops, optim, random, rl, tensor, toFlatArray, valueAndGrad } from 'purenet'
 
 type Key = random.Key
-import { type Action, type CartPoleState, type Environment, observation } from './env.js'
+/** The environment the agent learns: `rl.cartPole` (CartPole-v1's equations; any step cap). @category model */
+type Environment = rl.Environment<rl.CartPoleState, rl.DiscreteSpace>
+type Action = 0 | 1
 
 /** The policy: observation (4) → tanh hidden layer → logits of the two actions. @category model */
 export const policyNetwork = (hidden: number) => nn.serial(nn.dense(4, hidden), nn.tanh, nn.dense(hidden, 2))
@@ -71,20 +73,20 @@ export interface RolloutOptions {
 export const rollout = (env: Environment, policy: PolicyNet, params: AgentParams['policy'], options: RolloutOptions): Rollout => {
   const { key, episodes, gamma, greedy } = options
   const [resetKey, actionKey] = random.split(key) as [Key, Key]
-  let states: CartPoleState[] = Array.from({ length: episodes }, (_, i) => env.reset(random.foldIn(resetKey, i)))
+  let states: rl.CartPoleState[] = Array.from({ length: episodes }, (_, i) => env.reset(random.foldIn(resetKey, i)))
   const observations: number[][] = states.map(() => [])
   const actions: Action[][] = states.map(() => [])
   const apply = policy.apply(params)
   for (let t = 0; states.some((s) => !s.done); t++) {
     const running = states.flatMap((s, i) => (s.done ? [] : [i]))
-    const x = tensor(running.flatMap((i) => observation(states[i]!)), { shape: [running.length, 4] })
+    const x = tensor(running.flatMap((i) => env.observe(states[i]!)), { shape: [running.length, 4] })
     const probabilities = toFlatArray(ops.softmax(apply(x)))
     const u = random.uniform(random.foldIn(actionKey, t), [episodes], { dtype: 'float64' }).data
     const next = states.slice()
     running.forEach((i, row) => {
       const right = probabilities[2 * row + 1]!
       const action: Action = (greedy ? right > 0.5 : u[i]! < right) ? 1 : 0
-      observations[i]!.push(...observation(states[i]!))
+      observations[i]!.push(...env.observe(states[i]!))
       actions[i]!.push(action)
       next[i] = env.step(states[i]!, action).state
     })

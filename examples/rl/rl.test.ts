@@ -38,6 +38,16 @@ describe('RL examples (quick mode)', () => {
     expect(runDqn({ ...options, seed: 6 }).episodeReturns).not.toEqual(a.episodeReturns)
   })
 
+  it('DQN: the compiled run (jit, the default) and the eager run are the same run, bit for bit', () => {
+    const options = { quick: true, steps: 900, evaluateEvery: 900, evaluationEpisodes: 3, seed: 2 }
+    const a = runDqn(options)
+    const b = runDqn({ ...options, compiled: false })
+    expect(a.settings.compiled).toBe(true)
+    expect(b.episodeReturns).toEqual(a.episodeReturns)
+    expect(b.evaluations).toEqual(a.evaluations)
+    expect(b.params.map((l) => ('w' in l ? [...l.w.data, ...l.b.data] : []))).toEqual(a.params.map((l) => ('w' in l ? [...l.w.data, ...l.b.data] : [])))
+  })
+
   it('PPO on CartPole-v1: 2 048 steps learn a deterministic policy far better than random', () => {
     const r = runPpo({ task: 'cartpole', quick: true })
     expect(r.steps).toBe(2048)

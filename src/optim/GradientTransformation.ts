@@ -14,10 +14,10 @@
  *    state with the structure of the one it was given.
  * 4. `params` is always passed to `update`, even when a transformation does not read it.
  * 5. A transformation whose update is element-wise declares it as a `rule` (`LeafRule.ts`), and
- *    its `update` is that rule run by `runRule.ts`: `chain` composes the rules of its parts, and
- *    `applyGradients` runs the composed rule fused with the addition to the parameters, to the
- *    same bits. Without a rule (clipping by global norm, a transformation written by hand),
- *    `update` is the only path and `applyGradients` calls it.
+ *    its `update` is that rule run by `ruleSteps.ts`: `chain` composes the rules of its parts,
+ *    and a compiled training step traces the composed rule once (its per-step scalars as inputs
+ *    of the program) and fuses it with the gradient, to the same bits. Without a rule (clipping
+ *    by global norm, a transformation written by hand), `update` is the only path.
  *
  * The methods are generic in the parameter tree, so one optimizer value serves any network, and
  * `update` returns updates of the type of its input. They are declared as methods so that every
@@ -29,7 +29,7 @@
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import type { LeafRule } from './LeafRule.js'
-import { runUpdate } from './runRule.js'
+import { runUpdate } from './ruleSteps.js'
 
 /**
  * The state of a transformation: numbers, tensors, and readonly records and arrays of them.

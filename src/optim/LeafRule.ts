@@ -1,52 +1,39 @@
 /**
- * A leaf rule: the element-wise math of a gradient transformation, declared once. Every
- * transformation whose update is element-wise (Adam's moments, momentum, RMSprop, weight decay,
- * the learning rate) declares one; `update` runs it (`ruleUpdate`), `chain` composes the rules of
- * its parts (`composeRules`), and `applyGradients` runs the composed rule and adds the result to
- * the parameters in the same loop over each leaf. So the optimizer's math exists in one place,
- * and `update` + `applyUpdates` and `applyGradients` give the same numbers to the bit.
+ * A leaf rule: the element-wise math of a gradient transformation, declared once, in
+ * differentiable tensor ops. Every transformation whose update is element-wise (Adam's moments,
+ * momentum, RMSprop, weight decay, the learning rate) declares one; `update` runs it
+ * (`ruleSteps.ts`), `chain` composes the rules of its parts (`composeRules`), and a compiled
+ * training step (`train.step` with `jit`) traces the same ops once and fuses them with the
+ * gradient and the addition to the parameters. So the optimizer's math exists in one place, and
+ * the eager update and the compiled one give the same numbers to the bit.
  *
  * Contract of a rule:
- * 1. `begin(state)` checks the state and computes the step's scalars (decays, bias corrections,
- *    the learning rate at the step count); it returns the leaf steps to run, and `end`, which
- *    builds the next state from the new moment trees of the `map` steps (one list per step, in
- *    the order of `moments`). `begin` reads no leaf data.
- * 2. A `map` step's `run(leaf)` reads `u[i]`, `p[i]` and `moments[k][i]` and writes `out[i]` and
- *    `next[k][i]` for every `i < n`, reading index `i` before writing it (`out` may be `u`).
- *    Every arithmetic result and every constant goes through `leaf.round` (`Math.fround` when
- *    every array of the leaf is float32, the identity otherwise), so the numbers are those that
- *    tensor ops with weak scalars would give.
- * 3. A `scale` step is `u ↦ round(u · round(factor))`; declared as data, so that the last one of
- *    a chain can be folded into the loop that adds the updates to the parameters.
- * 4. Rules are pure: the same state and leaves give the same numbers; inputs are never written.
- * 5. A `map` step's `ops(leaf)` is the same math in differentiable tensor ops (weak scalars, so
- *    every operation rounds as `run` rounds it): the numbers are those of `run`, bit for bit
- *    (checked by properties/optim.test.ts). It runs when a leaf is traced (an update inside
- *    `grad`, `jvp` or `vjp`, or staged by `trace`/`jit`), where typed-array loops cannot.
+ * 1. `begin(state)` checks the state and computes the step's scalars in JavaScript numbers (the
+ *    bias corrections, the learning rate at the step count); it returns the leaf steps to run,
+ *    and `end`, which builds the next state from the new moment trees of the `map` steps (one list
+ *    per step, in the order of `moments`). `begin` reads no leaf data.
+ * 2. A `map` step's `ops(leaf, scalars)` is the math of one leaf in tensor ops. Every number that
+ *    changes from one step to the next comes in `scalars` (the step's `scalars`, in order), never
+ *    through the closure: a compiled step passes them as inputs of its program, so one program
+ *    serves every step. A scalar is a number (a weak scalar, rounded to the leaf's dtype) or a
+ *    scalar tensor of the leaf's dtype; both round alike, so eager and compiled steps agree.
+ * 3. A `scale` step is `u ↦ u · factor` (`factor` rounded to the leaf's dtype); its factor is its
+ *    one scalar.
+ * 4. The steps of a rule have the same kinds, moments and numbers of scalars at every state of
+ *    one run (the learning rate of a schedule changes, its step does not disappear), and the same
+ *    `ops` functions (made once, with the transformation), so a compiled step made at one state
+ *    serves the next. A compiled training step checks the `ops` functions' identity, and runs a
+ *    rule that makes new ones per state eagerly (their closures may hold per-step numbers).
+ * 5. Rules are pure: the same state and leaves give the same numbers; inputs are never written.
+ * 6. NaN and infinities propagate: a non-finite incoming update makes the outgoing update or a
+ *    new moment non-finite (true of arithmetic without a test of finiteness: every rule of
+ *    `optim`). The divergence check of a compiled training step reads only what is new.
  */
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 
-/** The typed arrays a rule reads and writes. @category model */
-export type Floats = Float32Array | Float64Array
-
-/** One leaf as a rule sees it: the arrays of the updates, the parameter and the moments. @category model */
-export interface Leaf {
-  /** The number of elements. */
-  readonly n: number
-  /** `Math.fround` when every array of this leaf is float32, the identity otherwise. */
-  readonly round: (x: number) => number
-  /** The incoming updates (the gradient at the head of a chain). */
-  readonly u: Floats
-  /** Where the outgoing updates go (may be `u` itself, after the first step of a chain). */
-  readonly out: Floats
-  /** The parameter (read only). */
-  readonly p: Floats
-  /** The step's moments, in the order of the step's `moments` (read only). */
-  readonly moments: ReadonlyArray<Floats>
-  /** Where the new moments go, in the same order. */
-  readonly next: ReadonlyArray<Floats>
-}
+/** A per-step number as a rule's ops see it: a JavaScript number, or a scalar tensor of a compiled step. @category model */
+export type Scalar = number | Tensor
 
 /** One leaf as the tensor form of a step (`MapStep.ops`) sees it. @category model */
 export interface TensorLeaf {
@@ -71,15 +58,15 @@ export interface MapStep {
   readonly name: string
   /** The moment trees this step reads (from the state), shaped like the updates. */
   readonly moments: ReadonlyArray<Tree>
-  /** Whether `run` reads the parameters `p` (then they must match the updates leaf by leaf). */
+  /** Whether `ops` reads the parameters `p` (then they must match the updates leaf by leaf). */
   readonly readsParams: boolean
-  /** The math, for one leaf, as a loop over its arrays. */
-  readonly run: (leaf: Leaf) => void
-  /** The same math in differentiable tensor ops, for traced leaves (contract point 5). */
-  readonly ops: (leaf: TensorLeaf) => TensorStep
+  /** The numbers of this step that change from step to step (contract point 2), e.g. Adam's bias corrections. */
+  readonly scalars: ReadonlyArray<number>
+  /** The math, for one leaf, in differentiable tensor ops; `scalars` in the order of `scalars`. */
+  readonly ops: (leaf: TensorLeaf, scalars: ReadonlyArray<Scalar>) => TensorStep
 }
 
-/** `u ↦ round(u · round(factor))`. @category model */
+/** `u ↦ u · factor`. @category model */
 export interface ScaleStep {
   readonly kind: 'scale'
   readonly factor: number
@@ -104,7 +91,17 @@ export interface LeafRule<S> {
   begin(state: S): RuleStep<S>
 }
 
-/** The rounding of float32 leaves: `Math.fround`. @category internals */
-export const roundFloat32: (x: number) => number = Math.fround
-/** The rounding of float64 leaves: none. @category internals */
-export const roundFloat64 = (x: number): number => x
+/**
+ * The per-step numbers of a list of steps, one list per step: a scale step's factor, a map
+ * step's `scalars`. What a compiled step passes as its program's inputs.
+ * @category internals
+ */
+export const scalarsOf = (steps: ReadonlyArray<LeafStep>): number[][] => steps.map((s) => (s.kind === 'scale' ? [s.factor] : s.scalars.slice()))
+
+/**
+ * A description of the steps' shape (kinds, names, numbers of moments and scalars): two states
+ * whose steps have the same shape are served by the same compiled program (contract point 4).
+ * @category internals
+ */
+export const stepsShape = (steps: ReadonlyArray<LeafStep>): string =>
+  steps.map((s) => (s.kind === 'scale' ? 'scale' : `${s.name}:${s.moments.length}:${s.scalars.length}:${s.readsParams ? 'p' : ''}`)).join('|')

@@ -11,7 +11,7 @@
  * const [updates, next] = opt.update(grads, state, params)
  * params = optim.applyUpdates(params, updates)
  * state = next
- * // or both in one call, fused into one loop per leaf (what train.step runs):
+ * // or both in one call, with the divergence checks (what train.step runs, compiled with the gradient under jit):
  * const applied = optim.applyGradients(opt, grads, state, params) // { params, state, gradientsFinite, updatedFinite }
  * ```
  *
@@ -28,17 +28,24 @@
  * 6. one path: `applyGradients(opt, g, s, p)` gives the parameters and state of
  *    `applyUpdates(p, opt.update(g, s, p)[0])` and `opt.update(g, s, p)[1]`, bit for bit, in
  *    float32 and float64.
+ * 7. compiled: `jit` of a function that runs `update` and `applyUpdates`, with the rule's per-step
+ *    scalars as arguments (what `train.step` compiles), gives the numbers of the eager
+ *    `applyGradients` bit for bit, in float32 and float64, and compiles once for every step.
  *
  * States are frozen plain values (numbers, tensors, records, arrays) and hold the step count.
- * An element-wise transformation declares its math once, as a leaf rule (`LeafRule.ts`): its
- * `update` runs the rule, `chain` composes rules, and `applyGradients` runs the composed rule and
- * the addition to the parameters in one loop per leaf (`runRule.ts`). Adding an optimizer that
+ * An element-wise transformation declares its math once, as a leaf rule in tensor ops
+ * (`LeafRule.ts`): its `update` runs the rule (`ruleSteps.ts`), `chain` composes rules, and a
+ * compiled training step traces the composed rule once, its per-step scalars (bias corrections,
+ * the learning rate at the count) as inputs of the program, so the compiler fuses it with the
+ * gradient and one program serves every step. Adding an optimizer that
  * is a chain of existing transformations touches `optimizers.ts` (and this index's export); a
  * new element-wise transformation is one `ruleTransformation(init, rule)` in its file.
  */
 export type { CountState, EmptyState, GradientTransformation, OptState, Optimizer, StateOf } from './GradientTransformation.js'
 export { emptyState, gradientTransformation, ruleTransformation } from './GradientTransformation.js'
-export type { Floats, Leaf, LeafRule, LeafStep, MapStep, RuleStep, ScaleStep } from './LeafRule.js'
+export type { LeafRule, LeafStep, MapStep, RuleStep, Scalar, ScaleStep, TensorLeaf, TensorStep } from './LeafRule.js'
+export { scalarsOf, stepsShape } from './LeafRule.js'
+export { runSteps } from './ruleSteps.js'
 export { applyUpdates } from './applyUpdates.js'
 export { type Applied, type Updater, allFiniteIn, applyGradients } from './applyGradients.js'
 export { chain, type Transformations } from './chain.js'

@@ -3,9 +3,9 @@
  * `trace` (momentum), `scaleByAdam`, `scaleByRms` and `scaleByStandardDeviation` (centred
  * RMSprop). Their states are frozen records of trees initialised to zeros of the parameters'
  * shapes and dtypes.
- * Each declares its math as an element-wise rule (`LeafRule.ts`): one loop per leaf, every
- * operation rounded as the float32 tensor op would round it, the per-step scalars (decays, bias
- * corrections) folded into numbers first.
+ * Each declares its math once, as an element-wise rule in tensor ops (`LeafRule.ts`); the
+ * per-step scalars (Adam's bias corrections) are computed from the count in `begin` and reach the
+ * ops as arguments, so a compiled step takes them as inputs of its program.
  */
 import { add, div, maximum, mul, sqrt, sub } from '../ops/index.js'
 import { type Tree, zerosLike } from '../tree/index.js'
@@ -42,15 +42,14 @@ export interface TraceOptions {
 const record = <S extends object>(s: S): S => Object.freeze(s)
 
 /**
- * The rule of a transformation that is one element-wise map over moments kept in its state:
- * `read` picks the moment trees out of the state, `run` is the math of one leaf (and `ops` the
- * same math in tensor ops), and `build` makes the next state from the new moment trees (in
- * `read`'s order).
+ * The rule of a transformation that is one element-wise map over moments kept in its state, with
+ * no per-step scalars: `read` picks the moment trees out of the state, `ops` is the math of one
+ * leaf, and `build` makes the next state from the new moment trees (in `read`'s order).
  */
-const mapRule = <S>(op: string, read: (state: S) => ReadonlyArray<Tree>, run: MapStep['run'], ops: MapStep['ops'], build: (moments: ReadonlyArray<Tree>) => S): LeafRule<S> => ({
+const mapRule = <S>(op: string, read: (state: S) => ReadonlyArray<Tree>, ops: MapStep['ops'], build: (moments: ReadonlyArray<Tree>) => S): LeafRule<S> => ({
   name: op,
   begin: (state) => ({
-    steps: [{ kind: 'map', name: op, moments: read(state), readsParams: false, run, ops }],
+    steps: [{ kind: 'map', name: op, moments: read(state), readsParams: false, scalars: [], ops }],
     end: (next) => build(next[0]!),
   }),
 })
@@ -71,15 +70,7 @@ export const trace = (options: TraceOptions = {}): GradientTransformation<TraceS
 export const traceTransformation = (op: string, options: TraceOptions): GradientTransformation<TraceState> => {
   const beta = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
   const nesterov = flag(op, 'nesterov', options.nesterov ?? false)
-  const rule = mapRule<TraceState>(op, (state) => [state.trace], ({ n, round, u, out, moments: [t], next: [m] }) => {
-    const b = round(beta)
-    for (let i = 0; i < n; i++) {
-      const x = u[i]!
-      const y = round(x + round(t![i]! * b))
-      m![i] = y
-      out[i] = nesterov ? round(x + round(y * b)) : y
-    }
-  }, ({ u, moments: [t] }) => {
+  const rule = mapRule<TraceState>(op, (state) => [state.trace], ({ u, moments: [t] }) => {
     const y = add(u, mul(t!, beta))
     return { out: nesterov ? add(u, mul(y, beta)) : y, next: [y] }
   }, ([trace]) => record({ trace: trace! }))
@@ -140,6 +131,12 @@ export const adamTransformation = (op: string, options: AdamOptions): GradientTr
   const b1 = decayRate(op, 'b1', options.b1 ?? 0.9, '0.9')
   const b2 = decayRate(op, 'b2', options.b2 ?? 0.999, '0.999 (or 0.98 for transformers)')
   const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
+  // s = √c2 / c1 and e = eps·√c2, the bias corrections of this step (contract point 2 of LeafRule.ts)
+  const ops: MapStep['ops'] = ({ u, moments: [m0, v0] }, [s, e]) => {
+    const m = add(mul(m0!, b1), mul(u, 1 - b1))
+    const v = add(mul(v0!, b2), mul(mul(u, u), 1 - b2))
+    return { out: div(mul(m, s!), add(sqrt(v), e!)), next: [m, v] }
+  }
   const rule: LeafRule<AdamState> = {
     name: op,
     begin: (state) => {
@@ -153,22 +150,8 @@ export const adamTransformation = (op: string, options: AdamOptions): GradientTr
           name: op,
           moments: [state.mu, state.nu],
           readsParams: false,
-          run: ({ n, round: f, u, out, moments: [m0, v0], next: [m1, v1] }) => {
-            const d1 = f(b1), c1 = f(1 - b1), d2 = f(b2), c2 = f(1 - b2), s = f(step), e = f(epsilon)
-            for (let i = 0; i < n; i++) {
-              const x = u[i]!
-              const m = f(f(m0![i]! * d1) + f(x * c1))
-              const v = f(f(v0![i]! * d2) + f(f(x * x) * c2))
-              m1![i] = m
-              v1![i] = v
-              out[i] = f(f(m * s) / f(f(Math.sqrt(v)) + e))
-            }
-          },
-          ops: ({ u, moments: [m0, v0] }) => {
-            const m = add(mul(m0!, b1), mul(u, 1 - b1))
-            const v = add(mul(v0!, b2), mul(mul(u, u), 1 - b2))
-            return { out: div(mul(m, step), add(sqrt(v), epsilon)), next: [m, v] }
-          },
+          scalars: [step, epsilon],
+          ops,
         }],
         end: (next) => record({ count: t, mu: next[0]![0]!, nu: next[0]![1]! }),
       }
@@ -218,15 +201,7 @@ export const scaleByRms = (options: RmsOptions = {}): GradientTransformation<Rms
 export const rmsTransformation = (op: string, options: RmsOptions): GradientTransformation<RmsState> => {
   const decay = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
   const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
-  const rule = mapRule<RmsState>(op, (state) => [state.nu], ({ n, round: f, u, out, moments: [v0], next: [v1] }) => {
-    const d = f(decay), c = f(1 - decay), e = f(eps)
-    for (let i = 0; i < n; i++) {
-      const x = u[i]!
-      const v = f(f(v0![i]! * d) + f(f(x * x) * c))
-      v1![i] = v
-      out[i] = f(x / f(f(Math.sqrt(v)) + e))
-    }
-  }, ({ u, moments: [v0] }) => {
+  const rule = mapRule<RmsState>(op, (state) => [state.nu], ({ u, moments: [v0] }) => {
     const v = add(mul(v0!, decay), mul(mul(u, u), 1 - decay))
     return { out: div(u, add(sqrt(v), eps)), next: [v] }
   }, ([nu]) => record({ nu: nu! }))
@@ -261,18 +236,7 @@ export const scaleByStandardDeviation = (options: RmsOptions = {}): GradientTran
 export const standardDeviationTransformation = (op: string, options: RmsOptions): GradientTransformation<StandardDeviationState> => {
   const decay = decayRate(op, 'decay', options.decay ?? 0.9, '0.9 or 0.99')
   const eps = nonNegative(op, 'eps', options.eps ?? 1e-8, 'typical values are 1e-8 to 1e-6')
-  const rule = mapRule<StandardDeviationState>(op, (state) => [state.mu, state.nu], ({ n, round: f, u, out, moments: [m0, v0], next: [m1, v1] }) => {
-    const d = f(decay), c = f(1 - decay), e = f(eps)
-    for (let i = 0; i < n; i++) {
-      const x = u[i]!
-      const m = f(f(m0![i]! * d) + f(x * c))
-      const v = f(f(v0![i]! * d) + f(f(x * x) * c))
-      m1![i] = m
-      v1![i] = v
-      const variance = Math.max(f(v - f(m * m)), 0) // NaN stays NaN
-      out[i] = f(x / f(f(Math.sqrt(variance)) + e))
-    }
-  }, ({ u, moments: [m0, v0] }) => {
+  const rule = mapRule<StandardDeviationState>(op, (state) => [state.mu, state.nu], ({ u, moments: [m0, v0] }) => {
     const m = add(mul(m0!, decay), mul(u, 1 - decay))
     const v = add(mul(v0!, decay), mul(mul(u, u), 1 - decay))
     const variance = maximum(sub(v, mul(m, m)), 0)

@@ -124,10 +124,7 @@ export const decayedWeightsTransformation = (op: string, weightDecay: number): G
     name: op,
     moments: [],
     readsParams: true,
-    run: ({ n, round, u, out, p }) => {
-      const lambda = round(weightDecay)
-      for (let i = 0; i < n; i++) out[i] = round(u[i]! + round(p[i]! * lambda))
-    },
+    scalars: [],
     ops: ({ u, p }) => ({ out: add(u, mul(p!, weightDecay)), next: [] }),
   }]
   return ruleTransformation(initEmpty, { name: op, begin: (state) => ({ steps, end: () => state }) })

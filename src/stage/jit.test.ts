@@ -21,3 +21,63 @@ describe('jit where generating code is forbidden', () => {
     expect(JSON.parse(out.trim())).toEqual({ refused: true, same: true })
   })
 })
+
+describe('jit: the check of the last signature (no string per call)', () => {
+  it('runs a call with the last signature from its cache, and compiles again for any change of structure, key order, shape or dtype', async () => {
+    const { jit, ops, tensor } = await import('../index.js')
+    type T = ReturnType<typeof tensor>
+    type Args = { readonly [key: string]: T | ReadonlyArray<T> }
+    let traced = 0
+    const f = jit((a: Args) => {
+      traced++
+      const ts = Object.values(a).flatMap((v): ReadonlyArray<T> => (Array.isArray(v) ? v : [v as T]))
+      return ts.reduce((s, t, i) => ops.add(s, ops.mul(t, i + 1)))
+    })
+    const x = tensor([1, 2]), y = tensor([3, 4])
+    const calls: ReadonlyArray<Args> = [
+      { p: x, q: y }, { p: x, q: y }, // the same signature: one compile
+      { q: y, p: x }, // keys in another order: leaves in another order
+      { p: x, r: y }, // another key
+      { p: x, q: [y] }, // an array in place of a leaf
+      { p: x, q: [y, y] }, // an array of another length
+      { p: x, q: tensor([[3, 4], [5, 6]]) }, // another shape
+      { p: tensor([1, 2], { dtype: 'float64' }), q: tensor([3, 4], { dtype: 'float64' }) }, // another dtype
+      { p: x, q: y, s: x }, // one more key
+      { p: x, q: y }, // back to the first: cached, no new compile
+    ]
+    const got = calls.map((c) => [...f(c as never).data])
+    const want = calls.map((c) => {
+      const ts = Object.values(c).flatMap((v) => (Array.isArray(v) ? v : [v])) as ReadonlyArray<ReturnType<typeof tensor>>
+      return [...ts.reduce((s, t, i) => ops.add(s, ops.mul(t, i + 1))).data]
+    })
+    expect(got).toEqual(want)
+    expect(f.stats()).toEqual({ compiles: 8, calls: 10 })
+    expect(traced).toBe(8)
+    expect(() => f({ p: x, q: 3 } as never)).toThrow(/jit \(arguments\).*q.*scalar\(x\)/)
+  })
+})
+
+describe('jit: a one-row matmul (batch-1 inference) runs without packing', () => {
+  it('gives the eager matmul and the WebAssembly gemm bit for bit, over blocks of k and edge columns, special values included', async () => {
+    const { jit, ops, random, tensor } = await import('../index.js')
+    const W = await import('../kernels/wasm/matmul.js')
+    const mm = jit((a: ReturnType<typeof tensor>, b: ReturnType<typeof tensor>) => ops.matmul(a, b))
+    const mmT = jit((a: ReturnType<typeof tensor>, b: ReturnType<typeof tensor>) => ops.matmul(ops.transpose(a), b))
+    let checked = 0
+    for (const [k, n] of [[1, 1], [4, 64], [64, 64], [64, 2], [3, 5], [300, 7], [600, 13], [257, 130]] as const) {
+      const a = random.normal(random.key(k), [1, k]), b = random.normal(random.key(n + 1000), [k, n])
+      // special values: -0 products, NaN, infinities and an overflow
+      const special = tensor(Array.from({ length: k }, (_, i) => [-0, NaN, Infinity, 3e38, -1][i % 5]!), { shape: [1, k] })
+      for (const x of [a, special]) {
+        // bits as strings: -0 and +0 differ, NaN equals NaN
+        const bits = (d: ArrayLike<number>): string[] => Array.from(d, (v) => (Object.is(v, -0) ? '-0' : String(v)))
+        const want = bits(ops.matmul(x, b).data)
+        expect(bits(mm(x, b).data)).toEqual(want)
+        expect(bits(mmT(ops.transpose(x), b).data)).toEqual(want)
+        if (W.wasmAvailable) expect(bits(W.gemm(x.data as Float32Array, b.data as Float32Array, 1, k, n, false, false))).toEqual(want)
+        checked++
+      }
+    }
+    expect(checked).toBe(16)
+  })
+})

@@ -16,7 +16,7 @@
  *    tensors it closes over (those are constants of the program, read once when it compiles).
  */
 import { isTracer } from '../autodiff/trace.js'
-import type { Tensor } from '../tensor/index.js'
+import { type Tensor, isTensor } from '../tensor/index.js'
 import { type Tree, TreeError, flatten, unflatten } from '../tree/index.js'
 import { evaluate } from './evaluate.js'
 import { lower } from './lower.js'
@@ -55,13 +55,55 @@ interface Compiled {
   /** The program's results from its argument leaves. */
   readonly run: (leaves: ReadonlyArray<Tensor>) => Tensor[]
   readonly outTree: TreeDef
+  /** The signature it was compiled for, in the form `matches` checks. */
+  readonly guard: Guard
 }
+
+// A signature as data: the arguments' structure and each leaf's dtype and shape.
+interface Guard {
+  readonly root: TreeNode
+  readonly dtypes: ReadonlyArray<string>
+  readonly shapes: ReadonlyArray<ReadonlyArray<number>>
+}
+
+type TreeNode = TreeDef['root']
 
 // The signature of a call: the structure of the argument list and each leaf's dtype and shape.
 const signature = (def: TreeDef, leaves: ReadonlyArray<Tensor>): string => {
   let s = JSON.stringify(def.root)
   for (const l of leaves) s += `|${l.dtype}[${l.shape.join(',')}]`
   return s
+}
+
+// The same signature, checked without building it: `args` has the structure `def` describes
+// (arrays of the same lengths, records of the same keys in the same order) and leaf i is a tensor
+// (not a tracer) of dtype `dtypes[i]` and shape `shapes[i]`; the leaves are pushed to `out` in
+// flatten's order. A false here sends the call down the full path (flatten, string signature).
+const matches = (node: TreeNode, u: unknown, guard: Guard, out: Tensor[]): boolean => {
+  if (node.kind === 'leaf') {
+    if (!isTensor(u) || isTracer(u)) return false
+    const i = out.length
+    if (u.dtype !== guard.dtypes[i]) return false
+    const want = guard.shapes[i]!, have = u.shape
+    if (have.length !== want.length) return false
+    for (let d = 0; d < want.length; d++) if (have[d] !== want[d]) return false
+    out.push(u)
+    return true
+  }
+  if (typeof u !== 'object' || u === null || isTensor(u)) return false
+  const items = node.items
+  if (node.kind === 'array') {
+    if (!Array.isArray(u) || u.length !== items.length) return false
+    for (let i = 0; i < items.length; i++) if (!matches(items[i]!, (u as ReadonlyArray<unknown>)[i], guard, out)) return false
+    return true
+  }
+  if (Array.isArray(u)) return false
+  const keys = Object.keys(u), want = node.keys
+  if (keys.length !== want.length) return false
+  for (let i = 0; i < want.length; i++) {
+    if (keys[i] !== want[i] || !matches(items[i]!, (u as Readonly<Record<string, unknown>>)[want[i]!], guard, out)) return false
+  }
+  return true
 }
 
 // The program lowered, or interpreted by `evaluate` (the eager kernels, the same numbers) where
@@ -93,7 +135,16 @@ export const jit = <In extends ReadonlyArray<Tree>, Out extends Tree>(f: (...arg
   const cache = new Map<string, Compiled>()
   let compiles = 0
   let calls = 0
+  // the entry that ran last: a loop calls with one signature, checked here without a string
+  let last: Compiled | undefined
   const jitted = (...args: In): Out => {
+    if (last !== undefined) {
+      const fast: Tensor[] = []
+      if (matches(last.guard.root, args, last.guard, fast)) {
+        calls++
+        return unflatten(last.outTree, last.run(fast)) as Out
+      }
+    }
     let leaves: Tensor[], def: TreeDef
     try {
       [leaves, def] = flatten(args as unknown as Tree, 'jit (arguments)')
@@ -108,11 +159,12 @@ export const jit = <In extends ReadonlyArray<Tree>, Out extends Tree>(f: (...arg
     let c = cache.get(sig)
     if (c === undefined) {
       const program = trace(f)(...args)
-      c = { run: compile(program), outTree: program.outTree }
+      c = { run: compile(program), outTree: program.outTree, guard: { root: def.root, dtypes: leaves.map((l) => l.dtype), shapes: leaves.map((l) => l.shape.slice()) } }
       cache.set(sig, c)
       compiles++
     }
     calls++
+    last = c
     return unflatten(c.outTree, c.run(leaves)) as Out
   }
   return Object.assign(jitted, { stats: (): JitStats => ({ compiles, calls }) })

@@ -10,7 +10,7 @@
  *    into their reader's loop (`lowerFused.ts`). `reshape`, `stopGradient` and a `broadcastTo`
  *    to the same shape are views: they share their operand's buffer.
  * 2. Dispatch is on the primitive value (maps keyed by the primitive records): matmuls call the
- *    WebAssembly gemm by address (float32) or the portable kernel into the planned buffer
+ *    WebAssembly gemm by address (float32; a one-row product calls its unpacked twin) or the portable kernel into the planned buffer
  *    (float64, mixed); sums and maxima over contiguous axes, softmax, logSoftmax and logSumExp run
  *    their kernels' loops into the planned buffer; any other primitive runs its own `impl` on
  *    views and is copied into its buffer (correct, but it allocates).
@@ -470,6 +470,9 @@ const matmulKernel: Kernel = (eq, [a, b], out, { inst, space }) => {
     if (f32 && inst !== undefined && m > 0 && k > 0 && n > 0) {
       // byte addresses of the operands in the instance's memory, and its packing space
       const pa = va.byteOffset, pb = vb.byteOffset, pc = vo.byteOffset
+      // one row (batch-1 inference): the same sums without packing (jit.as's rowTimesMatrix)
+      const row = inst.compiled?.rowTimesMatrix
+      if (m === 1 && !tb && row !== undefined) return () => row(pa, pb, pc, k, n)
       const g = inst.gemm
       const ap = space.ap, bp = space.bp
       return () => g(pa, pb, pc, m, k, n, ta ? 1 : 0, tb ? 1 : 0, ap, bp)

@@ -80,7 +80,7 @@ describe('divergence of the update (the parameters or the optimizer state overfl
     expect(step({ ...options, optimizer: optim.sgd(1e-3) })(s0, dataOf('float32')).state.step).toBe(1)
   })
 
-  it('the fused loop reports an overflowed output (train.step runs it)', () => {
+  it('applyGradients reports an overflowed output (the eager train.step runs it)', () => {
     const p = { w: tensor([1, 2]) }
     const applied = (opt: optim.GradientTransformation, g: Tensor) => optim.applyGradients(opt, { w: g }, opt.init(p), p)
     expect(applied(optim.sgd(3e38), tensor([2, 1])).updatedFinite).toBe(false)

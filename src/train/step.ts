@@ -7,7 +7,7 @@ import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js'
 import type { Dataset } from '../data/index.js'
 import { foldIn } from '../random/index.js'
 import { item } from '../tensor/index.js'
-import { type LeafRule, allFiniteIn as finiteIn, applyGradients } from '../optim/index.js'
+import { allFiniteIn as finiteIn, applyGradients } from '../optim/index.js'
 import type { Tree } from '../tree/index.js'
 import { lossAndGradient } from './lossAndGradient.js'
 import type { Pool } from '../parallel/index.js'
@@ -84,16 +84,6 @@ export const batchLoss =
  */
 export const allFiniteIn: (u: unknown) => boolean = finiteIn
 
-// An optimizer whose rule is scaling only (SGD, schedules): its factors at this state, and the
-// next state (no moments). Such an update is compiled with the gradient (`lossAndGradient.ts`).
-const scaleOnly = <S>(optimizer: { readonly rule?: LeafRule<S> }, state: S): { readonly factors: number[]; readonly next: () => S } | undefined => {
-  const rule = optimizer.rule
-  if (rule === undefined) return undefined
-  const { steps, end } = rule.begin(state)
-  if (steps.length === 0 || steps.some((s) => s.kind !== 'scale')) return undefined
-  return { factors: steps.map((s) => (s.kind === 'scale' ? s.factor : 1)), next: () => end(steps.map(() => [])) }
-}
-
 /**
  * One pure step as a value: `stepEither(config)(state, batch)` is `Right` of the next state, or
  * `Left` of the `DivergenceError` (holding `state`, the last finite one) when the loss or a
@@ -113,21 +103,19 @@ const scaleOnly = <S>(optimizer: { readonly rule?: LeafRule<S> }, state: S): { r
 export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
   const gradient = lossAndGradient(config.net, config.loss, config.jit !== false, config.pool)
   return (state: TrainState<P, S>, batch: Dataset): Either<DivergenceError<P, S>, StepResult<P, S>> => {
-    const key = foldIn(state.key, state.step)
-    const fused = scaleOnly(config.optimizer, state.optState)
-    const compiled = fused === undefined ? undefined : gradient.update(state.params, batch, fused.factors)
-    if (fused !== undefined && compiled !== undefined) {
-      const loss = item(compiled.loss)
-      if (!Number.isFinite(loss)) return left(new DivergenceError(state.step + 1, 'loss', state, loss))
-      if (!compiled.gradientsFinite) return left(new DivergenceError(state.step + 1, 'gradient', state, NaN))
-      if (!compiled.updatedFinite) return left(new DivergenceError(state.step + 1, 'parameters', state, NaN))
-      return right({ state: Object.freeze({ params: compiled.params, optState: fused.next(), step: state.step + 1, key: state.key }), loss })
+    // an optimizer with an element-wise rule: the whole step is one compiled program (lossAndGradient.ts)
+    const rule = config.optimizer.rule
+    const compiled = rule === undefined ? undefined : gradient.update(state.params, batch, rule, state.optState)
+    // (undefined when it diverged: the eager step below then finds what, with the same numbers)
+    if (compiled !== undefined) {
+      return right({ state: Object.freeze({ params: compiled.params, optState: compiled.state, step: state.step + 1, key: state.key }), loss: compiled.loss })
     }
-    const [value, grads] = gradient(state.params, batch, key)
+    // the step's key (a compiled step draws nothing: lossAndGradient.ts checks that first)
+    const [value, grads] = gradient(state.params, batch, foldIn(state.key, state.step))
     const loss = item(value)
     if (!Number.isFinite(loss)) return left(new DivergenceError(state.step + 1, 'loss', state, loss))
-    // the optimizer's declared path (fused when it declares an element-wise rule), the one a
-    // training loop written by hand calls too; it reports on the way whether all were finite
+    // the optimizer's update and applyUpdates, the path a training loop written by hand calls too;
+    // it reports on the way whether all were finite
     const r = applyGradients(config.optimizer, grads, state.optState, state.params)
     if (!r.gradientsFinite) return left(new DivergenceError(state.step + 1, 'gradient', state, NaN))
     if (!r.updatedFinite) return left(new DivergenceError(state.step + 1, 'parameters', state, NaN))

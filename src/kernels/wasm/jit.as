@@ -60,3 +60,46 @@ export function sumRows(a: usize, o: usize, rows: i32, m: i32): void {
     store<f32>(o + (<usize>j << 2), s)
   }
 }
+
+// The gemm's KC (gemm.as): a row times a matrix adds along k in blocks of this many, as it does.
+const ROW_KC: i32 = 256
+
+/**
+ * c (1 x n) = a (1 x k) · B (k x n, row-major, not transposed): gemm's values for m = 1 without
+ * packing either operand (a one-row program, such as a network's batch-1 inference, spends most of
+ * its matmul time packing B). Bit for bit the gemm's: each lane starts at zero and adds
+ * a[kk]·B[kk, j] in order of kk within a block of ROW_KC (float32 multiply, then float32 add, as the
+ * micro-kernel's f32x4.mul and f32x4.add), and a later block's sum is added to c as gemm's
+ * accumulating tile does.
+ */
+export function rowTimesMatrix(a: usize, b: usize, c: usize, k: i32, n: i32): void {
+  const ldb = <usize>n << 2
+  const vecEnd = n & ~3
+  for (let k0 = 0; k0 < k; k0 += ROW_KC) {
+    const kc = min(ROW_KC, k - k0)
+    for (let j = 0; j < vecEnd; j += 4) {
+      let acc = f32x4.splat(0)
+      let pa = a + (<usize>k0 << 2)
+      let pb = b + <usize>k0 * ldb + (<usize>j << 2)
+      for (let kk = 0; kk < kc; kk++) {
+        acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(pa), v128.load(pb)))
+        pa += 4
+        pb += ldb
+      }
+      const dst = c + (<usize>j << 2)
+      v128.store(dst, k0 > 0 ? f32x4.add(v128.load(dst), acc) : acc)
+    }
+    for (let j = vecEnd; j < n; j++) {
+      let acc: f32 = 0
+      let pa = a + (<usize>k0 << 2)
+      let pb = b + <usize>k0 * ldb + (<usize>j << 2)
+      for (let kk = 0; kk < kc; kk++) {
+        acc = acc + load<f32>(pa) * load<f32>(pb)
+        pa += 4
+        pb += ldb
+      }
+      const dst = c + (<usize>j << 2)
+      store<f32>(dst, k0 > 0 ? load<f32>(dst) + acc : acc)
+    }
+  }
+}

@@ -129,6 +129,8 @@ export interface GemmInstance {
     readonly sigmoidBackward: (d: number, y: number, o: number, n: number) => void
     readonly reluBackward: (d: number, x: number, o: number, n: number) => void
     readonly sumRows: (a: number, o: number, rows: number, m: number) => void
+    /** `rowTimesMatrix(a, b, c, k, n)`: gemm's c = a · B for one row of a, without packing. */
+    readonly rowTimesMatrix: (a: number, b: number, c: number, k: number, n: number) => void
   } | undefined
 }
 
@@ -137,6 +139,7 @@ interface JitExports extends GemmExports {
   readonly sigmoidBackward: (d: number, y: number, o: number, n: number) => void
   readonly reluBackward: (d: number, x: number, o: number, n: number) => void
   readonly sumRows: (a: number, o: number, rows: number, m: number) => void
+  readonly rowTimesMatrix: (a: number, b: number, c: number, k: number, n: number) => void
   readonly heapBase: () => number
   readonly exp: (a: number, o: number, n: number) => void
   readonly tanh: (a: number, o: number, n: number) => void
@@ -174,7 +177,7 @@ export const gemmInstance = (): GemmInstance | undefined => {
       add: { map: j.add, rows: j.addRows }, sub: { map: j.sub, rows: j.subRows }, mul: { map: j.mul, rows: j.mulRows }, div: { map: j.div, rows: j.divRows },
     })
     return Object.freeze({ memory: j.memory, base: align(Math.max(j.SCRATCH_END.value, j.heapBase())), gemm: j.gemm, packedABytes: j.packedABytes, packedBBytes: j.packedBBytes, maps, binaryMaps,
-      compiled: Object.freeze({ tanhBackward: j.tanhBackward, sigmoidBackward: j.sigmoidBackward, reluBackward: j.reluBackward, sumRows: j.sumRows }) })
+      compiled: Object.freeze({ tanhBackward: j.tanhBackward, sigmoidBackward: j.sigmoidBackward, reluBackward: j.reluBackward, sumRows: j.sumRows, rowTimesMatrix: j.rowTimesMatrix }) })
   }
   const w = exportsOf<GemmExports>(gemmWasmBase64)
   if (w === undefined) return undefined

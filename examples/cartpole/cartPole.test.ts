@@ -1,14 +1,19 @@
 /**
- * The cart-pole step against values worked out by hand, and the termination rules.
+ * The cart-pole the REINFORCE example learns (`rl.cartPole`, with the example's step cap of 200):
+ * one step against values worked out by hand, and the termination rules.
  */
 import { describe, expect, it } from 'vitest'
-import { random } from 'purenet'
-import { type CartPoleState, cartPole, integrate, observation, physics } from './env.js'
+import { random, rl } from 'purenet'
 
 type Key = random.Key
 const { foldIn, key, split, uniform } = random
+type CartPoleState = rl.CartPoleState
+const physics = rl.cartPolePhysics
 
 const at = (x: number, xDot: number, theta: number, thetaDot: number, t = 0): CartPoleState => ({ x, xDot, theta, thetaDot, t, done: false })
+// one Euler step of the equations of motion (no cap reached from t = 0)
+const integrate = (s: CartPoleState, action: 0 | 1): CartPoleState => rl.cartPole().step(s, action).state
+const cartPole = rl.cartPole
 
 describe('cart-pole physics', () => {
   it('one push right from rest: by hand, ẍ = 400/41 and θ̈ = -600/41', () => {
@@ -54,7 +59,7 @@ describe('cart-pole episodes', () => {
   it('reset draws each variable in [-0.05, 0.05), the same for the same key', () => {
     const [k1, k2] = split(key(7)) as [Key, Key]
     const s = env.reset(k1)
-    for (const v of observation(s)) expect(Math.abs(v)).toBeLessThanOrEqual(0.05)
+    for (const v of env.observe(s)) expect(Math.abs(v)).toBeLessThanOrEqual(0.05)
     expect(s.t).toBe(0)
     expect(env.reset(k1)).toEqual(s)
     expect(env.reset(k2)).not.toEqual(s)
@@ -64,9 +69,11 @@ describe('cart-pole episodes', () => {
     const limit = physics.thetaThreshold
     // θ̇ = 1 rad/s moves θ by τ · 1 = 0.02 this step, so this start crosses the limit now.
     const over = env.step(at(0, 0, limit - 0.01, 1), 1)
-    expect(over).toMatchObject({ reward: 1, done: true, terminated: true, truncated: false })
+    expect(over).toMatchObject({ reward: 1, terminated: true, truncated: false })
+    expect(over.state.done).toBe(true)
     const under = env.step(at(0, 0, limit - 0.03, 1), 1)
-    expect(under).toMatchObject({ reward: 1, done: false, terminated: false })
+    expect(under).toMatchObject({ reward: 1, terminated: false })
+    expect(under.state.done).toBe(false)
   })
 
   it('ends when the cart leaves the track (|x| > 2.4)', () => {
@@ -76,7 +83,8 @@ describe('cart-pole episodes', () => {
 
   it('is cut off at the step cap, and stepping an ended episode is an error', () => {
     const last = env.step(at(0, 0, 0, 0, 199), 1)
-    expect(last).toMatchObject({ done: true, terminated: false, truncated: true })
+    expect(last).toMatchObject({ terminated: false, truncated: true })
+    expect(last.state.done).toBe(true)
     expect(last.state.t).toBe(200)
     expect(() => env.step(last.state, 0)).toThrow(/ended after 200 steps/)
     expect(cartPole().maxSteps).toBe(500)
