@@ -28,7 +28,14 @@ export {
  * folder), keeping the permissions of a file it replaces and writing through a symbolic link. The
  * model is checked as `encodeModel` checks it, so the file written can be loaded.
  * Resolves to `Right(undefined)` or `Left(ModelError)`; never rejects.
- * @example await saveModel('mnist.json', { net, params, step: state.step, key: state.key, optState: state.optState })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * const { state } = train.fit(options)
+ * await io.saveModel('iris.json', { net, params: state.params, step: state.step, key: state.key, optState: state.optState })
+ * ```
  * @category files
  */
 export const saveModel = <L extends AnyLayer>(path: string, model: SavedModel<L>): Promise<E.Either<io.ModelError, void>> =>
@@ -40,7 +47,11 @@ export const saveModel = <L extends AnyLayer>(path: string, model: SavedModel<L>
  * state, step, key, history, extra), or `Left(ModelError)` naming the file, the path in it and the
  * problem. Refuses files larger than `options.maxBytes` (default 256 MiB) before reading them.
  * Never rejects.
- * @example const model = await loadModel('mnist.json') // Either<ModelError, SavedModel>
+ * @example
+ * ```ts
+ * const model = await io.loadModel('iris.json') // Either<ModelError, SavedModel>
+ * if (model._tag === 'Left') console.error(model.left.message) // names the file, the field path and the fix
+ * ```
  * @category files
  */
 export function loadModel(path: string, options?: Omit<DecodeOptions, 'net'>): Promise<E.Either<io.ModelError, SavedModel>>
@@ -53,8 +64,15 @@ export function loadModel(path: string, options: DecodeOptions = {}): Promise<E.
  * A function that writes each checkpoint it is given into `folder` as `checkpoint-<step>.json`,
  * atomically, then deletes all but the newest `keep` files. It creates the folder if needed, and
  * at its first write removes the temporary files a killed writer left behind. Throws an `Error`
- * whose message names the file and the problem (`io.checkpoints: runs/x/checkpoint-000000100.json:
- * cannot write the file: no space left on the device`), which stops `fit`.
+ * whose message names the file and the problem
+ * (`io.checkpoints: runs/x/checkpoint-000000100.json: cannot write the file: no space left on the device`),
+ * which stops `fit`.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const write = io.checkpointWriter('runs/iris', { keep: 2 })
+ * const checkpoint = { every: { epochs: 10 }, write } // as io.checkpoints('runs/iris', { every: { epochs: 10 }, keep: 2 }) makes
+ * ```
  * @category checkpoints
  */
 export const checkpointWriter = (folder: string, options: io.CheckpointFolderOptions = {}): (<P extends Tree, S>(checkpoint: train.Checkpoint<P, S>) => void) =>
@@ -69,7 +87,13 @@ export interface CheckpointFolder {
 /**
  * `fit`'s `checkpoint` option writing to a folder: every `every` (`{ steps: n }` or
  * `{ epochs: n }`) and after the last step, keeping the newest `keep` files (default 3).
- * @example train.fit({ ...options, checkpoint: io.checkpoints('runs/iris', { every: { epochs: 10 }, keep: 2 }) })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * train.fit({ ...options, checkpoint: io.checkpoints('runs/iris', { every: { epochs: 10 }, keep: 2 }) })
+ * ```
  * @category checkpoints
  */
 export const checkpoints = (folder: string, options: io.CheckpointFolderOptions & { readonly every: train.CheckpointEvery }): CheckpointFolder => {
@@ -78,7 +102,14 @@ export const checkpoints = (folder: string, options: io.CheckpointFolderOptions 
   return Object.freeze({ every: options.every, write: checkpointWriter(folder, options) })
 }
 
-/** A checkpoint read from a file: the checkpoint, the file, the user's `extra` data and the run's fingerprint. @category checkpoints */
+/**
+ * A checkpoint read from a file: the checkpoint, the file, the user's `extra` data and the run's fingerprint. @category checkpoints
+ * @example
+ * ```ts
+ * const r = await io.latestCheckpoint('runs/iris')
+ * if (r._tag === 'Right' && r.right !== undefined) { const loaded: io.LoadedCheckpoint = r.right; console.log(loaded.file) }
+ * ```
+ */
 export interface LoadedCheckpoint<P extends Tree = Tree, S = OptState> {
   readonly checkpoint: train.Checkpoint<P, S>
   readonly file: string
@@ -91,6 +122,10 @@ export interface LoadedCheckpoint<P extends Tree = Tree, S = OptState> {
  * `Left(ModelError)` naming the file when it cannot be read or is not a checkpoint (the file is
  * left alone; delete it to fall back to the one before). With `options.net`, the file's
  * architecture must be that network's. Never rejects.
+ * @example
+ * ```ts
+ * const latest = await io.latestCheckpoint('runs/iris') // Right(undefined) in an empty folder
+ * ```
  * @category checkpoints
  */
 export const latestCheckpoint = async (folder: string, options: DecodeOptions = {}): Promise<E.Either<io.ModelError, LoadedCheckpoint | undefined>> =>
@@ -106,10 +141,16 @@ const hasSpec = (u: unknown): u is AnyLayer => typeof u === 'object' && u !== nu
  * killed. Pass `checkpoint: io.checkpoints(folder, ...)` in `options` to keep writing checkpoints.
  * `Left(ModelError)` when the newest checkpoint cannot be read (naming the file, and whether an
  * older one is whole) or does not fit the options: other network, key, batch size, dataset size or
- * optimizer state; other data (when the file records its fingerprint: `io.checkpoints(folder,
- * { data })`); other `options.settings` (when the file records settings). A diverging step still
+ * optimizer state; other data (when the file records its fingerprint:
+ * `io.checkpoints(folder, { data })`); other `options.settings` (when the file records settings). A diverging step still
  * throws `DivergenceError`, as in `fit`.
- * @example const result = await io.resume('runs/iris', { ...options, checkpoint: io.checkpoints('runs/iris', { every: { epochs: 1 } }) })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * const result = await io.resume('runs/iris', { ...options, checkpoint: io.checkpoints('runs/iris', { every: { epochs: 1 } }) })
+ * ```
  * @category checkpoints
  */
 export const resume = async <P extends Tree, S>(
@@ -145,7 +186,11 @@ export const resume = async <P extends Tree, S>(
  * Writes a network as an ONNX file (`onnx.exportModel`), atomically like `saveModel` (temporary
  * file, fsync, rename). Resolves to `Right(undefined)`, or `Left(OnnxError)` naming the file and the
  * layer ONNX cannot carry or the write that failed; never rejects.
- * @example await io.saveOnnx('iris.onnx', net, params)
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * await io.saveOnnx('iris.onnx', net, net.init(random.key(0)))
+ * ```
  * @category files
  */
 export const saveOnnx = async (path: string, net: AnyLayer, params: unknown, options: onnx.ExportOptions = {}): Promise<E.Either<onnx.OnnxError, void>> => {
@@ -163,7 +208,10 @@ export const saveOnnx = async (path: string, net: AnyLayer, params: unknown, opt
  * Reads an ONNX file (`onnx.importModel`): `Right` of the network, its parameters, the input's
  * shape and the file's metadata, or `Left(OnnxError)` naming the file and the node or budget.
  * Refuses a file larger than `limits.maxBytes` (default 256 MiB) before reading it. Never rejects.
- * @example const model = await io.loadOnnx('mlp.onnx')
+ * @example
+ * ```ts
+ * const model = await io.loadOnnx('mlp.onnx') // Either<OnnxError, ImportedModel>
+ * ```
  * @category files
  */
 export const loadOnnx = async (path: string, limits: onnx.ImportLimits = {}): Promise<E.Either<onnx.OnnxError, onnx.ImportedModel>> => {

@@ -29,9 +29,13 @@ const spawn = (): WorkerEndpoint => {
  * for `dataParallel` and the `pool` option of `train.step`/`train.fit`. Close it when done
  * (`await pool.close()`, in a `finally`): open workers keep Node running.
  * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 8), nn.tanh, nn.dense(8, 1))
+ * const xy = data.dataset(random.normal(random.key(0), [256, 2]), zeros([256, 1]))
  * const pool = await parallel({ workers: 2 })
- * try { train.fit({ net, loss, optimizer, data, epochs: 3, batchSize: 64, key: key(0), pool }) }
+ * try { train.fit({ net, loss: losses.mse, optimizer: optim.sgd(0.1), data: xy, epochs: 3, batchSize: 64, key: random.key(1), pool }) }
  * finally { await pool.close() }
+ * ```
  * @category parallel
  */
 export const parallel = (options: ParallelOptions): Promise<Pool> => createPool(options, spawn)

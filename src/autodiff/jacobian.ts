@@ -17,11 +17,21 @@ import { vmap } from './vmap.js'
 /**
  * The Jacobian of `f` for trees: at each output leaf, a tree shaped like the input (see the module
  * comment). A tensor when both sides are tensors.
+ * @example
+ * ```ts
+ * const j: Jacobian = jacfwd((p: { w: Tensor }) => ops.sum(p.w))({ w: tensor([1, 2]) })
+ * ```
  * @category model
  */
 export type Jacobian = Tree
 
-/** The type of a Jacobian: a tensor from a tensor to a tensor, a tree otherwise. @category model */
+/**
+ * The type of a Jacobian: a tensor from a tensor to a tensor, a tree otherwise. @category model
+ * @example
+ * ```ts
+ * const j: JacobianOf<Tensor, Tensor> = jacrev((x: Tensor) => ops.square(x))(tensor([1, 2])) // a Tensor of shape [2, 2]
+ * ```
+ */
 export type JacobianOf<T extends Tree, O extends Tree> = T extends Tensor ? (O extends Tensor ? Tensor : Jacobian) : Jacobian
 
 // The identity over the elements of a leaf of `shape`, as a batch [n, ...shape] of basis vectors.
@@ -41,7 +51,10 @@ const nest = (outDef: TreeDef, blocks: ReadonlyArray<Tree>): Jacobian =>
 /**
  * The Jacobian by forward mode: one `jvp` per input element, all of them in one `vmap`. Cheaper
  * than `jacrev` when the input is smaller than the output.
- * @example jacfwd((x: Tensor) => ops.sin(x))(tensor([0, 1])) // diag(cos 0, cos 1), shape [2, 2]
+ * @example
+ * ```ts
+ * jacfwd((x: Tensor) => ops.sin(x))(tensor([0, 1])) // diag(cos 0, cos 1), shape [2, 2]
+ * ```
  * @category transformations
  */
 export const jacfwd =
@@ -62,6 +75,10 @@ export const jacfwd =
  * The Jacobian by reverse mode: one vector-Jacobian product per output element, all of them in
  * one `vmap` over the pullback of a single `vjp`. Cheaper than `jacfwd` when the output is smaller
  * than the input (a gradient is the Jacobian of a scalar).
+ * @example
+ * ```ts
+ * jacrev((x: Tensor) => ops.mul(x, x))(tensor([1, 2])) // diag(2x) = [[2, 0], [0, 4]]
+ * ```
  * @category transformations
  */
 export const jacrev =
@@ -83,6 +100,11 @@ export const jacrev =
  * The Hessian of a scalar-valued `f`, as `jacfwd(jacrev(f))` (forward over reverse, as JAX). For
  * a tree input, `hessian(f)(x)` at path `a` then `b` is the block d²f / (d a d b), of shape
  * `[...a.shape, ...b.shape]`; for a tensor of shape s it is one tensor of shape `[...s, ...s]`.
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => ops.sum(ops.mul(ops.mul(x, x), x)) // Σ x³
+ * hessian(f)(tensor([1, 2])) // [[6, 0], [0, 12]]
+ * ```
  * @category transformations
  */
 export const hessian =
@@ -97,6 +119,12 @@ export const hessian =
  * `vmap((p, ...xs) => grad((q) => loss(q, ...xs))(p), { inAxes: [undefined, 0, ...] })`: one
  * batched computation, not a loop. `loss` sees one example at a time (no batch axis: reshape it to
  * `[1, features]` for layers that expect rows).
+ * @example
+ * ```ts
+ * const w = tensor([1, -1])
+ * const loss = (p: Tensor, x: Tensor) => ops.square(ops.sum(ops.mul(p, x)))
+ * perExampleGrads(loss)(w, tensor([[1, 2], [3, 4]])) // one gradient row per example: [[-2, -4], [-6, -8]]
+ * ```
  * @category transformations
  */
 export const perExampleGrads =

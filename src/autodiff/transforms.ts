@@ -35,6 +35,10 @@ const checkTensorOutput = (op: string, out: unknown): void => {
  * Forward mode: evaluates `f` at `primal` and its directional derivative along `tangent`
  * (a tree of the same structure, shapes and dtypes), by dual numbers.
  * Returns `[f(primal), J·tangent]`.
+ * @example
+ * ```ts
+ * const [y, dy] = jvp((x: Tensor) => ops.exp(x), tensor([0, 1]), tensor([1, 1])) // e^x and e^x · v
+ * ```
  * @category transformations
  */
 export const jvp = <T extends Tree, O extends Out>(f: (x: T) => O, primal: T, tangent: T): readonly [O, O] => {
@@ -61,6 +65,11 @@ export const jvp = <T extends Tree, O extends Out>(f: (x: T) => O, primal: T, ta
  * Reverse mode: evaluates `f` at `primal` and returns `[f(primal), pullback]`, where
  * `pullback(ct)` is the vector-Jacobian product ctᵀ·J, a tree shaped like `primal`. The tape
  * lives in the pullback and nowhere else; the pullback may be called any number of times.
+ * @example
+ * ```ts
+ * const [y, pullback] = vjp((x: Tensor) => ops.mul(x, x), tensor([1, 2, 3]))
+ * pullback(tensor([1, 0, 1])) // Jᵀu = 2x·u = tensor [2, 0, 6]
+ * ```
  * @category transformations
  */
 export const vjp = <T extends Tree, O extends Out>(f: (x: T) => O, primal: T): readonly [O, (ct: O) => T] => {
@@ -104,6 +113,11 @@ const scalarOutput = (op: string, out: unknown): Tensor => {
 /**
  * `valueAndGrad(f)(x)` is `[f(x), ∇f(x)]` for a scalar-valued `f`, by reverse mode. The
  * gradient has the structure of `x`. A non-scalar output is an error, not a silent sum.
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => ops.sum(ops.square(x))
+ * const [value, gradient] = valueAndGrad(f)(tensor([1, 2])) // tensor 5 and tensor [2, 4]
+ * ```
  * @category transformations
  */
 export const valueAndGrad =
@@ -114,7 +128,14 @@ export const valueAndGrad =
     return [v, pullback(ones(v.shape, { dtype: v.dtype }))]
   }
 
-/** `grad(f)(x)` is the gradient ∇f(x) of a scalar-valued `f`, shaped like `x`. @category transformations */
+/**
+ * `grad(f)(x)` is the gradient ∇f(x) of a scalar-valued `f`, shaped like `x`. @category transformations
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => ops.sum(ops.square(x)) // Σ x²
+ * grad(f)(tensor([1, 2, 3])) // tensor [2, 4, 6]
+ * ```
+ */
 export const grad =
   <T extends Tree>(f: (x: T) => Tensor) =>
   (x: T): T =>
@@ -123,6 +144,11 @@ export const grad =
 /**
  * `hvp(f)(x, v)` is the Hessian-vector product H(x)·v of a scalar-valued `f`, by forward mode
  * over reverse mode (the JVP of the gradient), without forming H.
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => ops.sum(ops.mul(ops.mul(x, x), x)) // Σ x³
+ * hvp(f)(tensor([1, 2]), tensor([1, 1])) // H·v = 6x·v = tensor [6, 12]
+ * ```
  * @category transformations
  */
 export const hvp =

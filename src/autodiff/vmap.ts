@@ -24,11 +24,23 @@ import { broadcastTo } from './primitives/sumBroadcast.js'
  * Batch axes for a tree: a number (negative counts from the end) or `undefined` (not batched)
  * for all the leaves below, or a tree of the same structure (a prefix of it: a number for a
  * whole subtree) with such axes at its leaves.
+ * @example
+ * ```ts
+ * const axes: AxesTree = [0, undefined] // the first argument batched on axis 0, the second shared
+ * vmap((x: Tensor, w: Tensor) => ops.sum(ops.mul(x, w)), { inAxes: axes })(ones([3, 2]), ones([2]))
+ * ```
  * @category model
  */
 export type AxesTree = number | undefined | ReadonlyArray<AxesTree> | { readonly [key: string]: AxesTree }
 
-/** Options of `vmap`. @category model */
+/**
+ * Options of `vmap`. @category model
+ * @example
+ * ```ts
+ * const options: VmapOptions = { inAxes: [0, undefined], outAxes: 0 }
+ * vmap((x: Tensor, w: Tensor) => ops.mul(x, w), options)(ones([3, 2]), ones([2]))
+ * ```
+ */
 export interface VmapOptions {
   /**
    * The batch axis of each argument: one `AxesTree` for all of them (default 0), or an array with
@@ -85,7 +97,10 @@ const normalize = (axis: number, rank: number, path: string, what: string, shape
  * Batching rules keep matrix products as matrix products, so `vmap` costs about one call of `f`
  * on the whole batch. It composes with every transformation: per-example gradients are
  * `vmap((p, x, y) => grad((q) => loss(q, x, y))(p), { inAxes: [undefined, 0, 0] })(params, xs, ys)`.
- * @example vmap((x: Tensor) => ops.sum(ops.square(x)))(tensor([[1, 2], [3, 4]])) // tensor [5, 25]
+ * @example
+ * ```ts
+ * vmap((x: Tensor) => ops.sum(ops.square(x)))(tensor([[1, 2], [3, 4]])) // tensor [5, 25]
+ * ```
  * @category transformations
  */
 export const vmap =

@@ -18,7 +18,14 @@ import { type Key, key } from '../random/index.js'
 import { type DType, type Shape, type Tensor, sizeOf, tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 
-/** Bounds of `arbitraryShape`. @category arbitraries */
+/**
+ * Bounds of `arbitraryShape`. @category arbitraries
+ * @example
+ * ```ts
+ * const constraints: check.ShapeConstraints = { maxRank: 2, maxDim: 4 }
+ * check.arbitraryShape(constraints)
+ * ```
+ */
 export interface ShapeConstraints {
   /** Fewest axes (default 0: scalars included). */
   readonly minRank?: number
@@ -36,7 +43,16 @@ const checkRange = (op: string, what: string, lo: number, hi: number): void => {
   }
 }
 
-/** Shapes of `minRank`..`maxRank` axes, each of `minDim`..`maxDim`. @category arbitraries */
+/**
+ * Shapes of `minRank`..`maxRank` axes, each of `minDim`..`maxDim`. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitraryShape(), 3) // small shapes such as [], [2], [3, 1]
+ * ```
+ */
 export const arbitraryShape = (constraints: ShapeConstraints = {}): fc.Arbitrary<Shape> => {
   const { minRank = 0, maxRank = 3, minDim = 1, maxDim = 4 } = constraints
   checkRange('arbitraryShape', 'ranks', minRank, maxRank)
@@ -44,7 +60,14 @@ export const arbitraryShape = (constraints: ShapeConstraints = {}): fc.Arbitrary
   return fc.array(fc.integer({ min: minDim, max: maxDim }), { minLength: minRank, maxLength: maxRank })
 }
 
-/** Constraints of `arbitraryTensor`. @category arbitraries */
+/**
+ * Constraints of `arbitraryTensor`. @category arbitraries
+ * @example
+ * ```ts
+ * const constraints: check.TensorConstraints = { shape: [2, 3], domain: 'positive' }
+ * check.arbitraryTensor(constraints)
+ * ```
+ */
 export interface TensorConstraints {
   /** A fixed shape, or an arbitrary of shapes (default `arbitraryShape()`). */
   readonly shape?: Shape | fc.Arbitrary<Shape>
@@ -56,7 +79,7 @@ export interface TensorConstraints {
   readonly max?: number
   /**
    * Where values lie, as a primitive's `domain` (default `real`): `positive` stays above `gap`,
-   * `nonzero` keeps |x| >= `gap`, `unit` stays in [-0.9, 0.9], `separated` keeps every two
+   * `nonzero` keeps |x| \>= `gap`, `unit` stays in [-0.9, 0.9], `separated` keeps every two
    * elements at least `gap` apart (no ties, so `max` and `maximum` are differentiable).
    */
   readonly domain?: Domain
@@ -66,7 +89,13 @@ export interface TensorConstraints {
   readonly awayFrom?: ReadonlyArray<number>
 }
 
-/** The interval of values for a domain, after the defaults. @category arbitraries */
+/**
+ * The interval of values for a domain, after the defaults. @category arbitraries
+ * @example
+ * ```ts
+ * check.domainRange('positive') // the range check.arbitraryTensor draws positive values from
+ * ```
+ */
 export const domainRange = (domain: Domain, min?: number, max?: number, gap = 0.1): readonly [number, number] => {
   const [lo, hi] =
     domain === 'positive' ? [min ?? Math.max(gap, 0.1), max ?? 3]
@@ -91,6 +120,13 @@ const pushAway = (v: number, points: ReadonlyArray<number>, gap: number): number
  * `n` numbers in [lo, hi] with every two at least `gap` apart, in random order: distinct slots
  * of width 2·gap, jittered within the middle half of each slot. When [lo, hi] has fewer slots
  * than `n`, the slots run on past `hi`.
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitrarySeparated(3, -1, 1, 0.1), 1) // three numbers in [-1, 1], at least 0.1 apart
+ * ```
  * @category arbitraries
  */
 export const arbitrarySeparated = (n: number, lo: number, hi: number, gap: number): fc.Arbitrary<number[]> => {
@@ -106,6 +142,13 @@ export const arbitrarySeparated = (n: number, lo: number, hi: number, gap: numbe
 /**
  * `n` numbers from a domain (see `TensorConstraints.domain`), for when several tensors must be
  * drawn together (e.g. the two arguments of `maximum`, separated from each other).
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitraryValues(4, { min: 0, max: 1 }), 1) // four numbers in [0, 1]
+ * ```
  * @category arbitraries
  */
 export const arbitraryValues = (n: number, constraints: Omit<TensorConstraints, 'shape' | 'dtype'> = {}): fc.Arbitrary<number[]> => {
@@ -123,6 +166,13 @@ export const arbitraryValues = (n: number, constraints: Omit<TensorConstraints, 
 /**
  * Tensors with values from a domain: by default float32, of any `arbitraryShape()`, with values
  * in [-2, 2]. Draw float64 tensors for gradient checks.
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check, ops } from 'purenet'
+ *
+ * fc.assert(fc.property(check.arbitraryTensor({ shape: [3], domain: 'positive' }), (x) => ops.log(x).shape.length === 1), { numRuns: 10 })
+ * ```
  * @category arbitraries
  */
 export const arbitraryTensor = (constraints: TensorConstraints = {}): fc.Arbitrary<Tensor> => {
@@ -131,7 +181,15 @@ export const arbitraryTensor = (constraints: TensorConstraints = {}): fc.Arbitra
   return shapes.chain((s) => arbitraryValues(sizeOf(s), constraints).map((vs) => tensor(vs, { shape: s, dtype })))
 }
 
-/** Constraints of `arbitraryBroadcastShapes`. @category arbitraries */
+/**
+ * Constraints of `arbitraryBroadcastShapes`. @category arbitraries
+ * @example
+ * ```ts
+ * import { check } from 'purenet'
+ *
+ * const shapes = check.arbitraryBroadcastShapes({ count: 3 })
+ * ```
+ */
 export interface BroadcastConstraints extends ShapeConstraints {
   /** How many shapes (default 2). */
   readonly count?: number
@@ -140,6 +198,13 @@ export interface BroadcastConstraints extends ShapeConstraints {
 /**
  * `count` shapes that broadcast together (NumPy rules): a common shape from which each operand
  * drops some leading axes and turns some others into 1, e.g. [3, 1] and [4].
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitraryBroadcastShapes(), 3) // e.g. [[2, 1], [3]]: shapes that broadcast together
+ * ```
  * @category arbitraries
  */
 export const arbitraryBroadcastShapes = (constraints: BroadcastConstraints = {}): fc.Arbitrary<ReadonlyArray<Shape>> => {
@@ -158,11 +223,29 @@ export const arbitraryBroadcastShapes = (constraints: BroadcastConstraints = {})
   })
 }
 
-/** Two shapes that broadcast together, e.g. [3, 1] and [4]. @category arbitraries */
+/**
+ * Two shapes that broadcast together, e.g. [3, 1] and [4]. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.assert(fc.property(check.arbitraryBroadcastPair(), ([a, b]) => a.length >= 0 && b.length >= 0)) // two shapes that broadcast together
+ * ```
+ */
 export const arbitraryBroadcastPair = (constraints: ShapeConstraints = {}): fc.Arbitrary<readonly [Shape, Shape]> =>
   arbitraryBroadcastShapes({ ...constraints, count: 2 }).map(([a, b]) => [a!, b!] as const)
 
-/** The operand shapes and flags of a valid `matmul(a, b, { transposeA, transposeB })`. @category arbitraries */
+/**
+ * The operand shapes and flags of a valid `matmul(a, b, { transposeA, transposeB })`. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * const [shapes]: check.MatmulShapes[] = fc.sample(check.arbitraryMatmulShapes(), 1)
+ * ```
+ */
 export interface MatmulShapes {
   readonly a: Shape
   readonly b: Shape
@@ -170,7 +253,16 @@ export interface MatmulShapes {
   readonly transposeB: boolean
 }
 
-/** Shapes for `matmul` with dimensions in 1..`maxDim` (default 4) and every transposition. @category arbitraries */
+/**
+ * Shapes for `matmul` with dimensions in 1..`maxDim` (default 4) and every transposition. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check } from 'purenet'
+ *
+ * fc.sample(check.arbitraryMatmulShapes({ maxDim: 4 }), 2) // shapes a·b can multiply
+ * ```
+ */
 export const arbitraryMatmulShapes = (constraints: { readonly maxDim?: number } = {}): fc.Arbitrary<MatmulShapes> => {
   const dim = fc.integer({ min: 1, max: constraints.maxDim ?? 4 })
   return fc.record({ m: dim, k: dim, n: dim, transposeA: fc.boolean(), transposeB: fc.boolean() }).map(({ m, k, n, transposeA, transposeB }) => ({
@@ -181,7 +273,14 @@ export const arbitraryMatmulShapes = (constraints: { readonly maxDim?: number } 
   }))
 }
 
-/** Constraints of `arbitraryTree`. @category arbitraries */
+/**
+ * Constraints of `arbitraryTree`. @category arbitraries
+ * @example
+ * ```ts
+ * const constraints: check.TreeConstraints = { maxDepth: 1, maxWidth: 2 }
+ * check.arbitraryTree(constraints)
+ * ```
+ */
 export interface TreeConstraints {
   /** The leaves (default: float32 tensors of at most 2 axes of at most 3). */
   readonly leaf?: fc.Arbitrary<Tensor>
@@ -194,6 +293,13 @@ export interface TreeConstraints {
 /**
  * Parameter trees: tensors, non-empty arrays and non-empty records nested up to `maxDepth`,
  * so every tree has at least one leaf.
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check, tree } from 'purenet'
+ *
+ * fc.assert(fc.property(check.arbitraryTree(), (t) => tree.sameStructure(t, tree.zerosLike(t))), { numRuns: 10 })
+ * ```
  * @category arbitraries
  */
 export const arbitraryTree = (constraints: TreeConstraints = {}): fc.Arbitrary<Tree> => {
@@ -211,5 +317,14 @@ export const arbitraryTree = (constraints: TreeConstraints = {}): fc.Arbitrary<T
   return at(constraints.maxDepth ?? 2)
 }
 
-/** Random keys from integer seeds. @category arbitraries */
+/**
+ * Random keys from integer seeds. @category arbitraries
+ * @example
+ * ```ts
+ * import fc from 'fast-check'
+ * import { check, random } from 'purenet'
+ *
+ * fc.assert(fc.property(check.arbitraryKey(), (key) => random.isKey(key)), { numRuns: 10 })
+ * ```
+ */
 export const arbitraryKey = (): fc.Arbitrary<Key> => fc.nat().map(key)

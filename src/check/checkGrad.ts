@@ -20,11 +20,18 @@ import { type Tensor, fromData, strides } from '../tensor/index.js'
 import { type Tree, type TreeDef, flatten, leaves, paths, unflatten } from '../tree/index.js'
 import { defaultEps, numericJvp, scalarValue } from './finiteDifferences.js'
 
-/** Options of `checkGrad` and `checkHvp`. @category gradient checks */
+/**
+ * Options of `checkGrad` and `checkHvp`. @category gradient checks
+ * @example
+ * ```ts
+ * const options: check.CheckGradOptions = { rtol: 1e-4, directions: 8, key: random.key(0) }
+ * check.checkGrad((x: Tensor) => ops.sum(ops.exp(x)), tensor([1, 2]), options)
+ * ```
+ */
 export interface CheckGradOptions {
   /** The step of the central differences (default 1e-6). */
   readonly eps?: number
-  /** Relative tolerance (default 1e-3): a comparison passes when |analytic - numeric| <= atol + rtol·|numeric|. */
+  /** Relative tolerance (default 1e-3): a comparison passes when |analytic - numeric| \<= atol + rtol·|numeric|. */
   readonly rtol?: number
   /** Absolute tolerance (default 1e-5, or 1e-4 when a leaf of `x` is float32). */
   readonly atol?: number
@@ -38,7 +45,13 @@ export interface CheckGradOptions {
   readonly key?: Key
 }
 
-/** One derivative compared with its finite-difference estimate. @category gradient checks */
+/**
+ * One derivative compared with its finite-difference estimate. @category gradient checks
+ * @example
+ * ```ts
+ * const worst: check.Comparison | undefined = check.checkGrad((x: Tensor) => ops.sum(ops.tanh(x)), tensor([1])).worst
+ * ```
+ */
 export interface Comparison {
   /** Which derivative: the gradient (reverse mode), a JVP (forward mode), or a Hessian-vector product. */
   readonly mode: 'grad' | 'jvp' | 'hvp'
@@ -55,7 +68,14 @@ export interface Comparison {
   readonly tolerance: number
 }
 
-/** The outcome of `checkGrad` or `checkHvp`. @category gradient checks */
+/**
+ * The outcome of `checkGrad` or `checkHvp`. @category gradient checks
+ * @example
+ * ```ts
+ * const report: check.GradReport = check.checkLayer(nn.dense(2, 2))
+ * if (!report.ok) throw new Error(report.message)
+ * ```
+ */
 export interface GradReport {
   /** Whether every comparison was within tolerance (and finite). */
   readonly ok: boolean
@@ -176,6 +196,11 @@ const dotLeaves = (a: ReadonlyArray<Tensor>, b: ReadonlyArray<Tensor>): number =
  * differences computed in float64: the gradient `grad(f)(x)` (reverse mode) and `jvp(f, x, v)`
  * (forward mode), along every coordinate (`directions: 'basis'`) or along random directions
  * drawn from `options.key`. Never throws for a wrong derivative: read `ok` and `message`.
+ * @example
+ * ```ts
+ * const report = check.checkGrad((x: Tensor) => ops.sum(ops.tanh(x)), tensor([0.5, -1]))
+ * report.ok // true; report.message names the worst comparison
+ * ```
  * @category gradient checks
  */
 export const checkGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: CheckGradOptions = {}): GradReport => {
@@ -217,6 +242,10 @@ export const checkGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: Ch
  * against central differences of the gradient, (∇f(x + εv) - ∇f(x - εv)) / 2ε in float64,
  * element by element, along random directions (default 2) or every coordinate. Check the
  * gradient itself with `checkGrad` first: the differences here are taken of it.
+ * @example
+ * ```ts
+ * check.checkHvp((x: Tensor) => ops.sum(ops.mul(ops.mul(x, x), x)), tensor([1, 2])).ok // true
+ * ```
  * @category gradient checks
  */
 export const checkHvp = <T extends Tree>(f: (x: T) => Tensor, x: T, options: CheckGradOptions = {}): GradReport => {
@@ -245,7 +274,14 @@ export const checkHvp = <T extends Tree>(f: (x: T) => Tensor, x: T, options: Che
   return report(op, x, out, directions === 'basis' ? 'basis' : 'random')
 }
 
-/** Options of `checkJvpVjp`. @category gradient checks */
+/**
+ * Options of `checkJvpVjp`. @category gradient checks
+ * @example
+ * ```ts
+ * const options: check.CheckJvpVjpOptions = { rtol: 1e-5 }
+ * check.checkJvpVjp((x: Tensor) => ops.sin(x), tensor([1]), random.key(0), options)
+ * ```
+ */
 export interface CheckJvpVjpOptions {
   /** Relative tolerance against Σ|uᵢ (Jv)ᵢ| + Σ|(Jᵀu)ⱼ vⱼ| (default 1e-9, or 1e-4 with float32 anywhere). */
   readonly rtol?: number
@@ -253,12 +289,18 @@ export interface CheckJvpVjpOptions {
   readonly atol?: number
 }
 
-/** The outcome of `checkJvpVjp`. @category gradient checks */
+/**
+ * The outcome of `checkJvpVjp`. @category gradient checks
+ * @example
+ * ```ts
+ * const report: check.ConsistencyReport = check.checkJvpVjp((x: Tensor) => ops.exp(x), tensor([1]), random.key(0))
+ * ```
+ */
 export interface ConsistencyReport {
   readonly ok: boolean
-  /** <u, J v>, by forward mode. */
+  /** \<u, J v\>, by forward mode. */
   readonly lhs: number
-  /** <Jᵀ u, v>, by reverse mode. */
+  /** \<Jᵀ u, v\>, by reverse mode. */
   readonly rhs: number
   readonly absError: number
   /** The error relative to the sums of absolute products, so cancellation does not inflate it. */
@@ -280,6 +322,10 @@ const absDot = (a: ReadonlyArray<Tensor>, b: ReadonlyArray<Tensor>): number => {
  * random directions v (shaped like `x`) and u (shaped like `f(x)`) drawn from `key`,
  * `<u, J v>` by `jvp` equals `<Jᵀ u, v>` by `vjp`. No finite differences: this law holds
  * exactly up to rounding, at kinks too.
+ * @example
+ * ```ts
+ * check.checkJvpVjp((x: Tensor) => ops.sin(x), tensor([0.5, 1]), random.key(0)).ok // <u, J v> = <Jᵀ u, v>
+ * ```
  * @category gradient checks
  */
 export const checkJvpVjp = <T extends Tree, O extends Out>(f: (x: T) => O, x: T, key: Key, options: CheckJvpVjpOptions = {}): ConsistencyReport => {

@@ -11,7 +11,14 @@ import type { Tree } from '../tree/index.js'
 import { type CheckGradOptions, type GradReport, checkGrad } from './checkGrad.js'
 import { treeToFloat64 } from './finiteDifferences.js'
 
-/** Options of `checkLayer`: those of `checkGrad`, and how to make the input. @category checks */
+/**
+ * Options of `checkLayer`: those of `checkGrad`, and how to make the input. @category checks
+ * @example
+ * ```ts
+ * const options: check.CheckLayerOptions = { batch: 5, key: random.key(1) }
+ * check.checkLayer(nn.dense(3, 2), options)
+ * ```
+ */
 export interface CheckLayerOptions extends CheckGradOptions {
   /** Examples in the random input batch (default 3). */
   readonly batch?: number
@@ -29,6 +36,11 @@ export interface CheckLayerOptions extends CheckGradOptions {
  *
  *   expect(check.checkLayer(myLayer).ok).toBe(true)
  *
+ * @example
+ * ```ts
+ * const report = check.checkLayer(nn.serial(nn.dense(3, 4), nn.tanh))
+ * if (!report.ok) throw new Error(report.message)
+ * ```
  * @category checks
  */
 export const checkLayer = <P extends Tree>(layer: Layer<P>, options: CheckLayerOptions = {}): GradReport => {

@@ -12,19 +12,44 @@ import { type Tensor, ShapeError, describe, fromData, shapeEquals } from '../ten
 import { type Out } from '../autodiff/index.js'
 import { type Tree, flatten, map, unflatten, zipWith } from '../tree/index.js'
 
-/** Options of the finite-difference functions. @category finite differences */
+/**
+ * Options of the finite-difference functions. @category finite differences
+ * @example
+ * ```ts
+ * const options: check.FiniteDifferenceOptions = { eps: 1e-5 }
+ * check.numericGrad((x: Tensor) => ops.sum(ops.exp(x)), tensor([0]), options)
+ * ```
+ */
 export interface FiniteDifferenceOptions {
   /** The step ε of the central difference (default 1e-6). */
   readonly eps?: number
 }
 
-/** The default step of the central differences. @category finite differences */
+/**
+ * The default step of the central differences. @category finite differences
+ * @example
+ * ```ts
+ * check.numericGrad((x: Tensor) => ops.sum(ops.exp(x)), tensor([0]), { eps: check.defaultEps })
+ * ```
+ */
 export const defaultEps = 1e-6
 
-/** A float64 copy of a tensor (its values read from `data`, so a tracer gives its concrete value). @category finite differences */
+/**
+ * A float64 copy of a tensor (its values read from `data`, so a tracer gives its concrete value). @category finite differences
+ * @example
+ * ```ts
+ * check.toFloat64(tensor([1, 2])).dtype // 'float64'
+ * ```
+ */
 export const toFloat64 = (t: Tensor): Tensor => fromData(t.shape, Float64Array.from(t.data))
 
-/** A float64 copy of every leaf of a tree, keeping the structure. @category finite differences */
+/**
+ * A float64 copy of every leaf of a tree, keeping the structure. @category finite differences
+ * @example
+ * ```ts
+ * check.treeToFloat64({ w: tensor([1]) }).w.dtype // 'float64'
+ * ```
+ */
 export const treeToFloat64 = <T extends Tree>(x: T): T => map(x, toFloat64)
 
 const checkEps = (op: string, eps: number): number => {
@@ -34,6 +59,10 @@ const checkEps = (op: string, eps: number): number => {
 
 /**
  * The number held by the scalar output of `f`, for the differences of a scalar function.
+ * @example
+ * ```ts
+ * check.scalarValue('myLoss', ops.sum(tensor([1, 2]))) // 3; throws naming myLoss for a non-scalar
+ * ```
  * @category finite differences
  */
 export const scalarValue = (op: string, y: unknown): number => {
@@ -58,6 +87,10 @@ const shift = <T extends Tree>(x: T, v: T, s: number): T =>
 /**
  * The gradient of a scalar-valued `f` at `x` by central differences, one coordinate at a time
  * (2 evaluations of `f` per scalar of `x`), in float64: a tree shaped like `x`, of float64 leaves.
+ * @example
+ * ```ts
+ * check.numericGrad((x: Tensor) => ops.sum(ops.square(x)), tensor([1, 2])) // ≈ tensor [2, 4], in float64
+ * ```
  * @category finite differences
  */
 export const numericGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: FiniteDifferenceOptions = {}): T => {
@@ -84,6 +117,10 @@ export const numericGrad = <T extends Tree>(f: (x: T) => Tensor, x: T, options: 
  * The directional derivative of `f` at `x` along `v` by one central difference, in float64:
  * (f(x + εv) - f(x - εv)) / 2ε, a tree shaped like `f`'s output, of float64 leaves. `v` has the
  * structure and shapes of `x`.
+ * @example
+ * ```ts
+ * check.numericJvp((x: Tensor) => ops.exp(x), tensor([0, 1]), tensor([1, 1])) // ≈ e^x · v
+ * ```
  * @category finite differences
  */
 export const numericJvp = <T extends Tree, O extends Out>(f: (x: T) => O, x: T, v: T, options: FiniteDifferenceOptions = {}): O => {

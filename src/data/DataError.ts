@@ -17,15 +17,33 @@ import { type DecodeError, type DecodeLocation, decodeError, decodeErrorToError,
 
 export { showValue } from '../tensor/index.js'
 
-/** Which decoder produced an error. @category errors */
+/**
+ * Which decoder produced an error. @category errors
+ * @example
+ * ```ts
+ * const source: data.DataSource = 'data.fromCsv'
+ * ```
+ */
 export type DataSource = 'data.fromCsv' | 'data.fromIdx' | 'data.fromJson' | 'data.idxDataset' | 'data.decodeScaler'
 
-/** Where in the input a `DataError` is (a line and column, a JSON path, a byte offset); every field is optional. @category errors */
+/**
+ * Where in the input a `DataError` is (a line and column, a JSON path, a byte offset); every field is optional. @category errors
+ * @example
+ * ```ts
+ * const where: data.DataErrorLocation = { line: 3, column: 'x' }
+ * data.dataError('data.fromCsv', 'is not a number', where)
+ * ```
+ */
 export type DataErrorLocation = Omit<DecodeLocation, 'file'>
 
 /**
  * A decoding failure of outside data: a `DecodeError` of data. `message` is the full,
  * self-contained text.
+ * @example
+ * ```ts
+ * const r = data.fromCsv('x\n', { target: 'y' })
+ * if (r._tag === 'Left') { const e: data.DataError = r.left; console.log(e.message) }
+ * ```
  * @category errors
  */
 export type DataError = DecodeError<'DataError', DataSource>
@@ -33,17 +51,34 @@ export type DataError = DecodeError<'DataError', DataSource>
 /**
  * A `DataError` from the decoder, a location and the detail. The message is
  * `${source}: ${detail}`; the detail names the location itself, so the text reads naturally.
+ * @example
+ * ```ts
+ * const e = data.dataError('data.fromCsv', 'is not a number', { line: 3, column: 'x' })
+ * data.toError(e).message
+ * ```
  * @category constructors
  */
 export const dataError = (source: DataSource, detail: string, location: DataErrorLocation = {}): DataError =>
   decodeError('DataError', source, detail, location, { placeInDetail: true })
 
-/** Whether a value is a `DataError`. @category guards */
+/**
+ * Whether a value is a `DataError`. @category guards
+ * @example
+ * ```ts
+ * const r = data.fromCsv('a\nx\n', { target: 'b' })
+ * if (r._tag === 'Left') data.isDataError(r.left) // true
+ * ```
+ */
 export const isDataError: (u: unknown) => u is DataError = isDecodeErrorOf<'DataError', DataSource>('DataError')
 
 /**
  * An `Error` with a `DataError`'s message, for the edge of a program (a script, a test) that
  * prefers to throw: `E.getOrElseW((e) => { throw toError(e) })`.
+ * @example
+ * ```ts
+ * const r = data.fromCsv('x,label\nabc,1\n', { target: 'label' })
+ * if (r._tag === 'Left') throw data.toError(r.left) // an Error with the message naming line and column
+ * ```
  * @category destructors
  */
 export const toError = (e: DataError): Error => decodeErrorToError(e)

@@ -24,8 +24,13 @@ const finite = new t.Type<number, number, unknown>('a finite number', (u): u is 
 const positive = new t.Type<number, number, unknown>('a positive finite number', (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0, (u, c) => (typeof u === 'number' && Number.isFinite(u) && u > 0 ? t.success(u) : t.failure(u, c)), t.identity)
 
 /**
- * The io-ts codec of a `Scaler`: `{ "kind": "standardize" | "minMax", "shift": [numbers],
- * "scale": [positive numbers] }` with as many shifts as scales.
+ * The io-ts codec of a `Scaler`:
+ * `{ "kind": "standardize" | "minMax", "shift": [numbers], "scale": [positive numbers] }`
+ * with as many shifts as scales.
+ * @example
+ * ```ts
+ * data.ScalerCodec.is({ kind: 'standardize', shift: [0], scale: [1] }) // true
+ * ```
  * @category codecs
  */
 export const ScalerCodec = t.readonly(t.type({
@@ -38,11 +43,23 @@ export const ScalerCodec = t.readonly(t.type({
  * A fitted per-column affine transform x ↦ (x − shift[j]) / scale[j]: mean and standard deviation
  * for `standardize`, minimum and range for `minMax`. Plain JSON data (saved as it is in a model
  * file's `extra`).
+ * @example
+ * ```ts
+ * const { scaler } = data.standardize(tensor([[1], [3]]))
+ * const kept: data.Scaler = scaler // { kind: 'standardize', shift: [2], scale: [1] }
+ * ```
  * @category model
  */
 export type Scaler = t.TypeOf<typeof ScalerCodec>
 
-/** What `standardize` and `minMax` return: the scaled data and the scaler that made it. @category model */
+/**
+ * What `standardize` and `minMax` return: the scaled data and the scaler that made it. @category model
+ * @example
+ * ```ts
+ * const scaled: data.Scaled = data.standardize(tensor([[1], [3]]))
+ * scaled.data // [[-1], [1]]
+ * ```
+ */
 export interface Scaled {
   readonly data: Tensor
   readonly scaler: Scaler
@@ -103,7 +120,11 @@ const scale_ = (op: string, s: Scaler, x: Tensor): Tensor => affine(op, s, x, fa
 /**
  * Standardises each column of `x` ([n, columns] or [n]) to mean 0 and standard deviation 1,
  * fitted on `x`: (x − mean) / std, with the population std (a constant column becomes 0).
- * @example const { data: xTrain, scaler } = data.standardize(train.x); const xTest = data.scale(scaler, test.x)
+ * @example
+ * ```ts
+ * const { data: xTrain, scaler } = data.standardize(tensor([[1, 200], [3, 400]]))
+ * const xTest = data.scale(scaler, tensor([[2, 300]])) // [[0, 0]]
+ * ```
  * @category scaling
  */
 export const standardize = (x: Tensor): Scaled => fit('data.standardize', 'standardize', x)
@@ -111,6 +132,10 @@ export const standardize = (x: Tensor): Scaled => fit('data.standardize', 'stand
 /**
  * Rescales each column of `x` ([n, columns] or [n]) to [0, 1], fitted on `x`: (x − min) / (max − min)
  * (a constant column becomes 0). New data outside the training range maps outside [0, 1].
+ * @example
+ * ```ts
+ * const { data: scaled, scaler } = data.minMax(tensor([[0], [5], [10]])) // [[0], [0.5], [1]]
+ * ```
  * @category scaling
  */
 export const minMax = (x: Tensor): Scaled => fit('data.minMax', 'minMax', x)
@@ -118,6 +143,11 @@ export const minMax = (x: Tensor): Scaled => fit('data.minMax', 'minMax', x)
 /**
  * Applies a fitted scaler to new data with the same columns: (x − shift) / scale, column by
  * column, in the dtype of `x`. A `ShapeError` when the number of columns differs.
+ * @example
+ * ```ts
+ * const { scaler } = data.standardize(tensor([[1], [3]]))
+ * data.scale(scaler, tensor([[2], [5]])) // [[0], [3]]: the training set's mean and deviation
+ * ```
  * @category scaling
  */
 export const scale = (scaler: Scaler, x: Tensor): Tensor => scale_('data.scale', scaler, x)
@@ -125,7 +155,11 @@ export const scale = (scaler: Scaler, x: Tensor): Tensor => scale_('data.scale',
 /**
  * Undoes a scaler: y · scale + shift, column by column. Turns the predictions of a network trained
  * on a scaled target back into the target's units.
- * @example const prices = data.unscale(targetScaler, nn.predict(net, params, x))
+ * @example
+ * ```ts
+ * const { scaler } = data.standardize(tensor([[100_000], [300_000]]))
+ * const prices = data.unscale(scaler, tensor([[0], [1]])) // [[200000], [300000]]
+ * ```
  * @category scaling
  */
 export const unscale = (scaler: Scaler, y: Tensor): Tensor => affine('data.unscale', scaler, y, true)
@@ -134,7 +168,11 @@ export const unscale = (scaler: Scaler, y: Tensor): Tensor => affine('data.unsca
  * Decodes a scaler from outside (a model file's `extra.scaler`, parsed JSON): `Right` of the
  * scaler, or `Left(DataError)` naming the path of the first bad field. `path` names where `u`
  * was found, for the message.
- * @example data.decodeScaler(model.extra?.['scaler'], 'extra.scaler')
+ * @example
+ * ```ts
+ * const { scaler } = data.standardize(tensor([[1], [3]]))
+ * data.decodeScaler(JSON.parse(JSON.stringify(scaler)), 'extra.scaler') // Right(scaler)
+ * ```
  * @category codecs
  */
 export const decodeScaler = (u: unknown, path = 'scaler'): E.Either<DataError, Scaler> => {

@@ -47,6 +47,11 @@ export { type CsvDecoder, csvDecoder, maxCsvClasses, maxCsvRecordChars } from '.
  * fromCsv('a,b,label\n1,2,cat\n3,4,dog\n', { target: 'label' })
  * // Right({ dataset: { x: [[1, 2], [3, 4]], y: [0, 1] }, features: ['a', 'b'], target: 'label', classes: ['cat', 'dog'] })
  * ```
+ * @example
+ * ```ts
+ * const r = data.fromCsv('x1,x2,label\n0,1,a\n1,0,b\n', { target: 'label' })
+ * if (r._tag === 'Right') console.log(r.right.classes, r.right.dataset.x.shape) // ['a', 'b'] [2, 2]
+ * ```
  * @category decoders
  */
 export const fromCsv = (text: string, options: CsvOptions): E.Either<DataError, CsvData> => {

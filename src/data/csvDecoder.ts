@@ -18,13 +18,31 @@ import { DECIMAL, compareCodeUnits, parseNumber, trimSpaces } from './csvCells.j
 import { type CsvData, type CsvOptions, type Decoded, SOURCE, decodeOptions } from './csvOptions.js'
 import { CR, type CsvRecord, INCOMPLETE, LF, isProblem, recordReader } from './csvRecords.js'
 
-/** The most distinct labels a classification target may have, 2^16. @category decoders */
+/**
+ * The most distinct labels a classification target may have, 2^16. @category decoders
+ * @example
+ * ```ts
+ * console.log(`a CSV target may have at most ${data.maxCsvClasses} classes`)
+ * ```
+ */
 export const maxCsvClasses = 2 ** 16
 
-/** The longest record the decoder holds while waiting for its end, 64 MiB of text. @category decoders */
+/**
+ * The longest record the decoder holds while waiting for its end, 64 MiB of text. @category decoders
+ * @example
+ * ```ts
+ * console.log(`a CSV record may have at most ${data.maxCsvRecordChars} characters`)
+ * ```
+ */
 export const maxCsvRecordChars = 64 * 2 ** 20
 
-/** A decoder of CSV text fed in pieces. @category decoders */
+/**
+ * A decoder of CSV text fed in pieces. @category decoders
+ * @example
+ * ```ts
+ * const decoder: data.CsvDecoder = data.csvDecoder({ target: 'label' })
+ * ```
+ */
 export interface CsvDecoder {
   /**
    * Feeds the next piece of the text (pieces may cut records, fields and CRLFs anywhere). Returns
@@ -99,7 +117,12 @@ const isBlank = (c: number): boolean => c === CR || c === LF || c === 32 || c ==
 /**
  * A streaming decoder of CSV text with the options and dialect of `fromCsv`: `push` the text in
  * pieces, then `end`. Never throws.
- * @example const d = csvDecoder({ target: 'label' }); for (const piece of pieces) if (!d.push(piece)) break; const r = d.end()
+ * @example
+ * ```ts
+ * const d = data.csvDecoder({ target: 'label' })
+ * for (const piece of ['x1,x2,lab', 'el\n1,2,a\n3,4,b\n']) if (!d.push(piece)) break
+ * const r = d.end() // Either<DataError, CsvData>
+ * ```
  * @category decoders
  */
 export const csvDecoder = (options: CsvOptions): CsvDecoder => {

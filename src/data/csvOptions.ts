@@ -8,10 +8,22 @@ import type { DType } from '../tensor/index.js'
 import type { Dataset } from './Dataset.js'
 import { type DataError, dataError, describeErrors } from './DataError.js'
 
-/** How the target column is read. @category model */
+/**
+ * How the target column is read. @category model
+ * @example
+ * ```ts
+ * const task: data.CsvTask = 'classification'
+ * ```
+ */
 export type CsvTask = 'auto' | 'classification' | 'regression'
 
-/** Options of `fromCsv`. @category model */
+/**
+ * Options of `fromCsv`. @category model
+ * @example
+ * ```ts
+ * const options: data.CsvOptions = { target: 'price', task: 'regression', delimiter: ';' }
+ * ```
+ */
 export interface CsvOptions {
   /** The target column: a header name, or a 0-based index (the only way when `header: false`). */
   readonly target: string | number
@@ -35,7 +47,14 @@ export interface CsvOptions {
   readonly dtype?: DType
 }
 
-/** What `fromCsv` decodes. @category model */
+/**
+ * What `fromCsv` decodes. @category model
+ * @example
+ * ```ts
+ * const r = data.fromCsv('x,label\n1,a\n', { target: 'label' })
+ * if (r._tag === 'Right') { const csv: data.CsvData = r.right; console.log(csv.features, csv.target) }
+ * ```
+ */
 export interface CsvData {
   readonly dataset: Dataset
   /** The names of the columns of x, in order (0-based indices as strings without a header). */
@@ -66,6 +85,10 @@ const Delimiter = new t.Type<string, string, unknown>(
 /**
  * The io-ts codec of `CsvOptions`, for options that come from outside (a config file, flags).
  * `fromCsv` runs it too, so a JavaScript caller's bad options are a `Left`, not a crash.
+ * @example
+ * ```ts
+ * data.CsvOptionsCodec.is({ target: 'label' }) // true
+ * ```
  * @category codecs
  */
 export const CsvOptionsCodec = t.intersection(
@@ -92,6 +115,10 @@ export type Decoded = t.TypeOf<typeof CsvOptionsCodec>
 /**
  * Decodes options from outside: unknown keys are errors (a misspelt `fetures` would otherwise be
  * ignored silently), and so are contradictions (`oneHot` with `task: 'regression'`).
+ * @example
+ * ```ts
+ * data.decodeCsvOptions(JSON.parse('{"target": "label", "delimiter": ";"}')) // Right(options) or Left naming the field
+ * ```
  * @category codecs
  */
 export const decodeCsvOptions = (u: unknown): E.Either<DataError, CsvOptions> =>

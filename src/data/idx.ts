@@ -25,7 +25,13 @@ import { type DType, type Tensor, alloc, fromData, showShape } from '../tensor/i
 import { type Dataset, dataset } from './Dataset.js'
 import { type DataError, type DataSource, dataError, showValue } from './DataError.js'
 
-/** Options of `fromIdx`. @category model */
+/**
+ * Options of `fromIdx`. @category model
+ * @example
+ * ```ts
+ * const options: data.IdxOptions = { dtype: 'float32' }
+ * ```
+ */
 export interface IdxOptions {
   /** Every value is multiplied by `scale` (default 1); `1 / 255` maps MNIST pixels to [0, 1]. */
   readonly scale?: number
@@ -38,7 +44,13 @@ export interface IdxOptions {
   readonly maxElements?: number
 }
 
-/** The IDX element types, by type code. @category model */
+/**
+ * The IDX element types, by type code. @category model
+ * @example
+ * ```ts
+ * data.idxTypes[8].name // 'unsigned byte'
+ * ```
+ */
 export const idxTypes = {
   0x08: { name: 'unsigned byte', bytes: 1 },
   0x09: { name: 'signed byte', bytes: 1 },
@@ -48,7 +60,13 @@ export const idxTypes = {
   0x0e: { name: 'float64', bytes: 8 },
 } as const
 
-/** An IDX type code. @category model */
+/**
+ * An IDX type code. @category model
+ * @example
+ * ```ts
+ * const code: data.IdxTypeCode = 8 // unsigned byte
+ * ```
+ */
 export type IdxTypeCode = keyof typeof idxTypes
 
 const DEFAULT_MAX_ELEMENTS = 2 ** 28
@@ -173,12 +191,23 @@ const decode = (source: DataSource, buffer: Uint8Array | ArrayBuffer, options: I
  * ```ts
  * fromIdx(readFileSync('train-images-idx3-ubyte'), { scale: 1 / 255 })  // Right(float32[60000, 28, 28])
  * ```
+ * @example
+ * ```ts
+ * const header = [0, 0, 8, 1, 0, 0, 0, 3] // unsigned bytes, one axis of 3
+ * data.fromIdx(new Uint8Array([...header, 1, 2, 3])) // Right(tensor [1, 2, 3])
+ * ```
  * @category decoders
  */
 export const fromIdx = (buffer: Uint8Array | ArrayBuffer, options: IdxOptions = {}): E.Either<DataError, Tensor> =>
   decode('data.fromIdx', buffer, options)
 
-/** Options of `idxDataset`. @category model */
+/**
+ * Options of `idxDataset`. @category model
+ * @example
+ * ```ts
+ * const options: data.IdxDatasetOptions = { flatten: true } // images as rows
+ * ```
+ */
 export interface IdxDatasetOptions extends IdxOptions {
   /** Flatten each example to one row, e.g. [n, 28, 28] images to [n, 784] (default true). */
   readonly flatten?: boolean
@@ -188,6 +217,11 @@ export interface IdxDatasetOptions extends IdxOptions {
  * A dataset from an IDX file of inputs and an IDX file of targets with the same first dimension,
  * as MNIST ships them: `idxDataset(images, labels, { scale: 1 / 255 })` gives x of shape
  * [60000, 784] and y of shape [60000] (class indices). `scale` applies to the inputs only.
+ * @example
+ * ```ts
+ * const load = async (file: string) => new Uint8Array(await (await fetch(file)).arrayBuffer()) // or readFileSync in Node
+ * const mnist = data.idxDataset(await load('train-images-idx3-ubyte'), await load('train-labels-idx1-ubyte'))
+ * ```
  * @category decoders
  */
 export const idxDataset = (

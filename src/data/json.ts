@@ -41,6 +41,10 @@ const Matrix = t.readonlyArray(Row, 'an array of rows of numbers (number[][])')
 /**
  * The io-ts codec of a JSON dataset (structure and finiteness; the rectangular and length checks
  * follow in `fromJson`, which also refuses extra fields).
+ * @example
+ * ```ts
+ * data.JsonDatasetCodec.is({ x: [[1, 2]], y: [0] }) // true
+ * ```
  * @category codecs
  */
 export const JsonDatasetCodec = t.intersection(
@@ -51,18 +55,38 @@ export const JsonDatasetCodec = t.intersection(
   'a dataset object { "x": number[][], "y": number[] | number[][] }',
 )
 
-/** The decoded document, before the tensors are built. @category model */
+/**
+ * The decoded document, before the tensors are built. @category model
+ * @example
+ * ```ts
+ * const json: data.JsonDataset = { x: [[1, 2]], y: [0] }
+ * ```
+ */
 export type JsonDataset = t.TypeOf<typeof JsonDatasetCodec>
 
 const FIELDS = ['x', 'y', 'features', 'classes'] as const
 
-/** Options of `fromJson`. @category model */
+/**
+ * Options of `fromJson`. @category model
+ * @example
+ * ```ts
+ * const options: data.JsonOptions = { dtype: 'float64' }
+ * data.fromJson({ x: [[1]], y: [[1]] }, options)
+ * ```
+ */
 export interface JsonOptions {
   /** The dtype of x and y (default float32). */
   readonly dtype?: DType
 }
 
-/** What `fromJson` decodes. @category model */
+/**
+ * What `fromJson` decodes. @category model
+ * @example
+ * ```ts
+ * const r = data.fromJson({ x: [[1, 2]], y: [0] })
+ * if (r._tag === 'Right') { const d: data.JsonData = r.right; console.log(d.dataset.x.shape) }
+ * ```
+ */
 export interface JsonData {
   readonly dataset: Dataset
   /** The column names of x, when the document gives them. */
@@ -157,6 +181,10 @@ const upToFirstProblem = (u: unknown): unknown => {
  * ```ts
  * fromJson('{"x": [[0, 1], [1, 0]], "y": [1, 0]}')  // Right({ dataset: { x: float32[2, 2], y: float32[2] } })
  * fromJson('{"x": [[0, "a"]], "y": [1]}')         // Left: data.fromJson: x[0][1]: expected a number, got "a"
+ * ```
+ * @example
+ * ```ts
+ * data.fromJson({ x: [[0, 0], [1, 1]], y: [0, 1] }) // Right({ dataset, ... })
  * ```
  * @category decoders
  */

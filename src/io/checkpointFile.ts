@@ -27,7 +27,13 @@ import type { Json, JsonObject } from './jsonText.js'
 import { crc32Hex } from './crc32.js'
 import { type StateTree, type TreeLayout, isObject, show } from './tensorTree.js'
 
-/** The facts of a run that fix the order of its batches (the shape of `train.RunInfo`). @category checkpoints */
+/**
+ * The facts of a run that fix the order of its batches (the shape of `train.RunInfo`). @category checkpoints
+ * @example
+ * ```ts
+ * const facts: io.RunFacts = { key: { kind: 'Key', words: [0, 0] }, batchSize: 16, examples: 120, dropLast: false }
+ * ```
+ */
 export interface RunFacts {
   readonly key: KeyWords
   readonly batchSize: number
@@ -54,19 +60,39 @@ export interface DecodedCheckpoint<N extends Network> {
   readonly fingerprint: RunFingerprint
 }
 
-/** The key of `extra` under which a checkpoint keeps its `RunInfo`. @category checkpoints */
+/**
+ * The key of `extra` under which a checkpoint keeps its `RunInfo`. @category checkpoints
+ * @example
+ * ```ts
+ * // a checkpoint is a model file whose extra[io.checkpointExtraKey] holds the run
+ * console.log(io.checkpointExtraKey) // 'checkpoint'
+ * ```
+ */
 export const checkpointExtraKey = 'checkpoint'
 
 const hasSpec = <N extends { readonly name: string }>(u: N): u is N & Network => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
 
-/** The fingerprint of one tensor: dtype, shape and the CRC-32 of its little-endian bytes. @category checkpoints */
+/**
+ * The fingerprint of one tensor: dtype, shape and the CRC-32 of its little-endian bytes. @category checkpoints
+ * @example
+ * ```ts
+ * const { x }: io.RunFingerprint['data'] & object = io.dataFingerprint({ x: tensor([[1]]), y: tensor([[0]]) })
+ * const fingerprint: io.TensorFingerprint = x
+ * ```
+ */
 export interface TensorFingerprint {
   readonly dtype: string
   readonly shape: ReadonlyArray<number>
   readonly crc32: string
 }
 
-/** What a checkpoint records of the run beyond `RunInfo`, so that a resume can refuse another run. @category checkpoints */
+/**
+ * What a checkpoint records of the run beyond `RunInfo`, so that a resume can refuse another run. @category checkpoints
+ * @example
+ * ```ts
+ * const fingerprint: io.RunFingerprint = { data: io.dataFingerprint({ x: tensor([[1]]), y: tensor([[0]]) }), settings: { lr: 0.1 } }
+ * ```
+ */
 export interface RunFingerprint {
   /** The training data's fingerprint: x and y. */
   readonly data?: { readonly x: TensorFingerprint; readonly y: TensorFingerprint }
@@ -93,6 +119,10 @@ const tensorFingerprint = (x: Tensor): TensorFingerprint => {
 /**
  * The fingerprint of a dataset: dtype, shape and CRC-32 of the bytes of x and of y. Two datasets
  * with the same number of rows but another row, label or order have different fingerprints.
+ * @example
+ * ```ts
+ * io.dataFingerprint({ x: tensor([[1, 2]]), y: tensor([[0]]) }) // CRC-32s and shapes of x and y, for resume to compare
+ * ```
  * @category checkpoints
  */
 export const dataFingerprint = (data: { readonly x: Tensor; readonly y: Tensor }): NonNullable<RunFingerprint['data']> => Object.freeze({ x: tensorFingerprint(data.x), y: tensorFingerprint(data.y) })
@@ -106,6 +136,12 @@ const showJson = (u: unknown): string => {
  * The first difference between the fingerprint a checkpoint file records and this run's, in
  * words naming it (`the data's x differs: ...`, `settings.lr: ...`), or `undefined`. Parts the file
  * does not record are not compared; `settings` are compared key by key, both ways.
+ * @example
+ * ```ts
+ * const a = io.dataFingerprint({ x: tensor([[1]]), y: tensor([[0]]) })
+ * const b = io.dataFingerprint({ x: tensor([[2]]), y: tensor([[0]]) })
+ * io.fingerprintDifference({ data: a }, { data: b }) // a sentence naming x as different
+ * ```
  * @category checkpoints
  */
 export const fingerprintDifference = (file: RunFingerprint, run: RunFingerprint): string | undefined => {

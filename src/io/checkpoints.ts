@@ -37,10 +37,23 @@ import type { TreeLayout } from './tensorTree.js'
 const NAME = /^checkpoint-(\d+)\.json$/
 const TEMPORARY = /^\.checkpoint-\d+\.json\.[0-9a-f]{12}\.tmp$/
 
-/** The file name of the checkpoint after step `step`: `checkpoint-000000100.json`. @category checkpoints */
+/**
+ * The file name of the checkpoint after step `step`: `checkpoint-000000100.json`. @category checkpoints
+ * @example
+ * ```ts
+ * io.checkpointFileName(640) // 'checkpoint-000000640.json'
+ * ```
+ */
 export const checkpointFileName = (step: number): string => `checkpoint-${String(step).padStart(9, '0')}.json`
 
-/** A checkpoint file in a folder: its path and step. @category checkpoints */
+/**
+ * A checkpoint file in a folder: its path and step. @category checkpoints
+ * @example
+ * ```ts
+ * const r = await io.listCheckpoints('runs/iris')
+ * if (r._tag === 'Right') { const files: ReadonlyArray<io.CheckpointFile> = r.right; console.log(files.map((f) => f.step)) }
+ * ```
+ */
 export interface CheckpointFile {
   readonly path: string
   readonly step: number
@@ -53,7 +66,14 @@ const filesIn = (folder: string, names: ReadonlyArray<string>): CheckpointFile[]
     .map(([name, m]) => ({ path: join(folder, name), step: Number(m![1]) }))
     .sort((a, b) => a.step - b.step)
 
-/** Options of `io.checkpoints` and `checkpointWriter`. @category checkpoints */
+/**
+ * Options of `io.checkpoints` and `checkpointWriter`. @category checkpoints
+ * @example
+ * ```ts
+ * const options: io.CheckpointFolderOptions = { keep: 5, extra: { note: 'baseline' } }
+ * const write = io.checkpointWriter('runs/iris', options)
+ * ```
+ */
 export interface CheckpointFolderOptions {
   /** How many of the newest checkpoint files to keep (default 3; `Infinity` keeps all). */
   readonly keep?: number
@@ -101,8 +121,9 @@ const writeAtomicSync = (path: string, text: string): void => {
  * A function that writes each checkpoint it is given into `folder` as `checkpoint-<step>.json`,
  * atomically, then deletes all but the newest `keep` files. It creates the folder if needed, and
  * at its first write removes the temporary files a killed writer left behind. Throws an `Error`
- * whose message names the file and the problem (`io.checkpoints: runs/x/checkpoint-000000100.json:
- * cannot write the file: no space left on the device`), which stops `fit`.
+ * whose message names the file and the problem
+ * (`io.checkpoints: runs/x/checkpoint-000000100.json: cannot write the file: no space left on the device`),
+ * which stops `fit`.
  * @category checkpoints
  */
 export const checkpointFolderWriter = <N extends { readonly name: string }>(folder: string, options: CheckpointFolderOptions, layout: (net: N & Network) => TreeLayout): (<P, S>(checkpoint: CheckpointDocument<N, P, S>) => void) => {
@@ -171,6 +192,10 @@ export const checkpointFolderWriter = <N extends { readonly name: string }>(fold
 /**
  * The checkpoint files in a folder, oldest first: `Right([])` when the folder does not exist,
  * `Left` when it cannot be read. Never rejects.
+ * @example
+ * ```ts
+ * const files = await io.listCheckpoints('runs/iris') // Right([{ path, step }, ...]), oldest first
+ * ```
  * @category checkpoints
  */
 export const listCheckpoints = async (folder: string): Promise<E.Either<ModelError, ReadonlyArray<CheckpointFile>>> => {

@@ -29,7 +29,14 @@ import { writeFileAtomic } from './writeAtomic.js'
  * model is checked as `encodeModel` checks it, so the file written can be loaded.
  * Resolves to `Right(undefined)` or `Left(ModelError)`; never rejects. `io.saveModel` is this with
  * the layouts of `nn`.
- * @example await saveModel('mnist.json', { net, params, step: state.step, key: state.key, optState: state.optState })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * const { state } = train.fit(options)
+ * await io.saveModel('iris.json', { net, params: state.params, step: state.step, key: state.key, optState: state.optState })
+ * ```
  * @category files
  */
 export const saveModelFile = async <N extends Network>(path: string, model: ModelDocument<N, unknown>, layout: (net: N) => TreeLayout): Promise<E.Either<ModelError, void>> => {
@@ -73,7 +80,11 @@ const readModelText = async (path: string, maxBytes: number): Promise<E.Either<s
  * `Left(ModelError)` naming the file, the path in it and the problem. Refuses files larger than
  * `options.maxBytes` (default 256 MiB) before reading them. Never rejects. `io.loadModel` is this
  * with the architectures of `nn`.
- * @example const model = await loadModel('mnist.json') // Either<ModelError, SavedModel>
+ * @example
+ * ```ts
+ * const model = await io.loadModel('iris.json') // Either<ModelError, SavedModel>
+ * if (model._tag === 'Left') console.error(model.left.message) // names the file, the field path and the fix
+ * ```
  * @category files
  */
 export const loadModelFile = async <N extends Network>(path: string, options: ModelLimits, arch: Architecture<N>): Promise<E.Either<ModelError, ModelDocument<N, unknown>>> => {

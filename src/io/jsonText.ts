@@ -11,10 +11,24 @@ import { pathIndex, pathKey } from '../tensor/index.js'
 // The paths of the library's decoding errors (tensor/DecodeError.ts), for the codecs of io.
 export { pathIndex, pathKey }
 
-/** A JSON value. @category model */
+/**
+ * A JSON value. @category model
+ * @example
+ * ```ts
+ * const extra: io.Json = { classes: ['cat', 'dog'], threshold: 0.5 }
+ * ```
+ */
 export type Json = null | boolean | number | string | ReadonlyArray<Json> | JsonObject
 
-/** A JSON object. @category model */
+/**
+ * A JSON object. @category model
+ * @example
+ * ```ts
+ * const extra: io.JsonObject = { classes: ['cat', 'dog'] }
+ * const net = nn.dense(2, 2)
+ * io.encodeModel({ net, params: net.init(random.key(0)), extra })
+ * ```
+ */
 export type JsonObject = { readonly [key: string]: Json }
 
 /** The keys refused anywhere in a document. @category codecs */
@@ -30,7 +44,13 @@ export interface JsonProblem {
   readonly detail: string
 }
 
-/** The default bound on the values (JSON nodes: every number, string, key, array and object) of a document, 2^22. @category codecs */
+/**
+ * The default bound on the values (JSON nodes: every number, string, key, array and object) of a document, 2^22. @category codecs
+ * @example
+ * ```ts
+ * io.decodeModel('{}', { maxNodes: io.defaultMaxNodes / 4 })
+ * ```
+ */
 export const defaultMaxNodes = 2 ** 22
 
 /** The longest object key a document may have, in characters. @category codecs */

@@ -46,26 +46,60 @@ import {
   type Budget, type StateTree, type TreeLayout, type TreeProblem, decodeParams, decodeState, encodeParams, encodeState, isObject, layoutElements, show,
 } from './tensorTree.js'
 
-/** The value of the `format` field of every model file. @category model */
+/**
+ * The value of the `format` field of every model file. @category model
+ * @example
+ * ```ts
+ * JSON.parse(io.encodeModel({ net: nn.dense(2, 1), params: nn.dense(2, 1).init(random.key(0)) })).format === io.modelFormat // true
+ * ```
+ */
 export const modelFormat = 'purenet-model'
 
 /**
  * The version of the format this purenet writes. Version 2 adds the CRC-32 of every tensor's bytes
  * (`"crc32"` beside `"data"`); files of version 1 (no checksums) are still read.
+ * @example
+ * ```ts
+ * console.log(`this purenet writes model files of version ${io.modelVersion}`)
+ * ```
  * @category model
  */
 export const modelVersion = 2
 
-/** The versions of the format this purenet reads. @category model */
+/**
+ * The versions of the format this purenet reads. @category model
+ * @example
+ * ```ts
+ * io.readableVersions.includes(io.modelVersion) // true: older versions are read too
+ * ```
+ */
 export const readableVersions: ReadonlyArray<number> = Object.freeze([1, 2])
 
-/** The default bound on the size of a model's text (bytes of a file), 256 MiB. @category model */
+/**
+ * The default bound on the size of a model's text (bytes of a file), 256 MiB. @category model
+ * @example
+ * ```ts
+ * io.decodeModel('{}', { maxBytes: io.defaultMaxBytes / 4 }) // a tighter limit than the default
+ * ```
+ */
 export const defaultMaxBytes = 256 * 2 ** 20
 
-/** The default bound on the number of tensor elements a model may declare, 2^28. @category model */
+/**
+ * The default bound on the number of tensor elements a model may declare, 2^28. @category model
+ * @example
+ * ```ts
+ * io.decodeModel('{}', { maxElements: io.defaultMaxElements / 4 })
+ * ```
+ */
 export const defaultMaxElements = 2 ** 28
 
-/** A training history as a model file keeps it (the shape of `train.History`). @category model */
+/**
+ * A training history as a model file keeps it (the shape of `train.History`). @category model
+ * @example
+ * ```ts
+ * const history: io.ModelHistory = { loss: [1, 0.5], epochs: [{ epoch: 0, loss: 0.75, metrics: {} }] }
+ * ```
+ */
 export type ModelHistory = {
   readonly loss: ReadonlyArray<number>
   readonly epochs: ReadonlyArray<{ readonly epoch: number; readonly loss: number; readonly metrics: Readonly<Record<string, number>> }>
@@ -73,6 +107,10 @@ export type ModelHistory = {
 
 /**
  * A key as a file holds it: the two 32-bit words of a `random.Key` (the same record).
+ * @example
+ * ```ts
+ * const words: io.KeyWords = { kind: 'Key', words: [0, 42] } // a key as a file stores it
+ * ```
  * @category model
  */
 export interface KeyWords {
@@ -80,7 +118,13 @@ export interface KeyWords {
   readonly words: readonly [number, number]
 }
 
-/** What io needs of a network: a name for messages and its architecture, a JSON spec (`layer.spec`). @category model */
+/**
+ * What io needs of a network: a name for messages and its architecture, a JSON spec (`layer.spec`). @category model
+ * @example
+ * ```ts
+ * const network: io.Network = nn.dense(2, 1) // anything with a name and a spec
+ * ```
+ */
 export interface Network {
   readonly name: string
   readonly spec: unknown
@@ -90,6 +134,11 @@ export interface Network {
  * A model document: a network, its parameters, and optionally the optimizer state, step count,
  * key and history of the run that trained it, and the user's own JSON data (`extra`: class names,
  * feature names, normalisation constants, ...). `io.SavedModel<L>` is this with an `nn` layer.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const doc: io.ModelDocument<typeof net> = { net, params: net.init(random.key(0)), step: 10 }
+ * ```
  * @category model
  */
 export type ModelDocument<N extends Network, P = Tree> = {
@@ -116,7 +165,14 @@ export interface Architecture<N extends Network> {
   readonly layout: (net: N) => TreeLayout
 }
 
-/** Bounds on what decoding accepts. @category model */
+/**
+ * Bounds on what decoding accepts. @category model
+ * @example
+ * ```ts
+ * const limits: io.ModelLimits = { maxBytes: 10e6, maxElements: 1e6 }
+ * io.decodeModel('{}', limits)
+ * ```
+ */
 export interface ModelLimits {
   /** The longest text (for files: the most bytes) read, default `defaultMaxBytes` (256 MiB). */
   readonly maxBytes?: number
@@ -296,6 +352,11 @@ const limitOf = (n: number | undefined, fallback: number): number => (n === unde
 /**
  * The architecture of a network built in code: the file's architecture must equal `net.spec`
  * (the first difference is the error), and the document comes back with `net` itself.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const arch = io.fixedArchitecture(net, io.layerLayout) // files must hold exactly this network
+ * ```
  * @category model
  */
 export const fixedArchitecture = <N extends Network>(net: N, layout: (net: N) => TreeLayout): Architecture<N> => ({
@@ -383,6 +444,12 @@ export const problemToError = (source: ModelSource, problem: TreeProblem, file?:
  * the file's architecture), its parameters (checked against `arch.layout`) and whatever else the
  * file holds, or `Left(ModelError)` of `source` naming the path of the first problem. Pure; never
  * throws. `io.decodeModel` is this with the architectures of `nn`.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const text = io.encodeModel({ net, params: net.init(random.key(0)) })
+ * io.decodeModelText(text, {}, io.fixedArchitecture(net, io.layerLayout)) // Right(document)
+ * ```
  * @category codecs
  */
 export const decodeModelText = <N extends Network>(text: string, options: ModelLimits, arch: Architecture<N>, source: ModelSource = 'io.decodeModel'): E.Either<ModelError, ModelDocument<N, unknown>> => {
@@ -446,6 +513,11 @@ export const encodeDocument = <N extends Network>(model: ModelDocument<N, unknow
 /**
  * The text of a model file (`encodeDocument`), throwing an `Error` of `source` naming the path for
  * a model that cannot be saved (e.g. `params[0].w: element 3 is NaN`). Pure.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const text = io.encodeModelText({ net, params: net.init(random.key(0)) }, io.layerLayout) // what encodeModel does for nn layers
+ * ```
  * @category codecs
  */
 export const encodeModelText = <N extends Network>(model: ModelDocument<N, unknown>, layout: (net: N) => TreeLayout, source: ModelSource = 'io.encodeModel'): string => {

@@ -30,6 +30,10 @@ export { type TreeLayout, layoutElements } from '../tree/index.js'
 /**
  * A training state as a file holds it (an optimizer's state, `optim.StateTree`): numbers, tensors,
  * arrays and records.
+ * @example
+ * ```ts
+ * const state: io.StateTree = { count: 3, mu: [tensor([0])] } // an optimizer state as a file stores it
+ * ```
  * @category model
  */
 export type StateTree = number | Tensor | ReadonlyArray<StateTree> | { readonly [key: string]: StateTree }

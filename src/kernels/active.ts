@@ -13,7 +13,13 @@ import { gemmStatus } from './wasm/matmul.js'
 
 export type { FallbackReason, ModuleStatus } from './wasm/instantiate.js'
 
-/** Which kernels run here: WebAssembly SIMD or portable TypeScript, and why. @category kernels */
+/**
+ * Which kernels run here: WebAssembly SIMD or portable TypeScript, and why. @category kernels
+ * @example
+ * ```ts
+ * const report: KernelReport = activeKernels()
+ * ```
+ */
 export interface KernelReport {
   /** `'wasm-simd'` when every WebAssembly module compiled, `'portable'` when none did, `'mixed'` otherwise. */
   readonly kind: 'wasm-simd' | 'portable' | 'mixed'
@@ -59,7 +65,11 @@ const report = kernelReport({ matmul: gemmStatus, elementwise: elementwiseStatus
 /**
  * Which kernels are active in this page, worker or process (WebAssembly SIMD or portable), and
  * why. Decided once, when purenet is imported.
- * @example activeKernels() // { kind: 'wasm-simd', reason: 'the WebAssembly SIMD kernels compiled: ...', modules: { ... } }
+ * @example
+ * ```ts
+ * const report = activeKernels()
+ * console.log(report.kind) // 'wasm-simd', or 'typescript' with the reason in report.reason
+ * ```
  * @category kernels
  */
 export const activeKernels = (): KernelReport => report

@@ -21,6 +21,10 @@ import { type Tree, leaves, paths, unflatten, zipWith } from '../tree/index.js'
  * - `filter` (default, Li et al.): each filter d[..., j] to the norm of θ[..., j];
  * - `layer`: the whole leaf to the norm of the whole parameter leaf;
  * - `none`: the raw Gaussian.
+ * @example
+ * ```ts
+ * const normalization: landscape.Normalization = 'layer'
+ * ```
  * @category model
  */
 export type Normalization = 'filter' | 'layer' | 'none'
@@ -32,11 +36,23 @@ export type Normalization = 'filter' | 'layer' | 'none'
  *   vector (‖d_b‖ = ‖b‖);
  * - `elementwise`: each element is a filter of its own, so d_b[j] = ±|b[j]| with a random sign.
  * A bias that is still all zeros gets a zero direction under `whole` and `elementwise`.
+ * @example
+ * ```ts
+ * const biases: landscape.BiasDirection = 'zero'
+ * landscape.randomDirection(random.key(0), nn.dense(2, 3).init(random.key(1)), { biases })
+ * ```
  * @category model
  */
 export type BiasDirection = 'zero' | 'whole' | 'elementwise'
 
-/** Options of `randomDirection` and `normalizeDirection`. @category model */
+/**
+ * Options of `randomDirection` and `normalizeDirection`. @category model
+ * @example
+ * ```ts
+ * const options: landscape.DirectionOptions = { normalization: 'filter', biases: 'zero' }
+ * landscape.randomDirection(random.key(0), nn.dense(2, 3).init(random.key(1)), options)
+ * ```
+ */
 export interface DirectionOptions {
   /** Rescaling of weight leaves (rank ≥ 2); default `filter`. */
   readonly normalization?: Normalization
@@ -105,6 +121,12 @@ const checkShapes = (op: string, d: Tensor, theta: Tensor, path: string): void =
  * biases as `options.biases` says. Values are computed in float64 and stored in each leaf's dtype.
  *
  * filter:  d[..., j] ← d[..., j] · ‖θ[..., j]‖ / ‖d[..., j]‖
+ * @example
+ * ```ts
+ * const params = nn.dense(3, 2).init(random.key(0))
+ * const raw = tree.map(params, (leaf) => random.normal(random.key(1), leaf.shape))
+ * landscape.normalizeDirection(raw, params) // each filter scaled to the norm of the parameters' filter
+ * ```
  * @category directions
  */
 export const normalizeDirection = <P extends Tree>(direction: P, params: P, options: DirectionOptions = {}): P => {
@@ -121,7 +143,13 @@ export const normalizeDirection = <P extends Tree>(direction: P, params: P, opti
  * dtypes of `params`, rescaled by `normalizeDirection` (by default per filter, with zero biases).
  * Leaf k is drawn from `split(key, leaves)[k]`, so the same key and parameters give a
  * bit-identical direction.
- * @example const [k1, k2] = random.split(key); const d1 = randomDirection(k1, params)
+ * @example
+ * ```ts
+ * const params = nn.dense(2, 3).init(random.key(0))
+ * const [k1, k2] = random.split(random.key(1), 2)
+ * const d1 = landscape.randomDirection(k1!, params)
+ * const d2 = landscape.randomDirection(k2!, params)
+ * ```
  * @category directions
  */
 export const randomDirection = <P extends Tree>(key: Key, params: P, options: DirectionOptions = {}): P => {
@@ -137,6 +165,11 @@ export const randomDirection = <P extends Tree>(key: Key, params: P, options: Di
  * Two random directions, from the two keys of `split(key, 2)`: the axes of a 2-D landscape. In
  * high dimensions two Gaussian directions are nearly orthogonal, which is why Li et al. do not
  * orthogonalise them.
+ * @example
+ * ```ts
+ * const params = nn.dense(3, 2).init(random.key(0))
+ * const [delta, eta] = landscape.randomDirections(random.key(1), params)
+ * ```
  * @category directions
  */
 export const randomDirections = <P extends Tree>(key: Key, params: P, options: DirectionOptions = {}): readonly [P, P] => {
@@ -149,6 +182,10 @@ export const randomDirections = <P extends Tree>(key: Key, params: P, options: D
  * `{ '[0].w': [‖w[:, 0]‖, ‖w[:, 1]‖, ...], '[0].b': [‖b‖] }`. For inspecting and testing
  * directions: after filter normalisation, `filterNorms(d)` equals `filterNorms(params)` on the
  * weight leaves.
+ * @example
+ * ```ts
+ * landscape.filterNorms(nn.dense(3, 2).init(random.key(0))) // the norm of each filter, by path
+ * ```
  * @category directions
  */
 export const filterNorms = (t: Tree): Readonly<Record<string, ReadonlyArray<number>>> => {

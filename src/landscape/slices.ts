@@ -13,11 +13,23 @@ import type { Loss, Model } from '../train/index.js'
 /**
  * A scalar function of the parameters, e.g. the mean loss over a fixed data subset; a number or a
  * scalar tensor.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const loss: landscape.ParamsLoss<ReturnType<typeof net.init>> = (p) => losses.mse(net.apply(p)(ones([4, 2])), zeros([4, 1]))
+ * ```
  * @category model
  */
 export type ParamsLoss<P> = (params: P) => number | Tensor
 
-/** A 1-D slice: `losses[i]` is the loss at `alphas[i]`. Spreads into `plot.lossLandscape1d`. @category model */
+/**
+ * A 1-D slice: `losses[i]` is the loss at `alphas[i]`. Spreads into `plot.lossLandscape1d`. @category model
+ * @example
+ * ```ts
+ * const slice: landscape.Landscape1d = { alphas: [-1, 0, 1], losses: [2, 0.5, 1.5] }
+ * plot.lossLandscape1d(slice)
+ * ```
+ */
 export interface Landscape1d {
   readonly alphas: ReadonlyArray<number>
   readonly losses: ReadonlyArray<number>
@@ -26,6 +38,11 @@ export interface Landscape1d {
 /**
  * A 2-D slice: `losses[i][j]` is L(θ + αᵢ δ + βⱼ η); rows follow `alphas`. Spreads into
  * `plot.lossLandscape2d`.
+ * @example
+ * ```ts
+ * const slice: landscape.Landscape2d = { alphas: [0, 1], betas: [0, 1], losses: [[0.5, 1], [1, 2]] }
+ * plot.lossLandscape2d(slice)
+ * ```
  * @category model
  */
 export interface Landscape2d {
@@ -53,7 +70,13 @@ const step = <P extends Tree>(op: string, theta: P, d: P, s: number): P => zipWi
 /**
  * The loss along one direction: L(θ + αδ) for each α of `alphas`.
  * At α = 0 it is the loss at θ exactly (θ + 0·δ = θ bit for bit).
- * @example line1d({ loss, params, direction: randomDirection(key, params), alphas: steps(-1, 1, 51) })
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const params = net.init(random.key(0))
+ * const loss = (p: typeof params) => losses.mse(net.apply(p)(tensor([[1, 2]])), tensor([[1]]))
+ * const line = landscape.line1d({ loss, params, direction: landscape.randomDirection(random.key(1), params), alphas: landscape.steps(-1, 1, 51) })
+ * ```
  * @category slices
  */
 export const line1d = <P extends Tree>(options: {
@@ -73,6 +96,16 @@ export const line1d = <P extends Tree>(options: {
  * `alphas` and β of `betas`, as rows over α (`losses[i][j]` at (αᵢ, βⱼ)). Li et al. draw
  * 51 × 51 points over [-1, 1]² with filter-normalised directions. At (0, 0) it is the loss at θ
  * exactly, and the row at β = 0 is `line1d` along δ.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const params = net.init(random.key(0))
+ * const loss = landscape.datasetLoss({ net, loss: losses.softmaxCrossEntropy, data: xs })
+ * const directions = landscape.randomDirections(random.key(2), params)
+ * const grid = landscape.grid2d({ loss, params, directions, alphas: landscape.steps(-1, 1, 5), betas: landscape.steps(-1, 1, 5) })
+ * ```
  * @category slices
  */
 export const grid2d = <P extends Tree>(options: {
@@ -97,6 +130,16 @@ export const grid2d = <P extends Tree>(options: {
  * The loss along the line through two parameter trees, θ(α) = (1 - α) θ₀ + α θ₁ (Goodfellow et
  * al.'s 1-D interpolation, typically from the initial to the trained parameters; α outside [0, 1]
  * extrapolates). At α = 0 and α = 1 it is exactly the loss at `from` and at `to`.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const initial = net.init(random.key(0))
+ * const { state } = train.fit(options)
+ * const loss = landscape.datasetLoss({ net, loss: losses.softmaxCrossEntropy, data: xs })
+ * landscape.interpolate({ loss, from: initial, to: state.params, alphas: landscape.steps(-0.5, 1.5, 9) })
+ * ```
  * @category slices
  */
 export const interpolate = <P extends Tree>(options: {
@@ -116,6 +159,10 @@ export const interpolate = <P extends Tree>(options: {
 /**
  * `count` evenly spaced steps from `lo` to `hi`, both included, computed as lo + (hi - lo)·i/(n - 1)
  * so that the middle of a symmetric odd grid is exactly 0 (the trained parameters).
+ * @example
+ * ```ts
+ * landscape.steps(-1, 1, 5) // [-1, -0.5, 0, 0.5, 1]
+ * ```
  * @category slices
  */
 export const steps = (lo: number, hi: number, count: number): number[] => {
@@ -129,6 +176,14 @@ export const steps = (lo: number, hi: number, count: number): number[] => {
  * The mean loss of a network over a fixed dataset, as a function of the parameters: the usual
  * `loss` of a landscape. Evaluated in one batch, in eval mode.
  * L(θ) = loss(net.apply(θ)(data.x), data.y)
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const lossOf = landscape.datasetLoss({ net, loss: losses.softmaxCrossEntropy, data: xs })
+ * lossOf(net.init(random.key(0))) // a number: the loss over the whole dataset
+ * ```
  * @category slices
  */
 export const datasetLoss = <P extends Tree>(options: {

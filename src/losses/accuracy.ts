@@ -15,9 +15,13 @@ const argmaxRow = (data: Tensor['data'], i: number, width: number): number => {
  * - Logits [batch, classes] with classes ≥ 2: the prediction is the argmax of each row; targets
  *   are class indices [batch] or one-hot rows [batch, classes] (their argmax).
  * - Logits [batch, 1] or [batch] (binary, one logit): the prediction is 1 when the logit is
- *   positive (σ(z) > 1/2); targets are 0/1 of shape [batch, 1] or [batch], counted as 1 when
+ *   positive (σ(z) \> 1/2); targets are 0/1 of shape [batch, 1] or [batch], counted as 1 when
  *   above 1/2.
- * @example losses.accuracy(logits, tensor([2, 0, 1])) // class indices; one-hot rows [[0, 0, 1], ...] give the same
+ * @example
+ * ```ts
+ * const logits = tensor([[0.1, 0.2, 3], [2, 0, 0], [0, 0, 1]])
+ * losses.accuracy(logits, tensor([2, 0, 1])) // 2/3; one-hot rows [[0, 0, 1], ...] give the same
+ * ```
  * @category metrics
  */
 export const accuracy = (logits: Tensor, targets: Tensor): number => {

@@ -7,8 +7,11 @@ import { checkSameShape } from './mse.js'
  * element of ½ x² where |x| ≤ δ and δ (|x| − ½ δ) elsewhere, x = prediction − target. Quadratic
  * near 0 and linear in the tails, so one large error (a bootstrapped target far off, in DQN)
  * cannot dominate the gradient: |d/dx| ≤ δ. Written as ½ q² + δ (|x| − q) with q = min(|x|, δ),
- * which is the same piecewise function. Shapes must be equal. δ > 0 (default 1).
- * @example losses.huber(prediction, target) // smooth L1 for δ = 1
+ * which is the same piecewise function. Shapes must be equal. δ \> 0 (default 1).
+ * @example
+ * ```ts
+ * losses.huber(tensor([[0.5], [3]]), tensor([[0], [0]])) // mean of 0.125 and 2.5: smooth L1 for δ = 1
+ * ```
  * @category losses
  */
 export const huber = (prediction: Tensor, target: Tensor, delta = 1): Tensor => {

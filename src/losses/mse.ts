@@ -20,6 +20,10 @@ export const checkSameShape = (loss: string, prediction: Tensor, target: Tensor)
  * The mean squared error: mean over every element of (prediction - target)². For a batch
  * [batch, k] this is the mean over the batch of each example's mean squared error (as PyTorch's
  * `MSELoss` and Keras's `mse`). Shapes must be equal.
+ * @example
+ * ```ts
+ * losses.mse(tensor([[1], [3]]), tensor([[0], [3]])) // ((1 - 0)² + 0) / 2 = 0.5
+ * ```
  * @category losses
  */
 export const mse = (prediction: Tensor, target: Tensor): Tensor => {

@@ -45,6 +45,11 @@ export const targetRows = (loss: string, logits: Tensor, targets: Tensor): Tenso
  * finite for logits of any size; its gradient with respect to the logits is
  * (softmax(z) - t) / batch. A logit of -Infinity (a masked class) whose target weight is 0 adds
  * nothing, as in PyTorch: [[0, -Infinity, 1]] with class 0 gives 1.3133, gradient 0 there.
+ * @example
+ * ```ts
+ * const logits = tensor([[2, 1, 0.1]])
+ * losses.softmaxCrossEntropy(logits, tensor([[1, 0, 0]])) // -log softmax(logits)[0] = 0.417
+ * ```
  * @category losses
  */
 export const softmaxCrossEntropy = (logits: Tensor, targets: Tensor): Tensor => {

@@ -22,12 +22,33 @@ import type { Key } from '../random/index.js'
 import { type Tensor, ShapeError } from '../tensor/index.js'
 import type { LayerSpec } from './LayerSpec.js'
 
-/** How a layer is applied: evaluation (deterministic), or training with a key for its randomness. @category model */
+/**
+ * How a layer is applied: evaluation (deterministic), or training with a key for its randomness. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.dropout(0.5), nn.dense(8, 2))
+ * const params = net.init(random.key(0))
+ * const training: nn.ApplyContext = { mode: 'train', key: random.key(1) }
+ * net.apply(params)(ones([2, 4]), training) // dropout active, masks from the key
+ * ```
+ */
 export type ApplyContext =
   | { readonly mode: 'eval' }
   | { readonly mode: 'train'; readonly key: Key }
 
-/** A network or a piece of one: sizes, initialiser and pure application. @category model */
+/**
+ * A network or a piece of one: sizes, initialiser and pure application. @category model
+ * @example
+ * ```ts
+ * type ScaleParams = { readonly s: Tensor }
+ * const scale = (size: number): nn.Layer<ScaleParams> => ({
+ *   name: `scale(${size})`, inSize: size, outSize: size,
+ *   spec: { kind: 'scale', size },
+ *   init: () => ({ s: ones([size]) }),
+ *   apply: (p) => (x) => ops.mul(x, p.s),
+ * })
+ * ```
+ */
 export interface Layer<P, In extends number = number, Out extends number = number> {
   /** A readable description used in errors, e.g. 'dense(784, 128)'. */
   readonly name: string
@@ -65,7 +86,13 @@ export interface StateRules<P> {
   readonly keep: (updated: P, next: P) => P
 }
 
-/** The marker of a layer that works at any feature size and returns the size it is given. @category model */
+/**
+ * The marker of a layer that works at any feature size and returns the size it is given. @category model
+ * @example
+ * ```ts
+ * const act: nn.SizePreserving = nn.relu // fits any size, like every activation
+ * ```
+ */
 export interface SizePreserving {
   readonly preservesSize: true
 }
@@ -73,17 +100,31 @@ export interface SizePreserving {
 /**
  * A size-preserving layer (an activation, dropout): its sizes are "any" (`NaN` at run time), and
  * `serial` passes the previous layer's size through it.
+ * @example
+ * ```ts
+ * const act: nn.SizePreservingLayer<nn.NoParams> = nn.elementwise('swish', ops.silu)
+ * ```
  * @category model
  */
 export type SizePreservingLayer<P> = Layer<P, number, number> & SizePreserving
 
-/** The parameters of a parameterless layer: the empty record `{}`. @category model */
+/**
+ * The parameters of a parameterless layer: the empty record `{}`. @category model
+ * @example
+ * ```ts
+ * const p: nn.NoParams = nn.relu.init(random.key(0)) // {}
+ * ```
+ */
 export type NoParams = { readonly [key: string]: never }
 
 /**
  * Any layer, whatever its parameters: the constraint the combinators take. `apply`'s parameter is
  * `never` because parameters are read (contravariant): every `Layer<P, ...>` is assignable here,
  * which `Layer<unknown>` would not allow.
+ * @example
+ * ```ts
+ * const layers: nn.AnyLayer[] = [nn.dense(2, 3), nn.relu, nn.dropout(0.1)]
+ * ```
  * @category model
  */
 export interface AnyLayer {
@@ -98,24 +139,62 @@ export interface AnyLayer {
 /** A layer's state rules, when it has running state (see `StateRules`). @category guards */
 export const stateRulesOf = (layer: AnyLayer): StateRules<unknown> | undefined => (layer as { readonly state?: StateRules<unknown> }).state
 
-/** The parameter type of a layer. @category model */
+/**
+ * The parameter type of a layer. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.relu, nn.dense(4, 1))
+ * type Params = nn.ParamsOf<typeof net> // readonly [DenseParams, NoParams, DenseParams]
+ * ```
+ */
 export type ParamsOf<L> = L extends { readonly init: (key: Key) => infer P } ? P : never
 
-/** The input size type of a layer. @category model */
+/**
+ * The input size type of a layer. @category model
+ * @example
+ * ```ts
+ * const layer = nn.dense(784, 128)
+ * type In = nn.InSizeOf<typeof layer> // 784
+ * ```
+ */
 export type InSizeOf<L> = L extends { readonly inSize: infer N extends number } ? N : number
 
-/** The output size type of a layer. @category model */
+/**
+ * The output size type of a layer. @category model
+ * @example
+ * ```ts
+ * const layer = nn.serial(nn.dense(784, 128), nn.relu, nn.dense(128, 10))
+ * type Out = nn.OutSizeOf<typeof layer> // 10
+ * ```
+ */
 export type OutSizeOf<L> = L extends { readonly outSize: infer N extends number } ? N : number
 
-/** The `inSize`/`outSize` of a size-preserving layer: any size. @category model */
+/**
+ * The `inSize`/`outSize` of a size-preserving layer: any size. @category model
+ * @example
+ * ```ts
+ * Object.is(nn.relu.inSize, nn.anySize) // true: an activation fits any size
+ * ```
+ */
 export const anySize: number = NaN
 
-/** Whether a layer is size-preserving (works at any size, returns the size it is given). @category guards */
+/**
+ * Whether a layer is size-preserving (works at any size, returns the size it is given). @category guards
+ * @example
+ * ```ts
+ * nn.preservesSize(nn.relu) // true
+ * nn.preservesSize(nn.dense(2, 3)) // false
+ * ```
+ */
 export const preservesSize = (layer: AnyLayer): boolean => (layer as Partial<SizePreserving>).preservesSize === true
 
 /**
  * Checks that `x` is a batch of `size`-feature rows, `[batch, size]`, for the layer called `name`.
  * The error names the layer, the expected and the actual shape, and how to fix the common cases.
+ * @example
+ * ```ts
+ * nn.checkInput('myLayer', 4, zeros([8, 4])) // passes; a [8, 3] input throws a ShapeError naming myLayer
+ * ```
  * @category guards
  */
 export const checkInput = (name: string, size: number, x: Tensor): void => {

@@ -22,30 +22,73 @@ import { type DType, type DecodeError, decodeError, isDType, pathIndex, pathKey,
 import type { AnyLayer } from './Layer.js'
 import type { LayerSpec, ParamLayout } from './LayerSpec.js'
 
-/** The source every spec error names. @category specs */
+/**
+ * The source every spec error names. @category specs
+ * @example
+ * ```ts
+ * nn.specSource // 'nn.fromSpec', the source named in spec errors
+ * ```
+ */
 export const specSource = 'nn.fromSpec'
 
-/** A `DecodeError` of `nn.fromSpec` at a path of the spec (`''` is the whole spec). @category specs */
+/**
+ * A `DecodeError` of `nn.fromSpec` at a path of the spec (`''` is the whole spec). @category specs
+ * @example
+ * ```ts
+ * nn.specError('layers[0].outSize', 'expected a positive integer, got 0').message
+ * ```
+ */
 export const specError = (path: string, detail: string): DecodeError =>
   decodeError('DecodeError', specSource, detail, { path }, { root: 'the spec' })
 
-/** A decoding result of a spec. @category specs */
+/**
+ * A decoding result of a spec. @category specs
+ * @example
+ * ```ts
+ * const built: nn.SpecResult<nn.AnyLayer> = nn.fromSpec({ kind: 'relu' })
+ * ```
+ */
 export type SpecResult<A> = E.Either<DecodeError, A>
 
-/** `Left` of a spec error at a path. @category specs */
+/**
+ * `Left` of a spec error at a path. @category specs
+ * @example
+ * ```ts
+ * const failed = nn.specFail('layers[0]', 'unknown layer kind') // Left at that path
+ * ```
+ */
 export const specFail = (path: string, detail: string): SpecResult<never> => E.left(specError(path, detail))
 
-/** An io-ts codec with a message of our own for every failure. @category specs */
+/**
+ * An io-ts codec with a message of our own for every failure. @category specs
+ * @example
+ * ```ts
+ * const positive = nn.specCodec('positive', (u): u is number => typeof u === 'number' && u > 0, (u) => `expected a positive number, got ${String(u)}`)
+ * positive.decode(3) // Right(3)
+ * ```
+ */
 export const specCodec = <A>(name: string, is: (u: unknown) => u is A, describe: (u: unknown) => string): t.Type<A, A, unknown> =>
   new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c, describe(u))), t.identity)
 
-/** A field of a spec: its codec, and whether it may be left out (then the build gets `undefined`). @category specs */
+/**
+ * A field of a spec: its codec, and whether it may be left out (then the build gets `undefined`). @category specs
+ * @example
+ * ```ts
+ * const rate: nn.SpecField<number> = nn.sizeField
+ * ```
+ */
 export interface SpecField<A> {
   readonly codec: t.Decoder<unknown, A>
   readonly optional?: true
 }
 
-/** The codecs of a spec's fields, one per field of `F` (`kind` excluded). @category specs */
+/**
+ * The codecs of a spec's fields, one per field of `F` (`kind` excluded). @category specs
+ * @example
+ * ```ts
+ * const fields: nn.SpecFields<{ readonly size: number }> = { size: nn.sizeField }
+ * ```
+ */
 export type SpecFields<F> = { readonly [K in keyof F]-?: SpecField<Exclude<F[K], undefined>> }
 
 /** What a kind's build gets besides its fields: where the spec is, and how to decode a nested spec. @category specs */
@@ -56,7 +99,13 @@ export interface SpecContext {
   readonly child: (spec: unknown, path: string) => SpecResult<AnyLayer>
 }
 
-/** What a raw spec declares, for the budgets that `fromSpec` checks before building anything. @category specs */
+/**
+ * What a raw spec declares, for the budgets that `fromSpec` checks before building anything. @category specs
+ * @example
+ * ```ts
+ * const declared: nn.Declared = nn.declaresLayers({ kind: 'serial', layers: [{ kind: 'relu' }] })
+ * ```
+ */
 export interface Declared {
   /** The parameters (tensor elements) this spec declares itself, not counting nested specs. */
   readonly parameters: number
@@ -87,14 +136,32 @@ export interface LayerKindDefinition<F = Readonly<Record<string, unknown>>, S ex
   declares?(raw: Readonly<Record<string, unknown>>): Declared
 }
 
-/** A frozen layer kind, its methods typed by the annotation (so a kind file needs no parameter types). @category specs */
+/**
+ * A frozen layer kind, its methods typed by the annotation (so a kind file needs no parameter types). @category specs
+ * @example
+ * ```ts
+ * // see nn.registry.with: a kind says how a spec names a layer, checks its fields and builds it
+ * const dense = nn.layerKind(nn.denseKind)
+ * ```
+ */
 export const layerKind = <F, S extends { readonly kind: string }>(kind: LayerKindDefinition<F, S>): LayerKindDefinition<F, S> => Object.freeze(kind)
 
-/** A registry's view of any kind: fields as a record, specs by their `kind`. @category specs */
+/**
+ * A registry's view of any kind: fields as a record, specs by their `kind`. @category specs
+ * @example
+ * ```ts
+ * const kinds: nn.AnyLayerKind[] = [nn.denseKind]
+ * ```
+ */
 export type AnyLayerKind = LayerKindDefinition
 
 /**
  * An immutable table of layer kinds, in the order messages list them.
+ * @example
+ * ```ts
+ * const registry: nn.LayerRegistry = nn.registry
+ * registry.kinds // the built-in kind names
+ * ```
  * @category specs
  */
 export interface LayerRegistry {
@@ -109,7 +176,12 @@ export interface LayerRegistry {
 /**
  * A registry of the given kinds. Throws a `RangeError` when two kinds share a name, or a kind is
  * named `custom` (the spec of a layer that is code, which no kind can rebuild).
- * @example layerRegistry([denseKind, reluKind])
+ * @example
+ * ```ts
+ * const dense = nn.registry.get('dense')!
+ * const relu = nn.registry.get('relu')!
+ * const small = nn.layerRegistry([dense, relu]) // knows only these two kinds
+ * ```
  * @category specs
  */
 export const layerRegistry = (kinds: ReadonlyArray<AnyLayerKind>): LayerRegistry => {
@@ -128,12 +200,22 @@ export const layerRegistry = (kinds: ReadonlyArray<AnyLayerKind>): LayerRegistry
   return self
 }
 
-/** The layout of a parameterless layer: the empty record `{}`. @category specs */
+/**
+ * The layout of a parameterless layer: the empty record `{}`. @category specs
+ * @example
+ * ```ts
+ * nn.isLayoutKnown(nn.noLayout) // false
+ * ```
+ */
 export const noLayout: ParamLayout = Object.freeze({ node: 'record' as const, fields: Object.freeze([]) })
 
 /**
  * Builds a layer with its constructor, turning any error the constructor still throws into a
  * spec error at `path`.
+ * @example
+ * ```ts
+ * const built = nn.buildWith('layers[0]', () => nn.dense(2, 3)) // Right(layer); a RangeError becomes Left at that path
+ * ```
  * @category specs
  */
 export const buildWith = (path: string, make: () => AnyLayer): SpecResult<AnyLayer> => {
@@ -144,16 +226,46 @@ export const buildWith = (path: string, make: () => AnyLayer): SpecResult<AnyLay
   }
 }
 
-/** The deepest nesting of specs `fromSpec` accepts. @category specs */
+/**
+ * The deepest nesting of specs `fromSpec` accepts. @category specs
+ * @example
+ * ```ts
+ * console.log(`a spec nests at most ${nn.maxSpecDepth} levels`)
+ * ```
+ */
 export const maxSpecDepth = 64
 
-/** The largest feature size a spec may declare, 2^31 - 1. @category specs */
+/**
+ * The largest feature size a spec may declare, 2^31 - 1. @category specs
+ * @example
+ * ```ts
+ * nn.isSpecSize(nn.maxSpecSize) // true: the largest size a spec may declare
+ * ```
+ */
 export const maxSpecSize = 2 ** 31 - 1
 
-/** Whether a value is a feature size a spec may declare: an integer in [1, 2^31 - 1]. @category specs */
+/**
+ * Whether a value is a feature size a spec may declare: an integer in [1, 2^31 - 1]. @category specs
+ * @example
+ * ```ts
+ * nn.isSpecSize(128) // true
+ * nn.isSpecSize(-3) // false
+ * ```
+ */
 export const isSpecSize = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0 && u <= maxSpecSize
 
-/** The codec of a feature size (`inSize`, `outSize`). @category specs */
+/**
+ * The codec of a feature size (`inSize`, `outSize`). @category specs
+ * @example
+ * ```ts
+ * const scaleKind = nn.layerKind({
+ *   kind: 'scale',
+ *   fields: { size: nn.sizeField }, // a positive integer, checked when a spec is decoded
+ *   build: (f, context) => nn.buildWith(context.path, () => nn.dense(f.size, f.size)),
+ *   layout: (spec: { readonly kind: 'scale'; readonly size: number }) => nn.paramLayout(nn.dense(spec.size, spec.size).spec),
+ * })
+ * ```
+ */
 export const sizeField: SpecField<number> = Object.freeze({
   codec: specCodec('a positive integer', isSpecSize, (u) =>
     typeof u === 'number' && Number.isInteger(u) && u > maxSpecSize
@@ -161,23 +273,47 @@ export const sizeField: SpecField<number> = Object.freeze({
       : `expected a positive integer, got ${showValue(u)}`),
 })
 
-/** The codec of an optional dtype field. @category specs */
+/**
+ * The codec of an optional dtype field. @category specs
+ * @example
+ * ```ts
+ * nn.dtypeField.codec.decode('float64') // Right('float64')
+ * ```
+ */
 export const dtypeField: SpecField<DType> = Object.freeze({
   codec: specCodec('a dtype', (u): u is DType => isDType(u), (u) => `expected "float32" or "float64", got ${showValue(u)}`),
   optional: true as const,
 })
 
-/** The codec of a nested spec (`residual`'s `layer`), decoded by the build through `context.child`. @category specs */
+/**
+ * The codec of a nested spec (`residual`'s `layer`), decoded by the build through `context.child`. @category specs
+ * @example
+ * ```ts
+ * const fields = { layer: nn.layerField } // a nested layer spec, as residual declares it
+ * ```
+ */
 export const layerField: SpecField<unknown> = Object.freeze({
   codec: specCodec('a layer spec', (u): u is unknown => u !== undefined, () => 'missing'),
 })
 
-/** The codec of a list of nested specs (`serial`'s `layers`). @category specs */
+/**
+ * The codec of a list of nested specs (`serial`'s `layers`). @category specs
+ * @example
+ * ```ts
+ * const fields = { layers: nn.layersField } // a list of layer specs, as serial declares it
+ * ```
+ */
 export const layersField: SpecField<ReadonlyArray<unknown>> = Object.freeze({
   codec: specCodec('an array of layer specs', (u): u is ReadonlyArray<unknown> => Array.isArray(u), (u) => `expected a non-empty array of layer specs, got ${showValue(u)}`),
 })
 
-/** A decoded nested layer with the path of its spec. @category specs */
+/**
+ * A decoded nested layer with the path of its spec. @category specs
+ * @example
+ * ```ts
+ * const child: nn.Child = [nn.dense(2, 3), 'layers[0]'] // a decoded layer and its path in the spec
+ * ```
+ */
 export type Child = readonly [AnyLayer, string]
 
 /** Decodes the `layers` of a combinator's spec: at least one, each through `context.child`. @category specs */
@@ -194,7 +330,13 @@ export const decodeLayers = (list: ReadonlyArray<unknown>, context: SpecContext)
   return E.right(out)
 }
 
-/** What a combinator's budget counts of its raw spec: its `layers`, none of its own parameters. @category specs */
+/**
+ * What a combinator's budget counts of its raw spec: its `layers`, none of its own parameters. @category specs
+ * @example
+ * ```ts
+ * nn.declaresLayers({ kind: 'serial', layers: [{ kind: 'relu' }, { kind: 'relu' }] }).children.length // 2
+ * ```
+ */
 export const declaresLayers = (raw: Readonly<Record<string, unknown>>): Declared => {
   const list = Object.hasOwn(raw, 'layers') ? raw['layers'] : undefined
   return { parameters: 0, children: Array.isArray(list) ? list : [] }
@@ -203,6 +345,10 @@ export const declaresLayers = (raw: Readonly<Record<string, unknown>>): Declared
 /**
  * Where a size error about a nested layer points: its own size field when its spec has one
  * (`layers[2].inSize` of a dense), else the nested spec itself.
+ * @example
+ * ```ts
+ * nn.sizePath('layers[1]', nn.dense(2, 3), 'inSize') // the path of dense's inSize field in a spec
+ * ```
  * @category specs
  */
 export const sizePath = (path: string, layer: AnyLayer, field: 'inSize' | 'outSize'): string =>

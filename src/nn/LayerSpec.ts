@@ -23,19 +23,44 @@ import type { DType } from '../tensor/index.js'
 import type { TreeLayout } from '../tree/index.js'
 import type { InitializerName } from './initializers.js'
 
-/** The activations a spec can name: the built-in activation layers of `nn`. @category specs */
+/**
+ * The activations a spec can name: the built-in activation layers of `nn`. @category specs
+ * @example
+ * ```ts
+ * const kind: nn.ActivationKind = 'gelu'
+ * ```
+ */
 export type ActivationKind =
   | 'relu' | 'sigmoid' | 'atan' | 'tanh' | 'softplus' | 'leakyRelu' | 'elu' | 'gelu' | 'geluErf' | 'identity' | 'softmax' | 'logSoftmax'
 
-/** Every activation kind, in the order the docs list them. @category specs */
+/**
+ * Every activation kind, in the order the docs list them. @category specs
+ * @example
+ * ```ts
+ * console.log(nn.activationKinds) // the kind names of the activation layers: 'relu', 'sigmoid', ...
+ * ```
+ */
 export const activationKinds: ReadonlyArray<ActivationKind> = Object.freeze([
   'relu', 'sigmoid', 'atan', 'tanh', 'softplus', 'leakyRelu', 'elu', 'gelu', 'geluErf', 'identity', 'softmax', 'logSoftmax',
 ] as const)
 
-/** How a dense layer initialises a tensor: a built-in initialiser's name, or `'custom'` for a function. @category specs */
+/**
+ * How a dense layer initialises a tensor: a built-in initialiser's name, or `'custom'` for a function. @category specs
+ * @example
+ * ```ts
+ * const init: nn.InitializerSpec = 'glorotUniform'
+ * ```
+ */
 export type InitializerSpec = InitializerName | 'custom'
 
-/** `dense(inSize, outSize, { weights, bias, dtype })`. @category specs */
+/**
+ * `dense(inSize, outSize, { weights, bias, dtype })`. @category specs
+ * @example
+ * ```ts
+ * const spec: nn.DenseSpec = { kind: 'dense', inSize: 4, outSize: 3, weights: 'glorotUniform', bias: 'zeros', dtype: 'float32' }
+ * nn.fromSpec(spec)
+ * ```
+ */
 export type DenseSpec = {
   readonly kind: 'dense'
   readonly inSize: number
@@ -45,13 +70,33 @@ export type DenseSpec = {
   readonly dtype: DType
 }
 
-/** A built-in activation layer (`relu`, `tanh`, ...). @category specs */
+/**
+ * A built-in activation layer (`relu`, `tanh`, ...). @category specs
+ * @example
+ * ```ts
+ * const spec: nn.ActivationSpec = { kind: 'relu' }
+ * nn.fromSpec(spec)
+ * ```
+ */
 export type ActivationSpec = { readonly kind: ActivationKind }
 
-/** `dropout(rate)`. @category specs */
+/**
+ * `dropout(rate)`. @category specs
+ * @example
+ * ```ts
+ * const spec: nn.DropoutSpec = { kind: 'dropout', rate: 0.2 }
+ * ```
+ */
 export type DropoutSpec = { readonly kind: 'dropout'; readonly rate: number }
 
-/** `conv2d(inShape, filters, kernel, options)`: window options in their explicit form. @category specs */
+/**
+ * `conv2d(inShape, filters, kernel, options)`: window options in their explicit form. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.conv2d([8, 8, 1], 4, 3).spec
+ * if (nn.isSpecOf(spec, 'conv2d')) { const s: nn.Conv2dSpec = spec; console.log(s.filters) }
+ * ```
+ */
 export type Conv2dSpec = {
   readonly kind: 'conv2d'
   readonly inShape: readonly [number, number, number]
@@ -66,7 +111,14 @@ export type Conv2dSpec = {
   readonly dtype: DType
 }
 
-/** `maxPool2d(inShape, window, options)` or `avgPool2d(...)`. @category specs */
+/**
+ * `maxPool2d(inShape, window, options)` or `avgPool2d(...)`. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.maxPool2d([28, 28, 8], 2).spec
+ * if (nn.isSpecOf(spec, 'maxPool2d')) { const s: nn.PoolSpec = spec; console.log(s.window) }
+ * ```
+ */
 export type PoolSpec = {
   readonly kind: 'maxPool2d' | 'avgPool2d'
   readonly inShape: readonly [number, number, number]
@@ -75,7 +127,13 @@ export type PoolSpec = {
   readonly padding: 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]]
 }
 
-/** `embedding(vocab, dim, { length, weights, dtype })`. @category specs */
+/**
+ * `embedding(vocab, dim, { length, weights, dtype })`. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.embedding(65, 16).spec
+ * ```
+ */
 export type EmbeddingSpec = {
   readonly kind: 'embedding'
   readonly vocab: number
@@ -85,10 +143,24 @@ export type EmbeddingSpec = {
   readonly dtype: DType
 }
 
-/** `layerNorm(size, { eps, dtype })`. @category specs */
+/**
+ * `layerNorm(size, { eps, dtype })`. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.layerNorm(128).spec
+ * if (nn.isSpecOf(spec, 'layerNorm')) { const s: nn.LayerNormSpec = spec; console.log(s.eps) }
+ * ```
+ */
 export type LayerNormSpec = { readonly kind: 'layerNorm'; readonly size: number; readonly eps: number; readonly dtype: DType }
 
-/** `gru(inSize, hidden, length, { dtype })`. @category specs */
+/**
+ * `gru(inSize, hidden, length, { dtype })`. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.gru(16, 64, 32).spec
+ * if (nn.isSpecOf(spec, 'gru')) { const s: nn.GruSpec = spec; console.log(s.hidden) } // 64
+ * ```
+ */
 export type GruSpec = { readonly kind: 'gru'; readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype: DType }
 
 /** `batchNorm(features or [h, w, c], { momentum, eps, dtype })`; `shape` is [features] or [h, w, c]. @category specs */
@@ -97,56 +169,131 @@ export type BatchNormSpec = { readonly kind: 'batchNorm'; readonly shape: Readon
 /** `lstm(inSize, hidden, length, { dtype })`. @category specs */
 export type LstmSpec = { readonly kind: 'lstm'; readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype: DType }
 
-/** `flatten`. @category specs */
+/**
+ * `flatten`. @category specs
+ * @example
+ * ```ts
+ * const spec: nn.FlattenSpec = { kind: 'flatten' }
+ * ```
+ */
 export type FlattenSpec = { readonly kind: 'flatten' }
 
-/** A layer whose behaviour is code (`elementwise(name, op)`, a hand-written layer): it cannot be rebuilt from data. @category specs */
+/**
+ * A layer whose behaviour is code (`elementwise(name, op)`, a hand-written layer): it cannot be rebuilt from data. @category specs
+ * @example
+ * ```ts
+ * const spec: nn.CustomSpec = nn.elementwise('swish', ops.silu).spec as nn.CustomSpec // a layer that is code
+ * ```
+ */
 export type CustomSpec = { readonly kind: 'custom'; readonly name: string }
 
-/** `serial(...layers)`. @category specs */
+/**
+ * `serial(...layers)`. @category specs
+ * @example
+ * ```ts
+ * const spec: nn.SerialSpec = { kind: 'serial', layers: [{ kind: 'dense', inSize: 4, outSize: 3 }, { kind: 'relu' }] }
+ * nn.fromSpec(spec)
+ * ```
+ */
 export type SerialSpec = { readonly kind: 'serial'; readonly layers: ReadonlyArray<LayerSpec> }
 
-/** `fanOut(...layers)`. @category specs */
+/**
+ * `fanOut(...layers)`. @category specs
+ * @example
+ * ```ts
+ * const spec: nn.FanOutSpec = { kind: 'fanOut', layers: [{ kind: 'identity' }, { kind: 'dense', inSize: 4, outSize: 3 }] }
+ * ```
+ */
 export type FanOutSpec = { readonly kind: 'fanOut'; readonly layers: ReadonlyArray<LayerSpec> }
 
-/** `parallel(...layers)`. @category specs */
+/**
+ * `parallel(...layers)`. @category specs
+ * @example
+ * ```ts
+ * const spec: nn.ParallelSpec = { kind: 'parallel', layers: [{ kind: 'dense', inSize: 2, outSize: 1 }, { kind: 'relu' }] }
+ * ```
+ */
 export type ParallelSpec = { readonly kind: 'parallel'; readonly layers: ReadonlyArray<LayerSpec> }
 
-/** `residual(layer)`. @category specs */
+/**
+ * `residual(layer)`. @category specs
+ * @example
+ * ```ts
+ * const spec: nn.ResidualSpec = { kind: 'residual', layer: { kind: 'dense', inSize: 4, outSize: 4 } }
+ * ```
+ */
 export type ResidualSpec = { readonly kind: 'residual'; readonly layer: LayerSpec }
 
 /**
  * The spec of a layer of a kind a user added to a registry (`registry.with(myKind)`): its `kind`
  * and fields of plain JSON data. Code that reads a built-in spec's fields checks its kind with a
  * guard (`isSpecOf(spec, 'serial')`), since a user's kind could have any name.
+ * @example
+ * ```ts
+ * const spec: nn.ExtensionSpec = { kind: 'scale', size: 3 } // a kind added with nn.registry.with
+ * ```
  * @category specs
  */
 export type ExtensionSpec = { readonly kind: string; readonly [field: string]: unknown }
 
-/** The spec of a built-in layer, a discriminated union on `kind`. @category specs */
+/**
+ * The spec of a built-in layer, a discriminated union on `kind`. @category specs
+ * @example
+ * ```ts
+ * const spec: nn.BuiltinSpec = { kind: 'dropout', rate: 0.1 }
+ * ```
+ */
 export type BuiltinSpec = DenseSpec | ActivationSpec | DropoutSpec | CustomSpec | SerialSpec | FanOutSpec | ParallelSpec | ResidualSpec
   | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec | GruSpec | LstmSpec | BatchNormSpec
 
 /**
  * The serialisable description of a layer: a plain JSON value, with a `kind` that a registry of
  * layer kinds knows (the built-ins' or a user's), or `custom` for a layer that is code.
+ * @example
+ * ```ts
+ * const spec: nn.LayerSpec = nn.serial(nn.dense(4, 3), nn.relu).spec
+ * JSON.stringify(spec) // what a model file stores as its architecture
+ * ```
  * @category specs
  */
 export type LayerSpec = BuiltinSpec | ExtensionSpec
 
-/** Every `kind` a spec of a built-in layer may have (a registry may know more: `LayerKind.ts`). @category specs */
+/**
+ * Every `kind` a spec of a built-in layer may have (a registry may know more: `LayerKind.ts`). @category specs
+ * @example
+ * ```ts
+ * const kind: nn.BuiltinKind = 'conv2d'
+ * ```
+ */
 export type BuiltinKind = BuiltinSpec['kind']
 
-/** Every `kind` a spec may have (built-in kinds, and any kind a registry adds). @category specs */
+/**
+ * Every `kind` a spec may have (built-in kinds, and any kind a registry adds). @category specs
+ * @example
+ * ```ts
+ * const kind: nn.LayerKind = 'dense'
+ * ```
+ */
 export type LayerKind = LayerSpec['kind']
 
-/** Whether a spec is the built-in spec of kind `kind` (and so has its fields). @category specs */
+/**
+ * Whether a spec is the built-in spec of kind `kind` (and so has its fields). @category specs
+ * @example
+ * ```ts
+ * const spec = nn.dense(2, 3).spec
+ * if (nn.isSpecOf(spec, 'dense')) console.log(spec.inSize, spec.outSize) // 2 3
+ * ```
+ */
 export const isSpecOf = <K extends BuiltinKind>(spec: LayerSpec, kind: K): spec is Extract<BuiltinSpec, { readonly kind: K }> => spec.kind === kind
 
 /**
  * The layout of a layer's parameters, read off its spec: the tree `init` makes, with the shape and
  * dtype of every tensor but no data. `unknown` stands for the parameters of a custom layer, which
  * only its code knows.
+ * @example
+ * ```ts
+ * const layout: nn.ParamLayout = nn.paramLayout(nn.dense(2, 3).spec)
+ * ```
  * @category specs
  */
 export type ParamLayout = TreeLayout

@@ -12,13 +12,26 @@ import type { Layer } from './Layer.js'
 import { type LayerKindDefinition, buildWith, dtypeField, isSpecSize, layerKind, sizeField, specFail } from './LayerKind.js'
 import type { Conv2dSpec, InitializerSpec } from './LayerSpec.js'
 
-/** The parameters of `conv2d`: HWIO weights `w` [kh, kw, channels / groups, filters] and bias `b` [filters]. @category layers */
+/**
+ * The parameters of `conv2d`: HWIO weights `w` [kh, kw, channels / groups, filters] and bias `b` [filters]. @category layers
+ * @example
+ * ```ts
+ * const p: nn.Conv2dParams = nn.conv2d([8, 8, 1], 4, 3).init(random.key(0)) // { w: [3, 3, 1, 4], b: [4] }
+ * ```
+ */
 export type Conv2dParams = {
   readonly w: Tensor
   readonly b: Tensor
 }
 
-/** Options of the `conv2d` layer. @category layers */
+/**
+ * Options of the `conv2d` layer. @category layers
+ * @example
+ * ```ts
+ * const options: nn.Conv2dLayerOptions = { padding: 'same', stride: 2 }
+ * nn.conv2d([28, 28, 1], 8, 3, options)
+ * ```
+ */
 export interface Conv2dLayerOptions {
   /** Default 1. */
   readonly stride?: Pair
@@ -35,16 +48,26 @@ export interface Conv2dLayerOptions {
   readonly dtype?: DType
 }
 
-/** A conv2d layer: a `Layer` that also states its image shapes. @category layers */
+/**
+ * A conv2d layer: a `Layer` that also states its image shapes. @category layers
+ * @example
+ * ```ts
+ * const c: nn.Conv2dLayer = nn.conv2d([28, 28, 1], 8, 5)
+ * c.outShape // [24, 24, 8]
+ * ```
+ */
 export type Conv2dLayer = Layer<Conv2dParams, number, number> & { readonly inShape: ImageShape; readonly outShape: ImageShape }
 
 /**
  * A 2-D convolution layer from images of `inShape` [height, width, channels] to `filters`
  * channels, with a `kernel` window: `apply({ w, b })(x) = ops.conv2d(x, w, options) + b` on NHWC
  * batches (flat rows [batch, h·w·c] are reshaped). Its sizes are the features per example, and
- * `outShape` is the image shape it returns, for the next layer: PyTorch's `nn.Conv2d(c, filters,
- * kernel, stride, padding, dilation, groups)` in NHWC.
- * @example const c1 = conv2d([28, 28, 1], 8, 5, { padding: 'same' }) // outShape [28, 28, 8]
+ * `outShape` is the image shape it returns, for the next layer: PyTorch's
+ * `nn.Conv2d(c, filters, kernel, stride, padding, dilation, groups)` in NHWC.
+ * @example
+ * ```ts
+ * const c1 = nn.conv2d([28, 28, 1], 8, 5, { padding: 'same' }) // outShape [28, 28, 8]
+ * ```
  * @category layers
  */
 export const conv2d = (inShape: ImageShape, filters: number, kernel: Pair, options: Conv2dLayerOptions = {}): Conv2dLayer => {
@@ -93,7 +116,13 @@ export const conv2d = (inShape: ImageShape, filters: number, kernel: Pair, optio
   })
 }
 
-/** The fields of a conv2d spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of a conv2d spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.Conv2dFields = { inShape: [28, 28, 1], filters: 8, kernel: [5, 5] }
+ * ```
+ */
 export type Conv2dFields = {
   readonly inShape: ImageShape
   readonly filters: number
@@ -108,9 +137,14 @@ export type Conv2dFields = {
 }
 
 /**
- * The layer kind `conv2d`: `{ kind: 'conv2d', inShape: [h, w, c], filters, kernel: [kh, kw],
- * stride?, padding?, dilation?, groups?, weights?, bias?, dtype? }`, parameters
+ * The layer kind `conv2d`:
+ * `{ kind: 'conv2d', inShape: [h, w, c], filters, kernel: [kh, kw], stride?, padding?, dilation?, groups?, weights?, bias?, dtype? }`,
+ * parameters
  * `{ w: [kh, kw, c / groups, filters], b: [filters] }`.
+ * @example
+ * ```ts
+ * const kinds = nn.layerRegistry([nn.conv2dKind, nn.flattenKind]) // a registry that knows only these
+ * ```
  * @category specs
  */
 export const conv2dKind: LayerKindDefinition<Conv2dFields, Conv2dSpec> = layerKind({

@@ -12,6 +12,10 @@ import type { DenseSpec, InitializerSpec } from './LayerSpec.js'
 /**
  * The parameters of `dense`: weights `w` of shape [inSize, outSize] and bias `b` of shape
  * [outSize]. A type alias, not an interface, so that it is assignable to `Tree`.
+ * @example
+ * ```ts
+ * const p: nn.DenseParams = nn.dense(2, 3).init(random.key(0)) // { w: [2, 3], b: [3] }
+ * ```
  * @category layers
  */
 export type DenseParams = {
@@ -19,7 +23,14 @@ export type DenseParams = {
   readonly b: Tensor
 }
 
-/** Options of `dense`. @category layers */
+/**
+ * Options of `dense`. @category layers
+ * @example
+ * ```ts
+ * const options: nn.DenseOptions = { weights: 'heNormal', bias: 'zeros', dtype: 'float32' }
+ * nn.dense(784, 128, options)
+ * ```
+ */
 export interface DenseOptions {
   /** How to initialise `w`: 'glorotUniform' (default), 'heNormal' (for ReLU networks), 'zeros', or any initialiser. */
   readonly weights?: InitializerName | Initializer
@@ -33,7 +44,13 @@ const checkSize = (what: string, n: number, name: string): void => {
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${name}: ${what} must be a positive integer, got ${n}`)
 }
 
-/** The initialiser of a name or function, for the layer `name`; a `RangeError` listing the names for an unknown one. @category initializers */
+/**
+ * The initialiser of a name or function, for the layer `name`; a `RangeError` listing the names for an unknown one. @category initializers
+ * @example
+ * ```ts
+ * const init = nn.resolveInitializer('dense(2, 3)', 'weights', 'heNormal') // the function; a bad name throws naming dense(2, 3)
+ * ```
+ */
 export const resolveInitializer = (name: string, what: string, init: InitializerName | Initializer): Initializer => {
   if (typeof init === 'function') return init
   const found = (initializers as Readonly<Record<string, Initializer>>)[init]
@@ -57,7 +74,10 @@ const checkParams = (name: string, params: DenseParams, inSize: number, outSize:
  * `init` draws `w` (Glorot uniform by default) and `b` (zeros by default) from two keys split
  * from the one it is given. Its `spec` is `{ kind: 'dense', inSize, outSize, weights, bias, dtype }`,
  * with `'custom'` for an initialiser given as a function (which `fromSpec` cannot rebuild).
- * @example dense(784, 128, { weights: 'heNormal' })
+ * @example
+ * ```ts
+ * const layer = nn.dense(784, 128, { weights: 'heNormal' })
+ * ```
  * @category layers
  */
 export const dense = <In extends number, Out extends number>(inSize: In, outSize: Out, options: DenseOptions = {}): Layer<DenseParams, In, Out> => {
@@ -94,7 +114,13 @@ export const dense = <In extends number, Out extends number>(inSize: In, outSize
 
 const initializerNames: ReadonlyArray<InitializerName> = ['glorotUniform', 'heNormal', 'zeros']
 const isInitializerName = (u: unknown): u is InitializerName => typeof u === 'string' && (initializerNames as ReadonlyArray<string>).includes(u)
-/** The codec of an optional initialiser field (`weights`, `bias`) of a layer spec. @category specs */
+/**
+ * The codec of an optional initialiser field (`weights`, `bias`) of a layer spec. @category specs
+ * @example
+ * ```ts
+ * nn.initializerField.codec.decode('heNormal') // Right('heNormal')
+ * ```
+ */
 export const initializerField: SpecField<InitializerName> = Object.freeze({
   codec: specCodec('an initialiser name', isInitializerName, (u) =>
     u === 'custom'
@@ -103,7 +129,13 @@ export const initializerField: SpecField<InitializerName> = Object.freeze({
   optional: true as const,
 })
 
-/** The fields of a dense spec as `fromSpec` decodes them: `weights`, `bias` and `dtype` may be left out. @category specs */
+/**
+ * The fields of a dense spec as `fromSpec` decodes them: `weights`, `bias` and `dtype` may be left out. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.DenseFields = { inSize: 4, outSize: 3, weights: 'heNormal' }
+ * ```
+ */
 export type DenseFields = {
   readonly inSize: number
   readonly outSize: number
@@ -116,6 +148,10 @@ export type DenseFields = {
  * The layer kind `dense`: `{ kind: 'dense', inSize, outSize, weights?, bias?, dtype? }` (defaults
  * 'glorotUniform', 'zeros', 'float32'), parameters `{ w: [inSize, outSize], b: [outSize] }`,
  * which the budgets count (inSize · outSize + outSize) before anything is allocated.
+ * @example
+ * ```ts
+ * const small = nn.layerRegistry([nn.denseKind]) // a registry that knows only dense
+ * ```
  * @category specs
  */
 export const denseKind: LayerKindDefinition<DenseFields, DenseSpec> = layerKind({

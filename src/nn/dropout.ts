@@ -17,7 +17,10 @@ const noParams: NoParams = Object.freeze({})
  * rest by 1 / (1 - rate). It draws its mask from `ctx.key` when `ctx.mode` is 'train'; in 'eval'
  * mode, or with no context, it is the identity. The mask is a constant: gradients flow through
  * the kept elements, scaled, and are zero at the dropped ones.
- * @example serial(dense(784, 128), relu, dropout(0.5), dense(128, 10))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(784, 128), nn.relu, nn.dropout(0.5), nn.dense(128, 10))
+ * ```
  * @category layers
  */
 export const dropout = (rate: number): SizePreservingLayer<NoParams> => {
@@ -42,7 +45,13 @@ export const dropout = (rate: number): SizePreservingLayer<NoParams> => {
   })
 }
 
-/** The layer kind `dropout`: `{ kind: 'dropout', rate }` with `rate` in [0, 1); no parameters. @category specs */
+/**
+ * The layer kind `dropout`: `{ kind: 'dropout', rate }` with `rate` in [0, 1); no parameters. @category specs
+ * @example
+ * ```ts
+ * const small = nn.registry.kinds.includes(nn.dropoutKind.kind) // true
+ * ```
+ */
 export const dropoutKind: LayerKindDefinition<{ readonly rate: number }, DropoutSpec> = layerKind({
   kind: 'dropout' as const,
   fields: {

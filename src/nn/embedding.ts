@@ -11,12 +11,25 @@ import type { Layer } from './Layer.js'
 import { type LayerKindDefinition, buildWith, dtypeField, isSpecSize, layerKind, sizeField } from './LayerKind.js'
 import type { EmbeddingSpec, InitializerSpec } from './LayerSpec.js'
 
-/** The parameters of `embedding`: the table [vocab, dim]. @category layers */
+/**
+ * The parameters of `embedding`: the table [vocab, dim]. @category layers
+ * @example
+ * ```ts
+ * const p: nn.EmbeddingParams = nn.embedding(65, 16).init(random.key(0)) // { table: [65, 16] }
+ * ```
+ */
 export type EmbeddingParams = {
   readonly table: Tensor
 }
 
-/** Options of `embedding`. @category layers */
+/**
+ * Options of `embedding`. @category layers
+ * @example
+ * ```ts
+ * const options: nn.EmbeddingOptions = { length: 32 }
+ * nn.embedding(65, 16, options)
+ * ```
+ */
 export interface EmbeddingOptions {
   /** Tokens per example (default 1): the input is [batch, length]. */
   readonly length?: number
@@ -31,7 +44,10 @@ export interface EmbeddingOptions {
  * is `table[x]`, of shape [batch, length, dim]. Its sizes are length and length · dim. PyTorch's
  * `nn.Embedding(vocab, dim)`, Keras's `Embedding(vocab, dim)`; the gradient of a row counts each
  * use (`ops.scatterAdd`).
- * @example serial(embedding(65, 16, { length: 32 }), flatten, dense(512, 65))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.embedding(65, 16, { length: 32 }), nn.flatten, nn.dense(512, 65))
+ * ```
  * @category layers
  */
 export const embedding = (vocab: number, dim: number, options: EmbeddingOptions = {}): Layer<EmbeddingParams, number, number> => {
@@ -68,7 +84,13 @@ export const embedding = (vocab: number, dim: number, options: EmbeddingOptions 
   })
 }
 
-/** The fields of an embedding spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of an embedding spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.EmbeddingFields = { vocab: 65, dim: 16, length: 32 }
+ * ```
+ */
 export type EmbeddingFields = {
   readonly vocab: number
   readonly dim: number
@@ -77,7 +99,13 @@ export type EmbeddingFields = {
   readonly dtype?: DType
 }
 
-/** The layer kind `embedding`: `{ kind: 'embedding', vocab, dim, length?, weights?, dtype? }`, parameters `{ table: [vocab, dim] }`. @category specs */
+/**
+ * The layer kind `embedding`: `{ kind: 'embedding', vocab, dim, length?, weights?, dtype? }`, parameters `{ table: [vocab, dim] }`. @category specs
+ * @example
+ * ```ts
+ * nn.embeddingKind.kind // 'embedding'
+ * ```
+ */
 export const embeddingKind: LayerKindDefinition<EmbeddingFields, EmbeddingSpec> = layerKind({
   kind: 'embedding' as const,
   fields: { vocab: sizeField, dim: sizeField, length: { ...sizeField, optional: true as const }, weights: initializerField, dtype: dtypeField },

@@ -14,6 +14,10 @@ const noParams: NoParams = Object.freeze({})
  * Reshapes a batch [batch, d1, ..., dk] to rows [batch, d1 · ... · dk] (rows stay as they are):
  * `serial(conv2d(...), relu, maxPool2d(...), flatten, dense(n, 10))`. As PyTorch's
  * `nn.Flatten()` and Keras's `Flatten`; row-major, so NHWC images flatten channels innermost.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.conv2d([8, 8, 1], 4, 3), nn.flatten, nn.dense(144, 10)) // [6, 6, 4] images to rows of 144
+ * ```
  * @category layers
  */
 export const flatten: SizePreservingLayer<NoParams> = Object.freeze({
@@ -29,7 +33,13 @@ export const flatten: SizePreservingLayer<NoParams> = Object.freeze({
   },
 })
 
-/** The layer kind `flatten`: `{ kind: 'flatten' }`; no parameters. @category specs */
+/**
+ * The layer kind `flatten`: `{ kind: 'flatten' }`; no parameters. @category specs
+ * @example
+ * ```ts
+ * nn.flattenKind.kind // 'flatten'
+ * ```
+ */
 export const flattenKind: LayerKindDefinition<Record<string, never>, FlattenSpec> = layerKind({
   kind: 'flatten' as const,
   fields: {},

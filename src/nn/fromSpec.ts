@@ -26,23 +26,53 @@ import { registry as builtins } from './registry.js'
 
 export type { DecodeError } from '../tensor/index.js'
 
-/** A `DecodeError` of a spec from its source (e.g. 'nn.fromSpec'), path and detail. @category errors */
+/**
+ * A `DecodeError` of a spec from its source (e.g. 'nn.fromSpec'), path and detail. @category errors
+ * @example
+ * ```ts
+ * nn.decodeError('nn.fromSpec', 'layers[2].outSize', 'expected a positive integer, got -3').message
+ * ```
+ */
 export const decodeError = (source: string, path: string, detail: string): DecodeError =>
   decodeErrorOf('DecodeError', source, detail, { path }, { root: 'the spec' })
 
-/** Whether a value is a `DecodeError` of a spec. @category guards */
+/**
+ * Whether a value is a `DecodeError` of a spec. @category guards
+ * @example
+ * ```ts
+ * const r = nn.fromSpec({ kind: 'dense', inSize: -1, outSize: 2 })
+ * if (r._tag === 'Left') nn.isDecodeError(r.left) // true
+ * ```
+ */
 export const isDecodeError = (u: unknown): u is DecodeError =>
   typeof u === 'object' && u !== null && (u as Partial<DecodeError>)._tag === 'DecodeError'
 
-/** The default bound on the number of layers (every spec object, combinators included) of a spec, 2^16. @category specs */
+/**
+ * The default bound on the number of layers (every spec object, combinators included) of a spec, 2^16. @category specs
+ * @example
+ * ```ts
+ * nn.fromSpec({ kind: 'relu' }, { maxLayers: nn.defaultMaxLayers / 2 })
+ * ```
+ */
 export const defaultMaxLayers = 2 ** 16
 
-/** The default bound on the parameters (tensor elements) a spec may declare, 2^28 (1 GiB of float32). @category specs */
+/**
+ * The default bound on the parameters (tensor elements) a spec may declare, 2^28 (1 GiB of float32). @category specs
+ * @example
+ * ```ts
+ * nn.fromSpec({ kind: 'dense', inSize: 2, outSize: 1 }, { maxParameters: nn.defaultMaxParameters })
+ * ```
+ */
 export const defaultMaxParameters = 2 ** 28
 
 /**
  * Options of `fromSpec`: its budgets, checked on the raw JSON before any layer is built or any
  * tensor allocated, and the registry of layer kinds it reads.
+ * @example
+ * ```ts
+ * const limits: nn.SpecLimits = { maxLayers: 100, maxParameters: 1e6 }
+ * nn.fromSpec({ kind: 'relu' }, limits)
+ * ```
  * @category specs
  */
 export interface SpecLimits {
@@ -144,7 +174,10 @@ const budgetProblem = (json: unknown, limits: SpecLimits, kinds: LayerRegistry):
  * `elementwise` or by hand) and a dense spec with a `'custom'` initialiser are refused, since
  * their code is not in the spec. `options` bounds the layers and the declared parameters, and
  * gives the registry of layer kinds (default: the built-ins).
- * @example fromSpec({ kind: 'serial', layers: [{ kind: 'dense', inSize: 4, outSize: 3 }, { kind: 'relu' }] })
+ * @example
+ * ```ts
+ * const net = nn.fromSpec({ kind: 'serial', layers: [{ kind: 'dense', inSize: 4, outSize: 3 }, { kind: 'relu' }] }) // Either<DecodeError, Layer>
+ * ```
  * @category specs
  */
 export const fromSpec = (json: unknown, options: SpecLimits = {}): E.Either<DecodeError, Layer<Tree>> => {

@@ -14,6 +14,10 @@ import type { GruSpec } from './LayerSpec.js'
  * The parameters of `gru`: input weights `wi` [inSize, 3·hidden], recurrent weights `wh`
  * [hidden, 3·hidden] and biases `bi`, `bh` [3·hidden], gates in the order reset, update, new
  * (PyTorch's order, transposed).
+ * @example
+ * ```ts
+ * const p: nn.GruParams = nn.gru(16, 32, 8).init(random.key(0))
+ * ```
  * @category layers
  */
 export type GruParams = {
@@ -31,7 +35,10 @@ const gate = (t: Tensor, hidden: number, k: number): Tensor => slice(t, [0, k * 
  * [batch, length, hidden], starting from h = 0, with PyTorch's `nn.GRU` equations:
  * r = σ(x·Wr + bir + h·Ur + bhr), z = σ(x·Wz + biz + h·Uz + bhz), n = tanh(x·Wn + bin + r ⊙ (h·Un + bhn)),
  * h' = (1 - z) ⊙ n + z ⊙ h. Sizes: length · inSize in, length · hidden out.
- * @example serial(embedding(65, 16, { length: 32 }), gru(16, 64, 32), flatten, dense(2048, 65))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.embedding(65, 16, { length: 32 }), nn.gru(16, 64, 32), nn.flatten, nn.dense(2048, 65))
+ * ```
  * @category layers
  */
 export const gru = (inSize: number, hidden: number, length: number, options: { readonly dtype?: DType } = {}): Layer<GruParams, number, number> => {
@@ -80,10 +87,22 @@ export const gru = (inSize: number, hidden: number, length: number, options: { r
   })
 }
 
-/** The fields of a gru spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of a gru spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.GruFields = { inSize: 16, hidden: 64, length: 32 }
+ * ```
+ */
 export type GruFields = { readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype?: DType }
 
-/** The layer kind `gru`: `{ kind: 'gru', inSize, hidden, length, dtype? }`, parameters `{ wi, wh, bi, bh }`. @category specs */
+/**
+ * The layer kind `gru`: `{ kind: 'gru', inSize, hidden, length, dtype? }`, parameters `{ wi, wh, bi, bh }`. @category specs
+ * @example
+ * ```ts
+ * nn.gruKind.kind // 'gru'
+ * ```
+ */
 export const gruKind: LayerKindDefinition<GruFields, GruSpec> = layerKind({
   kind: 'gru' as const,
   fields: { inSize: sizeField, hidden: sizeField, length: sizeField, dtype: dtypeField },

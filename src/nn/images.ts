@@ -13,13 +13,32 @@ import { reshape } from '../ops/index.js'
 import { type Padding, type Pair, ShapeError, type Tensor, showShape, showValue } from '../tensor/index.js'
 import { type SpecField, isSpecSize, specCodec } from './LayerKind.js'
 
-/** The shape of one image, [height, width, channels]. @category layers */
+/**
+ * The shape of one image, [height, width, channels]. @category layers
+ * @example
+ * ```ts
+ * const shape: nn.ImageShape = [28, 28, 1] // height, width, channels
+ * nn.imageSize(shape) // 784
+ * ```
+ */
 export type ImageShape = readonly [number, number, number]
 
-/** The features of one image: height · width · channels. @category layers */
+/**
+ * The features of one image: height · width · channels. @category layers
+ * @example
+ * ```ts
+ * nn.imageSize([28, 28, 3]) // 2352
+ * ```
+ */
 export const imageSize = (shape: ImageShape): number => shape[0] * shape[1] * shape[2]
 
-/** Checks an image shape given to the layer `name` (three positive integers). @category guards */
+/**
+ * Checks an image shape given to the layer `name` (three positive integers). @category guards
+ * @example
+ * ```ts
+ * nn.checkImageShape('myLayer', [28, 28, 1]) // returns the shape, or throws naming myLayer
+ * ```
+ */
 export const checkImageShape = (name: string, shape: ImageShape): ImageShape => {
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new RangeError(`${name}: the input shape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`)
@@ -30,6 +49,10 @@ export const checkImageShape = (name: string, shape: ImageShape): ImageShape => 
 /**
  * The batch `x` as NHWC images of `shape`: as it is when it is [batch, h, w, c], reshaped when it
  * is flat rows [batch, h·w·c]; otherwise a `ShapeError` naming the layer and the likely fix.
+ * @example
+ * ```ts
+ * nn.toImages('myLayer', [28, 28, 1], zeros([8, 784])).shape // [8, 28, 28, 1]
+ * ```
  * @category guards
  */
 export const toImages = (name: string, shape: ImageShape, x: Tensor): Tensor => {
@@ -45,13 +68,32 @@ export const toImages = (name: string, shape: ImageShape, x: Tensor): Tensor => 
 
 const isPair = (u: unknown): u is readonly [number, number] => Array.isArray(u) && u.length === 2 && u.every(isSpecSize)
 
-/** A pair as a spec stores it: [height, width]. @category layers */
+/**
+ * A pair as a spec stores it: [height, width]. @category layers
+ * @example
+ * ```ts
+ * nn.pairOf(3) // [3, 3]
+ * nn.pairOf([2, 1]) // [2, 1]
+ * ```
+ */
 export const pairOf = (p: Pair): readonly [number, number] => Object.freeze(typeof p === 'number' ? [p, p] : [p[0], p[1]]) as readonly [number, number]
 
-/** Padding as a spec stores it: 'valid', 'same' or [[top, bottom], [left, right]]. @category specs */
+/**
+ * Padding as a spec stores it: 'valid', 'same' or [[top, bottom], [left, right]]. @category specs
+ * @example
+ * ```ts
+ * const padding: nn.PaddingSpec = 'same'
+ * ```
+ */
 export type PaddingSpec = 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]]
 
-/** Padding in its spec form. @category layers */
+/**
+ * Padding in its spec form. @category layers
+ * @example
+ * ```ts
+ * nn.paddingOf('same') // 'same'
+ * ```
+ */
 export const paddingOf = (p: Padding): PaddingSpec =>
   typeof p === 'string' ? p : typeof p === 'number' ? [[p, p], [p, p]] : [[p[0][0], p[0][1]], [p[1][0], p[1][1]]]
 
@@ -59,19 +101,37 @@ const isPad = (u: unknown): boolean => typeof u === 'number' && Number.isInteger
 const isPadding = (u: unknown): u is PaddingSpec =>
   u === 'valid' || u === 'same' || (Array.isArray(u) && u.length === 2 && u.every((p) => Array.isArray(p) && p.length === 2 && p.every(isPad)))
 
-/** The codec of an image shape field (`inShape`). @category specs */
+/**
+ * The codec of an image shape field (`inShape`). @category specs
+ * @example
+ * ```ts
+ * nn.imageShapeField.codec.decode([28, 28, 1]) // Right([28, 28, 1])
+ * ```
+ */
 export const imageShapeField: SpecField<ImageShape> = Object.freeze({
   codec: specCodec('an image shape', (u): u is ImageShape => Array.isArray(u) && u.length === 3 && u.every(isSpecSize),
     (u) => `expected [height, width, channels] of positive integers, got ${showValue(u)}`),
 })
 
-/** The codec of a [height, width] pair field (`kernel`, `stride`, ...); `optional` for those with a default. @category specs */
+/**
+ * The codec of a [height, width] pair field (`kernel`, `stride`, ...); `optional` for those with a default. @category specs
+ * @example
+ * ```ts
+ * nn.pairField(false).codec.decode([3, 3]) // Right([3, 3])
+ * ```
+ */
 export const pairField = (optional: boolean): SpecField<readonly [number, number]> => Object.freeze({
   codec: specCodec('a pair [height, width]', isPair, (u) => `expected [height, width] of positive integers, got ${showValue(u)}`),
   ...(optional ? { optional: true as const } : {}),
 })
 
-/** The codec of an optional padding field. @category specs */
+/**
+ * The codec of an optional padding field. @category specs
+ * @example
+ * ```ts
+ * nn.paddingField.codec.decode('same') // Right('same')
+ * ```
+ */
 export const paddingField: SpecField<PaddingSpec> = Object.freeze({
   codec: specCodec('a padding', isPadding, (u) => `expected "valid", "same" or [[top, bottom], [left, right]] of non-negative integers, got ${showValue(u)}`),
   optional: true as const,

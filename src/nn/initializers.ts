@@ -10,10 +10,24 @@
 import { type Key, normal, uniform } from '../random/index.js'
 import { type DType, type Shape, type Tensor, zeros as zerosTensor } from '../tensor/index.js'
 
-/** An initialiser: a key, a shape and a dtype to a fresh tensor. @category initializers */
+/**
+ * An initialiser: a key, a shape and a dtype to a fresh tensor. @category initializers
+ * @example
+ * ```ts
+ * const small: nn.Initializer = (key, shape, dtype) => ops.mul(random.normal(key, shape, { dtype }), 0.01)
+ * nn.dense(4, 3, { weights: small })
+ * ```
+ */
 export type Initializer = (key: Key, shape: Shape, dtype: DType) => Tensor
 
-/** The built-in initialisers by name, as `dense`'s options accept them. @category initializers */
+/**
+ * The built-in initialisers by name, as `dense`'s options accept them. @category initializers
+ * @example
+ * ```ts
+ * const name: nn.InitializerName = 'heNormal'
+ * nn.dense(4, 3, { weights: name })
+ * ```
+ */
 export type InitializerName = 'glorotUniform' | 'heNormal' | 'zeros'
 
 // A vector (a bias) has fanIn = fanOut = its length; a scalar counts as one unit.
@@ -27,6 +41,10 @@ const fans = (shape: Shape): readonly [number, number] => {
  * Glorot/Xavier uniform: U(-limit, limit) with limit = √(6 / (fanIn + fanOut)), which keeps the
  * variance of activations and of gradients about constant through tanh/sigmoid layers
  * (Glorot and Bengio, 2010). The default of `dense`, as in Keras.
+ * @example
+ * ```ts
+ * const layer = nn.dense(784, 128, { weights: nn.glorotUniform })
+ * ```
  * @category initializers
  */
 export const glorotUniform: Initializer = (key, shape, dtype) => {
@@ -38,13 +56,29 @@ export const glorotUniform: Initializer = (key, shape, dtype) => {
 /**
  * He/Kaiming normal: N(0, 2 / fanIn), which keeps the variance of activations about constant
  * through ReLU layers (He et al., 2015). Untruncated, as PyTorch's `kaiming_normal_`.
+ * @example
+ * ```ts
+ * const w = nn.heNormal(random.key(0), [784, 128], 'float32') // normal with variance 2 / 784
+ * ```
  * @category initializers
  */
 export const heNormal: Initializer = (key, shape, dtype) => normal(key, shape, { dtype, std: Math.sqrt(2 / fans(shape)[0]) })
 
-/** All zeros (the default for biases); ignores the key. @category initializers */
+/**
+ * All zeros (the default for biases); ignores the key. @category initializers
+ * @example
+ * ```ts
+ * const layer = nn.dense(4, 3, { weights: nn.zeros })
+ * ```
+ */
 export const zeros: Initializer = (_key, shape, dtype) => zerosTensor(shape, { dtype })
 
-/** The initialisers by name. @category initializers */
+/**
+ * The initialisers by name. @category initializers
+ * @example
+ * ```ts
+ * const w = nn.initializers.glorotUniform(random.key(0), [4, 3], 'float32')
+ * ```
+ */
 export const initializers: { readonly [K in InitializerName]: Initializer } = { glorotUniform, heNormal, zeros }
 

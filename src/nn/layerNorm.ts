@@ -9,13 +9,26 @@ import type { Layer } from './Layer.js'
 import { type LayerKindDefinition, buildWith, dtypeField, layerKind, sizeField, specCodec } from './LayerKind.js'
 import type { LayerNormSpec } from './LayerSpec.js'
 
-/** The parameters of `layerNorm`: `scale` (ones) and `offset` (zeros), both [size]. @category layers */
+/**
+ * The parameters of `layerNorm`: `scale` (ones) and `offset` (zeros), both [size]. @category layers
+ * @example
+ * ```ts
+ * const p: nn.LayerNormParams = nn.layerNorm(4).init(random.key(0)) // { scale: ones, offset: zeros }
+ * ```
+ */
 export type LayerNormParams = {
   readonly scale: Tensor
   readonly offset: Tensor
 }
 
-/** Options of `layerNorm`. @category layers */
+/**
+ * Options of `layerNorm`. @category layers
+ * @example
+ * ```ts
+ * const options: nn.LayerNormOptions = { eps: 1e-6 }
+ * nn.layerNorm(128, options)
+ * ```
+ */
 export interface LayerNormOptions {
   /** Added to the variance (default 1e-5, as PyTorch). */
   readonly eps?: number
@@ -26,7 +39,10 @@ export interface LayerNormOptions {
  * Layer normalisation over the last axis, of size `size`:
  * y = (x - mean(x)) / sqrt(var(x) + eps) · scale + offset, mean and (biased) variance over the
  * last axis of each example. PyTorch's `nn.LayerNorm(size, eps)`, Flax's `nn.LayerNorm`.
- * @example serial(dense(784, 128), layerNorm(128), relu, dense(128, 10))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(784, 128), nn.layerNorm(128), nn.relu, nn.dense(128, 10))
+ * ```
  * @category layers
  */
 export const layerNorm = <N extends number>(size: N, options: LayerNormOptions = {}): Layer<LayerNormParams, N, N> => {
@@ -56,10 +72,22 @@ export const layerNorm = <N extends number>(size: N, options: LayerNormOptions =
   })
 }
 
-/** The fields of a layerNorm spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of a layerNorm spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.LayerNormFields = { size: 128, eps: 1e-5 }
+ * ```
+ */
 export type LayerNormFields = { readonly size: number; readonly eps?: number; readonly dtype?: DType }
 
-/** The layer kind `layerNorm`: `{ kind: 'layerNorm', size, eps?, dtype? }`, parameters `{ scale: [size], offset: [size] }`. @category specs */
+/**
+ * The layer kind `layerNorm`: `{ kind: 'layerNorm', size, eps?, dtype? }`, parameters `{ scale: [size], offset: [size] }`. @category specs
+ * @example
+ * ```ts
+ * nn.layerNormKind.kind // 'layerNorm'
+ * ```
+ */
 export const layerNormKind: LayerKindDefinition<LayerNormFields, LayerNormSpec> = layerKind({
   kind: 'layerNorm' as const,
   fields: {

@@ -47,10 +47,23 @@ export type FanOutChain<Ls extends ReadonlyArray<AnyLayer>, In extends number = 
 type OutSizes<Ls extends ReadonlyArray<AnyLayer>, In extends number> = { readonly [K in keyof Ls]: Ls[K] extends SizePreserving ? In : OutSizeOf<Ls[K]> }
 type InSizes<Ls extends ReadonlyArray<AnyLayer>> = { readonly [K in keyof Ls]: InSizeOf<Ls[K]> }
 
-/** The type of `fanOut(...Ls)`: the shared input size to the sum of the output sizes. @category combinators */
+/**
+ * The type of `fanOut(...Ls)`: the shared input size to the sum of the output sizes. @category combinators
+ * @example
+ * ```ts
+ * const both: nn.FanOut<[typeof nn.identity, ReturnType<typeof nn.dense<4, 3>>]> = nn.fanOut(nn.identity, nn.dense(4, 3))
+ * ```
+ */
 export type FanOut<Ls extends ReadonlyArray<AnyLayer>> = Layer<SerialParams<Ls>, SharedIn<Ls>, SumSizes<OutSizes<Ls, SharedIn<Ls>>>>
 
-/** The type of `parallel(...Ls)`: the sum of the input sizes to the sum of the output sizes. @category combinators */
+/**
+ * The type of `parallel(...Ls)`: the sum of the input sizes to the sum of the output sizes. @category combinators
+ * @example
+ * ```ts
+ * const blocks = nn.parallel(nn.dense(2, 3), nn.dense(4, 1))
+ * const sizes: [6, 4] = [blocks.inSize, blocks.outSize] // nn.Parallel adds the sizes in the types
+ * ```
+ */
 export type Parallel<Ls extends ReadonlyArray<AnyLayer>> = Layer<SerialParams<Ls>, SumSizes<InSizes<Ls>>, SumSizes<OutSizes<Ls, number>>>
 
 const initAll = (list: ReadonlyArray<AnyLayer>) => (key: Key) => {
@@ -71,7 +84,10 @@ const checkNonEmpty = (op: string, list: ReadonlyArray<AnyLayer>): void => {
  * Applies every layer to the same input and concatenates their outputs along the feature axis:
  * `apply([p1, ..., pn])(x) = concat([l1(x), ..., ln(x)], 1)`. The sized layers must share one
  * input size; size-preserving layers (`identity`, activations) contribute that many features.
- * @example fanOut(identity, dense(4, 3)) // Layer<..., 4, 7>: x ↦ [x, x·w + b]
+ * @example
+ * ```ts
+ * const both = nn.fanOut(nn.identity, nn.dense(4, 3)) // 4 in, 7 out: x ↦ [x, x·w + b]
+ * ```
  * @category combinators
  */
 export const fanOut = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...layers: Ls & FanOutChain<Ls>): FanOut<Ls> => {
@@ -113,7 +129,10 @@ export const fanOut = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
  * features [n1 + ... + n(i-1), n1 + ... + ni), and the output has the sum of the output sizes.
  * Every layer needs a known input size (wrap an activation as `serial(dense(n, n), relu)` or
  * apply it after the `parallel`).
- * @example parallel(dense(2, 3), dense(4, 1)) // Layer<..., 6, 4>, block-diagonal
+ * @example
+ * ```ts
+ * const blocks = nn.parallel(nn.dense(2, 3), nn.dense(4, 1)) // 6 in, 4 out, block-diagonal
+ * ```
  * @category combinators
  */
 export const parallel = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...layers: Ls): Parallel<Ls> => {
@@ -192,8 +211,20 @@ const combinatorKind = <S extends FanOutSpec | ParallelSpec>(
   declares: declaresLayers,
 })
 
-/** The layer kind `fanOut`: `{ kind: 'fanOut', layers: [...] }`; the size rule: every sized layer has the same input size. @category specs */
+/**
+ * The layer kind `fanOut`: `{ kind: 'fanOut', layers: [...] }`; the size rule: every sized layer has the same input size. @category specs
+ * @example
+ * ```ts
+ * nn.fanOutKind.kind // 'fanOut'
+ * ```
+ */
 export const fanOutKind: LayerKindDefinition<LayersFields, FanOutSpec> = combinatorKind<FanOutSpec>('fanOut', checkFanOut, (ls) => fanOut(...ls))
 
-/** The layer kind `parallel`: `{ kind: 'parallel', layers: [...] }`; the size rule: every layer is sized. @category specs */
+/**
+ * The layer kind `parallel`: `{ kind: 'parallel', layers: [...] }`; the size rule: every layer is sized. @category specs
+ * @example
+ * ```ts
+ * nn.parallelKind.kind // 'parallel'
+ * ```
+ */
 export const parallelKind: LayerKindDefinition<LayersFields, ParallelSpec> = combinatorKind<ParallelSpec>('parallel', (_, children) => checkParallel(children), (ls) => parallel(...ls))

@@ -13,7 +13,10 @@ import { registry as builtins } from './registry.js'
  * the inner layer's for residual; what a kind's `layout` says for a kind of `kinds`; `unknown` for
  * a custom layer (and a kind the registry does not know). Allocates nothing, so it is safe on a
  * spec of absurd sizes.
- * @example paramLayout(dense(2, 3).spec) // record { w: tensor [2, 3], b: tensor [3] }
+ * @example
+ * ```ts
+ * const layout = nn.paramLayout(nn.dense(2, 3).spec) // record { w: tensor [2, 3], b: tensor [3] }
+ * ```
  * @category specs
  */
 export const paramLayout = (spec: LayerSpec, kinds: LayerRegistry = builtins): ParamLayout => {
@@ -22,8 +25,20 @@ export const paramLayout = (spec: LayerSpec, kinds: LayerRegistry = builtins): P
   return kind.layout(spec, (child) => paramLayout(child, kinds))
 }
 
-/** The number of parameters (tensor elements) of a layout; `NaN` when it has an unknown part. @category specs */
+/**
+ * The number of parameters (tensor elements) of a layout; `NaN` when it has an unknown part. @category specs
+ * @example
+ * ```ts
+ * nn.layoutSize(nn.paramLayout(nn.dense(2, 3).spec)) // 9
+ * ```
+ */
 export const layoutSize = (layout: ParamLayout): number => layoutElements(layout)
 
-/** Whether a layout has no part only code knows (a custom layer). @category specs */
+/**
+ * Whether a layout has no part only code knows (a custom layer). @category specs
+ * @example
+ * ```ts
+ * nn.isLayoutKnown(nn.paramLayout(nn.dense(2, 3).spec)) // true
+ * ```
+ */
 export const isLayoutKnown = (layout: ParamLayout): boolean => !Number.isNaN(layoutElements(layout))

@@ -9,7 +9,14 @@ import type { Layer, NoParams } from './Layer.js'
 import { type LayerKindDefinition, buildWith, layerKind, noLayout } from './LayerKind.js'
 import type { PoolSpec } from './LayerSpec.js'
 
-/** Options of the pooling layers. @category layers */
+/**
+ * Options of the pooling layers. @category layers
+ * @example
+ * ```ts
+ * const options: nn.PoolOptions = { stride: 1, padding: 'same' }
+ * nn.maxPool2d([28, 28, 8], 3, options)
+ * ```
+ */
 export interface PoolOptions {
   /** Default: the window. */
   readonly stride?: Pair
@@ -17,7 +24,14 @@ export interface PoolOptions {
   readonly padding?: Padding
 }
 
-/** A pooling layer: a parameterless `Layer` that also states its image shapes. @category layers */
+/**
+ * A pooling layer: a parameterless `Layer` that also states its image shapes. @category layers
+ * @example
+ * ```ts
+ * const pool: nn.PoolLayer = nn.maxPool2d([28, 28, 8], 2)
+ * pool.outShape // [14, 14, 8]
+ * ```
+ */
 export type PoolLayer = Layer<NoParams, number, number> & { readonly inShape: ImageShape; readonly outShape: ImageShape }
 
 const noParams: NoParams = Object.freeze({})
@@ -46,7 +60,10 @@ const pool = (kind: 'maxPool2d' | 'avgPool2d', op: (x: Tensor, window: Pair, opt
 /**
  * Max pooling over `window` on images of `inShape` [h, w, c] (stride defaults to the window):
  * PyTorch's `nn.MaxPool2d(window)` in NHWC.
- * @example maxPool2d([28, 28, 8], 2) // outShape [14, 14, 8]
+ * @example
+ * ```ts
+ * const pool = nn.maxPool2d([28, 28, 8], 2) // outShape [14, 14, 8]
+ * ```
  * @category layers
  */
 export const maxPool2d: (inShape: ImageShape, window: Pair, options?: PoolOptions) => PoolLayer = pool('maxPool2d', maximumPool)
@@ -54,12 +71,21 @@ export const maxPool2d: (inShape: ImageShape, window: Pair, options?: PoolOption
 /**
  * Average pooling over `window` on images of `inShape` [h, w, c] (stride defaults to the window;
  * padding is not counted): PyTorch's `nn.AvgPool2d(window, count_include_pad=False)` in NHWC.
- * @example avgPool2d([28, 28, 8], 2) // outShape [14, 14, 8]
+ * @example
+ * ```ts
+ * const pool = nn.avgPool2d([28, 28, 8], 2) // outShape [14, 14, 8]
+ * ```
  * @category layers
  */
 export const avgPool2d: (inShape: ImageShape, window: Pair, options?: PoolOptions) => PoolLayer = pool('avgPool2d', averagePool)
 
-/** The fields of a pooling spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of a pooling spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.PoolFields = { inShape: [28, 28, 8], window: [2, 2] }
+ * ```
+ */
 export type PoolFields = {
   readonly inShape: ImageShape
   readonly window: readonly [number, number]
@@ -75,8 +101,20 @@ const poolKind = (kind: 'maxPool2d' | 'avgPool2d', make: typeof maxPool2d): Laye
   layout: () => noLayout,
 })
 
-/** The layer kind `maxPool2d`: `{ kind: 'maxPool2d', inShape: [h, w, c], window: [kh, kw], stride?, padding? }`; no parameters. @category specs */
+/**
+ * The layer kind `maxPool2d`: `{ kind: 'maxPool2d', inShape: [h, w, c], window: [kh, kw], stride?, padding? }`; no parameters. @category specs
+ * @example
+ * ```ts
+ * nn.maxPool2dKind.kind // 'maxPool2d'
+ * ```
+ */
 export const maxPool2dKind: LayerKindDefinition<PoolFields, PoolSpec> = poolKind('maxPool2d', maxPool2d)
 
-/** The layer kind `avgPool2d`: `{ kind: 'avgPool2d', inShape: [h, w, c], window: [kh, kw], stride?, padding? }`; no parameters. @category specs */
+/**
+ * The layer kind `avgPool2d`: `{ kind: 'avgPool2d', inShape: [h, w, c], window: [kh, kw], stride?, padding? }`; no parameters. @category specs
+ * @example
+ * ```ts
+ * nn.avgPool2dKind.kind // 'avgPool2d'
+ * ```
+ */
 export const avgPool2dKind: LayerKindDefinition<PoolFields, PoolSpec> = poolKind('avgPool2d', avgPool2d)

@@ -7,7 +7,14 @@ import { argmax, sigmoid, softmax } from '../ops/index.js'
 import { type Tensor, ShapeError, showShape, toFlatArray } from '../tensor/index.js'
 import type { ApplyContext } from './Layer.js'
 
-/** What prediction needs of a network: applying it. @category model */
+/**
+ * What prediction needs of a network: applying it. @category model
+ * @example
+ * ```ts
+ * const net = nn.dense(4, 3)
+ * const predictor: nn.Predictor<ReturnType<typeof net.init>> = net
+ * ```
+ */
 export interface Predictor<P> {
   readonly name: string
   readonly apply: (params: P) => (x: Tensor, ctx?: ApplyContext) => Tensor
@@ -18,7 +25,12 @@ const EVAL: ApplyContext = Object.freeze({ mode: 'eval' as const })
 /**
  * The network's outputs for a batch `x` [batch, inSize], in evaluation mode (dropout off): the
  * values of a regression, the logits of a classifier.
- * @example const y = nn.predict(net, params, x) // [batch, outSize]
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const params = net.init(random.key(0))
+ * const y = nn.predict(net, params, zeros([10, 4])) // [10, 3]
+ * ```
  * @category prediction
  */
 export const predict = <P>(net: Predictor<P>, params: NoInfer<P>, x: Tensor): Tensor => net.apply(params)(x, EVAL)
@@ -32,7 +44,11 @@ const outputsOf = <P>(op: string, net: Predictor<P>, params: P, x: Tensor): Tens
 /**
  * Class probabilities for a batch `x`: softmax of the logits [batch, classes] (each row sums to
  * 1), or, for a network with one output, σ(logit) = p(class 1) as [batch, 1].
- * @example const p = nn.predictProba(net, params, x) // [batch, classes]
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const p = nn.predictProba(net, net.init(random.key(0)), zeros([10, 4])) // [10, 3], rows sum to 1
+ * ```
  * @category prediction
  */
 export const predictProba = <P>(net: Predictor<P>, params: NoInfer<P>, x: Tensor): Tensor => {
@@ -42,9 +58,14 @@ export const predictProba = <P>(net: Predictor<P>, params: NoInfer<P>, x: Tensor
 
 /**
  * The predicted class of every example of `x`: the index of the largest logit (the first on
- * ties), or, for a network with one output, 1 when the logit is positive (σ > 1/2) and 0
+ * ties), or, for a network with one output, 1 when the logit is positive (σ \> 1/2) and 0
  * otherwise. Map indices to names with your labels: `classes.map((i) => labels[i])`.
- * @example const labels = nn.predictClasses(net, params, x).map((i) => ['setosa', 'versicolor', 'virginica'][i])
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const classes = nn.predictClasses(net, net.init(random.key(0)), zeros([10, 4]))
+ * const labels = classes.map((i) => ['setosa', 'versicolor', 'virginica'][i])
+ * ```
  * @category prediction
  */
 export const predictClasses = <P>(net: Predictor<P>, params: NoInfer<P>, x: Tensor): number[] => {

@@ -23,7 +23,11 @@ import { serialKind } from './serial.js'
  * The registry of the built-in layer kinds: dense, the activations, dropout, serial, fanOut,
  * parallel, residual, conv2d, maxPool2d, avgPool2d, flatten,
  * embedding, layerNorm, gru, lstm, batchNorm. `fromSpec` and `paramLayout` read it unless given another.
- * @example nn.fromSpec(json, { registry: nn.registry.with(myKind) })
+ * @example
+ * ```ts
+ * const json: unknown = JSON.parse('{"kind":"serial","layers":[{"kind":"dense","inSize":4,"outSize":3},{"kind":"relu"}]}')
+ * const net = nn.fromSpec(json, { registry: nn.registry }) // Either<DecodeError, Layer>; nn.registry.with(myKind) adds a kind
+ * ```
  * @category specs
  */
 export const registry: LayerRegistry = layerRegistry([

@@ -18,7 +18,14 @@ export type ResidualCheck<L extends AnyLayer> = [L] extends [SizePreserving]
   ? L
   : number extends InSizeOf<L> ? L : number extends OutSizeOf<L> ? L : [InSizeOf<L>] extends [OutSizeOf<L>] ? L : Layer<ParamsOf<L>, InSizeOf<L>, InSizeOf<L>>
 
-/** The type of `residual(L)`: L's parameters and sizes (size-preserving if L is). @category combinators */
+/**
+ * The type of `residual(L)`: L's parameters and sizes (size-preserving if L is). @category combinators
+ * @example
+ * ```ts
+ * const block = nn.residual(nn.dense(8, 8))
+ * const size: 8 = block.inSize // nn.Residual keeps the size
+ * ```
+ */
 export type Residual<L extends AnyLayer> = [L] extends [SizePreserving]
   ? Layer<ParamsOf<L>, number, number> & SizePreserving
   : Layer<ParamsOf<L>, InSizeOf<L>, InSizeOf<L>>
@@ -26,7 +33,10 @@ export type Residual<L extends AnyLayer> = [L] extends [SizePreserving]
 /**
  * The residual block x ↦ x + layer(x). The layer's input and output sizes must agree; the
  * parameters are the layer's own (no extra nesting), and the context is passed on unchanged.
- * @example residual(serial(dense(64, 64), relu, dense(64, 64)))
+ * @example
+ * ```ts
+ * const block = nn.residual(nn.serial(nn.dense(64, 64), nn.relu, nn.dense(64, 64)))
+ * ```
  * @category combinators
  */
 export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Residual<L> => {
@@ -62,6 +72,10 @@ export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Res
 /**
  * The layer kind `residual`: `{ kind: 'residual', layer }`; the size rule is that the inner layer
  * keeps the size (checked before building); the parameters are the inner layer's.
+ * @example
+ * ```ts
+ * nn.residualKind.kind // 'residual'
+ * ```
  * @category specs
  */
 export const residualKind: LayerKindDefinition<{ readonly layer: unknown }, ResidualSpec> = layerKind({

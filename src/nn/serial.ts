@@ -57,12 +57,24 @@ type LastOut<Ls extends ReadonlyArray<AnyLayer>> =
 /** Whether every layer of a chain is size-preserving. */
 type AllPreserving<Ls extends ReadonlyArray<AnyLayer>> = Ls extends ReadonlyArray<SizePreserving> ? true : false
 
-/** The parameters of `serial(...Ls)`: a readonly tuple of each layer's parameters. @category combinators */
+/**
+ * The parameters of `serial(...Ls)`: a readonly tuple of each layer's parameters. @category combinators
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.relu)
+ * const p: nn.SerialParams<[ReturnType<typeof nn.dense<2, 4>>, typeof nn.relu]> = net.init(random.key(0))
+ * ```
+ */
 export type SerialParams<Ls extends ReadonlyArray<AnyLayer>> = { readonly [K in keyof Ls]: ParamsOf<Ls[K]> }
 
 /**
  * The type of `serial(...Ls)`: from the first sized layer's input size to the last one's output
  * size, and size-preserving itself when all its layers are.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.relu, nn.dense(4, 1))
+ * type Net = typeof net // nn.Serial<...>: a Layer from 2 to 1
+ * ```
  * @category combinators
  */
 export type Serial<Ls extends ReadonlyArray<AnyLayer>> = AllPreserving<Ls> extends true
@@ -110,7 +122,10 @@ export const childContext = (ctx: ApplyContext | undefined, i: number): ApplyCon
  * Neighbouring sizes must agree, size-preserving layers (activations, dropout) passing the size
  * through: `serial(dense(784, 128), relu, dense(64, 10))` does not compile, and with sizes known
  * only at run time it throws a `ShapeError` naming both layers.
- * @example const net = serial(dense(784, 128), relu, dense(128, 10)) // Layer<..., 784, 10>
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(784, 128), nn.relu, nn.dense(128, 10)) // 784 in, 10 out
+ * ```
  * @category combinators
  */
 export const serial = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...layers: Ls & SerialChain<Ls>): Serial<Ls> => {

@@ -31,13 +31,27 @@ type Next<D, A extends string, B extends string, Acc extends string> =
 
 type IsNatural<N extends number> = number extends N ? false : `${N}` extends `${bigint}` ? (`${N}` extends `-${string}` ? false : true) : false
 
-/** The sum of two size types: a literal when both are non-negative integer literals, `number` otherwise. @category model */
+/**
+ * The sum of two size types: a literal when both are non-negative integer literals, `number` otherwise. @category model
+ * @example
+ * ```ts
+ * type Total = nn.AddSizes<128, 64> // 192
+ * const total: Total = 192
+ * ```
+ */
 export type AddSizes<A extends number, B extends number> =
   [A] extends [never] ? never
   : IsNatural<A> extends true ? IsNatural<B> extends true
     ? Reverse<AddReversed<Reverse<`${A}`>, Reverse<`${B}`>>> extends `${infer N extends number}` ? N : number
     : number : number
 
-/** The sum of a tuple of size types. @category model */
+/**
+ * The sum of a tuple of size types. @category model
+ * @example
+ * ```ts
+ * type Total = nn.SumSizes<[2, 3, 4]> // 9
+ * const total: Total = 9
+ * ```
+ */
 export type SumSizes<Ns extends ReadonlyArray<number>, Acc extends number = 0> =
   Ns extends readonly [infer H extends number, ...infer T extends ReadonlyArray<number>] ? SumSizes<T, AddSizes<Acc, H>> : Ns extends readonly [] ? Acc : number

@@ -14,14 +14,26 @@ import type { AnyLayer } from './Layer.js'
 import { type LayerSpec, type ParamLayout, isSpecOf } from './LayerSpec.js'
 import { paramLayout } from './paramLayout.js'
 
-/** A parameter tensor of a layer: its path within the layer's parameters, shape and dtype. @category summary */
+/**
+ * A parameter tensor of a layer: its path within the layer's parameters, shape and dtype. @category summary
+ * @example
+ * ```ts
+ * const params: ReadonlyArray<nn.ParamSummary> | undefined = nn.summary(nn.dense(4, 3)).layers[0]?.tensors
+ * ```
+ */
 export interface ParamSummary {
   readonly path: string
   readonly shape: Shape
   readonly dtype: DType
 }
 
-/** One row of a summary. @category summary */
+/**
+ * One row of a summary. @category summary
+ * @example
+ * ```ts
+ * const [first]: ReadonlyArray<nn.LayerSummary> = nn.summary(nn.dense(4, 3)).layers
+ * ```
+ */
 export interface LayerSummary {
   /** The layer's name, e.g. `dense(4, 16)`. */
   readonly name: string
@@ -32,7 +44,14 @@ export interface LayerSummary {
   readonly tensors: ReadonlyArray<ParamSummary>
 }
 
-/** What `summary` returns. @category summary */
+/**
+ * What `summary` returns. @category summary
+ * @example
+ * ```ts
+ * const s: nn.Summary = nn.summary(nn.serial(nn.dense(4, 16), nn.relu, nn.dense(16, 3)))
+ * s.parameters // 131
+ * ```
+ */
 export interface Summary {
   readonly name: string
   readonly layers: ReadonlyArray<LayerSummary>
@@ -81,7 +100,10 @@ const nameOf = (spec: LayerSpec): string => {
 /**
  * The summary of a network: a row per layer of a top-level `serial`, else one row. With `params`,
  * the counts, shapes and dtypes are those of the parameters given; without, those `init` makes.
- * @example nn.summary(serial(dense(4, 16), relu, dense(16, 3))).parameters // 131
+ * @example
+ * ```ts
+ * nn.summary(nn.serial(nn.dense(4, 16), nn.relu, nn.dense(16, 3))).parameters // 131
+ * ```
  * @category summary
  */
 export const summary = (net: AnyLayer, params?: unknown): Summary => {
@@ -113,6 +135,10 @@ const showOutput = (shape: ReadonlyArray<number | null>): string => `[${shape.ma
  *   [1] relu          [batch, 16]           0
  *   ...
  *   total                                  131
+ * @example
+ * ```ts
+ * console.log(nn.showSummary(nn.summary(nn.serial(nn.dense(4, 16), nn.relu, nn.dense(16, 3))))) // a table of layers, shapes and parameter counts
+ * ```
  * @category summary
  */
 export const showSummary = (s: Summary): string => {

@@ -8,7 +8,14 @@ import * as E from 'fp-ts/lib/Either.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
 import { modelProto } from './schema.js'
 
-/** The budgets of `importModel`. @category onnx */
+/**
+ * The budgets of `importModel`. @category onnx
+ * @example
+ * ```ts
+ * const limits: onnx.ImportLimits = { maxBytes: 1e6 }
+ * onnx.importModel(new Uint8Array(0), limits)
+ * ```
+ */
 export interface ImportLimits {
   /** The most bytes, default 256 MiB. */
   readonly maxBytes?: number
@@ -18,7 +25,13 @@ export interface ImportLimits {
   readonly maxElements?: number
 }
 
-/** The default budgets of `importModel`. @category onnx */
+/**
+ * The default budgets of `importModel`. @category onnx
+ * @example
+ * ```ts
+ * console.log(onnx.defaultImportLimits.maxBytes) // the largest ONNX file importModel reads by default
+ * ```
+ */
 export const defaultImportLimits = Object.freeze({ maxBytes: 256 * 2 ** 20, maxNodes: 2 ** 16, maxElements: 2 ** 28 })
 
 /** ONNX element types purenet reads. @category internals */

@@ -25,10 +25,25 @@ import { type Tensor, isTensor, pathIndex, pathKey, showShape } from '../tensor/
 import { type OnnxError, onnxError } from './OnnxError.js'
 import { modelProto } from './schema.js'
 
-/** The oldest and newest opset `exportModel` writes. @category onnx */
+/**
+ * The oldest and newest opset `exportModel` writes. @category onnx
+ * @example
+ * ```ts
+ * const net = nn.dense(4, 3)
+ * onnx.exportModel(net, net.init(random.key(0)), { opset: onnx.exportOpsets.max })
+ * ```
+ */
 export const exportOpsets = Object.freeze({ min: 17, max: 21 })
 
-/** Options of `exportModel`. @category onnx */
+/**
+ * Options of `exportModel`. @category onnx
+ * @example
+ * ```ts
+ * const options: onnx.ExportOptions = { inputShape: [4], opset: 17 }
+ * const net = nn.dense(4, 3)
+ * onnx.exportModel(net, net.init(random.key(0)), options)
+ * ```
+ */
 export interface ExportOptions {
   /**
    * The shape of one example, without the batch axis: `[inSize]` by default (required when every
@@ -42,7 +57,13 @@ export interface ExportOptions {
   readonly metadata?: Readonly<Record<string, string>>
 }
 
-/** The name of the graph's input and output. @category onnx */
+/**
+ * The name of the graph's input and output. @category onnx
+ * @example
+ * ```ts
+ * onnx.onnxNames.input // 'x', the name of the exported graph's input
+ * ```
+ */
 export const onnxNames = Object.freeze({ input: 'x', output: 'y', batch: 'batch' })
 
 const FLOAT = 1
@@ -211,7 +232,11 @@ const isDim = (n: unknown): n is number => typeof n === 'number' && Number.isSaf
  * protobuf bytes, or a `Left` naming the first layer ONNX cannot carry (a `custom` layer, a user's
  * kind) or the option that is wrong. The input `x` is [batch, ...inputShape] with a dynamic batch
  * axis; the output `y` is [batch, outSize]; both float32.
- * @example const bytes = onnx.exportModel(net, params, { inputShape: [4] })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const bytes = onnx.exportModel(net, net.init(random.key(0)), { inputShape: [4] }) // Either<OnnxError, Uint8Array>
+ * ```
  * @category onnx
  */
 export const exportModel = (net: AnyLayer, params: unknown, options: ExportOptions = {}): E.Either<OnnxError, Uint8Array> => {

@@ -24,7 +24,14 @@ import { type ImportLimits, decodeGraph, quote } from './decodeGraph.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
 import { graphScope, walkChain } from './walkGraph.js'
 
-/** What `importModel` gives: the network, its parameters, the input's shape per example, and the file's metadata. @category onnx */
+/**
+ * What `importModel` gives: the network, its parameters, the input's shape per example, and the file's metadata. @category onnx
+ * @example
+ * ```ts
+ * const r = onnx.importModel(new Uint8Array(0))
+ * if (r._tag === 'Right') { const model: onnx.ImportedModel = r.right; console.log(model.net.name) }
+ * ```
+ */
 export interface ImportedModel {
   readonly net: AnyLayer
   readonly params: ReadonlyArray<unknown>
@@ -36,7 +43,13 @@ export interface ImportedModel {
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.importModel', path, detail))
 
-/** The operators `importModel` reads, besides Constant. @category onnx */
+/**
+ * The operators `importModel` reads, besides Constant. @category onnx
+ * @example
+ * ```ts
+ * onnx.importOperators.includes('Gemm') // true
+ * ```
+ */
 export const importOperators: ReadonlyArray<string> = Object.freeze([
   'Gemm', 'MatMul', 'Add', 'Flatten', 'Reshape', 'Relu', 'Sigmoid', 'Tanh', 'Atan', 'Softplus', 'Elu', 'LeakyRelu', 'Gelu',
   'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'Mul', 'Div', 'Sub', 'Pow', 'Erf', 'Sqrt', 'Concat', 'Slice',
@@ -45,7 +58,11 @@ export const importOperators: ReadonlyArray<string> = Object.freeze([
 /**
  * The network and parameters of an ONNX model's bytes, or a `Left` naming the node that purenet
  * cannot read (every unsupported operator is listed by name). Never throws.
- * @example const model = onnx.importModel(readFileSync('mlp.onnx'))
+ * @example
+ * ```ts
+ * const bytes = new Uint8Array(await (await fetch('mlp.onnx')).arrayBuffer()) // or readFileSync in Node
+ * const model = onnx.importModel(bytes) // Either<OnnxError, ImportedModel>
+ * ```
  * @category onnx
  */
 export const importModel = (bytes: Uint8Array, limits: ImportLimits = {}): E.Either<OnnxError, ImportedModel> => {

@@ -12,7 +12,12 @@ import { stack } from './composites.js'
  * `[carry_{t+1}, y_t] = step(carry_t, xs[t])`; returns the last carry and the ys stacked along a
  * new axis 0. The carry is any value (a tensor, a tuple of tensors for an LSTM's (h, c), a record).
  * As JAX's `lax.scan(f, init, xs)`; `length` 0 is refused (there would be no ys to stack).
- * @example const [h, hs] = scan((h, x) => { const n = ops.tanh(ops.add(h, x)); return [n, n] }, h0, xs)
+ * @example
+ * ```ts
+ * const h0 = zeros([3])
+ * const xs = ones([5, 3]) // five steps
+ * const [h, hs] = ops.scan((h, x) => { const n = ops.tanh(ops.add(h, x)); return [n, n] as const }, h0, xs) // hs: [5, 3]
+ * ```
  * @category combinators
  */
 export const scan = <C>(step: (carry: C, x: Tensor) => readonly [C, Tensor], init: C, xs: Tensor): readonly [C, Tensor] => {

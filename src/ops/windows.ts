@@ -11,13 +11,25 @@ const rank4 = (op: string, x: Tensor, layout: string): void => {
   if (x.shape.length !== 4) throw new ShapeError(op, [x.shape], `expects a ${layout} image batch of rank 4, got rank ${x.shape.length}`)
 }
 
-/** NCHW (PyTorch's layout) to NHWC (purenet's): transpose(x, [0, 2, 3, 1]). @category composites */
+/**
+ * NCHW (PyTorch's layout) to NHWC (purenet's): transpose(x, [0, 2, 3, 1]). @category composites
+ * @example
+ * ```ts
+ * ops.nchwToNhwc(zeros([8, 3, 28, 28])).shape // [8, 28, 28, 3]
+ * ```
+ */
 export const nchwToNhwc = (x: Tensor): Tensor => {
   rank4('nchwToNhwc', x, 'NCHW')
   return P.transpose(x, [0, 2, 3, 1])
 }
 
-/** NHWC (purenet's layout) to NCHW (PyTorch's): transpose(x, [0, 3, 1, 2]). @category composites */
+/**
+ * NHWC (purenet's layout) to NCHW (PyTorch's): transpose(x, [0, 3, 1, 2]). @category composites
+ * @example
+ * ```ts
+ * ops.nhwcToNchw(zeros([8, 28, 28, 3])).shape // [8, 3, 28, 28]
+ * ```
+ */
 export const nhwcToNchw = (x: Tensor): Tensor => {
   rank4('nhwcToNchw', x, 'NHWC')
   return P.transpose(x, [0, 3, 1, 2])
@@ -37,7 +49,11 @@ const onImage = (x: Tensor, window: P.Pair, options: P.WindowOptions): Tensor =>
  * padding taps never win): y[n, oh, ow, c] = max over the window of x. The derivative flows to the
  * maximum, split evenly among ties (`max`'s rule). PyTorch: `F.max_pool2d` (NCHW); TensorFlow:
  * `tf.nn.max_pool2d` (NHWC, same 'same' padding).
- * @example ops.maxPool2d(x, 2) // [n, h/2, w/2, c]
+ * @example
+ * ```ts
+ * const images = zeros([8, 28, 28, 3])
+ * const pooled = ops.maxPool2d(images, 2) // shape [8, 14, 14, 3]
+ * ```
  * @category composites
  */
 export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
@@ -51,7 +67,11 @@ export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = 
  * Average pooling of an NHWC batch [n, h, w, c] over `window` (stride defaults to the window):
  * the mean of the taps that lie on the image, padding excluded from the count (TensorFlow's
  * rule; PyTorch's `F.avg_pool2d(..., count_include_pad=False)`).
- * @example ops.avgPool2d(x, 2) // [n, h/2, w/2, c]
+ * @example
+ * ```ts
+ * const images = zeros([8, 28, 28, 3])
+ * const pooled = ops.avgPool2d(images, 2) // shape [8, 14, 14, 3]
+ * ```
  * @category composites
  */
 export const avgPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
@@ -64,19 +84,38 @@ export const avgPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = 
   return P.div(total, P.sum(onImage(x, window, o), [3, 4]))
 }
 
-/** The mean over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c]. @category composites */
+/**
+ * The mean over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c]. @category composites
+ * @example
+ * ```ts
+ * ops.globalAvgPool2d(ones([8, 7, 7, 32])).shape // [8, 32]
+ * ```
+ */
 export const globalAvgPool2d = (x: Tensor): Tensor => {
   rank4('globalAvgPool2d', x, 'NHWC')
   return P.mul(P.sum(x, [1, 2]), 1 / (x.shape[1]! * x.shape[2]!))
 }
 
-/** The maximum over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c] (ties split evenly). @category composites */
+/**
+ * The maximum over the spatial axes of an NHWC batch: [n, h, w, c] to [n, c] (ties split evenly). @category composites
+ * @example
+ * ```ts
+ * ops.globalMaxPool2d(ones([8, 7, 7, 32])).shape // [8, 32]
+ * ```
+ */
 export const globalMaxPool2d = (x: Tensor): Tensor => {
   rank4('globalMaxPool2d', x, 'NHWC')
   return P.max(x, [1, 2])
 }
 
-/** Options of `conv1d`: stride, padding ('valid', 'same', a number or [left, right]), dilation, groups. @category composites */
+/**
+ * Options of `conv1d`: stride, padding ('valid', 'same', a number or [left, right]), dilation, groups. @category composites
+ * @example
+ * ```ts
+ * const options: ops.Conv1dOptions = { padding: 'same', stride: 1 }
+ * ops.conv1d(zeros([1, 10, 2]), zeros([3, 2, 4]), options)
+ * ```
+ */
 export interface Conv1dOptions {
   readonly stride?: number
   readonly padding?: 'valid' | 'same' | number | readonly [number, number]
@@ -87,7 +126,12 @@ export interface Conv1dOptions {
 /**
  * A 1-D convolution of an NLC batch `x` [n, length, c] with weights [k, c / groups, outChannels]:
  * a `conv2d` of height 1. PyTorch's `F.conv1d` is the same op in NCL/OIL layout.
- * @example ops.conv1d(sequences, kernels, { padding: 'same' })
+ * @example
+ * ```ts
+ * const sequences = zeros([4, 100, 8]) // [batch, length, channels]
+ * const kernels = zeros([3, 8, 16]) // [kernel, inChannels, outChannels]
+ * const y = ops.conv1d(sequences, kernels, { padding: 'same' }) // shape [4, 100, 16]
+ * ```
  * @category composites
  */
 export const conv1d = (x: Tensor, w: Tensor, options: Conv1dOptions = {}): Tensor => {

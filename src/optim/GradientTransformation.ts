@@ -34,6 +34,10 @@ import { runUpdate } from './ruleSteps.js'
 /**
  * The state of a transformation: numbers, tensors, and readonly records and arrays of them.
  * Trees of tensors (moments shaped like the parameters) are states.
+ * @example
+ * ```ts
+ * const state: optim.OptState = { count: 0, mu: [tensor([0])] }
+ * ```
  * @category model
  */
 export type OptState = number | Tensor | ReadonlyArray<OptState> | { readonly [key: string]: OptState }
@@ -41,6 +45,10 @@ export type OptState = number | Tensor | ReadonlyArray<OptState> | { readonly [k
 /**
  * A pure gradient transformation. `update(updates, state, params)` maps incoming updates
  * (gradients, at the head of a chain) to outgoing ones and the next state.
+ * @example
+ * ```ts
+ * const clip: optim.GradientTransformation<optim.EmptyState> = optim.clipByGlobalNorm(1)
+ * ```
  * @category model
  */
 export interface GradientTransformation<S extends OptState = OptState> {
@@ -53,28 +61,63 @@ export interface GradientTransformation<S extends OptState = OptState> {
 /**
  * An optimizer: a gradient transformation whose updates are added to the parameters
  * (`params + updates`, by `applyUpdates`).
+ * @example
+ * ```ts
+ * const opt: optim.Optimizer<optim.CountState> = optim.sgd(0.1)
+ * ```
  * @category model
  */
 export type Optimizer<S extends OptState = OptState> = GradientTransformation<S>
 
-/** The state of a transformation, read off its type. @category model */
+/**
+ * The state of a transformation, read off its type. @category model
+ * @example
+ * ```ts
+ * const opt = optim.adam(0.001)
+ * type State = optim.StateOf<typeof opt> // AdamOptimizerState
+ * ```
+ */
 export type StateOf<G> = G extends GradientTransformation<infer S> ? S : never
 
-/** The state of a transformation that counts its steps. @category model */
+/**
+ * The state of a transformation that counts its steps. @category model
+ * @example
+ * ```ts
+ * const state: optim.CountState = optim.sgd(0.1).init({ w: tensor([1]) }) // { count: 0 }
+ * ```
+ */
 export type CountState = {
   /** The number of updates made so far (0 after `init`). */
   readonly count: number
 }
 
-/** The empty state of a stateless transformation. @category model */
+/**
+ * The empty state of a stateless transformation. @category model
+ * @example
+ * ```ts
+ * const state: optim.EmptyState = optim.clipByGlobalNorm(1).init({ w: tensor([1]) })
+ * ```
+ */
 export type EmptyState = { readonly [key: string]: never }
 
-/** The one empty state, shared (it is frozen). @category constructors */
+/**
+ * The one empty state, shared (it is frozen). @category constructors
+ * @example
+ * ```ts
+ * const passThrough = optim.gradientTransformation(() => optim.emptyState, (updates, state) => [updates, state])
+ * ```
+ */
 export const emptyState: EmptyState = Object.freeze({})
 
 /**
  * Builds a transformation from its two functions, freezing the record. The functions must already
  * return frozen states.
+ * @example
+ * ```ts
+ * // the sign of every gradient, as signSGD takes before the learning rate
+ * const sign = optim.gradientTransformation(() => optim.emptyState, (updates, state) => [tree.map(updates, (u) => ops.sign(u)), state])
+ * const signSgd = optim.chain(sign, optim.scale(-0.01))
+ * ```
  * @category constructors
  */
 export const gradientTransformation = <S extends OptState>(

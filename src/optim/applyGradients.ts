@@ -12,7 +12,15 @@ import { type Tree, leaves } from '../tree/index.js'
 import { applyUpdates } from './applyUpdates.js'
 import type { LeafRule } from './LeafRule.js'
 
-/** What `applyGradients` returns: new parameters and state, and what was finite. @category model */
+/**
+ * What `applyGradients` returns: new parameters and state, and what was finite. @category model
+ * @example
+ * ```ts
+ * const opt = optim.sgd(0.1)
+ * const params = { w: tensor([1]) }
+ * const applied: optim.Applied<typeof params, optim.CountState> = optim.applyGradients(opt, { w: tensor([1]) }, opt.init(params), params)
+ * ```
+ */
 export interface Applied<T, S> {
   readonly params: T
   readonly state: S
@@ -22,7 +30,13 @@ export interface Applied<T, S> {
   readonly updatedFinite: boolean
 }
 
-/** What `applyGradients` needs of an optimizer: its `update` (and its rule, which a compiled step reads). @category model */
+/**
+ * What `applyGradients` needs of an optimizer: its `update` (and its rule, which a compiled step reads). @category model
+ * @example
+ * ```ts
+ * const opt: optim.Updater<{ w: Tensor }, optim.CountState> = optim.sgd(0.1)
+ * ```
+ */
 export interface Updater<P, S> {
   readonly update: (grads: P, state: S, params: P) => readonly [P, S]
   readonly rule?: LeafRule<S>
@@ -31,6 +45,11 @@ export interface Updater<P, S> {
 /**
  * Whether every number in a value is finite: the elements of its tensors and its plain numbers
  * (step counts), through records and arrays; other values (strings, flags) are not numbers to check.
+ * @example
+ * ```ts
+ * optim.allFiniteIn({ w: tensor([1, 2]) }) // true
+ * optim.allFiniteIn({ w: tensor([NaN]) }) // false
+ * ```
  * @category internals
  */
 export const allFiniteIn = (u: unknown): boolean => {
@@ -53,6 +72,12 @@ export const allFiniteIn = (u: unknown): boolean => {
  * `gradientsFinite` and `updatedFinite` (every new parameter and moment). The update of the
  * lecture's loop, by hand: `const next = optim.applyGradients(optimizer, grads, optState, params)`,
  * then `params = next.params` and `optState = next.state`.
+ * @example
+ * ```ts
+ * const opt = optim.sgd(0.1)
+ * const params = { w: tensor([1, 2]) }
+ * const applied = optim.applyGradients(opt, { w: tensor([1, 1]) }, opt.init(params), params) // new params and state
+ * ```
  * @category optimizers
  */
 export const applyGradients = <P extends Tree, S>(optimizer: Updater<NoInfer<P>, S>, grads: P, state: S, params: P): Applied<P, S> => {

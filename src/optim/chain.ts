@@ -12,7 +12,13 @@ import type { Tree } from '../tree/index.js'
 import { type GradientTransformation, type OptState, gradientTransformation, ruleTransformation } from './GradientTransformation.js'
 import type { LeafRule, RuleStep } from './LeafRule.js'
 
-/** The transformations of a chain, one per state of the tuple `S`. @category model */
+/**
+ * The transformations of a chain, one per state of the tuple `S`. @category model
+ * @example
+ * ```ts
+ * const parts: optim.Transformations<[optim.EmptyState, optim.CountState]> = [optim.clipByGlobalNorm(1), optim.sgd(0.1)]
+ * ```
+ */
 export type Transformations<S extends ReadonlyArray<OptState>> = { readonly [K in keyof S]: GradientTransformation<S[K]> }
 
 const checkStates = (count: number, state: unknown): ReadonlyArray<OptState> => {
@@ -51,6 +57,10 @@ export const composeRules = (rules: ReadonlyArray<LeafRule<OptState>>): LeafRule
 /**
  * Applies `transformations` in order: `update` feeds the updates of each into the next and returns
  * the tuple of their new states. `chain()` is the identity.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.clipByGlobalNorm(1), optim.adam(0.001)) // clip, then Adam
+ * ```
  * @category combinators
  */
 export const chain = <const S extends ReadonlyArray<OptState>>(...transformations: Transformations<S>): GradientTransformation<S> => {

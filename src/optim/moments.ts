@@ -13,12 +13,25 @@ import { type GradientTransformation, countOf, ruleTransformation } from './Grad
 import { decayRate, flag, nonNegative } from './hyperparameters.js'
 import type { LeafRule, MapStep } from './LeafRule.js'
 
-/** The state of `trace`: the running momentum. @category model */
+/**
+ * The state of `trace`: the running momentum. @category model
+ * @example
+ * ```ts
+ * const state: optim.TraceState = optim.trace().init({ w: tensor([1]) })
+ * ```
+ */
 export type TraceState = {
   readonly trace: Tree
 }
 
-/** Options of `trace`. @category transformations */
+/**
+ * Options of `trace`. @category transformations
+ * @example
+ * ```ts
+ * const options: optim.TraceOptions = { decay: 0.9, nesterov: false }
+ * optim.trace(options)
+ * ```
+ */
 export interface TraceOptions {
   /** The momentum coefficient β in [0, 1) (default 0.9). */
   readonly decay?: number
@@ -45,6 +58,10 @@ const mapRule = <S>(op: string, read: (state: S) => ReadonlyArray<Tree>, ops: Ma
  * Momentum (heavy ball, as PyTorch's SGD without dampening and optax's `trace`):
  * `m ↦ u + β·m`, returning `m`, or `u + β·m` with Nesterov's look-ahead. `m` starts at 0, so the
  * first update is `u` (`(1 + β)·u` with Nesterov).
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.trace({ decay: 0.9 }), optim.scaleByLearningRate(0.01)) // momentum by parts
+ * ```
  * @category transformations
  */
 export const trace = (options: TraceOptions = {}): GradientTransformation<TraceState> => traceTransformation('optim.trace', options)
@@ -60,7 +77,14 @@ export const traceTransformation = (op: string, options: TraceOptions): Gradient
   return ruleTransformation((params) => record({ trace: zerosLike(params) }), rule)
 }
 
-/** The state of `scaleByAdam`: the step count and the first and second moments. @category model */
+/**
+ * The state of `scaleByAdam`: the step count and the first and second moments. @category model
+ * @example
+ * ```ts
+ * const [adamState]: optim.AdamOptimizerState = optim.adam(0.001).init({ w: tensor([1]) })
+ * const first: optim.AdamState = adamState // { count, mu, nu }
+ * ```
+ */
 export type AdamState = {
   /** The number of updates made so far (bias correction uses `count + 1`). */
   readonly count: number
@@ -70,7 +94,14 @@ export type AdamState = {
   readonly nu: Tree
 }
 
-/** Options of `scaleByAdam`, `adam` and `adamw`. @category transformations */
+/**
+ * Options of `scaleByAdam`, `adam` and `adamw`. @category transformations
+ * @example
+ * ```ts
+ * const options: optim.AdamOptions = { b1: 0.9, b2: 0.999, eps: 1e-8 }
+ * optim.adam(0.001, options)
+ * ```
+ */
 export interface AdamOptions {
   /** The decay of the first moment, in [0, 1) (default 0.9). */
   readonly b1?: number
@@ -87,6 +118,10 @@ export interface AdamOptions {
  * `mu · (√c2 / c1) / (√nu + eps·√c2)` with `c1 = 1 - b1^t`, `c2 = 1 - b2^t` (the same number,
  * with the bias corrections folded into scalars). The first update is `u / (|u| + eps)`, nearly
  * `sign(u)`.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.scaleByAdam({ b1: 0.9, b2: 0.999 }), optim.scaleByLearningRate(0.001))
+ * ```
  * @category transformations
  */
 export const scaleByAdam = (options: AdamOptions = {}): GradientTransformation<AdamState> => adamTransformation('optim.scaleByAdam', options)
@@ -125,12 +160,25 @@ export const adamTransformation = (op: string, options: AdamOptions): GradientTr
   return ruleTransformation((params) => record({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }), rule)
 }
 
-/** The state of `scaleByRms`: the moving average of the squared updates. @category model */
+/**
+ * The state of `scaleByRms`: the moving average of the squared updates. @category model
+ * @example
+ * ```ts
+ * const state: optim.RmsState = optim.scaleByRms().init({ w: tensor([1]) })
+ * ```
+ */
 export type RmsState = {
   readonly nu: Tree
 }
 
-/** Options of `scaleByRms` and `scaleByStandardDeviation`. @category transformations */
+/**
+ * Options of `scaleByRms` and `scaleByStandardDeviation`. @category transformations
+ * @example
+ * ```ts
+ * const options: optim.RmsOptions = { decay: 0.9, eps: 1e-8 }
+ * optim.scaleByRms(options)
+ * ```
+ */
 export interface RmsOptions {
   /** The decay of the moving averages, in [0, 1) (default 0.9). */
   readonly decay?: number
@@ -141,6 +189,10 @@ export interface RmsOptions {
 /**
  * RMSprop's scaling (Hinton's lecture 6e): `nu ↦ decay·nu + (1 - decay)·u²` and the update is
  * `u / (√nu + eps)` (eps outside the root, as PyTorch and Keras). `nu` starts at 0.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.scaleByRms(), optim.scaleByLearningRate(0.001)) // rmsprop by parts
+ * ```
  * @category transformations
  */
 export const scaleByRms = (options: RmsOptions = {}): GradientTransformation<RmsState> => rmsTransformation('optim.scaleByRms', options)
@@ -156,7 +208,13 @@ export const rmsTransformation = (op: string, options: RmsOptions): GradientTran
   return ruleTransformation((params) => record({ nu: zerosLike(params) }), rule)
 }
 
-/** The state of `scaleByStandardDeviation`: the moving averages of the updates and of their squares. @category model */
+/**
+ * The state of `scaleByStandardDeviation`: the moving averages of the updates and of their squares. @category model
+ * @example
+ * ```ts
+ * const state: optim.StandardDeviationState = optim.scaleByStandardDeviation().init({ w: tensor([1]) })
+ * ```
+ */
 export type StandardDeviationState = {
   readonly mu: Tree
   readonly nu: Tree
@@ -166,6 +224,10 @@ export type StandardDeviationState = {
  * Centred RMSprop's scaling (Graves 2013): as `scaleByRms`, with also
  * `mu ↦ decay·mu + (1 - decay)·u`, dividing by the estimated standard deviation:
  * `u / (√max(nu - mu², 0) + eps)` (the max only absorbs rounding; nu ≥ mu² exactly).
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.scaleByStandardDeviation(), optim.scaleByLearningRate(0.001)) // centred RMSprop
+ * ```
  * @category transformations
  */
 export const scaleByStandardDeviation = (options: RmsOptions = {}): GradientTransformation<StandardDeviationState> => standardDeviationTransformation('optim.scaleByStandardDeviation', options)

@@ -14,11 +14,24 @@ import { decayedWeightsTransformation, identity, learningRateTransformation } fr
 /**
  * Stochastic gradient descent: `w ↦ w - learningRate · g`; the state is the step count.
  * `applyGradients` (and so `train.step`) runs it in one pass per leaf.
+ * @example
+ * ```ts
+ * const opt = optim.sgd(0.1)
+ * const params = { w: tensor([1, 2]) }
+ * const [updates] = opt.update({ w: tensor([1, 1]) }, opt.init(params), params) // { w: [-0.1, -0.1] }
+ * ```
  * @category optimizers
  */
 export const sgd = (learningRate: LearningRate): Optimizer<CountState> => learningRateTransformation('optim.sgd', learningRate)
 
-/** Options of `momentum`. @category optimizers */
+/**
+ * Options of `momentum`. @category optimizers
+ * @example
+ * ```ts
+ * const options: optim.MomentumOptions = { beta: 0.9, nesterov: true }
+ * optim.momentum(0.01, options)
+ * ```
+ */
 export interface MomentumOptions {
   /** The momentum coefficient β in [0, 1) (default 0.9). */
   readonly beta?: number
@@ -26,12 +39,22 @@ export interface MomentumOptions {
   readonly nesterov?: boolean
 }
 
-/** The state of `momentum`: the momentum and the step count. @category model */
+/**
+ * The state of `momentum`: the momentum and the step count. @category model
+ * @example
+ * ```ts
+ * const state: optim.MomentumState = optim.momentum(0.01).init({ w: tensor([1]) })
+ * ```
+ */
 export type MomentumState = readonly [TraceState, CountState]
 
 /**
  * SGD with momentum (PyTorch's `SGD(momentum=β)` without dampening, optax's `sgd(momentum=β)`):
  * `m ↦ g + β·m`, `w ↦ w - learningRate · m`; with Nesterov, `w ↦ w - learningRate · (g + β·m)`.
+ * @example
+ * ```ts
+ * const opt = optim.momentum(0.01, { beta: 0.9, nesterov: true })
+ * ```
  * @category optimizers
  */
 export const momentum = (learningRate: LearningRate, options: MomentumOptions = {}): Optimizer<MomentumState> => {
@@ -40,13 +63,26 @@ export const momentum = (learningRate: LearningRate, options: MomentumOptions = 
   return chain(traceTransformation(op, traceOptions), learningRateTransformation(op, learningRate))
 }
 
-/** The state of `adam`: the moments (with Adam's count) and the learning rate's count. @category model */
+/**
+ * The state of `adam`: the moments (with Adam's count) and the learning rate's count. @category model
+ * @example
+ * ```ts
+ * const opt = optim.adam(0.001)
+ * const state: optim.AdamOptimizerState = opt.init({ w: tensor([1]) })
+ * ```
+ */
 export type AdamOptimizerState = readonly [AdamState, CountState]
 
 /**
  * Adam (Kingma and Ba, 2015): `w ↦ w - learningRate · mû / (√nû + eps)` with bias-corrected
  * moving averages of the gradient and its square (see `scaleByAdam`). Defaults b1 = 0.9,
  * b2 = 0.999, eps = 1e-8, as everywhere.
+ * @example
+ * ```ts
+ * const opt = optim.adam(0.001)
+ * const params = { w: tensor([1, 2]) }
+ * const [updates, state] = opt.update({ w: tensor([0.1, -0.1]) }, opt.init(params), params)
+ * ```
  * @category optimizers
  */
 export const adam = (learningRate: LearningRate, options: AdamOptions = {}): Optimizer<AdamOptimizerState> => {
@@ -54,19 +90,36 @@ export const adam = (learningRate: LearningRate, options: AdamOptions = {}): Opt
   return chain(adamTransformation(op, options), learningRateTransformation(op, learningRate))
 }
 
-/** Options of `adamw`. @category optimizers */
+/**
+ * Options of `adamw`. @category optimizers
+ * @example
+ * ```ts
+ * const options: optim.AdamWOptions = { weightDecay: 0.05 }
+ * optim.adamw(0.001, options)
+ * ```
+ */
 export interface AdamWOptions extends AdamOptions {
   /** The decoupled weight decay λ ≥ 0 (default 1e-4, as optax; PyTorch's default is 1e-2). */
   readonly weightDecay?: number
 }
 
-/** The state of `adamw`. @category model */
+/**
+ * The state of `adamw`. @category model
+ * @example
+ * ```ts
+ * const state: optim.AdamWState = optim.adamw(0.001).init({ w: tensor([1]) })
+ * ```
+ */
 export type AdamWState = readonly [AdamState, EmptyState, CountState]
 
 /**
  * AdamW (Loshchilov and Hutter, 2019): Adam with decoupled weight decay,
  * `w ↦ w - learningRate · (mû / (√nû + eps) + weightDecay · w)`; the decay does not pass through
  * Adam's moments. Equal to `chain(scaleByAdam(o), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate))`.
+ * @example
+ * ```ts
+ * const opt = optim.adamw(0.001, { weightDecay: 0.01 })
+ * ```
  * @category optimizers
  */
 export const adamw = (learningRate: LearningRate, options: AdamWOptions = {}): Optimizer<AdamWState> => {
@@ -74,7 +127,14 @@ export const adamw = (learningRate: LearningRate, options: AdamWOptions = {}): O
   return chain(adamTransformation(op, options), decayedWeightsTransformation(op, options.weightDecay ?? 1e-4), learningRateTransformation(op, learningRate))
 }
 
-/** Options of `rmsprop`. @category optimizers */
+/**
+ * Options of `rmsprop`. @category optimizers
+ * @example
+ * ```ts
+ * const options: optim.RmspropOptions = { decay: 0.9 }
+ * optim.rmsprop(0.001, options)
+ * ```
+ */
 export interface RmspropOptions {
   /** The decay of the moving average of squared gradients, in [0, 1) (default 0.9). */
   readonly decay?: number
@@ -88,7 +148,13 @@ export interface RmspropOptions {
   readonly nesterov?: boolean
 }
 
-/** The state of `rmsprop`: the averages, the learning rate's count, and the momentum if any. @category model */
+/**
+ * The state of `rmsprop`: the averages, the learning rate's count, and the momentum if any. @category model
+ * @example
+ * ```ts
+ * const state: optim.RmspropState = optim.rmsprop(0.001).init({ w: tensor([1]) })
+ * ```
+ */
 export type RmspropState = readonly [RmsState | StandardDeviationState, CountState, TraceState | EmptyState]
 
 /**
@@ -97,6 +163,10 @@ export type RmspropState = readonly [RmsState | StandardDeviationState, CountSta
  * `mu` the average gradient; with momentum β, the steps `learningRate · g / (√nu + eps)` are
  * accumulated as in PyTorch (`b ↦ β·b + step`). The chain is optax's: scaling, learning rate,
  * then momentum.
+ * @example
+ * ```ts
+ * const opt = optim.rmsprop(0.001)
+ * ```
  * @category optimizers
  */
 export const rmsprop = (learningRate: LearningRate, options: RmspropOptions = {}): Optimizer<RmspropState> => {

@@ -17,7 +17,13 @@ const finite = (op: string, name: string, value: number): number => {
   return value
 }
 
-/** The same value at every step. @category schedules */
+/**
+ * The same value at every step. @category schedules
+ * @example
+ * ```ts
+ * optim.sgd(optim.schedules.constant(0.1)) // the same as sgd(0.1)
+ * ```
+ */
 export const constant = (value: number): Schedule => {
   finite('optim.schedules.constant', 'value', value)
   return () => value
@@ -28,6 +34,11 @@ export const constant = (value: number): Schedule => {
  * boundary, the last value from the last boundary on. Boundaries are increasing step counts and
  * there is one more value than boundaries (Keras's `PiecewiseConstantDecay`, with the switch at
  * the boundary itself as in optax).
+ * @example
+ * ```ts
+ * const lr = optim.schedules.piecewiseConstant([1000, 2000], [0.1, 0.01, 0.001])
+ * lr(1500) // 0.01
+ * ```
  * @category schedules
  */
 export const piecewiseConstant = (boundaries: ReadonlyArray<number>, values: ReadonlyArray<number>): Schedule => {
@@ -49,7 +60,14 @@ export const piecewiseConstant = (boundaries: ReadonlyArray<number>, values: Rea
   }
 }
 
-/** Options of `stepDecay`. @category schedules */
+/**
+ * Options of `stepDecay`. @category schedules
+ * @example
+ * ```ts
+ * const options: optim.schedules.StepDecayOptions = { stepSize: 1000, factor: 0.1 }
+ * optim.schedules.stepDecay(0.1, options)
+ * ```
+ */
 export interface StepDecayOptions {
   /** The number of steps between decays. */
   readonly stepSize: number
@@ -59,6 +77,11 @@ export interface StepDecayOptions {
 
 /**
  * `initialValue · factor^floor(step / stepSize)` (PyTorch's `StepLR`).
+ * @example
+ * ```ts
+ * const lr = optim.schedules.stepDecay(0.1, { stepSize: 100, factor: 0.5 })
+ * lr(250) // 0.025
+ * ```
  * @category schedules
  */
 export const stepDecay = (initialValue: number, options: StepDecayOptions): Schedule => {
@@ -69,7 +92,14 @@ export const stepDecay = (initialValue: number, options: StepDecayOptions): Sche
   return (step) => initialValue * factor ** Math.floor(step / stepSize)
 }
 
-/** Options of `exponentialDecay`. @category schedules */
+/**
+ * Options of `exponentialDecay`. @category schedules
+ * @example
+ * ```ts
+ * const options: optim.schedules.ExponentialDecayOptions = { transitionSteps: 100, decayRate: 0.9, staircase: true }
+ * optim.schedules.exponentialDecay(0.1, options)
+ * ```
+ */
 export interface ExponentialDecayOptions {
   /** The number of steps over which the value is multiplied by `decayRate` once. */
   readonly transitionSteps: number
@@ -87,6 +117,11 @@ export interface ExponentialDecayOptions {
  * `initialValue · decayRate^((step - transitionBegin) / transitionSteps)`, with the exponent
  * floored when `staircase`, held at `initialValue` before `transitionBegin` and bounded by
  * `endValue` (optax's `exponential_decay`).
+ * @example
+ * ```ts
+ * const lr = optim.schedules.exponentialDecay(0.1, { transitionSteps: 100, decayRate: 0.5 })
+ * lr(100) // 0.05
+ * ```
  * @category schedules
  */
 export const exponentialDecay = (initialValue: number, options: ExponentialDecayOptions): Schedule => {
@@ -106,7 +141,14 @@ export const exponentialDecay = (initialValue: number, options: ExponentialDecay
   }
 }
 
-/** Options of `cosineDecay`. @category schedules */
+/**
+ * Options of `cosineDecay`. @category schedules
+ * @example
+ * ```ts
+ * const options: optim.schedules.CosineDecayOptions = { decaySteps: 1000, alpha: 0.01 }
+ * optim.schedules.cosineDecay(0.1, options)
+ * ```
+ */
 export interface CosineDecayOptions {
   /** The number of steps from `initialValue` down to `alpha · initialValue`. */
   readonly decaySteps: number
@@ -117,6 +159,12 @@ export interface CosineDecayOptions {
 /**
  * Cosine annealing (Loshchilov and Hutter's SGDR without restarts, optax's `cosine_decay_schedule`):
  * `initialValue · ((1 - alpha) · (1 + cos(π · min(step, decaySteps) / decaySteps)) / 2 + alpha)`.
+ * @example
+ * ```ts
+ * const lr = optim.schedules.cosineDecay(0.1, { decaySteps: 1000 })
+ * lr(0) // 0.1
+ * lr(1000) // 0
+ * ```
  * @category schedules
  */
 export const cosineDecay = (initialValue: number, options: CosineDecayOptions): Schedule => {
@@ -133,6 +181,11 @@ export const cosineDecay = (initialValue: number, options: CosineDecayOptions): 
 /**
  * A straight line from `initialValue` at step 0 to `endValue` at step `transitionSteps`, then
  * `endValue` (optax's `linear_schedule`).
+ * @example
+ * ```ts
+ * const lr = optim.schedules.linear(0.1, 0, 1000)
+ * lr(500) // 0.05
+ * ```
  * @category schedules
  */
 export const linear = (initialValue: number, endValue: number, transitionSteps: number): Schedule => {
@@ -143,7 +196,14 @@ export const linear = (initialValue: number, endValue: number, transitionSteps: 
   return (step) => (step >= transitionSteps ? endValue : initialValue + ((endValue - initialValue) * step) / transitionSteps)
 }
 
-/** Options of `warmup`. @category schedules */
+/**
+ * Options of `warmup`. @category schedules
+ * @example
+ * ```ts
+ * const options: optim.schedules.WarmupOptions = { steps: 500, initialValue: 0 }
+ * optim.schedules.warmup(0.1, options)
+ * ```
+ */
 export interface WarmupOptions {
   /** The number of warm-up steps. */
   readonly steps: number
@@ -155,6 +215,11 @@ export interface WarmupOptions {
  * Linear warm-up composed with another schedule: from `initialValue` at step 0 rising linearly to
  * `schedule(0)` at step `steps`, then `schedule(step - steps)` (so the schedule starts where the
  * warm-up ends, as optax's `join_schedules`). A number stands for a constant schedule.
+ * @example
+ * ```ts
+ * const lr = optim.schedules.warmup(optim.schedules.cosineDecay(0.1, { decaySteps: 900 }), { steps: 100 })
+ * const opt = optim.adam(lr)
+ * ```
  * @category schedules
  */
 export const warmup = (schedule: number | Schedule, options: WarmupOptions): Schedule => {

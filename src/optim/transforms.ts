@@ -18,11 +18,23 @@ const initCount = (): CountState => Object.freeze({ count: 0 })
 const noSteps: ReadonlyArray<LeafStep> = Object.freeze([])
 const scaleStep = (factor: number): ReadonlyArray<LeafStep> => [{ kind: 'scale', factor }]
 
-/** Leaves the updates as they are; the state is empty. `chain()` behaves as this. @category transformations */
+/**
+ * Leaves the updates as they are; the state is empty. `chain()` behaves as this. @category transformations
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.identity(), optim.sgd(0.1)) // the same as sgd(0.1)
+ * ```
+ */
 export const identity = (): GradientTransformation<EmptyState> =>
   ruleTransformation(initEmpty, { name: 'optim.identity', begin: (state) => ({ steps: noSteps, end: () => state }) })
 
-/** Multiplies the updates by a constant: `u ↦ factor · u`. @category transformations */
+/**
+ * Multiplies the updates by a constant: `u ↦ factor · u`. @category transformations
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.scaleByAdam(), optim.scale(-0.001)) // adam(0.001) by hand
+ * ```
+ */
 export const scale = (factor: number): GradientTransformation<EmptyState> => {
   if (typeof factor !== 'number' || !Number.isFinite(factor)) throw new RangeError(`optim.scale: factor must be a finite number, got ${String(factor)}`)
   const steps = scaleStep(factor)
@@ -32,6 +44,10 @@ export const scale = (factor: number): GradientTransformation<EmptyState> => {
 /**
  * Multiplies the updates by `schedule(count)`, the schedule at the number of updates made so far
  * (0 at the first): `u ↦ schedule(t) · u`. The state is the count.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.scaleByAdam(), optim.scaleBySchedule((step) => -0.001 / Math.sqrt(step + 1)))
+ * ```
  * @category transformations
  */
 export const scaleBySchedule = (schedule: Schedule): GradientTransformation<CountState> => {
@@ -64,6 +80,10 @@ export const checkedRate = (op: string, schedule: Schedule, count: number): numb
  * The descent step of a learning rate: `u ↦ -learningRate(t) · u`, where `t` is the number of
  * updates made so far and a number is a constant learning rate. The state is the count. A
  * learning rate must be a non-negative finite number, also when a schedule gives it.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.clipByGlobalNorm(1), optim.scaleByLearningRate(optim.schedules.cosineDecay(0.1, { decaySteps: 1000 })))
+ * ```
  * @category transformations
  */
 export const scaleByLearningRate = (learningRate: LearningRate): GradientTransformation<CountState> =>
@@ -87,6 +107,10 @@ export const learningRateTransformation = (op: string, learningRate: LearningRat
 /**
  * Decoupled weight decay (Loshchilov and Hutter's AdamW): `u ↦ u + weightDecay · params`. Placed
  * before `scaleByLearningRate`, the decay is scaled by the learning rate as in PyTorch and optax.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.addDecayedWeights(1e-4), optim.sgd(0.1)) // L2-style decay, then SGD
+ * ```
  * @category transformations
  */
 export const addDecayedWeights = (weightDecay: number): GradientTransformation<EmptyState> =>
@@ -111,6 +135,10 @@ export const decayedWeightsTransformation = (op: string, weightDecay: number): G
  * `maxNorm`, every leaf is scaled by `maxNorm / n`; otherwise the updates are returned unchanged
  * (the same tree, no copy). A NaN norm scales by NaN, so divergence stays visible. Not
  * element-wise (the norm comes first), so it declares no rule.
+ * @example
+ * ```ts
+ * const opt = optim.chain(optim.clipByGlobalNorm(1), optim.sgd(0.1))
+ * ```
  * @category transformations
  */
 export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> => {

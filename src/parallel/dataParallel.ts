@@ -46,11 +46,16 @@ const rows = (t: Tensor, start: number, count: number): Tensor => {
  * `f` on shards of its batch across the pool's threads, the results averaged by shard size
  * (see the file's contract).
  * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 8), nn.tanh, nn.dense(8, 1))
+ * type Params = ReturnType<typeof net.init>
+ * const [params, x, y] = [net.init(random.key(0)), random.normal(random.key(1), [64, 2]), zeros([64, 1])]
  * const pool = await parallel({ workers: 2 })
  * try {
- *   const lossAndGrad = dataParallel(pool, (p, x, y) => valueAndGrad((q) => losses.mse(net.apply(q)(x), y))(p), { batched: [false, true, true] })
+ *   const lossAndGrad = dataParallel(pool, (p: Params, xs: Tensor, ys: Tensor) => valueAndGrad((q: Params) => losses.mse(net.apply(q)(xs), ys))(p), { batched: [false, true, true] })
  *   const [loss, grads] = lossAndGrad(params, x, y)
  * } finally { await pool.close() }
+ * ```
  * @category parallel
  */
 export const dataParallel = <In extends ReadonlyArray<Tree>, Out extends Tree>(pool: Pool, f: (...args: In) => Out, options: DataParallelOptions): Jitted<In, Out> => {

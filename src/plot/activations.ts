@@ -11,13 +11,26 @@ import { linspace } from './contours.js'
 import type { Domain } from './fieldLayers.js'
 import { type Row, type VegaLiteSpec, topLevel } from './VegaLiteSpec.js'
 
-/** An element-wise differentiable function with a display name. @category model */
+/**
+ * An element-wise differentiable function with a display name. @category model
+ * @example
+ * ```ts
+ * const swish: plot.ActivationFunction = { name: 'swish', f: ops.silu }
+ * plot.activations([swish])
+ * ```
+ */
 export interface ActivationFunction {
   readonly name: string
   readonly f: (x: Tensor) => Tensor
 }
 
-/** ReLU, logistic sigmoid, arctan, tanh, softplus and GELU, from `ops`. @category activations */
+/**
+ * ReLU, logistic sigmoid, arctan, tanh, softplus and GELU, from `ops`. @category activations
+ * @example
+ * ```ts
+ * plot.standardActivations.map((a) => a.name) // the functions plot.activations draws by default
+ * ```
+ */
 export const standardActivations: ReadonlyArray<ActivationFunction> = [
   { name: 'ReLU', f: relu },
   { name: 'logistic sigmoid', f: sigmoid },
@@ -27,12 +40,31 @@ export const standardActivations: ReadonlyArray<ActivationFunction> = [
   { name: 'GELU', f: gelu },
 ]
 
-/** The name of the function curve in the data and legend. @category activations */
+/**
+ * The name of the function curve in the data and legend. @category activations
+ * @example
+ * ```ts
+ * plot.functionCurve // 'f(x)', the legend name of the function curves in plot.activations
+ * ```
+ */
 export const functionCurve = 'f(x)'
-/** The name of the derivative curve in the data and legend. @category activations */
+/**
+ * The name of the derivative curve in the data and legend. @category activations
+ * @example
+ * ```ts
+ * plot.derivativeCurve // the legend name of the derivative curves in plot.activations
+ * ```
+ */
 export const derivativeCurve = "f′(x) by grad"
 
-/** Options of `activations`. @category activations */
+/**
+ * Options of `activations`. @category activations
+ * @example
+ * ```ts
+ * const options: plot.ActivationsOptions = { domain: [-3, 3], samples: 61, columns: 2 }
+ * plot.activations(plot.standardActivations, options)
+ * ```
+ */
 export interface ActivationsOptions {
   readonly title?: string
   /** The x interval (default [-4, 4]). */
@@ -47,6 +79,10 @@ export interface ActivationsOptions {
  * The values behind `activations`: for each function and grid point x, one row
  * `{ activation, x, curve: 'f(x)', value: f(x) }` and one with `curve: "f′(x) by grad"` and
  * `value: f′(x)`. Computed in float64.
+ * @example
+ * ```ts
+ * plot.activationSamples([{ name: 'ReLU', f: ops.relu }], [-2, 2], 5) // rows of x, f(x), f'(x)
+ * ```
  * @category activations
  */
 export const activationSamples = (fns: ReadonlyArray<ActivationFunction>, domain: Domain, samples: number): Row[] => {
@@ -67,6 +103,10 @@ export const activationSamples = (fns: ReadonlyArray<ActivationFunction>, domain
 /**
  * Small multiples of activation functions (solid) and their derivatives computed by `grad`
  * (dashed), one panel per function, on shared axes so slopes compare at a glance.
+ * @example
+ * ```ts
+ * const spec = plot.activations() // Vega-Lite: ReLU, sigmoid, arctan, ... with their derivatives by grad
+ * ```
  * @category activations
  */
 export const activations = (fns: ReadonlyArray<ActivationFunction> = standardActivations, options: ActivationsOptions = {}): VegaLiteSpec => {

@@ -13,7 +13,14 @@
  *    and repeats its first point at the end.
  */
 
-/** A scalar field sampled on a rectangular grid. @category contours */
+/**
+ * A scalar field sampled on a rectangular grid. @category contours
+ * @example
+ * ```ts
+ * const grid: plot.Grid = plot.sampleSurface(plot.saddle.surface, plot.linspace(-1, 1, 11), plot.linspace(-1, 1, 11))
+ * plot.isolines(grid, 0)
+ * ```
+ */
 export interface Grid {
   readonly xs: ReadonlyArray<number>
   readonly ys: ReadonlyArray<number>
@@ -21,20 +28,38 @@ export interface Grid {
   readonly values: ReadonlyArray<ReadonlyArray<number>>
 }
 
-/** One isoline: a polyline in data coordinates. @category contours */
+/**
+ * One isoline: a polyline in data coordinates. @category contours
+ * @example
+ * ```ts
+ * const lines: plot.Isoline[] = plot.isolines({ xs: [0, 1], ys: [0, 1], values: [[0, 1], [1, 2]] }, 1)
+ * ```
+ */
 export interface Isoline {
   readonly level: number
   readonly points: ReadonlyArray<readonly [number, number]>
   readonly closed: boolean
 }
 
-/** `count` evenly spaced numbers from `lo` to `hi`, both included. @category contours */
+/**
+ * `count` evenly spaced numbers from `lo` to `hi`, both included. @category contours
+ * @example
+ * ```ts
+ * plot.linspace(0, 1, 5) // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
 export const linspace = (lo: number, hi: number, count: number): number[] => {
   if (!Number.isInteger(count) || count < 2) throw new RangeError(`plot.linspace: count must be an integer ≥ 2, got ${count}`)
   return Array.from({ length: count }, (_, i) => (i === count - 1 ? hi : lo + ((hi - lo) * i) / (count - 1)))
 }
 
-/** Checks the shape of a grid; names what is wrong. @category contours */
+/**
+ * Checks the shape of a grid; names what is wrong. @category contours
+ * @example
+ * ```ts
+ * plot.checkGrid('myPlot', { xs: [0, 1], ys: [0, 1], values: [[0, 1], [1, 2]] })
+ * ```
+ */
 export const checkGrid = (op: string, grid: Grid): Grid => {
   const { xs, ys, values } = grid
   if (xs.length < 2 || ys.length < 2) throw new RangeError(`${op}: a grid needs at least 2 points along each axis, got ${xs.length} x ${ys.length}`)
@@ -56,6 +81,10 @@ type Edge = number
  * The isolines of level `level` of a gridded field, by marching squares. Ambiguous cells (two
  * opposite corners above the level, two below) are resolved by the mean of the four corners, the
  * usual "asymptotic decider" shortcut. Cells with a non-finite corner draw nothing.
+ * @example
+ * ```ts
+ * plot.isolines({ xs: [0, 1], ys: [0, 1], values: [[0, 1], [1, 2]] }, 1) // the contour at level 1
+ * ```
  * @category contours
  */
 export const isolines = (grid: Grid, level: number): Isoline[] => {
@@ -147,6 +176,10 @@ const stitch = (neighbours: ReadonlyMap<Edge, ReadonlyArray<Edge>>, point: Reado
  * `count` contour levels strictly inside [lo, hi]: evenly spaced (`linear`), or evenly spaced in
  * log(v - lo + offset) (`log`), which puts most lines near the minimum, where a loss surface
  * such as Rosenbrock's is flat and interesting, instead of on its steep walls.
+ * @example
+ * ```ts
+ * plot.contourLevels(0.1, 100, 4, 'log') // four levels between 0.1 and 100, evenly spaced on a log scale
+ * ```
  * @category contours
  */
 export const contourLevels = (lo: number, hi: number, count: number, scale: 'linear' | 'log' = 'linear'): number[] => {
@@ -160,7 +193,13 @@ export const contourLevels = (lo: number, hi: number, count: number, scale: 'lin
   return inner(Math.log(offset), Math.log(hi - lo + offset)).map((l) => lo + Math.exp(l) - offset)
 }
 
-/** The smallest and largest finite value of a grid (`[NaN, NaN]` when there is none). @category contours */
+/**
+ * The smallest and largest finite value of a grid (`[NaN, NaN]` when there is none). @category contours
+ * @example
+ * ```ts
+ * plot.extent([[1, 5], [-2, 3]]) // [-2, 5]
+ * ```
+ */
 export const extent = (values: ReadonlyArray<ReadonlyArray<number>>): readonly [number, number] => {
   let lo = Infinity
   let hi = -Infinity

@@ -7,7 +7,16 @@ import { linspace } from './contours.js'
 import { type Domain, cells, xyEncoding } from './fieldLayers.js'
 import { type Row, type VegaLiteSpec, topLevel } from './VegaLiteSpec.js'
 
-/** Options of `decisionRegions`. @category classifiers */
+/**
+ * Options of `decisionRegions`. @category classifiers
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 2)
+ * const params = net.init(random.key(0))
+ * const options: plot.DecisionRegionsOptions = { predict: (x) => nn.predictProba(net, params, x), points: [[0, 0], [1, 1]], labels: [0, 1], resolution: 40 }
+ * plot.decisionRegions(options)
+ * ```
+ */
 export interface DecisionRegionsOptions {
   /**
    * The classifier on a batch of inputs `[m, 2]`: class probabilities `[m, k]` (apply `softmax`
@@ -114,6 +123,12 @@ const padded = (vs: ReadonlyArray<number>): Domain => {
  * the predicted class, in one of six shades from pale (the probability of a coin toss, 1/k) to
  * strong (probability 1); the points are
  * drawn on top in their true class's color and shape, so misclassified points stand out.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 8), nn.relu, nn.dense(8, 3))
+ * const params = net.init(random.key(0))
+ * const spec = plot.decisionRegions({ predict: (x) => nn.predictProba(net, params, x), points: [[0, 0], [1, 1]], labels: [0, 1] })
+ * ```
  * @category classifiers
  */
 export const decisionRegions = (options: DecisionRegionsOptions): VegaLiteSpec => {

@@ -7,7 +7,14 @@
 import { type Grid, contourLevels, extent, isolines } from './contours.js'
 import type { Json, JsonObject, Row } from './VegaLiteSpec.js'
 
-/** A closed interval `[lo, hi]` of an axis. @category model */
+/**
+ * A closed interval `[lo, hi]` of an axis. @category model
+ * @example
+ * ```ts
+ * const domain: plot.Domain = [-4, 4]
+ * plot.activations(plot.standardActivations, { domain })
+ * ```
+ */
 export type Domain = readonly [number, number]
 
 /** The x and y channels of one layer, with fixed domains and titles. @category layers */

@@ -9,7 +9,14 @@ import { type Grid, checkGrid } from './contours.js'
 import { type Domain, heatmapLayer, isolineLayer, levelsOf, xyEncoding } from './fieldLayers.js'
 import { type Row, type VegaLiteSpec, lossScaleSpec, topLevel } from './VegaLiteSpec.js'
 
-/** Options of `lossLandscape1d`. @category landscapes */
+/**
+ * Options of `lossLandscape1d`. @category landscapes
+ * @example
+ * ```ts
+ * const options: plot.LossLandscape1dOptions = { alphas: [-1, 0, 1], losses: { small: [2, 0.5, 1.5], large: [3, 0.5, 3] }, lossScale: 'log' }
+ * plot.lossLandscape1d(options)
+ * ```
+ */
 export interface LossLandscape1dOptions {
   /** The step sizes α along the direction. */
   readonly alphas: ReadonlyArray<number>
@@ -27,6 +34,10 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null)
 /**
  * A 1-D loss landscape as a Vega-Lite spec: the loss against α, one line per curve, with the
  * trained parameters (α = 0) marked by a vertical rule.
+ * @example
+ * ```ts
+ * const spec = plot.lossLandscape1d({ alphas: [-1, 0, 1], losses: [2, 0.5, 1.5], title: 'a slice' })
+ * ```
  * @category landscapes
  */
 export const lossLandscape1d = (options: LossLandscape1dOptions): VegaLiteSpec => {
@@ -57,7 +68,14 @@ export const lossLandscape1d = (options: LossLandscape1dOptions): VegaLiteSpec =
   })
 }
 
-/** Options of `lossLandscape2d`. @category landscapes */
+/**
+ * Options of `lossLandscape2d`. @category landscapes
+ * @example
+ * ```ts
+ * const options: plot.LossLandscape2dOptions = { alphas: [0, 1], betas: [0, 1], losses: [[0.5, 1], [1, 2]] }
+ * plot.lossLandscape2d(options)
+ * ```
+ */
 export interface LossLandscape2dOptions {
   /** The steps α along the first direction (the x axis). */
   readonly alphas: ReadonlyArray<number>
@@ -87,6 +105,10 @@ const rowsOf = (losses: LossLandscape2dOptions['losses'], na: number, nb: number
 /**
  * A 2-D loss landscape as a Vega-Lite spec: a heat map of the loss over (α, β) with contour lines,
  * and the trained parameters (0, 0) marked by a cross.
+ * @example
+ * ```ts
+ * const spec = plot.lossLandscape2d({ alphas: [-1, 0, 1], betas: [-1, 0, 1], losses: [[2, 1, 2], [1, 0.5, 1], [2, 1, 2]] })
+ * ```
  * @category landscapes
  */
 export const lossLandscape2d = (options: LossLandscape2dOptions): VegaLiteSpec => {

@@ -9,14 +9,28 @@ import { type Domain, heatmapLayer, isolineLayer, levelsOf, xyEncoding } from '.
 import { type Surface, sampleSurface } from './surfaces.js'
 import { type JsonObject, type Row, type VegaLiteSpec, topLevel } from './VegaLiteSpec.js'
 
-/** One optimizer's iterates, start first. @category model */
+/**
+ * One optimizer's iterates, start first. @category model
+ * @example
+ * ```ts
+ * const path: plot.OptimizerPath = { name: 'sgd', points: [[-1, 1], [0, 0.5], [0.5, 0.3]] }
+ * ```
+ */
 export interface OptimizerPath {
   readonly name: string
   /** The points visited, `[steps, 2]` or pairs. */
   readonly points: Tensor | ReadonlyArray<readonly [number, number]>
 }
 
-/** Options of `optimizerPaths`; a `TestSurface` spreads into them. @category optimizers */
+/**
+ * Options of `optimizerPaths`; a `TestSurface` spreads into them. @category optimizers
+ * @example
+ * ```ts
+ * const s = plot.saddle
+ * const options: plot.OptimizerPathsOptions = { surface: s.surface, xDomain: s.xDomain, yDomain: s.yDomain, paths: [{ name: 'sgd', points: [s.start] }] }
+ * plot.optimizerPaths(options)
+ * ```
+ */
 export interface OptimizerPathsOptions {
   readonly surface: Surface
   readonly paths: ReadonlyArray<OptimizerPath>
@@ -60,6 +74,11 @@ const visible = (points: ReadonlyArray<readonly [number, number]>, xDomain: Doma
  * Optimizer paths over the contours of a surface, as a Vega-Lite spec. A path is drawn up to its
  * first iterate that is not finite or is far outside the plot (a diverged run); iterates just
  * outside the domain are clipped at the frame.
+ * @example
+ * ```ts
+ * const s = plot.rosenbrock
+ * const spec = plot.optimizerPaths({ surface: s.surface, xDomain: s.xDomain, yDomain: s.yDomain, paths: [{ name: 'sgd', points: [s.start, [0.5, 0.5]] }] })
+ * ```
  * @category optimizers
  */
 export const optimizerPaths = (options: OptimizerPathsOptions): VegaLiteSpec => {

@@ -13,7 +13,15 @@ import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import { type ProgramGraph, type ProgramLayoutOptions, type ProgramNodeKind, LINE_HEIGHT, programGraph } from './programLayout.js'
 
-/** How to draw a program. @category plots */
+/**
+ * How to draw a program. @category plots
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))
+ * const options: plot.ProgramPlotOptions = { title: 'tanh(x²)', argumentNames: ['x'] }
+ * const svg = plot.program(program, options)
+ * ```
+ */
 export interface ProgramPlotOptions extends ProgramLayoutOptions {
   /** A title over the picture (default none). */
   readonly title?: string
@@ -49,6 +57,11 @@ const MARGIN = 16
 
 /**
  * Paints a laid-out program graph as an SVG document.
+ * @example
+ * ```ts
+ * const graph = plot.programGraph(trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2])))
+ * const svg = plot.drawProgramGraph(graph, { title: 'tanh(x²)' })
+ * ```
  * @category plots
  */
 export const drawProgramGraph = (graph: ProgramGraph, options: { readonly title?: string; readonly subtitle?: string } = {}): string => {
@@ -122,13 +135,25 @@ const counts = (p: Program, backwardFrom: number | undefined): string => {
  * Draws a program as an SVG graph: inputs, constants, one box per equation (primitive and output
  * type), outputs, and an edge per use of a value. `backwardFrom` colours the equations from that
  * index on as the backward pass.
- * @example writeFileSync('program.svg', plot.program(trace(f)(x), { title: 'f' }))
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => ops.tanh(ops.mul(x, x))
+ * const svg = plot.program(trace(f)(tensor([1, 2])), { title: 'f' }) // an SVG string, for a file or a page
+ * ```
  * @category plots
  */
 export const program = (p: Program, options: ProgramPlotOptions = {}): string =>
   drawProgramGraph(programGraph(p, options), { ...(options.title === undefined ? {} : { title: options.title }), subtitle: options.subtitle ?? counts(p, options.backwardFrom) })
 
-/** A traced forward and backward program and where its backward pass starts. @category model */
+/**
+ * A traced forward and backward program and where its backward pass starts. @category model
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * type Params = ReturnType<typeof net.init>
+ * const g: plot.GradProgram = plot.traceGrad((p: Params, x: Tensor) => ops.sum(net.apply(p)(x)))(net.init(random.key(0)), ones([3, 2]))
+ * ```
+ */
 export interface GradProgram {
   /** The program of `(params, ...data) => valueAndGrad(p => loss(p, ...data))(params)`. */
   readonly program: Program
@@ -140,6 +165,13 @@ export interface GradProgram {
  * Traces the forward and backward program of `loss` with respect to its first argument (the
  * parameters; the other arguments are data, inputs of the program but not differentiated). The
  * forward pass is the prefix of the equations that tracing `loss` alone records.
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * type Params = ReturnType<typeof net.init>
+ * const loss = (p: Params, x: Tensor, y: Tensor) => losses.mse(net.apply(p)(x), y)
+ * const g = plot.traceGrad(loss)(net.init(random.key(0)), ones([4, 2]), zeros([4, 1])) // the program and where backward starts
+ * ```
  * @category plots
  */
 export const traceGrad =
@@ -159,7 +191,13 @@ export const traceGrad =
  * Draws the forward and backward program of `loss` (its gradient with respect to the first
  * argument, as `traceGrad` traces it): the forward equations in blue, the backward ones in
  * orange, the loss and one output per gradient leaf (`∂loss/∂W1`).
- * @example plot.gradProgram(loss, { title: 'backprop' })(params, x, y)
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * type Params = ReturnType<typeof net.init>
+ * const loss = (p: Params, x: Tensor, y: Tensor) => losses.mse(net.apply(p)(x), y)
+ * const svg = plot.gradProgram(loss, { title: 'backprop' })(net.init(random.key(0)), ones([4, 2]), zeros([4, 1]))
+ * ```
  * @category plots
  */
 export const gradProgram =

@@ -9,10 +9,23 @@ import type { Atom, Program } from '../stage/index.js'
 import { formatNumber, formatValue } from '../stage/show.js'
 import { typeName } from '../stage/names.js'
 
-/** What a node stands for; `forward` and `backward` are equations of either pass. @category model */
+/**
+ * What a node stands for; `forward` and `backward` are equations of either pass. @category model
+ * @example
+ * ```ts
+ * const kind: plot.ProgramNodeKind = 'backward'
+ * ```
+ */
 export type ProgramNodeKind = 'input' | 'constant' | 'forward' | 'backward' | 'output'
 
-/** A positioned node: its centre, size and text lines (the first is the title). @category model */
+/**
+ * A positioned node: its centre, size and text lines (the first is the title). @category model
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))
+ * const nodes: ReadonlyArray<plot.ProgramNode> = plot.programGraph(program).nodes
+ * ```
+ */
 export interface ProgramNode {
   readonly id: string
   readonly kind: ProgramNodeKind
@@ -23,14 +36,29 @@ export interface ProgramNode {
   readonly height: number
 }
 
-/** A positioned edge from the node that defines a value to a node that uses it. @category model */
+/**
+ * A positioned edge from the node that defines a value to a node that uses it. @category model
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))
+ * const edges: ReadonlyArray<plot.ProgramEdge> = plot.programGraph(program).edges
+ * ```
+ */
 export interface ProgramEdge {
   readonly from: string
   readonly to: string
   readonly points: ReadonlyArray<{ readonly x: number; readonly y: number }>
 }
 
-/** A laid-out program graph. @category model */
+/**
+ * A laid-out program graph. @category model
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))
+ * const graph: plot.ProgramGraph = plot.programGraph(program)
+ * graph.nodes.length
+ * ```
+ */
 export interface ProgramGraph {
   readonly nodes: ReadonlyArray<ProgramNode>
   readonly edges: ReadonlyArray<ProgramEdge>
@@ -38,7 +66,15 @@ export interface ProgramGraph {
   readonly height: number
 }
 
-/** How to lay out and label a program. @category plots */
+/**
+ * How to lay out and label a program. @category plots
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))
+ * const options: plot.ProgramLayoutOptions = { argumentNames: ['x'], direction: 'LR' }
+ * plot.programGraph(program, options)
+ * ```
+ */
 export interface ProgramLayoutOptions {
   /** Equations from this index on are drawn as the backward pass (default: none are). */
   readonly backwardFrom?: number
@@ -100,6 +136,10 @@ const isLiteral = (a: Atom): boolean => a.kind === 'const' && a.value.shape.leng
 /**
  * Lays out a program with dagre: inputs at the top, outputs at the bottom, each equation a box
  * titled with its primitive, its short parameters and its scalar literals, over its output type.
+ * @example
+ * ```ts
+ * const graph = plot.programGraph(trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))) // nodes and edges, laid out
+ * ```
  * @category plots
  */
 export const programGraph = (program: Program, options: ProgramLayoutOptions = {}): ProgramGraph => {

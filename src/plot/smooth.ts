@@ -8,6 +8,10 @@
  * Dividing by 1 - w^t removes the pull towards 0 of the first steps, so s₁ = v₁ and a constant
  * series stays constant. `weight` is in [0, 1): 0 returns the series itself. Non-finite values
  * (a diverging run) are passed through and skipped by the average.
+ * @example
+ * ```ts
+ * plot.exponentialMovingAverage([1, 0, 0], 0.5) // smoothed loss values for a curve
+ * ```
  * @category smoothing
  */
 export const exponentialMovingAverage = (values: ReadonlyArray<number>, weight: number): number[] => {

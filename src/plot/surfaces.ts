@@ -14,10 +14,24 @@ import { type Tensor, tensor, toFlatArray } from '../tensor/index.js'
 import type { Grid } from './contours.js'
 import type { Domain } from './fieldLayers.js'
 
-/** A function of a point `[..., 2]` to its value `[...]`. @category surfaces */
+/**
+ * A function of a point `[..., 2]` to its value `[...]`. @category surfaces
+ * @example
+ * ```ts
+ * const bowl: plot.Surface = (p) => ops.add(ops.square(plot.coordinate(p, 0)), ops.square(plot.coordinate(p, 1)))
+ * plot.sampleSurface(bowl, [0, 1], [0, 1])
+ * ```
+ */
 export type Surface = (p: Tensor) => Tensor
 
-/** A test surface and how to look at it. @category surfaces */
+/**
+ * A test surface and how to look at it. @category surfaces
+ * @example
+ * ```ts
+ * const s: plot.TestSurface = plot.rosenbrock
+ * s.start // where the optimizer paths begin
+ * ```
+ */
 export interface TestSurface {
   readonly name: string
   readonly surface: Surface
@@ -31,7 +45,13 @@ export interface TestSurface {
   readonly contourScale: 'linear' | 'log'
 }
 
-/** The coordinate `k` (0 for x, 1 for y) of points `[..., 2]`, shaped `[...]`. @category surfaces */
+/**
+ * The coordinate `k` (0 for x, 1 for y) of points `[..., 2]`, shaped `[...]`. @category surfaces
+ * @example
+ * ```ts
+ * const surface = (p: Tensor) => ops.add(ops.square(plot.coordinate(p, 0)), ops.square(plot.coordinate(p, 1))) // x² + y²
+ * ```
+ */
 export const coordinate = (p: Tensor, k: 0 | 1): Tensor => {
   const rank = p.shape.length
   if (rank === 0 || p.shape[rank - 1] !== 2) throw new RangeError(`plot.surfaces: points must have shape [..., 2], got [${p.shape.join(', ')}]`)
@@ -40,7 +60,13 @@ export const coordinate = (p: Tensor, k: 0 | 1): Tensor => {
   return reshape(slice(p, begin, size), p.shape.slice(0, -1))
 }
 
-/** Rosenbrock's banana valley: (1 - x)² + 100 (y - x²)², minimum 0 at (1, 1). @category surfaces */
+/**
+ * Rosenbrock's banana valley: (1 - x)² + 100 (y - x²)², minimum 0 at (1, 1). @category surfaces
+ * @example
+ * ```ts
+ * plot.rosenbrock.minimum // [1, 1]
+ * ```
+ */
 export const rosenbrock: TestSurface = {
   name: 'Rosenbrock',
   surface: (p) => {
@@ -58,6 +84,10 @@ export const rosenbrock: TestSurface = {
 /**
  * Beale's function: (1.5 - x + xy)² + (2.25 - x + xy²)² + (2.625 - x + xy³)², minimum 0 at
  * (3, 0.5); flat valleys and steep corners.
+ * @example
+ * ```ts
+ * const spec = plot.optimizerPaths({ surface: plot.beale.surface, paths: [], xDomain: plot.beale.xDomain, yDomain: plot.beale.yDomain })
+ * ```
  * @category surfaces
  */
 export const beale: TestSurface = {
@@ -76,7 +106,13 @@ export const beale: TestSurface = {
   contourScale: 'log',
 }
 
-/** The saddle x² - y²: a stationary point at (0, 0) that is not a minimum; no minimum at all. @category surfaces */
+/**
+ * The saddle x² - y²: a stationary point at (0, 0) that is not a minimum; no minimum at all. @category surfaces
+ * @example
+ * ```ts
+ * plot.saddle.surface(tensor([0, 0])) // the saddle point's value
+ * ```
+ */
 export const saddle: TestSurface = {
   name: 'saddle',
   surface: (p) => sub(square(coordinate(p, 0)), square(coordinate(p, 1))),
@@ -87,12 +123,22 @@ export const saddle: TestSurface = {
   contourScale: 'linear',
 }
 
-/** The three test surfaces, for iterating. @category surfaces */
+/**
+ * The three test surfaces, for iterating. @category surfaces
+ * @example
+ * ```ts
+ * plot.testSurfaces.map((s) => s.name) // Rosenbrock, Beale, saddle
+ * ```
+ */
 export const testSurfaces: ReadonlyArray<TestSurface> = [rosenbrock, beale, saddle]
 
 /**
  * Samples a surface on the grid `xs × ys` (`values[j][i] = f(xs[i], ys[j])`): in one call on the
  * batch `[m, 2]` when the surface follows the `[..., 2] → [...]` contract, else point by point.
+ * @example
+ * ```ts
+ * plot.sampleSurface(plot.rosenbrock.surface, plot.linspace(-2, 2, 5), plot.linspace(-1, 3, 5)) // a 5×5 grid of values
+ * ```
  * @category surfaces
  */
 export const sampleSurface = (surface: Surface, xs: ReadonlyArray<number>, ys: ReadonlyArray<number>): Grid => {

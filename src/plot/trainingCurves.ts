@@ -6,21 +6,42 @@
 import { exponentialMovingAverage } from './smooth.js'
 import { type JsonObject, type Row, type VegaLiteSpec, lossScaleSpec, topLevel } from './VegaLiteSpec.js'
 
-/** One epoch's summary, as `train.fit` records it. @category model */
+/**
+ * One epoch's summary, as `train.fit` records it. @category model
+ * @example
+ * ```ts
+ * const epochs: plot.EpochSummary[] = [{ epoch: 0, loss: 0.9 }, { epoch: 1, loss: 0.5, metrics: { accuracy: 0.8 } }]
+ * plot.trainingCurves([{ name: 'run', loss: [1, 0.8, 0.6, 0.4], epochs }])
+ * ```
+ */
 export interface EpochSummary {
   readonly epoch: number
   readonly loss: number
   readonly metrics?: Readonly<Record<string, number>>
 }
 
-/** One training run: its name (the legend entry), the loss of each step and optional epoch summaries. @category model */
+/**
+ * One training run: its name (the legend entry), the loss of each step and optional epoch summaries. @category model
+ * @example
+ * ```ts
+ * const run: plot.Run = { name: 'adam', loss: [1, 0.5, 0.3] }
+ * plot.trainingCurves([run])
+ * ```
+ */
 export interface Run {
   readonly name: string
   readonly loss: ReadonlyArray<number>
   readonly epochs?: ReadonlyArray<EpochSummary>
 }
 
-/** Options of `trainingCurves`. @category training */
+/**
+ * Options of `trainingCurves`. @category training
+ * @example
+ * ```ts
+ * const options: plot.TrainingCurvesOptions = { smoothing: 0.6, lossScale: 'log' }
+ * plot.trainingCurves([{ name: 'sgd', loss: [1, 0.5, 0.2] }], options)
+ * ```
+ */
 export interface TrainingCurvesOptions {
   readonly title?: string
   /** The weight of the exponential moving average of the step losses, in [0, 1) (default 0.9). */
@@ -43,6 +64,10 @@ const runColor = (names: ReadonlyArray<string>): JsonObject => ({
  * its exponential moving average (solid); below, one panel per epoch quantity (the epoch's mean
  * loss, then each metric in order of first appearance), when any run has epoch summaries; the
  * epoch axis counts from 1 (the history's `epoch` 0 is drawn as epoch 1).
+ * @example
+ * ```ts
+ * const spec = plot.trainingCurves([{ name: 'sgd', loss: [1, 0.6, 0.4] }, { name: 'adam', loss: [1, 0.3, 0.2] }])
+ * ```
  * @category training
  */
 export const trainingCurves = (runs: ReadonlyArray<Run>, options: TrainingCurvesOptions = {}): VegaLiteSpec => {

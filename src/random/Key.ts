@@ -14,7 +14,13 @@
 import { type DType, type Shape, type Tensor, alloc, checkShape, fromData, sizeOf } from '../tensor/index.js'
 import { threefry2x32 } from './threefry.js'
 
-/** A random key: two 32-bit words. @category model */
+/**
+ * A random key: two 32-bit words. @category model
+ * @example
+ * ```ts
+ * const key: random.Key = random.key(0) // { kind: 'Key', words: [0, 0] }, a plain value
+ * ```
+ */
 export interface Key {
   readonly kind: 'Key'
   readonly words: readonly [number, number]
@@ -27,7 +33,14 @@ const FOLD = 2
 
 const makeKey = (w0: number, w1: number): Key => Object.freeze({ kind: 'Key' as const, words: Object.freeze([w0 >>> 0, w1 >>> 0] as const) })
 
-/** Whether a value is a key. @category guards */
+/**
+ * Whether a value is a key. @category guards
+ * @example
+ * ```ts
+ * random.isKey(random.key(0)) // true
+ * random.isKey(0) // false
+ * ```
+ */
 export const isKey = (u: unknown): u is Key =>
   typeof u === 'object' && u !== null && (u as Partial<Key>).kind === 'Key' && Array.isArray((u as Partial<Key>).words)
 
@@ -36,7 +49,12 @@ const checkKey = (op: string, k: Key): void => {
 }
 
 /**
- * The key for a safe integer seed, |seed| < 2^53 (negative seeds wrap to two’s complement).
+ * The key for a safe integer seed, |seed| \< 2^53 (negative seeds wrap to two’s complement).
+ * @example
+ * ```ts
+ * const key = random.key(42)
+ * const w = random.normal(key, [3, 2]) // the same numbers for the same key, on every machine
+ * ```
  * @category constructors
  */
 export const key = (seed: number): Key => {
@@ -46,7 +64,14 @@ export const key = (seed: number): Key => {
   return makeKey(hi, lo)
 }
 
-/** Splits a key into `n` (default 2) new independent keys. @category constructors */
+/**
+ * Splits a key into `n` (default 2) new independent keys. @category constructors
+ * @example
+ * ```ts
+ * const [k1, k2] = random.split(random.key(0)) // two independent keys
+ * const keys = random.split(random.key(0), 4)
+ * ```
+ */
 export const split = (k: Key, n = 2): Key[] => {
   checkKey('split', k)
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`random.split: n must be a non-negative integer, got ${n}`)
@@ -59,7 +84,13 @@ export const split = (k: Key, n = 2): Key[] => {
   return keys
 }
 
-/** A new key derived from `k` and the integer `i` (e.g. an epoch or step number). @category constructors */
+/**
+ * A new key derived from `k` and the integer `i` (e.g. an epoch or step number). @category constructors
+ * @example
+ * ```ts
+ * const epochKey = random.foldIn(random.key(0), 3) // a key for epoch 3, without splitting a chain
+ * ```
+ */
 export const foldIn = (k: Key, i: number): Key => {
   checkKey('foldIn', k)
   if (!Number.isInteger(i) || i < 0 || i >= 2 ** 32) throw new RangeError(`random.foldIn: i must be an integer in [0, 2^32), got ${i}`)
@@ -68,7 +99,13 @@ export const foldIn = (k: Key, i: number): Key => {
   return makeKey(out[0]!, out[1]!)
 }
 
-/** `count` random 32-bit words from a key. @category generators */
+/**
+ * `count` random 32-bit words from a key. @category generators
+ * @example
+ * ```ts
+ * random.bits(random.key(0), 4) // four uint32 words, the same for the same key
+ * ```
+ */
 export const bits = (k: Key, count: number): Uint32Array => {
   checkKey('bits', k)
   const out = new Uint32Array(count + (count % 2))
@@ -76,7 +113,14 @@ export const bits = (k: Key, count: number): Uint32Array => {
   return count % 2 === 0 ? out : out.subarray(0, count)
 }
 
-/** Options of `uniform`. @category generators */
+/**
+ * Options of `uniform`. @category generators
+ * @example
+ * ```ts
+ * const options: random.UniformOptions = { min: -1, max: 1 }
+ * random.uniform(random.key(0), [3], options)
+ * ```
+ */
 export interface UniformOptions {
   readonly dtype?: DType
   readonly min?: number
@@ -96,7 +140,14 @@ const unit = (k: Key, n: number, dtype: DType): Float64Array => {
   return u
 }
 
-/** Uniform numbers in [min, max) (default [0, 1)). @category generators */
+/**
+ * Uniform numbers in [min, max) (default [0, 1)). @category generators
+ * @example
+ * ```ts
+ * random.uniform(random.key(0), [2, 2]) // entries in [0, 1)
+ * random.uniform(random.key(1), [3], { min: -1, max: 1 })
+ * ```
+ */
 export const uniform = (k: Key, shape: Shape, options: UniformOptions = {}): Tensor => {
   checkShape('random.uniform', shape)
   const dtype = options.dtype ?? 'float32'
@@ -117,14 +168,28 @@ export const uniform = (k: Key, shape: Shape, options: UniformOptions = {}): Ten
   return fromData(shape, o)
 }
 
-/** Options of `normal`. @category generators */
+/**
+ * Options of `normal`. @category generators
+ * @example
+ * ```ts
+ * const options: random.NormalOptions = { mean: 0, std: 0.01 }
+ * random.normal(random.key(0), [3], options)
+ * ```
+ */
 export interface NormalOptions {
   readonly dtype?: DType
   readonly mean?: number
   readonly std?: number
 }
 
-/** Normally distributed numbers (default mean 0, std 1), by the Box-Muller transform. @category generators */
+/**
+ * Normally distributed numbers (default mean 0, std 1), by the Box-Muller transform. @category generators
+ * @example
+ * ```ts
+ * random.normal(random.key(0), [2, 3]) // standard normal entries
+ * random.normal(random.key(0), [2], { mean: 10, std: 0.1 })
+ * ```
+ */
 export const normal = (k: Key, shape: Shape, options: NormalOptions = {}): Tensor => {
   checkShape('random.normal', shape)
   const dtype = options.dtype ?? 'float32'
@@ -143,7 +208,13 @@ export const normal = (k: Key, shape: Shape, options: NormalOptions = {}): Tenso
   return fromData(shape, o)
 }
 
-/** Samples 1 with probability `p` and 0 otherwise. @category generators */
+/**
+ * Samples 1 with probability `p` and 0 otherwise. @category generators
+ * @example
+ * ```ts
+ * random.bernoulli(random.key(0), 0.3, [2, 4]) // 0/1 entries, 1 with probability 0.3
+ * ```
+ */
 export const bernoulli = (k: Key, p: number, shape: Shape, options: { readonly dtype?: DType } = {}): Tensor => {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`random.bernoulli: p must be in [0, 1], got ${p}`)
   const u = uniform(k, shape, { dtype: 'float64' })
@@ -152,7 +223,13 @@ export const bernoulli = (k: Key, p: number, shape: Shape, options: { readonly d
   return fromData(shape, o)
 }
 
-/** A uniformly random permutation of 0..n-1 (Fisher-Yates driven by the key). @category generators */
+/**
+ * A uniformly random permutation of 0..n-1 (Fisher-Yates driven by the key). @category generators
+ * @example
+ * ```ts
+ * random.permutation(random.key(0), 5) // an order of 0..4: Int32Array [1, 4, 3, 2, 0]
+ * ```
+ */
 export const permutation = (k: Key, n: number): Int32Array => {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`random.permutation: n must be a non-negative integer, got ${n}`)
   const p = new Int32Array(n)
@@ -169,7 +246,13 @@ export const permutation = (k: Key, n: number): Int32Array => {
   return p
 }
 
-/** A uniform random integer in [0, n) for each element of `shape`. @category generators */
+/**
+ * A uniform random integer in [0, n) for each element of `shape`. @category generators
+ * @example
+ * ```ts
+ * random.randint(random.key(0), 10, [5]) // five integers in 0..9
+ * ```
+ */
 export const randint = (k: Key, n: number, shape: Shape, options: { readonly dtype?: DType } = {}): Tensor => {
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`random.randint: n must be a positive integer, got ${n}`)
   const u = uniform(k, shape, { dtype: 'float64' })

@@ -11,6 +11,11 @@ const rotl = (x: number, r: number): number => ((x << r) | (x >>> (32 - r))) >>>
 /**
  * Encrypts the counter (c0, c1) under the key (k0, k1), writing the two output words to
  * `out[at]` and `out[at + 1]`.
+ * @example
+ * ```ts
+ * const out = new Uint32Array(2)
+ * random.threefry2x32(0, 0, 0, 0, out, 0) // the Threefry-2x32 block of key (0, 0) at counter (0, 0)
+ * ```
  * @category generators
  */
 export const threefry2x32 = (k0: number, k1: number, c0: number, c1: number, out: Uint32Array, at: number): void => {

@@ -15,13 +15,25 @@
  */
 import type { Key } from '../random/index.js'
 
-/** Discrete actions `0 .. n - 1`. @category model */
+/**
+ * Discrete actions `0 .. n - 1`. @category model
+ * @example
+ * ```ts
+ * const space: rl.DiscreteSpace = { kind: 'discrete', n: 2 }
+ * ```
+ */
 export interface DiscreteSpace {
   readonly kind: 'discrete'
   readonly n: number
 }
 
-/** Continuous actions: vectors of `size` numbers in [low, high] (element-wise). @category model */
+/**
+ * Continuous actions: vectors of `size` numbers in [low, high] (element-wise). @category model
+ * @example
+ * ```ts
+ * const space: rl.BoxSpace = rl.pendulum().actionSpace
+ * ```
+ */
 export interface BoxSpace {
   readonly kind: 'box'
   readonly size: number
@@ -29,17 +41,37 @@ export interface BoxSpace {
   readonly high: ReadonlyArray<number>
 }
 
-/** The action type of a space: an integer for a discrete space, a vector for a box. @category model */
+/**
+ * The action type of a space: an integer for a discrete space, a vector for a box. @category model
+ * @example
+ * ```ts
+ * const push: rl.ActionOf<rl.DiscreteSpace> = 1
+ * const torque: rl.ActionOf<rl.BoxSpace> = [0.5]
+ * ```
+ */
 export type ActionOf<Space> = Space extends DiscreteSpace ? number : ReadonlyArray<number>
 
-/** What every environment state carries: the steps taken in the episode and whether it ended. @category model */
+/**
+ * What every environment state carries: the steps taken in the episode and whether it ended. @category model
+ * @example
+ * ```ts
+ * const clock: rl.EpisodeClock = rl.cartPole().reset(random.key(0)) // every state counts its steps
+ * ```
+ */
 export interface EpisodeClock {
   /** Steps taken in this episode (the step cap makes the length part of the state). */
   readonly t: number
   readonly done: boolean
 }
 
-/** One step's outcome. @category model */
+/**
+ * One step's outcome. @category model
+ * @example
+ * ```ts
+ * const env = rl.cartPole()
+ * const t: rl.Transition<rl.CartPoleState> = env.step(env.reset(random.key(0)), 0)
+ * ```
+ */
 export interface Transition<S> {
   readonly state: S
   readonly reward: number
@@ -49,7 +81,14 @@ export interface Transition<S> {
   readonly truncated: boolean
 }
 
-/** An environment as pure functions over immutable states. @category model */
+/**
+ * An environment as pure functions over immutable states. @category model
+ * @example
+ * ```ts
+ * const env: rl.Environment<rl.CartPoleState, rl.DiscreteSpace> = rl.cartPole()
+ * env.observe(env.reset(random.key(0))) // four numbers
+ * ```
+ */
 export interface Environment<S extends EpisodeClock, Space extends DiscreteSpace | BoxSpace> {
   /** Gymnasium's id, e.g. 'CartPole-v1'. */
   readonly name: string
@@ -62,13 +101,37 @@ export interface Environment<S extends EpisodeClock, Space extends DiscreteSpace
   readonly observe: (state: S) => ReadonlyArray<number>
 }
 
-/** Any environment with discrete actions. @category model */
+/**
+ * Any environment with discrete actions. @category model
+ * @example
+ * ```ts
+ * const env: rl.DiscreteEnvironment<rl.CartPoleState> = rl.cartPole()
+ * ```
+ */
 export type DiscreteEnvironment<S extends EpisodeClock = EpisodeClock> = Environment<S, DiscreteSpace>
 
-/** Any environment with continuous actions. @category model */
+/**
+ * Any environment with continuous actions. @category model
+ * @example
+ * ```ts
+ * const env: rl.BoxEnvironment<rl.PendulumState> = rl.pendulum()
+ * ```
+ */
 export type BoxEnvironment<S extends EpisodeClock = EpisodeClock> = Environment<S, BoxSpace>
 
-/** The dynamics of an environment without the clock: what `environment` wraps. @category constructors */
+/**
+ * The dynamics of an environment without the clock: what `environment` wraps. @category constructors
+ * @example
+ * ```ts
+ * const dynamics: rl.Dynamics<{ readonly x: number }, rl.DiscreteSpace> = {
+ *   name: 'walk', maxSteps: 20, observationSize: 1, actionSpace: { kind: 'discrete', n: 2 },
+ *   reset: () => ({ x: 0 }),
+ *   step: (s, action) => ({ state: { x: s.x + (action === 1 ? 1 : -1) }, reward: 0, terminated: false }),
+ *   observe: (s) => [s.x],
+ * }
+ * const walk = rl.environment(dynamics)
+ * ```
+ */
 export interface Dynamics<P, Space extends DiscreteSpace | BoxSpace> {
   readonly name: string
   readonly maxSteps: number
@@ -94,6 +157,17 @@ const checkAction = (name: string, space: DiscreteSpace | BoxSpace, action: unkn
 /**
  * Adds the clock to a set of dynamics: counts steps, truncates at `maxSteps` (as Gymnasium's
  * `TimeLimit`), refuses to step an ended episode, checks actions, freezes states.
+ * @example
+ * ```ts
+ * // a coin: action 1 is rewarded, an episode lasts 10 steps
+ * const coin = rl.environment({
+ *   name: 'coin', maxSteps: 10, observationSize: 1, actionSpace: { kind: 'discrete', n: 2 },
+ *   reset: () => ({}),
+ *   step: (state, action) => ({ state, reward: action === 1 ? 1 : 0, terminated: false }),
+ *   observe: () => [0],
+ * })
+ * const s = coin.reset(random.key(0))
+ * ```
  * @category constructors
  */
 export const environment = <P extends object, Space extends DiscreteSpace | BoxSpace>(

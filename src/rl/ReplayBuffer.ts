@@ -19,7 +19,13 @@
  */
 import { type Key, bits } from '../random/index.js'
 
-/** One transition to store. @category replay */
+/**
+ * One transition to store. @category replay
+ * @example
+ * ```ts
+ * const t: rl.StoredTransition = { observation: [0, 0], action: 1, reward: 1, nextObservation: [0, 1], terminated: false }
+ * ```
+ */
 export interface StoredTransition {
   readonly observation: ArrayLike<number>
   /** The action: an integer for discrete spaces, a vector for continuous ones. */
@@ -40,7 +46,13 @@ interface Store {
   owner: number
 }
 
-/** A ring buffer of transitions. @category replay */
+/**
+ * A ring buffer of transitions. @category replay
+ * @example
+ * ```ts
+ * const buffer: rl.ReplayBuffer = rl.replayBuffer({ capacity: 1000, observationSize: 4 })
+ * ```
+ */
 export interface ReplayBuffer {
   readonly capacity: number
   readonly observationSize: number
@@ -53,7 +65,15 @@ export interface ReplayBuffer {
   readonly store: Store
 }
 
-/** A sampled mini-batch, row-major. @category replay */
+/**
+ * A sampled mini-batch, row-major. @category replay
+ * @example
+ * ```ts
+ * let buffer = rl.replayBuffer({ capacity: 10, observationSize: 1 })
+ * buffer = rl.push(buffer, { observation: [0], action: 0, reward: 1, nextObservation: [1], terminated: true })
+ * const batch: rl.ReplayBatch = rl.sample(buffer, random.key(0), 4)
+ * ```
+ */
 export interface ReplayBatch {
   readonly size: number
   /** `[size, observationSize]`. */
@@ -70,7 +90,14 @@ const positiveInt = (op: string, what: string, n: number): void => {
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${op}: ${what} must be a positive integer, got ${n}`)
 }
 
-/** Options of `replayBuffer`. @category replay */
+/**
+ * Options of `replayBuffer`. @category replay
+ * @example
+ * ```ts
+ * const options: rl.ReplayBufferOptions = { capacity: 1000, observationSize: 3, actionSize: 1 }
+ * rl.replayBuffer(options)
+ * ```
+ */
 export interface ReplayBufferOptions {
   readonly capacity: number
   readonly observationSize: number
@@ -85,7 +112,10 @@ const wrapStore = (capacity: number, observationSize: number, actionSize: number
 
 /**
  * An empty replay buffer of `capacity` transitions.
- * @example let buffer = rl.replayBuffer({ capacity: 50_000, observationSize: 4 })
+ * @example
+ * ```ts
+ * let buffer = rl.replayBuffer({ capacity: 50_000, observationSize: 4 })
+ * ```
  * @category replay
  */
 export const replayBuffer = (options: ReplayBufferOptions): ReplayBuffer => {
@@ -118,6 +148,11 @@ const checkRow = (op: string, what: string, row: ArrayLike<number>, n: number): 
 /**
  * The buffer with one more transition, overwriting the oldest when full; O(one transition).
  * The buffer passed in is superseded (see the module comment).
+ * @example
+ * ```ts
+ * let buffer = rl.replayBuffer({ capacity: 100, observationSize: 2 })
+ * buffer = rl.push(buffer, { observation: [0, 0], action: 1, reward: 1, nextObservation: [0, 1], terminated: false })
+ * ```
  * @category replay
  */
 export const push = (buffer: ReplayBuffer, transition: StoredTransition): ReplayBuffer => {
@@ -141,7 +176,14 @@ export const push = (buffer: ReplayBuffer, transition: StoredTransition): Replay
   return wrapStore(capacity, o, actionSize, Math.min(buffer.size + 1, capacity), buffer.pushes + 1, store)
 }
 
-/** An independent copy of a buffer (O(capacity)): both it and the original may be pushed to. @category replay */
+/**
+ * An independent copy of a buffer (O(capacity)): both it and the original may be pushed to. @category replay
+ * @example
+ * ```ts
+ * const buffer = rl.replayBuffer({ capacity: 100, observationSize: 4 })
+ * const copy = rl.copyBuffer(buffer)
+ * ```
+ */
 export const copyBuffer = (buffer: ReplayBuffer): ReplayBuffer => {
   checkOwner('rl.copyBuffer', buffer)
   const s = buffer.store
@@ -155,6 +197,12 @@ export const copyBuffer = (buffer: ReplayBuffer): ReplayBuffer => {
 /**
  * `n` transitions drawn uniformly with replacement from those held, by key (pure: the same
  * buffer and key give the same batch). The batch is a fresh copy: later pushes do not change it.
+ * @example
+ * ```ts
+ * let buffer = rl.replayBuffer({ capacity: 100, observationSize: 2 })
+ * buffer = rl.push(buffer, { observation: [0, 0], action: 1, reward: 1, nextObservation: [0, 1], terminated: false })
+ * const batch = rl.sample(buffer, random.key(0), 32)
+ * ```
  * @category replay
  */
 export const sample = (buffer: ReplayBuffer, key: Key, n: number): ReplayBatch => {

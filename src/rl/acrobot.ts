@@ -9,7 +9,13 @@
 import { type Key, uniform } from '../random/index.js'
 import { type DiscreteSpace, type Environment, type EpisodeClock, environment } from './Environment.js'
 
-/** Gymnasium's constants of Acrobot. @category environments */
+/**
+ * Gymnasium's constants of Acrobot. @category environments
+ * @example
+ * ```ts
+ * rl.acrobotPhysics.dt // 0.2 s a step
+ * ```
+ */
 export const acrobotPhysics = Object.freeze({
   dt: 0.2,
   linkLength1: 1.0,
@@ -24,7 +30,13 @@ export const acrobotPhysics = Object.freeze({
   gravity: 9.8,
 })
 
-/** The two joint angles (0 = hanging down) and their velocities. @category environments */
+/**
+ * The two joint angles (0 = hanging down) and their velocities. @category environments
+ * @example
+ * ```ts
+ * const s: rl.AcrobotState = rl.acrobot().reset(random.key(0))
+ * ```
+ */
 export interface AcrobotState extends EpisodeClock {
   readonly theta1: number
   readonly theta2: number
@@ -65,6 +77,11 @@ const clip = (x: number, lo: number, hi: number): number => Math.min(Math.max(x,
 /**
  * Acrobot-v1: observation [cos θ₁, sin θ₁, cos θ₂, sin θ₂, θ̇₁, θ̇₂], reset with each of the four
  * variables uniform in [−0.1, 0.1).
+ * @example
+ * ```ts
+ * const env = rl.acrobot()
+ * const s = env.reset(random.key(0))
+ * ```
  * @category environments
  */
 export const acrobot = (options: { readonly maxSteps?: number } = {}): Environment<AcrobotState, DiscreteSpace> => {

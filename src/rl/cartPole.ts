@@ -8,7 +8,13 @@
 import { type Key, uniform } from '../random/index.js'
 import { type DiscreteSpace, type Environment, type EpisodeClock, environment } from './Environment.js'
 
-/** Gymnasium's constants of CartPole. @category environments */
+/**
+ * Gymnasium's constants of CartPole. @category environments
+ * @example
+ * ```ts
+ * rl.cartPolePhysics.tau // 0.02 s a step
+ * ```
+ */
 export const cartPolePhysics = Object.freeze({
   gravity: 9.8,
   cartMass: 1.0,
@@ -21,7 +27,13 @@ export const cartPolePhysics = Object.freeze({
   thetaThreshold: (12 * 2 * Math.PI) / 360,
 })
 
-/** Cart position, velocity, pole angle (0 = upright), angular velocity. @category environments */
+/**
+ * Cart position, velocity, pole angle (0 = upright), angular velocity. @category environments
+ * @example
+ * ```ts
+ * const s: rl.CartPoleState = rl.cartPole().reset(random.key(0))
+ * ```
+ */
 export interface CartPoleState extends EpisodeClock {
   readonly x: number
   readonly xDot: number
@@ -48,7 +60,14 @@ const integrate = (s: Physical, action: number): Physical => {
   return { x: s.x + tau * s.xDot, xDot: s.xDot + tau * xAcc, theta: s.theta + tau * s.thetaDot, thetaDot: s.thetaDot + tau * thetaAcc }
 }
 
-/** Options of `cartPole`. @category environments */
+/**
+ * Options of `cartPole`. @category environments
+ * @example
+ * ```ts
+ * const options: rl.CartPoleOptions = { maxSteps: 200 }
+ * rl.cartPole(options)
+ * ```
+ */
 export interface CartPoleOptions {
   /** The step cap (default 500, CartPole-v1; 200 is CartPole-v0). */
   readonly maxSteps?: number
@@ -57,7 +76,11 @@ export interface CartPoleOptions {
 /**
  * CartPole-v1: observation [x, ẋ, θ, θ̇], actions 0 (push left) and 1 (push right), reset uniform
  * in [-0.05, 0.05) for each variable.
- * @example const env = rl.cartPole(); const { state, reward } = env.step(env.reset(random.key(0)), 1)
+ * @example
+ * ```ts
+ * const env = rl.cartPole()
+ * const { state, reward } = env.step(env.reset(random.key(0)), 1)
+ * ```
  * @category environments
  */
 export const cartPole = (options: CartPoleOptions = {}): Environment<CartPoleState, DiscreteSpace> => {

@@ -9,7 +9,13 @@
 import { type Key, uniform } from '../random/index.js'
 import { type DiscreteSpace, type Environment, type EpisodeClock, environment } from './Environment.js'
 
-/** Gymnasium's constants of MountainCar. @category environments */
+/**
+ * Gymnasium's constants of MountainCar. @category environments
+ * @example
+ * ```ts
+ * rl.mountainCarPhysics.goalPosition // 0.5
+ * ```
+ */
 export const mountainCarPhysics = Object.freeze({
   minPosition: -1.2,
   maxPosition: 0.6,
@@ -20,7 +26,13 @@ export const mountainCarPhysics = Object.freeze({
   gravity: 0.0025,
 })
 
-/** Position and velocity of the car. @category environments */
+/**
+ * Position and velocity of the car. @category environments
+ * @example
+ * ```ts
+ * const s: rl.MountainCarState = rl.mountainCar().reset(random.key(0))
+ * ```
+ */
 export interface MountainCarState extends EpisodeClock {
   readonly position: number
   readonly velocity: number
@@ -33,6 +45,11 @@ const clip = (x: number, lo: number, hi: number): number => Math.min(Math.max(x,
 /**
  * MountainCar-v0: observation [position, velocity], reset with position uniform in [−0.6, −0.4)
  * and velocity 0.
+ * @example
+ * ```ts
+ * const env = rl.mountainCar()
+ * const { state } = env.step(env.reset(random.key(0)), 2) // push right
+ * ```
  * @category environments
  */
 export const mountainCar = (options: { readonly maxSteps?: number } = {}): Environment<MountainCarState, DiscreteSpace> => {

@@ -9,10 +9,22 @@
 import { type Key, uniform } from '../random/index.js'
 import { type BoxSpace, type Environment, type EpisodeClock, environment } from './Environment.js'
 
-/** Gymnasium's constants of Pendulum. @category environments */
+/**
+ * Gymnasium's constants of Pendulum. @category environments
+ * @example
+ * ```ts
+ * rl.pendulumPhysics.maxTorque // 2
+ * ```
+ */
 export const pendulumPhysics = Object.freeze({ maxSpeed: 8, maxTorque: 2, dt: 0.05, gravity: 10, mass: 1, length: 1 })
 
-/** Angle (0 = upright, unbounded) and angular velocity. @category environments */
+/**
+ * Angle (0 = upright, unbounded) and angular velocity. @category environments
+ * @example
+ * ```ts
+ * const s: rl.PendulumState = rl.pendulum().reset(random.key(0))
+ * ```
+ */
 export interface PendulumState extends EpisodeClock {
   readonly theta: number
   readonly thetaDot: number
@@ -22,7 +34,13 @@ type Physical = Omit<PendulumState, keyof EpisodeClock>
 
 const clip = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), hi)
 
-/** ((x + π) mod 2π) − π with a floored modulo, as Python's `%`. @category environments */
+/**
+ * ((x + π) mod 2π) − π with a floored modulo, as Python's `%`. @category environments
+ * @example
+ * ```ts
+ * rl.angleNormalize(3 * Math.PI) // -π, the same angle in [-π, π)
+ * ```
+ */
 export const angleNormalize = (x: number): number => {
   const m = (x + Math.PI) % (2 * Math.PI)
   return (m < 0 ? m + 2 * Math.PI : m) - Math.PI
@@ -31,6 +49,11 @@ export const angleNormalize = (x: number): number => {
 /**
  * Pendulum-v1: observation [cos θ, sin θ, θ̇], one continuous action (the torque, clipped to
  * [−2, 2]), reset θ uniform in [−π, π) and θ̇ in [−1, 1).
+ * @example
+ * ```ts
+ * const env = rl.pendulum()
+ * const { state, reward } = env.step(env.reset(random.key(0)), [0.5]) // a torque of 0.5
+ * ```
  * @category environments
  */
 export const pendulum = (options: { readonly maxSteps?: number } = {}): Environment<PendulumState, BoxSpace> => {

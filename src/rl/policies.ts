@@ -8,7 +8,13 @@ import { logSoftmax, mul, sub, square, sum, neg, add, exp, div } from '../ops/in
 import { type Key, uniform } from '../random/index.js'
 import { type Tensor, ShapeError } from '../tensor/index.js'
 
-/** The index of the largest value (the first on ties). @category policies */
+/**
+ * The index of the largest value (the first on ties). @category policies
+ * @example
+ * ```ts
+ * rl.argmax([0.1, 0.7, 0.2]) // 1
+ * ```
+ */
 export const argmax = (values: ArrayLike<number>): number => {
   let best = 0
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i
@@ -18,6 +24,10 @@ export const argmax = (values: ArrayLike<number>): number => {
 /**
  * A sample of the categorical distribution softmax(logits), by inverse transform of one uniform
  * number drawn from `key`.
+ * @example
+ * ```ts
+ * rl.sampleCategorical(random.key(0), [0, 0, 5]) // most likely 2
+ * ```
  * @category policies
  */
 export const sampleCategorical = (key: Key, logits: ArrayLike<number>): number => {
@@ -36,6 +46,10 @@ export const sampleCategorical = (key: Key, logits: ArrayLike<number>): number =
 /**
  * ε-greedy: with probability ε a uniformly random action, otherwise argmax of the action values
  * (Watkins 1989; Mnih et al. 2015). ε usually comes from a schedule (`optim.schedules.linear`).
+ * @example
+ * ```ts
+ * rl.epsilonGreedy(random.key(0), [0.1, 0.9], 0.1) // 1, except with probability 0.1 a random action
+ * ```
  * @category policies
  */
 export const epsilonGreedy = (key: Key, values: ArrayLike<number>, epsilon: number): number => {
@@ -47,6 +61,10 @@ export const epsilonGreedy = (key: Key, values: ArrayLike<number>, epsilon: numb
 /**
  * log π(a|s) of a categorical policy for a batch: logits [batch, n], actions one-hot [batch, n];
  * returns [batch]. Differentiable in the logits.
+ * @example
+ * ```ts
+ * rl.categoricalLogProb(tensor([[0, 0]]), tensor([[1, 0]])) // tensor [log 0.5]
+ * ```
  * @category policies
  */
 export const categoricalLogProb = (logits: Tensor, actionsOneHot: Tensor): Tensor => {
@@ -56,7 +74,13 @@ export const categoricalLogProb = (logits: Tensor, actionsOneHot: Tensor): Tenso
   return sum(mul(logSoftmax(logits), actionsOneHot), 1)
 }
 
-/** The entropy −Σ p log p of each row of softmax(logits), [batch]. @category policies */
+/**
+ * The entropy −Σ p log p of each row of softmax(logits), [batch]. @category policies
+ * @example
+ * ```ts
+ * rl.categoricalEntropy(tensor([[0, 0]])) // tensor [log 2]
+ * ```
+ */
 export const categoricalEntropy = (logits: Tensor): Tensor => {
   const logP = logSoftmax(logits)
   return neg(sum(mul(exp(logP), logP), 1))
@@ -68,6 +92,10 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI)
  * log N(a; μ, σ²) of a diagonal Gaussian policy for a batch, summed over the action's dimensions:
  * Σᵢ −(aᵢ − μᵢ)² / (2σᵢ²) − log σᵢ − ½ log 2π. mean and actions [batch, d], logStd [d] (broadcast);
  * returns [batch]. Differentiable in the mean and the log standard deviation.
+ * @example
+ * ```ts
+ * rl.gaussianLogProb(tensor([[0]]), tensor([0]), tensor([[0]])) // tensor [-log √(2π)]
+ * ```
  * @category policies
  */
 export const gaussianLogProb = (mean: Tensor, logStd: Tensor, actions: Tensor): Tensor => {
@@ -79,6 +107,12 @@ export const gaussianLogProb = (mean: Tensor, logStd: Tensor, actions: Tensor): 
   return sub(neg(sum(add(mul(square(z), 0.5), logStd), 1)), d * HALF_LOG_TWO_PI)
 }
 
-/** A sample μ + σ·ε, ε ~ N(0, 1), of a diagonal Gaussian, on plain numbers. @category policies */
+/**
+ * A sample μ + σ·ε, ε ~ N(0, 1), of a diagonal Gaussian, on plain numbers. @category policies
+ * @example
+ * ```ts
+ * rl.sampleGaussian([0.5], [1], [0]) // [1.5]: mean + e^logStd · noise
+ * ```
+ */
 export const sampleGaussian = (noise: ArrayLike<number>, mean: ArrayLike<number>, logStd: ArrayLike<number>): number[] =>
   Array.from(mean, (m, i) => m + Math.exp(logStd[i]!) * noise[i]!)

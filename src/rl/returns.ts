@@ -16,7 +16,14 @@ const checkDiscount = (op: string, name: string, x: number): void => {
   if (!(x >= 0 && x <= 1)) throw new RangeError(`${op}: ${name} must be in [0, 1], got ${x}`)
 }
 
-/** Options of `discountedReturns`. @category returns */
+/**
+ * Options of `discountedReturns`. @category returns
+ * @example
+ * ```ts
+ * const options: rl.DiscountedReturnsOptions = { gamma: 0.99 }
+ * rl.discountedReturns([1, 1], [false, true], options)
+ * ```
+ */
 export interface DiscountedReturnsOptions {
   readonly gamma: number
   /** Environments stepped side by side (default 1). */
@@ -28,7 +35,10 @@ export interface DiscountedReturnsOptions {
 /**
  * Discounted returns Gₜ = rₜ + γ (1 − doneₜ) Gₜ₊₁, where doneₜ says that the episode ended at step
  * t (so returns do not leak across episodes) and G after the last step is `bootstrap`.
- * @example rl.discountedReturns([1, 1, 1], [false, false, true], { gamma: 0.5 }) // [1.75, 1.5, 1]
+ * @example
+ * ```ts
+ * rl.discountedReturns([1, 1, 1], [false, false, true], { gamma: 0.5 }) // [1.75, 1.5, 1]
+ * ```
  * @category returns
  */
 export const discountedReturns = (rewards: ArrayLike<number>, dones: ArrayLike<boolean | number>, options: DiscountedReturnsOptions): Float64Array => {
@@ -48,7 +58,14 @@ export const discountedReturns = (rewards: ArrayLike<number>, dones: ArrayLike<b
   return out
 }
 
-/** The inputs of `gae`, time-major, one element per step. @category returns */
+/**
+ * The inputs of `gae`, time-major, one element per step. @category returns
+ * @example
+ * ```ts
+ * const input: rl.GaeInput = { rewards: [1], values: [0.5], nextValues: [0], terminated: [true], dones: [true] }
+ * rl.gae(input, { gamma: 0.99, lambda: 0.95 })
+ * ```
+ */
 export interface GaeInput {
   readonly rewards: ArrayLike<number>
   /** V(sₜ). */
@@ -61,7 +78,13 @@ export interface GaeInput {
   readonly dones: ArrayLike<boolean | number>
 }
 
-/** Options of `gae`. @category returns */
+/**
+ * Options of `gae`. @category returns
+ * @example
+ * ```ts
+ * const options: rl.GaeOptions = { gamma: 0.99, lambda: 0.95 }
+ * ```
+ */
 export interface GaeOptions {
   readonly gamma: number
   readonly lambda: number
@@ -75,6 +98,10 @@ export interface GaeOptions {
  * and the value targets Aₜ + V(sₜ). Truncated episodes bootstrap from V(sₜ₊₁) but do not carry
  * the advantage into the next episode. λ = 1 gives the bootstrapped discounted return minus V,
  * λ = 0 the one-step TD error.
+ * @example
+ * ```ts
+ * rl.gae({ rewards: [1, 1], values: [0.5, 0.5], nextValues: [0.5, 0], terminated: [false, true], dones: [false, true] }, { gamma: 0.99, lambda: 0.95 })
+ * ```
  * @category returns
  */
 export const gae = (input: GaeInput, options: GaeOptions): { readonly advantages: Float64Array; readonly returns: Float64Array } => {

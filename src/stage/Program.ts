@@ -21,7 +21,15 @@ import type { AnyRules } from '../autodiff/PrimitiveRules.js'
 import type { DType, Shape, Tensor } from '../tensor/index.js'
 import type { Tree, TreeDef } from '../tree/index.js'
 
-/** A typed variable of a program, defined once (by an input or by one equation). @category model */
+/**
+ * A typed variable of a program, defined once (by an input or by one equation). @category model
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, 2)))(tensor([1, 2]))
+ * const [x]: ReadonlyArray<Var> = program.inputs
+ * x?.shape // [2]
+ * ```
+ */
 export interface Var {
   readonly kind: 'var'
   /** Unique within its program; printed as a short name by `show`. */
@@ -30,7 +38,14 @@ export interface Var {
   readonly dtype: DType
 }
 
-/** A constant of a program: a tensor the traced function captured, or a number it lifted. @category model */
+/**
+ * A constant of a program: a tensor the traced function captured, or a number it lifted. @category model
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, 2)))(tensor([1, 2]))
+ * const constants: ReadonlyArray<Const> = program.constants // the 2, as a constant of the program
+ * ```
+ */
 export interface Const {
   readonly kind: 'const'
   /** Unique within its program's constants. */
@@ -38,10 +53,25 @@ export interface Const {
   readonly value: Tensor
 }
 
-/** What an equation reads: a variable or a constant. @category model */
+/**
+ * What an equation reads: a variable or a constant. @category model
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, 2)))(tensor([1, 2]))
+ * const outputs: ReadonlyArray<Atom> = program.outputs // variables or constants
+ * ```
+ */
 export type Atom = Var | Const
 
-/** One primitive application: `out = prim[params](...inputs)`. @category model */
+/**
+ * One primitive application: `out = prim[params](...inputs)`. @category model
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, 2)))(tensor([1, 2]))
+ * const [first]: ReadonlyArray<Equation> = program.equations
+ * first?.prim.name // 'mul'
+ * ```
+ */
 export interface Equation {
   readonly prim: AnyRules
   readonly params: unknown
@@ -52,6 +82,11 @@ export interface Equation {
 /**
  * A staged program. `In` is the tuple of the traced function's arguments and `Out` its result,
  * kept in the type so that `evaluate(program)` has the traced function's signature.
+ * @example
+ * ```ts
+ * const program: Program = trace((x: Tensor) => ops.tanh(x))(tensor([1, 2]))
+ * program.equations.length // 1
+ * ```
  * @category model
  */
 export interface Program<In extends ReadonlyArray<Tree> = ReadonlyArray<Tree>, Out extends Tree = Tree> {

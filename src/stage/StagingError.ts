@@ -9,6 +9,14 @@
  * on their shapes and dtypes, or captures a value it should take as an argument. The message
  * names the read or the primitive, the staged value (its variable and the primitive that made
  * it) and the fix.
+ * @example
+ * ```ts
+ * try {
+ *   trace((x: Tensor) => tensor([item(x)]))(tensor([1])) // reads a traced value
+ * } catch (e) {
+ *   if (e instanceof StagingError) console.log(e.message)
+ * }
+ * ```
  * @category errors
  */
 export class StagingError extends Error {

@@ -9,6 +9,11 @@ import type { Tree } from '../tree/index.js'
 /**
  * The program without the equations (and constants) that no output depends on. Evaluating it
  * gives the same outputs, bit for bit.
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => { ops.exp(x); return ops.tanh(x) })(tensor([1]))
+ * show(removeDeadCode(program)) // the unused exp is gone
+ * ```
  * @category staging
  */
 export const removeDeadCode = <In extends ReadonlyArray<Tree>, Out extends Tree>(program: Program<In, Out>): Program<In, Out> => {

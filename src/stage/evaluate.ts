@@ -20,7 +20,12 @@ const argumentAt = (path: string): string => {
  * Runs a program on arguments of the tree structure, shapes and dtypes it was traced with (a
  * difference throws a `TreeError`, `ShapeError` or `TypeError` naming the argument's path).
  * Returns the result in the traced function's structure.
- * @example evaluate(trace(f)(x))(x) // equals f(x)
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => ops.tanh(ops.mul(x, x))
+ * const x = tensor([0.5, 1])
+ * evaluate(trace(f)(x))(x) // equals f(x)
+ * ```
  * @category staging
  */
 export const evaluate =

@@ -24,7 +24,15 @@ import type { Program } from './Program.js'
 import type { TreeDef } from '../tree/index.js'
 import { trace } from './trace.js'
 
-/** What a jitted function has done so far. @category model */
+/**
+ * What a jitted function has done so far. @category model
+ * @example
+ * ```ts
+ * const f = jit((x: Tensor) => ops.tanh(x))
+ * f(tensor([1]))
+ * const stats: JitStats = f.stats() // { compiles: 1, calls: 1 }
+ * ```
+ */
 export interface JitStats {
   /** Programs traced and compiled: one per distinct input signature. */
   readonly compiles: number
@@ -32,7 +40,13 @@ export interface JitStats {
   readonly calls: number
 }
 
-/** A jitted function: `f`'s signature, and its statistics. @category model */
+/**
+ * A jitted function: `f`'s signature, and its statistics. @category model
+ * @example
+ * ```ts
+ * const f: Jitted<[Tensor], Tensor> = jit((x: Tensor) => ops.exp(x))
+ * ```
+ */
 export type Jitted<In extends ReadonlyArray<Tree>, Out extends Tree> = ((...args: In) => Out) & {
   readonly stats: () => JitStats
 }
@@ -108,7 +122,13 @@ const compile = (program: Program): Compiled['run'] => {
 /**
  * Compiles `f` (see the file's contract): `jit(f)(...args)` equals `f(...args)`, traced and
  * lowered on the first call per signature and run as a planned program afterwards.
- * @example const step = jit((params, x, y) => valueAndGrad((p) => losses.mse(net.apply(p)(x), y))(params))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 8), nn.tanh, nn.dense(8, 1))
+ * type Params = ReturnType<typeof net.init>
+ * const step = jit((params: Params, x: Tensor, y: Tensor) => valueAndGrad((p: Params) => losses.mse(net.apply(p)(x), y))(params))
+ * const [loss, grads] = step(net.init(random.key(0)), zeros([16, 2]), zeros([16, 1]))
+ * ```
  * @category staging
  */
 export const jit = <In extends ReadonlyArray<Tree>, Out extends Tree>(f: (...args: In) => Out): Jitted<In, Out> => {

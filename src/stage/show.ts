@@ -51,6 +51,11 @@ const isLiteral = (t: Tensor): boolean => t.shape.length === 0
  *     d:f32[] = sum[axes=(0,) keepDims=false] c
  *   in (d) }
  * ```
+ * @example
+ * ```ts
+ * console.log(show(trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))))
+ * // { lambda ; a:f32[2]. let b:f32[2] = mul a a; c:f32[2] = tanh b in (c) }, one equation a line
+ * ```
  * @category staging
  */
 export const show = (program: Program): string => {

@@ -3,7 +3,13 @@
  */
 import type { Program } from './Program.js'
 
-/** What `programStats` counts. @category model */
+/**
+ * What `programStats` counts. @category model
+ * @example
+ * ```ts
+ * const stats: ProgramStats = programStats(trace((x: Tensor) => ops.tanh(x))(tensor([1])))
+ * ```
+ */
 export interface ProgramStats {
   readonly inputs: number
   readonly constants: number
@@ -15,6 +21,11 @@ export interface ProgramStats {
 /**
  * The numbers of inputs, constants and equations of a program, and its equations counted by
  * primitive (e.g. `{ add: 3, matmul: 6, ... }`).
+ * @example
+ * ```ts
+ * const program = trace((x: Tensor) => ops.tanh(ops.mul(x, x)))(tensor([1, 2]))
+ * programStats(program) // counts of equations by primitive, and more
+ * ```
  * @category staging
  */
 export const programStats = (program: Program): ProgramStats => {

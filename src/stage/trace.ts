@@ -63,7 +63,11 @@ const captured = (where: string, t: Tensor): StagingError =>
  * Traces `f` at example arguments: `trace(f)(...exampleArgs)` is the `Program` of `f` for
  * arguments of the same tree structure, shapes and dtypes as `exampleArgs`. `f` may take
  * several arguments, each a tree of tensors, and return a tree of tensors.
- * @example show(trace((w, x) => ops.tanh(ops.matmul(x, w)))(w, x))
+ * @example
+ * ```ts
+ * const [w, x] = [ones([3, 2]), ones([4, 3])]
+ * console.log(show(trace((w: Tensor, x: Tensor) => ops.tanh(ops.matmul(x, w)))(w, x)))
+ * ```
  * @category staging
  */
 export const trace =

@@ -34,6 +34,11 @@ export interface DecodeLocation {
 /**
  * A failure to decode outside data. `message` is the full, self-contained text; `detail` is what is
  * wrong without the source, file and path.
+ * @example
+ * ```ts
+ * const r = nn.fromSpec({ kind: 'dense', inSize: 0, outSize: 2 })
+ * if (r._tag === 'Left') { const e: nn.DecodeError = r.left; console.log(e.message) }
+ * ```
  * @category errors
  */
 export interface DecodeError<Tag extends string = 'DecodeError', Source extends string = string> extends DecodeLocation {

@@ -15,7 +15,16 @@ import { alloc, type DType, type Data, isDType } from './dtype.js'
 import { ShapeError, showShape } from './errors.js'
 import { type Shape, checkShape, sizeOf } from './shape.js'
 
-/** An immutable n-dimensional array. @category model */
+/**
+ * An immutable n-dimensional array. @category model
+ * @example
+ * ```ts
+ * const t: Tensor = tensor([[1, 2], [3, 4]])
+ * t.shape // [2, 2]
+ * t.dtype // 'float32'
+ * t.data // Float32Array [1, 2, 3, 4], row-major, never written
+ * ```
+ */
 export interface Tensor {
   readonly dtype: DType
   readonly shape: Shape
@@ -24,7 +33,14 @@ export interface Tensor {
   readonly data: Data
 }
 
-/** Nested arrays of numbers, as `tensor` accepts and `toArray` returns. @category model */
+/**
+ * Nested arrays of numbers, as `tensor` accepts and `toArray` returns. @category model
+ * @example
+ * ```ts
+ * const values: NestedArray = [[1, 2], [3, 4]]
+ * tensor(values)
+ * ```
+ */
 export type NestedArray = number | ReadonlyArray<NestedArray>
 
 /** Options of the constructors. @category constructors */
@@ -51,7 +67,14 @@ export const fromData = (shape: Shape, data: Data): Tensor =>
     data,
   })
 
-/** Whether a value is a tensor. @category guards */
+/**
+ * Whether a value is a tensor. @category guards
+ * @example
+ * ```ts
+ * isTensor(tensor([1])) // true
+ * isTensor([1]) // false
+ * ```
+ */
 export const isTensor = (u: unknown): u is Tensor =>
   typeof u === 'object' &&
   u !== null &&
@@ -104,6 +127,12 @@ const fill = (values: NestedArray, shape: Shape, out: Data): void => {
  * Makes a tensor from a number or nested arrays (`tensor([[1, 2], [3, 4]])`), or from flat data
  * and an explicit shape (`tensor(new Float32Array(6), { shape: [2, 3] })`). The data is copied.
  * A flat typed array keeps its own dtype unless `dtype` says otherwise.
+ * @example
+ * ```ts
+ * tensor([[1, 2], [3, 4]]) // float32, shape [2, 2]
+ * tensor([1, 2, 3, 4, 5, 6], { shape: [2, 3] })
+ * tensor(3.5, { dtype: 'float64' }) // a scalar
+ * ```
  * @category constructors
  */
 export function tensor(values: NestedArray, options?: DTypeOptions): Tensor
@@ -140,7 +169,14 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: DTypeOp
   return fromData(shape, out)
 }
 
-/** A scalar tensor. @category constructors */
+/**
+ * A scalar tensor. @category constructors
+ * @example
+ * ```ts
+ * scalar(3).shape // []
+ * item(scalar(3)) // 3
+ * ```
+ */
 export const scalar = (value: number, dtype: DType = 'float32'): Tensor => {
   const d = alloc(checkDType('scalar', dtype), 1)
   d[0] = value
@@ -156,18 +192,43 @@ const filled = (op: string, shape: Shape, value: number, options: DTypeOptions):
   return fromData(shape, d)
 }
 
-/** A tensor of `shape` filled with `value`. @category constructors */
+/**
+ * A tensor of `shape` filled with `value`. @category constructors
+ * @example
+ * ```ts
+ * full([2, 3], 0.5) // a 2×3 tensor of 0.5
+ * ```
+ */
 export const full = (shape: Shape, value: number, options: DTypeOptions = {}): Tensor => filled('full', shape, value, options)
 
-/** A tensor of zeros. @category constructors */
+/**
+ * A tensor of zeros. @category constructors
+ * @example
+ * ```ts
+ * zeros([2, 3]) // a 2×3 tensor of 0
+ * zeros([4], { dtype: 'float64' })
+ * ```
+ */
 export const zeros = (shape: Shape, options: DTypeOptions = {}): Tensor => filled('zeros', shape, 0, options)
 
-/** A tensor of ones. @category constructors */
+/**
+ * A tensor of ones. @category constructors
+ * @example
+ * ```ts
+ * ones([2, 3]) // a 2×3 tensor of 1
+ * ones([3], { dtype: 'float64' })
+ * ```
+ */
 export const ones = (shape: Shape, options: DTypeOptions = {}): Tensor => filled('ones', shape, 1, options)
 
 /**
  * `arange(stop)` is `[0, 1, ..., stop - 1]`; `arange(start, stop, step)` counts from `start`
  * by `step` while below `stop` (above it for a negative step), as NumPy's `arange`.
+ * @example
+ * ```ts
+ * arange(4) // tensor [0, 1, 2, 3]
+ * arange(1, 2, 0.25) // tensor [1, 1.25, 1.5, 1.75]
+ * ```
  * @category constructors
  */
 export const arange = (start: number, stop?: number, step = 1, options: DTypeOptions = {}): Tensor => {
@@ -181,7 +242,13 @@ export const arange = (start: number, stop?: number, step = 1, options: DTypeOpt
   return fromData([n], d)
 }
 
-/** Nested arrays of numbers of a known depth: `Nested<2>` is `number[][]`. @category destructors */
+/**
+ * Nested arrays of numbers of a known depth: `Nested<2>` is `number[][]`. @category destructors
+ * @example
+ * ```ts
+ * const rows: Nested<2> = toArray(tensor([[1, 2]]), 2) // number[][]
+ * ```
+ */
 export type Nested<R extends 0 | 1 | 2 | 3 | 4> = [number, number[], number[][], number[][][], number[][][][]][R]
 
 /**
@@ -189,7 +256,10 @@ export type Nested<R extends 0 | 1 | 2 | 3 | 4> = [number, number[], number[][],
  * `toArray(t, 2)` is typed `number[][]` and can be indexed without a cast (`rows[i]![j]`); it
  * throws a `ShapeError` when `t` has another rank. Without it, the type is `NestedArray`, the
  * rank being known only at run time.
- * @example const rows = toArray(ops.softmax(logits), 2) // number[][]
+ * @example
+ * ```ts
+ * const rows = toArray(ops.softmax(tensor([[1, 2, 3]])), 2) // number[][]
+ * ```
  * @category destructors
  */
 export function toArray<R extends 0 | 1 | 2 | 3 | 4>(t: Tensor, rank: R): Nested<R>
@@ -214,14 +284,32 @@ export function toArray(t: Tensor, rank?: number): NestedArray {
   return build(0)
 }
 
-/** The elements as a flat array of numbers, row-major. @category destructors */
+/**
+ * The elements as a flat array of numbers, row-major. @category destructors
+ * @example
+ * ```ts
+ * toFlatArray(tensor([[1, 2], [3, 4]])) // [1, 2, 3, 4]
+ * ```
+ */
 export const toFlatArray = (t: Tensor): number[] => Array.from(t.data)
 
-/** The number held by a one-element tensor. @category destructors */
+/**
+ * The number held by a one-element tensor. @category destructors
+ * @example
+ * ```ts
+ * item(ops.sum(tensor([1, 2, 3]))) // 6
+ * ```
+ */
 export const item = (t: Tensor): number => {
   if (t.size !== 1) throw new ShapeError('item', [t.shape], `item needs a tensor of one element, this one has ${t.size}; reduce it first (e.g. with sum or mean)`)
   return t.data[0]!
 }
 
-/** A short description for messages: `float32[2, 3]`. @category destructors */
+/**
+ * A short description for messages: `float32[2, 3]`. @category destructors
+ * @example
+ * ```ts
+ * describe(tensor([[1, 2], [3, 4]])) // 'float32[2, 2]'
+ * ```
+ */
 export const describe = (t: Tensor): string => `${t.dtype}${showShape(t.shape)}`

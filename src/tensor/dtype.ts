@@ -4,7 +4,14 @@
  * `float64`, so no operation silently loses precision.
  */
 
-/** The element type of a tensor. @category model */
+/**
+ * The element type of a tensor. @category model
+ * @example
+ * ```ts
+ * const dtype: DType = 'float64'
+ * zeros([2], { dtype })
+ * ```
+ */
 export type DType = 'float32' | 'float64'
 
 /** The typed array behind a tensor of each dtype. @category model */

@@ -9,6 +9,14 @@ export const showShape = (shape: ReadonlyArray<number>): string => `[${shape.joi
 /**
  * Thrown when shapes do not fit together or a shape is malformed.
  * `op` is the operation or layer, `shapes` the shapes it was given.
+ * @example
+ * ```ts
+ * try {
+ *   ops.matmul(zeros([2, 3]), zeros([2, 3]))
+ * } catch (e) {
+ *   if (e instanceof ShapeError) console.log(e.message) // 'matmul: inner dimensions differ (3 vs 2) (shapes [2, 3] and [2, 3])'
+ * }
+ * ```
  * @category errors
  */
 export class ShapeError extends Error {

@@ -4,7 +4,14 @@
  */
 import { ShapeError, showShape } from './errors.js'
 
-/** A tensor's shape: one non-negative integer per axis. @category model */
+/**
+ * A tensor's shape: one non-negative integer per axis. @category model
+ * @example
+ * ```ts
+ * const shape: Shape = [2, 3]
+ * zeros(shape)
+ * ```
+ */
 export type Shape = ReadonlyArray<number>
 
 /** The number of elements of a shape (1 for a scalar). @category shape */

@@ -32,14 +32,31 @@ export interface PatchGeometry {
  * Padding of a window op: 'valid' (none), 'same' (TensorFlow's rule: outH = ceil(inH / sh), the
  * extra pixel at the bottom/right when the total is odd), one number for every side, or
  * `[[top, bottom], [left, right]]`.
+ * @example
+ * ```ts
+ * const padding: ops.Padding = [[1, 1], [2, 2]] // explicit [top, bottom], [left, right]
+ * ```
  * @category shape
  */
 export type Padding = 'valid' | 'same' | number | readonly [readonly [number, number], readonly [number, number]]
 
-/** A size per spatial axis: one number for both, or `[height, width]`. @category shape */
+/**
+ * A size per spatial axis: one number for both, or `[height, width]`. @category shape
+ * @example
+ * ```ts
+ * const kernel: ops.Pair = [3, 5] // or 3 for 3×3
+ * ```
+ */
 export type Pair = number | readonly [number, number]
 
-/** The options of a window op: stride (default 1), padding (default 'valid') and dilation (default 1). @category shape */
+/**
+ * The options of a window op: stride (default 1), padding (default 'valid') and dilation (default 1). @category shape
+ * @example
+ * ```ts
+ * const options: ops.WindowOptions = { stride: 2, padding: 'same' }
+ * ops.extractPatches(zeros([1, 8, 8, 1]), 3, options)
+ * ```
+ */
 export interface WindowOptions {
   readonly stride?: Pair
   readonly padding?: Padding

@@ -12,7 +12,15 @@ import type { EarlyStopping, Watch } from './earlyStopping.js'
 import type { StepConfig } from './step.js'
 import type { EpochRecord, History, TrainState } from './TrainState.js'
 
-/** Options of `fit` and `trainStates`. @category model */
+/**
+ * Options of `fit` and `trainStates`. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options: train.FitOptions<ReturnType<typeof net.init>, optim.CountState> = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 2, batchSize: 4, key: random.key(1) }
+ * ```
+ */
 export interface FitOptions<P extends Tree, S> extends StepConfig<P, S> {
   readonly data: D.Dataset
   readonly epochs: number
@@ -49,7 +57,18 @@ export interface FitOptions<P extends Tree, S> extends StepConfig<P, S> {
   readonly onEpoch?: (record: EpochRecord) => void
 }
 
-/** One element of the scan: the state after a step, with where it is in the run. @category model */
+/**
+ * One element of the scan: the state after a step, with where it is in the run. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * for (const s of train.trainStates({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 1, batchSize: 4, key: random.key(1) })) {
+ *   const snapshot: train.Snapshot<ReturnType<typeof net.init>, optim.CountState> = s
+ *   console.log(snapshot.epoch, snapshot.batch, snapshot.loss)
+ * }
+ * ```
+ */
 export interface Snapshot<P extends Tree, S> {
   readonly state: TrainState<P, S>
   readonly loss: number
@@ -60,7 +79,15 @@ export interface Snapshot<P extends Tree, S> {
   readonly epochEnd: boolean
 }
 
-/** What `fit` returns: the final state and the history. @category model */
+/**
+ * What `fit` returns: the final state and the history. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const result: train.FitResult<ReturnType<typeof net.init>, optim.CountState> = train.fit({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 2, batchSize: 4, key: random.key(1) })
+ * ```
+ */
 export interface FitResult<P extends Tree, S> {
   /** The state after the last step; with `earlyStopping.restoreBest`, the state at the end of the best epoch. */
   readonly state: TrainState<P, S>

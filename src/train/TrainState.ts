@@ -10,7 +10,15 @@ import type { Tree } from '../tree/index.js'
 import type { ApplyContext, StateRules } from '../nn/Layer.js'
 import type { LeafRule } from '../optim/index.js'
 
-/** Parameters, optimizer state, step count and key. @category model */
+/**
+ * Parameters, optimizer state, step count and key. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const state: train.TrainState<ReturnType<typeof net.init>, optim.CountState> = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * state.step // 0
+ * ```
+ */
 export interface TrainState<P extends Tree, S> {
   readonly params: P
   readonly optState: S
@@ -18,7 +26,14 @@ export interface TrainState<P extends Tree, S> {
   readonly key: Key
 }
 
-/** What training needs of a network: parameters to initialise and to apply. @category model */
+/**
+ * What training needs of a network: parameters to initialise and to apply. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const model: train.Model<ReturnType<typeof net.init>> = net // a layer is a model
+ * ```
+ */
 export interface Model<P> {
   readonly name: string
   readonly init: (key: Key) => P
@@ -31,6 +46,10 @@ export interface Model<P> {
  * What training needs of an optimizer (the shape of `optim`'s optimizers): `init`, `update`, and
  * the element-wise rule when it declares one (`train.step` then runs it fused, through
  * `optim.applyGradients`).
+ * @example
+ * ```ts
+ * const opt: train.OptimizerLike<{ w: Tensor }, optim.CountState> = optim.sgd(0.1)
+ * ```
  * @category model
  */
 export interface OptimizerLike<P, S> {
@@ -39,13 +58,26 @@ export interface OptimizerLike<P, S> {
   readonly rule?: LeafRule<S>
 }
 
-/** A loss: prediction and target to a scalar, the mean over the batch. @category model */
+/**
+ * A loss: prediction and target to a scalar, the mean over the batch. @category model
+ * @example
+ * ```ts
+ * const meanAbsoluteError: train.Loss = (prediction, target) => ops.mean(ops.abs(ops.sub(prediction, target)))
+ * ```
+ */
 export type Loss = (prediction: Tensor, target: Tensor) => Tensor
 
 /**
  * Per-epoch summary: the mean training loss and any metrics (with `validation`, also `val_loss`
  * and `val_<name>`). `epoch` is a 0-based index, as in the data of a history; what a person
  * reads (the command line, `inspect`, messages) counts from 1: `epoch` 0 is "epoch 1".
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const { history } = train.fit({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 2, batchSize: 4, key: random.key(1) })
+ * const last: train.EpochRecord | undefined = history.epochs.at(-1) // { epoch, loss, metrics }
+ * ```
  * @category model
  */
 export interface EpochRecord {
@@ -55,7 +87,16 @@ export interface EpochRecord {
   readonly metrics: Readonly<Record<string, number>>
 }
 
-/** The record of a run: the loss of every step, and a summary of every epoch. @category model */
+/**
+ * The record of a run: the loss of every step, and a summary of every epoch. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const history: train.History = train.fit({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 2, batchSize: 4, key: random.key(1) }).history
+ * history.loss.length // 8, one loss per step
+ * ```
+ */
 export interface History {
   readonly loss: ReadonlyArray<number>
   readonly epochs: ReadonlyArray<EpochRecord>
@@ -65,6 +106,17 @@ export interface History {
  * Thrown when a step produces a loss or a gradient that is NaN or infinite, or an update that
  * makes a parameter or the optimizer state NaN or infinite (`what` is then `'parameters'`).
  * Training stops; `state` is the last state whose values were all finite, so nothing is lost.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * try {
+ *   train.fit({ ...options, loss: losses.mse, data: data.dataset(xs.x, ops.mul(xs.y, 1e20)) }) // the squared error overflows float32
+ * } catch (e) {
+ *   if (e instanceof train.DivergenceError) console.log(e.message, e.state.step) // the step, and the last finite state
+ * }
+ * ```
  * @category errors
  */
 export class DivergenceError<P extends Tree, S> extends Error {

@@ -21,10 +21,22 @@ import type { Tree } from '../tree/index.js'
 import { type EarlyStopping, type WithBest, isWithBest } from './earlyStopping.js'
 import type { History, Model, OptimizerLike, TrainState } from './TrainState.js'
 
-/** How often `fit` writes a checkpoint: every `steps` steps, or at the end of every `epochs` epochs. @category checkpoints */
+/**
+ * How often `fit` writes a checkpoint: every `steps` steps, or at the end of every `epochs` epochs. @category checkpoints
+ * @example
+ * ```ts
+ * const every: train.CheckpointEvery = { steps: 500 }
+ * ```
+ */
 export type CheckpointEvery = { readonly steps: number } | { readonly epochs: number }
 
-/** The facts of a run that fix the order of its batches; a run continues only with the same ones. @category checkpoints */
+/**
+ * The facts of a run that fix the order of its batches; a run continues only with the same ones. @category checkpoints
+ * @example
+ * ```ts
+ * const run: train.RunInfo = train.runInfo({ key: random.key(0), batchSize: 32 }, 1000)
+ * ```
+ */
 export interface RunInfo {
   /** The run's key (`options.key` of `fit`), from which every epoch's order comes. */
   readonly key: Key
@@ -34,7 +46,16 @@ export interface RunInfo {
   readonly dropLast: boolean
 }
 
-/** A training run at a step: enough to continue it bit for bit. @category checkpoints */
+/**
+ * A training run at a step: enough to continue it bit for bit. @category checkpoints
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const saved: Array<train.Checkpoint<ReturnType<typeof net.init>, optim.CountState>> = []
+ * train.fit({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 2, batchSize: 4, key: random.key(1), checkpoint: { every: { epochs: 1 }, write: (c) => saved.push(c) } })
+ * ```
+ */
 export interface Checkpoint<P extends Tree, S> {
   /** The network trained (a layer made with `nn` has the `spec` a file needs). */
   readonly net: Model<P>
@@ -49,6 +70,11 @@ export interface Checkpoint<P extends Tree, S> {
  * called synchronously, in order, with frozen values; if it throws, `fit` stops with that error
  * (a full disk is not something to train through). `io.checkpoints(folder, { every, keep })`
  * makes one that writes numbered files.
+ * @example
+ * ```ts
+ * const log: string[] = []
+ * const checkpointing: train.Checkpointing<Tree, optim.CountState> = { every: { epochs: 1 }, write: (c) => log.push(`step ${c.state.step}`) }
+ * ```
  * @category checkpoints
  */
 export interface Checkpointing<P extends Tree, S> {
@@ -60,6 +86,11 @@ const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isS
 
 /**
  * Why `every` is not a valid `CheckpointEvery`, or `undefined` when it is.
+ * @example
+ * ```ts
+ * train.everyProblem({ epochs: 0 }) // why { epochs: 0 } is not a valid schedule
+ * train.everyProblem({ steps: 100 }) // undefined
+ * ```
  * @category checkpoints
  */
 export const everyProblem = (every: unknown): string | undefined => {
@@ -78,11 +109,23 @@ export const everyProblem = (every: unknown): string | undefined => {
   return `checkpoint.every must be { steps: n } or { epochs: n } with n a positive integer, got ${shown}`
 }
 
-/** Whether a checkpoint is due after step `step` (counted from 1), the last of its epoch when `epochEnd`. @category checkpoints */
+/**
+ * Whether a checkpoint is due after step `step` (counted from 1), the last of its epoch when `epochEnd`. @category checkpoints
+ * @example
+ * ```ts
+ * train.checkpointDue({ epochs: 5 }, 40, 4, true) // true: the end of the fifth epoch (epoch index 4)
+ * ```
+ */
 export const checkpointDue = (every: CheckpointEvery, step: number, epoch: number, epochEnd: boolean): boolean =>
   'steps' in every ? step % every.steps === 0 : epochEnd && (epoch + 1) % every.epochs === 0
 
-/** The `RunInfo` of a run's options. @category checkpoints */
+/**
+ * The `RunInfo` of a run's options. @category checkpoints
+ * @example
+ * ```ts
+ * train.runInfo({ key: random.key(0), batchSize: 32 }, 1000) // { key, batchSize: 32, examples: 1000, dropLast: false }
+ * ```
+ */
 export const runInfo = (options: { readonly key: Key; readonly batchSize: number; readonly dropLast?: boolean }, examples: number): RunInfo =>
   Object.freeze({ key: options.key, batchSize: options.batchSize, examples, dropLast: options.dropLast === true })
 
@@ -125,6 +168,15 @@ const formDifference = (a: unknown, b: unknown, path: string): string | undefine
  * Why a checkpoint cannot continue the run that `options` describe, or `undefined` when it can.
  * A run continues bit for bit only with the same key, batch size, number of examples and
  * `dropLast`, and an optimizer whose state has the form of the checkpoint's.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const saved: Array<train.Checkpoint<ReturnType<typeof net.init>, optim.CountState>> = []
+ * train.fit({ ...options, checkpoint: { every: { epochs: 1 }, write: (c) => saved.push(c) } })
+ * train.resumeProblem(saved[0]!, { ...options, batchSize: 8 }, data.size(xs)) // names the batch size that differs
+ * ```
  * @category checkpoints
  */
 export const resumeProblem = <P extends Tree, S>(

@@ -13,7 +13,13 @@
 import type { Tree } from '../tree/index.js'
 import type { EpochRecord, TrainState } from './TrainState.js'
 
-/** The `earlyStopping` option of `fit`. @category training */
+/**
+ * The `earlyStopping` option of `fit`. @category training
+ * @example
+ * ```ts
+ * const earlyStopping: train.EarlyStopping = { metric: 'val_loss', patience: 5, minDelta: 1e-4 }
+ * ```
+ */
 export interface EarlyStopping {
   /**
    * The value watched: `'val_loss'` (default; needs `validation`), `'loss'` (the epoch's mean
@@ -33,7 +39,13 @@ export interface EarlyStopping {
   readonly restoreBest?: boolean
 }
 
-/** Where early stopping stands after some epochs. Epochs are 0-based indices into `history.epochs`. @category training */
+/**
+ * Where early stopping stands after some epochs. Epochs are 0-based indices into `history.epochs`. @category training
+ * @example
+ * ```ts
+ * const w: train.Watch = train.watch({ metric: 'loss', patience: 2 }, [{ epoch: 0, loss: 1, metrics: {} }])
+ * ```
+ */
 export interface Watch {
   /** The epoch with the best value so far, `undefined` before the first epoch. */
   readonly bestEpoch: number | undefined
@@ -44,13 +56,25 @@ export interface Watch {
   readonly stop: boolean
 }
 
-/** The watched value's name and direction, with defaults applied. @category training */
+/**
+ * The watched value's name and direction, with defaults applied. @category training
+ * @example
+ * ```ts
+ * train.watchedMetric({ patience: 5 }) // { metric: 'val_loss', mode: 'min' }
+ * ```
+ */
 export const watchedMetric = (es: EarlyStopping): { readonly metric: string; readonly mode: 'min' | 'max' } => {
   const metric = es.metric ?? 'val_loss'
   return { metric, mode: es.mode ?? (metric.toLowerCase().includes('accuracy') ? 'max' : 'min') }
 }
 
-/** Why an `earlyStopping` option is not valid, or `undefined` when it is. @category training */
+/**
+ * Why an `earlyStopping` option is not valid, or `undefined` when it is. @category training
+ * @example
+ * ```ts
+ * train.earlyStoppingProblem({ patience: -1 }, true) // a sentence naming the bad field, or undefined
+ * ```
+ */
 export const earlyStoppingProblem = (es: EarlyStopping, hasValidation: boolean): string | undefined => {
   if (!Number.isSafeInteger(es.patience) || es.patience < 1) return `earlyStopping.patience must be a positive integer (epochs without improvement), got ${es.patience}`
   if (es.minDelta !== undefined && !(Number.isFinite(es.minDelta) && es.minDelta >= 0)) return `earlyStopping.minDelta must be a non-negative number, got ${es.minDelta}`
@@ -69,10 +93,22 @@ export const watchedValue = (metric: string, record: EpochRecord): number => {
   return v
 }
 
-/** The start of the watch, before any epoch. @category training */
+/**
+ * The start of the watch, before any epoch. @category training
+ * @example
+ * ```ts
+ * train.watchEpoch({ metric: 'loss', patience: 3 }, train.startWatch, { epoch: 0, loss: 0.5, metrics: {} })
+ * ```
+ */
 export const startWatch: Watch = Object.freeze({ bestEpoch: undefined, best: NaN, wait: 0, stop: false })
 
-/** The watch after one more epoch record (pure). @category training */
+/**
+ * The watch after one more epoch record (pure). @category training
+ * @example
+ * ```ts
+ * const w = train.watchEpoch({ metric: 'loss', patience: 3 }, train.startWatch, { epoch: 0, loss: 0.5, metrics: {} })
+ * ```
+ */
 export const watchEpoch = (es: EarlyStopping, w: Watch, record: EpochRecord): Watch => {
   const { metric, mode } = watchedMetric(es)
   const v = watchedValue(metric, record)
@@ -82,7 +118,14 @@ export const watchEpoch = (es: EarlyStopping, w: Watch, record: EpochRecord): Wa
   return Object.freeze({ bestEpoch: better ? record.epoch : w.bestEpoch, best: better ? v : w.best, wait, stop: wait >= es.patience })
 }
 
-/** The watch after the epochs of a history: the fold `watchEpoch` over them. @category training */
+/**
+ * The watch after the epochs of a history: the fold `watchEpoch` over them. @category training
+ * @example
+ * ```ts
+ * const w = train.watch({ metric: 'loss', patience: 2 }, [{ epoch: 0, loss: 1, metrics: {} }, { epoch: 1, loss: 1.1, metrics: {} }])
+ * w.bestEpoch // 0
+ * ```
+ */
 export const watch = (es: EarlyStopping, epochs: ReadonlyArray<EpochRecord>): Watch => epochs.reduce((w, r) => watchEpoch(es, w, r), startWatch)
 
 /**

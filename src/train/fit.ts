@@ -48,6 +48,13 @@ const orThrow = <P extends Tree, S>(o: Outcome<P, S>): FitResult<P, S> => {
  * The lazy scan of training: one snapshot per step, over `epochs` epochs of mini-batches. Nothing
  * runs until it is iterated; iterating twice repeats the same computation. Early stopping is
  * taking a prefix. Throws `DivergenceError` at the first non-finite loss or gradient.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * for (const s of train.trainStates(options)) if (s.epochEnd) console.log(s.epoch, s.loss) // lazily, one state per step
+ * ```
  * @category training
  */
 export const trainStates = <P extends Tree, S>(options: FitOptions<P, S>): Iterable<Snapshot<P, S>> => ({
@@ -61,6 +68,13 @@ export const trainStates = <P extends Tree, S>(options: FitOptions<P, S>): Itera
  * `fit` as an `Either`: `right` with the result, or `left` with the `DivergenceError` (which holds
  * the last finite state and, as `history`, the history up to it). Invalid options still throw a
  * `RangeError`, as in `fit`.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const result = train.fitEither(options) // Left(DivergenceError) instead of a throw
+ * ```
  * @category training
  */
 export const fitEither = <P extends Tree, S>(options: FitOptions<P, S>): Either<DivergenceError<P, S>, FitResult<P, S>> => {
@@ -73,6 +87,14 @@ export const fitEither = <P extends Tree, S>(options: FitOptions<P, S>): Either<
  * history (loss per step, mean loss and metrics per epoch). With `checkpoint`, hands a checkpoint
  * to `checkpoint.write` every so many steps or epochs and after the last step. Throws
  * `DivergenceError` holding the last finite state when a step diverges.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const { state, history } = train.fit(options)
+ * console.log(state.step, history.epochs.map((e) => e.loss)) // 12 steps; one mean loss per epoch
+ * ```
  * @category training
  */
 export const fit = <P extends Tree, S>(options: FitOptions<P, S>): FitResult<P, S> => orThrow(fitEither(options))
@@ -99,6 +121,15 @@ const continued = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, p: RunPlan<P
 /**
  * `resume` as an `Either`: `left` with the `DivergenceError` when a step diverges. Throws a
  * `RangeError` when the options cannot continue the checkpoint's run (see `resume`).
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const saved: Array<train.Checkpoint<ReturnType<typeof net.init>, optim.CountState>> = []
+ * train.fit({ ...options, checkpoint: { every: { epochs: 1 }, write: (c) => saved.push(c) } })
+ * const result = train.resumeEither(saved[0]!, options)
+ * ```
  * @category training
  */
 export const resumeEither = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, options: FitOptions<P, S>): Either<DivergenceError<P, S>, FitResult<P, S>> => {
@@ -111,6 +142,15 @@ export const resumeEither = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, op
  * The check of `resume`, apart from its run: `left` with why the options cannot continue the
  * checkpoint's run (`resumeProblem`), or `right` with the run itself, planned and checked once,
  * to start when the caller has made its own checks (`io.resume` compares the data's fingerprint).
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const saved: Array<train.Checkpoint<ReturnType<typeof net.init>, optim.CountState>> = []
+ * train.fit({ ...options, checkpoint: { every: { epochs: 1 }, write: (c) => saved.push(c) } })
+ * const go = train.resumable(saved[0]!, options) // Right(run) when the options can continue it, else Left(why)
+ * ```
  * @category training
  */
 export const resumable = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, options: FitOptions<P, S>): Either<string, () => Either<DivergenceError<P, S>, FitResult<P, S>>> => {
@@ -126,7 +166,15 @@ export const resumable = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, optio
  * the difference when the options cannot continue the checkpoint's run (another key, batch size,
  * dataset size or optimizer), and `DivergenceError` as `fit` does; `io.resume(folder, options)`
  * finds the latest checkpoint on disk.
- * @example const { state, history } = train.resume(checkpoint, options)
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * const saved: Array<train.Checkpoint<ReturnType<typeof net.init>, optim.CountState>> = [] // sgd's state
+ * train.fit({ ...options, epochs: 5, checkpoint: { every: { epochs: 5 }, write: (c) => saved.push(c) } })
+ * const { state, history } = train.resume(saved[0]!, options) // the same as train.fit(options), bit for bit
+ * ```
  * @category training
  */
 export const resume = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, options: FitOptions<P, S>): FitResult<P, S> => orThrow(resumeEither(checkpoint, options))

@@ -13,7 +13,13 @@ import { initialState } from './initialState.js'
 import { type RunPlan, plan, statesOnly } from './plan.js'
 import { type Outcome, type Start, freshStart, scan } from './scan.js'
 
-/** Where an asynchronous run stands, reported once per slice. @category training */
+/**
+ * Where an asynchronous run stands, reported once per slice. @category training
+ * @example
+ * ```ts
+ * const onProgress = (p: train.Progress) => console.log(`${p.step} of ${p.steps}`)
+ * ```
+ */
 export interface Progress {
   /** Steps taken so far (counted over the whole run, as `TrainState.step`). */
   readonly step: number
@@ -25,7 +31,14 @@ export interface Progress {
   readonly loss: number
 }
 
-/** How an asynchronous run shares the thread. @category training */
+/**
+ * How an asynchronous run shares the thread. @category training
+ * @example
+ * ```ts
+ * const controller = new AbortController()
+ * const options: train.AsyncOptions = { signal: controller.signal }
+ * ```
+ */
 export interface AsyncOptions {
   /** Stops the run between two steps; the promise (or the iterator) then rejects with `signal.reason`. */
   readonly signal?: AbortSignal
@@ -44,6 +57,10 @@ interface Channel { readonly port1: { onmessage: (() => void) | null; close: () 
  * behind the messages and input already waiting, and not clamped to 4 ms as nested timers are),
  * else `setTimeout(0)`. Not `scheduler.yield()`: its continuation runs ahead of waiting tasks,
  * so a worker that yields with it never reads its messages (a pause would never arrive).
+ * @example
+ * ```ts
+ * await train.yieldToEventLoop() // lets timers and messages run between two steps
+ * ```
  * @category training
  */
 export const yieldToEventLoop = (): Promise<void> => {
@@ -114,7 +131,14 @@ async function* sliced<P extends Tree, S>(
  * `AbortSignal` that stops it between two steps (the promise rejects with `signal.reason`; to keep
  * the states of an interrupted run, iterate `trainStatesAsync` or pass `onStep`). Rejects with
  * `DivergenceError` as `fit` throws it, and with a `RangeError` for invalid options.
- * @example const { state } = await train.fitAsync(options, { signal: controller.signal, onProgress: (p) => show(p.step / p.steps) })
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * const controller = new AbortController()
+ * const { state } = await train.fitAsync(options, { signal: controller.signal, onProgress: (p) => console.log(p.step / p.steps) })
+ * ```
  * @category training
  */
 export const fitAsync = async <P extends Tree, S>(options: FitOptions<P, S>, asyncOptions: AsyncOptions = {}): Promise<FitResult<P, S>> => {
@@ -133,7 +157,13 @@ export const fitAsync = async <P extends Tree, S>(options: FitOptions<P, S>, asy
  * the event loop every `sliceMs` milliseconds. Leaving the loop (`break`) stops the run; an
  * aborted `signal` makes the next iteration reject with `signal.reason`. Throws
  * `DivergenceError` at the first non-finite loss or gradient, as `trainStates` does.
- * @example for await (const s of train.trainStatesAsync(options, { signal })) draw(s.state.params)
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(4, 8), nn.relu, nn.dense(8, 3))
+ * const iris = data.dataset(zeros([30, 4]), data.oneHot(Array.from({ length: 30 }, (_, i) => i % 3), 3))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: iris, epochs: 10, batchSize: 8, key: random.key(0) }
+ * for await (const s of train.trainStatesAsync(options)) console.log(s.state.step)
+ * ```
  * @category training
  */
 export const trainStatesAsync = <P extends Tree, S>(options: FitOptions<P, S>, asyncOptions: AsyncOptions = {}): AsyncIterable<Snapshot<P, S>> => ({

@@ -54,6 +54,13 @@ const problemOf = <P extends Tree, S>(o: FitOptions<P, S>): string | undefined =
  * Checks the options of a run once and makes its plan. Throws a `RangeError` naming the option
  * and the fix when they cannot make a run (epochs, batchSize, empty data, earlyStopping,
  * checkpoint).
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const plan = train.plan(options) // the checked options and the run's facts, before any step
+ * ```
  * @category training
  */
 export const plan = <P extends Tree, S>(options: FitOptions<P, S>): RunPlan<P, S> => {

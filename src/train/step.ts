@@ -15,7 +15,15 @@ import { lossAndGradient } from './lossAndGradient.js'
 import type { Pool } from '../parallel/index.js'
 import { DivergenceError, type Loss, type Model, type OptimizerLike, type TrainState } from './TrainState.js'
 
-/** What a step needs: a network, a loss and an optimizer. @category model */
+/**
+ * What a step needs: a network, a loss and an optimizer. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const config: train.StepConfig<ReturnType<typeof net.init>, optim.CountState> = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1) }
+ * const step = train.step(config)
+ * ```
+ */
 export interface StepConfig<P extends Tree, S> {
   readonly net: Model<P>
   readonly loss: Loss
@@ -34,7 +42,16 @@ export interface StepConfig<P extends Tree, S> {
   readonly pool?: Pool
 }
 
-/** The next state and the loss of the batch it was computed on. @category model */
+/**
+ * The next state and the loss of the batch it was computed on. @category model
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const state = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * const result: train.StepResult<ReturnType<typeof net.init>, optim.CountState> = train.step({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1) })(state, xs)
+ * ```
+ */
 export interface StepResult<P extends Tree, S> {
   readonly state: TrainState<P, S>
   readonly loss: number
@@ -42,6 +59,15 @@ export interface StepResult<P extends Tree, S> {
 
 /**
  * The loss of `params` on a batch, in training mode with the key of step `step`.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const state = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * const lossOf = train.batchLoss(net, losses.softmaxCrossEntropy, xs, state.key)
+ * lossOf(state.params) // the batch loss as a function of the parameters
+ * ```
  * @category training
  */
 export const batchLoss =
@@ -52,6 +78,10 @@ export const batchLoss =
 /**
  * Whether every number in a parameter tree or optimizer state is finite: its tensors' elements
  * and its plain numbers (step counts); other values (strings, flags) are not numbers to check.
+ * @example
+ * ```ts
+ * train.allFiniteIn([{ w: tensor([1]) }]) // true
+ * ```
  * @category internals
  */
 export const allFiniteIn: (u: unknown) => boolean = finiteIn
@@ -62,6 +92,14 @@ export const allFiniteIn: (u: unknown) => boolean = finiteIn
  * gradient is NaN or infinite, or when the update overflows the new parameters or optimizer
  * state (e.g. SGD with a huge learning rate): a state with a NaN or an infinity is never handed
  * out. Nothing is thrown for a divergence: the scan of `fit` carries it as a value.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const state = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * const result = train.stepEither({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1) })(state, xs) // Left(DivergenceError) on NaN
+ * ```
  * @category training
  */
 export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
@@ -92,6 +130,15 @@ export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
 /**
  * One pure step: `step(config)(state, batch)` is the next state. Throws the `DivergenceError` of
  * `stepEither` (holding `state`, the last finite one) when the step diverges.
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const options = { net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 4, key: random.key(1) }
+ * const state = train.initialState({ net, optimizer: optim.sgd(0.1), key: random.key(0) })
+ * const step = train.step({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1) })
+ * const { state: next, loss } = step(state, xs)
+ * ```
  * @category training
  */
 export const step = <P extends Tree, S>(config: StepConfig<P, S>) => {

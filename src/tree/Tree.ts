@@ -14,10 +14,26 @@
  */
 import { type Tensor, isTensor, zeros } from '../tensor/index.js'
 
-/** A tree with tensors at its leaves. @category model */
+/**
+ * A tree with tensors at its leaves. @category model
+ * @example
+ * ```ts
+ * const params: Tree = [{ w: tensor([[1]]), b: tensor([0]) }, {}]
+ * ```
+ */
 export type Tree = Tensor | ReadonlyArray<Tree> | { readonly [key: string]: Tree }
 
-/** Thrown when two trees do not have the same structure, or a leaf is not a tensor. @category errors */
+/**
+ * Thrown when two trees do not have the same structure, or a leaf is not a tensor. @category errors
+ * @example
+ * ```ts
+ * try {
+ *   tree.add({ w: tensor([1]) }, { b: tensor([1]) } as never)
+ * } catch (e) {
+ *   if (e instanceof tree.TreeError) console.log(e.message) // 'tree.add: at w: missing in the second tree'
+ * }
+ * ```
+ */
 export class TreeError extends Error {
   override readonly name = 'TreeError'
   constructor(
@@ -69,6 +85,11 @@ const describeDef = (n: Node): string => (n.kind === 'leaf' ? 'a tensor' : n.kin
  * reused to rebuild trees (`unflatten`), to read another tree's leaves in the same order
  * (`leavesLike`), and by `map`, `zipWith`, the autodiff transforms and `check`. `paths[i]` is
  * the path of leaf i (`[0].w`).
+ * @example
+ * ```ts
+ * const [, def] = tree.flatten({ w: tensor([1, 2]), b: tensor(0) })
+ * const again = tree.unflatten(def, [tensor([5, 6]), tensor(1)]) // a TreeDef rebuilds the structure
+ * ```
  * @category model
  */
 export class TreeDef<T extends Tree = Tree> {
@@ -124,6 +145,11 @@ const walk = (t: unknown, op: string): { readonly root: Node; readonly leaves: T
 /**
  * Splits a tree into its leaves (depth-first) and its structure, a `TreeDef` that rebuilds trees
  * of the same shape with `unflatten`.
+ * @example
+ * ```ts
+ * const [leaves, def] = tree.flatten({ w: tensor([1, 2]), b: tensor(0) })
+ * tree.unflatten(def, leaves.map((t) => ops.mul(t, 2))) // { w: [2, 4], b: 0 }
+ * ```
  * @category destructors
  */
 export const flatten = <T extends Tree>(t: T, op = 'tree.flatten'): readonly [Tensor[], TreeDef<T>] => {
@@ -131,16 +157,33 @@ export const flatten = <T extends Tree>(t: T, op = 'tree.flatten'): readonly [Te
   return [w.leaves, new TreeDef<T>(w.root, w.leaves.length)]
 }
 
-/** The leaves in order. @category destructors */
+/**
+ * The leaves in order. @category destructors
+ * @example
+ * ```ts
+ * tree.leaves([{ w: tensor([1]), b: tensor([2]) }, {}]) // [w, b], in path order
+ * ```
+ */
 export const leaves = (t: Tree): Tensor[] => walk(t, 'tree.leaves').leaves
 
-/** The paths of the leaves, in the order of `leaves`: `[0].w`, `[0].b`, ... @category destructors */
+/**
+ * The paths of the leaves, in the order of `leaves`: `[0].w`, `[0].b`, ... @category destructors
+ * @example
+ * ```ts
+ * tree.paths([{ w: tensor([1]), b: tensor([2]) }]) // ['[0].w', '[0].b']
+ * ```
+ */
 export const paths = (t: Tree): string[] => leafPaths(walk(t, 'tree.paths').root)
 
 /**
  * The leaves of `t`, which must have the structure `def` (the same array lengths and record
  * keys; records may list their keys in another order), in `def`'s order. A difference throws a
  * `TreeError` for `op` naming the first path where they differ.
+ * @example
+ * ```ts
+ * const [, def] = tree.flatten({ w: tensor([1]), b: tensor([2]) })
+ * tree.leavesLike(def, { w: tensor([3]), b: tensor([4]) }) // [w, b], checked against def
+ * ```
  * @category destructors
  */
 export const leavesLike = <T extends Tree>(def: TreeDef<T>, t: unknown, op = 'tree.leavesLike'): Tensor[] => {
@@ -181,6 +224,11 @@ const keyMismatch = (op: string, keys: ReadonlyArray<string>, v: object, path: s
 /**
  * Rebuilds a frozen tree of the structure `def` (a `TreeDef` from `flatten`, or a tree used as
  * a template) from leaves in order. Throws a `TreeError` when the number of leaves is wrong.
+ * @example
+ * ```ts
+ * const [leaves, def] = tree.flatten([{ w: tensor([1]) }, { w: tensor([2]) }])
+ * tree.unflatten(def, leaves) // the same tree back
+ * ```
  * @category constructors
  */
 export const unflatten = <T extends Tree>(def: TreeDef<T> | T, values: ReadonlyArray<Tensor>): T => {
@@ -213,7 +261,13 @@ const rebuild = (root: Node, leaf: (i: number, path: string) => Tensor): Tree =>
   return build(root, '')
 }
 
-/** Applies `f` to every leaf (with its path), keeping the structure. @category combinators */
+/**
+ * Applies `f` to every leaf (with its path), keeping the structure. @category combinators
+ * @example
+ * ```ts
+ * tree.map({ w: tensor([1, -2]), b: tensor(0) }, (leaf) => ops.abs(leaf)) // { w: [1, 2], b: 0 }
+ * ```
+ */
 export const map = <T extends Tree>(t: T, f: (leaf: Tensor, path: string) => Tensor): T => {
   const [ls, def] = flatten(t, 'tree.map')
   return rebuild(def.root, (i, path) => f(ls[i]!, path)) as T
@@ -222,6 +276,10 @@ export const map = <T extends Tree>(t: T, f: (leaf: Tensor, path: string) => Ten
 /**
  * Combines two trees of the same structure leaf by leaf. A difference in structure throws a
  * `TreeError` naming the first path where they differ.
+ * @example
+ * ```ts
+ * tree.zipWith({ w: tensor([1, 5]) }, { w: tensor([3, 2]) }, (a, b) => ops.maximum(a, b)) // { w: [3, 5] }
+ * ```
  * @category combinators
  */
 export const zipWith = <T extends Tree>(a: T, b: T, f: (x: Tensor, y: Tensor, path: string) => Tensor, op = 'tree.zipWith'): T => {
@@ -230,13 +288,32 @@ export const zipWith = <T extends Tree>(a: T, b: T, f: (x: Tensor, y: Tensor, pa
   return rebuild(def.root, (i, path) => f(la[i]!, lb[i]!, path)) as T
 }
 
-/** The number of scalars in all leaves. @category destructors */
+/**
+ * The number of scalars in all leaves. @category destructors
+ * @example
+ * ```ts
+ * tree.size(nn.dense(784, 128).init(random.key(0))) // 100480 numbers
+ * ```
+ */
 export const size = (a: Tree): number => leaves(a).reduce((n, x) => n + x.size, 0)
 
-/** A tree of zeros with the structure, shapes and dtypes of `a`. @category constructors */
+/**
+ * A tree of zeros with the structure, shapes and dtypes of `a`. @category constructors
+ * @example
+ * ```ts
+ * tree.zerosLike({ w: tensor([1, 2]), b: tensor(3) }) // { w: [0, 0], b: 0 }
+ * ```
+ */
 export const zerosLike = <T extends Tree>(a: T): T => map(a, (x) => zeros(x.shape, { dtype: x.dtype }))
 
-/** Whether two trees have the same structure (arrays, keys, leaf shapes and dtypes). @category guards */
+/**
+ * Whether two trees have the same structure (arrays, keys, leaf shapes and dtypes). @category guards
+ * @example
+ * ```ts
+ * tree.sameStructure({ w: tensor([1]) }, { w: tensor([5]) }) // true
+ * tree.sameStructure({ w: tensor([1]) }, { b: tensor([1]) }) // false
+ * ```
+ */
 export const sameStructure = (a: Tree, b: Tree): boolean => {
   try {
     zipWith(a, b, (x, y, path) => {

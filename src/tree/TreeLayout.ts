@@ -5,14 +5,27 @@
  */
 import type { DType, Shape } from '../tensor/index.js'
 
-/** A tree's structure with each tensor's shape and dtype. @category layouts */
+/**
+ * A tree's structure with each tensor's shape and dtype. @category layouts
+ * @example
+ * ```ts
+ * const layout: tree.TreeLayout = io.layerLayout(nn.dense(2, 3))
+ * ```
+ */
 export type TreeLayout =
   | { readonly node: 'tensor'; readonly shape: Shape; readonly dtype: DType }
   | { readonly node: 'array'; readonly items: ReadonlyArray<TreeLayout> }
   | { readonly node: 'record'; readonly fields: ReadonlyArray<readonly [string, TreeLayout]> }
   | { readonly node: 'unknown'; readonly name: string }
 
-/** The number of elements of a layout; `NaN` when it has an unknown part. @category layouts */
+/**
+ * The number of elements of a layout; `NaN` when it has an unknown part. @category layouts
+ * @example
+ * ```ts
+ * const net = nn.dense(4, 3)
+ * tree.layoutElements(io.layerLayout(net)) // 15: w is 4×3, b is 3
+ * ```
+ */
 export const layoutElements = (layout: TreeLayout): number => {
   switch (layout.node) {
     case 'tensor':

@@ -8,15 +8,27 @@ import { produce } from 'immer'
 import type { Tensor } from '../tensor/index.js'
 import { type Tree, leaves } from './Tree.js'
 
-/** A writable view of a tree: its records and arrays can be assigned to; tensors stay whole values. @category model */
+/**
+ * A writable view of a tree: its records and arrays can be assigned to; tensors stay whole values. @category model
+ * @example
+ * ```ts
+ * const params = { w: tensor([1]), b: tensor([0]) }
+ * const zeroBias = (draft: tree.TreeDraft<typeof params>) => { draft.b = tensor([0]) }
+ * tree.edit(params, zeroBias)
+ * ```
+ */
 export type TreeDraft<T> = T extends Tensor ? Tensor : { -readonly [K in keyof T]: TreeDraft<T[K]> }
 
 /**
  * A new tree: `recipe` edits a draft of `t` (assign leaves or whole branches); `t` is unchanged,
  * untouched branches are shared, and the result is frozen.
  *
- *   const frozen = tree.edit(params, (p) => { p[2] = nn.dense(128, 10).init(key) })
- *
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 3), nn.relu, nn.dense(3, 1))
+ * const params = net.init(random.key(0))
+ * const fresh = tree.edit(params, (p) => { p[2] = nn.dense(3, 1).init(random.key(1)) })
+ * ```
  * @category combinators
  */
 export const edit = <T extends Tree>(t: T, recipe: (draft: TreeDraft<T>) => void): T => {

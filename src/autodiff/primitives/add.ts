@@ -8,6 +8,11 @@ import { fitTangent, unbroadcast } from './sumBroadcast.js'
 /**
  * a + b, broadcasting;  d(a + b) = da + db. Defined with `primitive` rather than `binary`
  * because `binary` itself sums tangent contributions with it.
+ * @example
+ * ```ts
+ * ops.add(tensor([[1, 2], [3, 4]]), tensor([10, 20])) // broadcast: [[11, 22], [13, 24]]
+ * ops.add(tensor([1, 2]), 1) // tensor [2, 3]
+ * ```
  * @category primitives
  */
 export const add: Primitive<(a: Tensor | number, b: Tensor | number) => Tensor, undefined> = primitive({

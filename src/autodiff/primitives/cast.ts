@@ -2,7 +2,13 @@ import * as K from '../../kernels/index.js'
 import { type DType, type Tensor, isDType } from '../../tensor/index.js'
 import { type Primitive, primitive } from '../Primitive.js'
 
-/** The same values in another dtype;  d cast(x) = cast(dx), and the cotangent is cast back. @category primitives */
+/**
+ * The same values in another dtype;  d cast(x) = cast(dx), and the cotangent is cast back. @category primitives
+ * @example
+ * ```ts
+ * ops.cast(tensor([1.5, 2]), 'float64').dtype // 'float64'
+ * ```
+ */
 export const cast: Primitive<(x: Tensor, dtype: DType) => Tensor, DType> = primitive({
   name: 'cast',
   domain: 'real',

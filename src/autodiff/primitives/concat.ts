@@ -9,6 +9,11 @@ import { transpose } from './transpose.js'
 /**
  * Joins tensors along `axis`; every other dimension must agree.
  * d concat(xs) = concat(dxs); its transpose slices the cotangent back into pieces.
+ * @example
+ * ```ts
+ * ops.concat([tensor([[1, 2]]), tensor([[3, 4]])]) // [[1, 2], [3, 4]]
+ * ops.concat([tensor([[1], [2]]), tensor([[3], [4]])], 1) // [[1, 3], [2, 4]]
+ * ```
  * @category primitives
  */
 export const concat: Primitive<(xs: ReadonlyArray<Tensor>, axis?: number) => Tensor, number> = primitive({

@@ -12,7 +12,14 @@ import { reshape } from './reshape.js'
 import { slice } from './slicePad.js'
 import { transpose } from './transpose.js'
 
-/** Options of `conv2d`: the window options and the number of channel groups (default 1). @category model */
+/**
+ * Options of `conv2d`: the window options and the number of channel groups (default 1). @category model
+ * @example
+ * ```ts
+ * const options: ops.Conv2dOptions = { padding: 'same', stride: 2, dilation: 1, groups: 1 }
+ * ops.conv2d(zeros([1, 8, 8, 3]), zeros([3, 3, 3, 4]), options)
+ * ```
+ */
 export interface Conv2dOptions extends T.WindowOptions {
   readonly groups?: number
 }
@@ -63,11 +70,11 @@ const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g
 /**
  * A 2-D convolution (cross-correlation, as in every framework) of an NHWC image batch `x`
  * [n, h, w, c] with HWIO weights `w` [kh, kw, c / groups, outChannels]:
- * y[n, oh, ow, o] = Σ_{i, j, c'} x[n, oh·sh - padTop + i·dh, ow·sw - padLeft + j·dw, g·(c/groups) + c'] · w[i, j, c', o],
+ * y[n, oh, ow, o] = Σ_\{i, j, c'\} x[n, oh·sh - padTop + i·dh, ow·sw - padLeft + j·dw, g·(c/groups) + c'] · w[i, j, c', o],
  * where g = floor(o / (outChannels / groups)) is o's group. Options: `stride`, `padding`
  * ('valid' default, 'same' as TensorFlow, a number, or [[top, bottom], [left, right]]),
- * `dilation`, `groups`. PyTorch's `torch.nn.functional.conv2d(x, w, stride, padding, dilation,
- * groups)` is the same op in NCHW/OIHW: `nhwcToNchw(conv2d(nchwToNhwc(x), transpose(w, [2, 3, 1, 0])))`.
+ * `dilation`, `groups`. PyTorch's
+ * `torch.nn.functional.conv2d(x, w, stride, padding, dilation, groups)` is the same op in NCHW/OIHW: `nhwcToNchw(conv2d(nchwToNhwc(x), transpose(w, [2, 3, 1, 0])))`.
  *
  * Kernel: im2col and one gemm per group (WebAssembly SIMD for float32). Rules, with
  * P = extractPatches(x) as a matrix [n·outH·outW, kh·kw·c] per group and W the weights as
@@ -75,7 +82,12 @@ const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g
  * the transposes are dW = Pᵀ · dY and dx = foldPatches(dY · Wᵀ), per group (dW for one group is
  * computed as a convolution of the images by the cotangent, see `filterGradient`). Both are written with
  * primitives, so derivatives of every order follow.
- * @example ops.conv2d(images, kernels, { padding: 'same', stride: 2 })
+ * @example
+ * ```ts
+ * const images = zeros([8, 28, 28, 3]) // NHWC
+ * const kernels = zeros([3, 3, 3, 16]) // [kh, kw, in, out]
+ * const y = ops.conv2d(images, kernels, { padding: 'same', stride: 2 }) // [8, 14, 14, 16]
+ * ```
  * @category primitives
  */
 export const conv2d: Primitive<(x: Tensor, w: Tensor, options?: Conv2dOptions) => Tensor, Conv2dParams> = primitive({

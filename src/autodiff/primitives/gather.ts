@@ -22,7 +22,11 @@ const checkIndices = (op: string, indices: Tensor, size: number): void => {
  * indices.shape ++ x.shape[1:]. PyTorch's `F.embedding(indices, x)` / `x[indices]`, JAX's
  * `jnp.take(x, indices, axis=0)`. Linear in x: d gather(x) = gather(dx); its transpose is
  * `scatterAdd`. The indices are not differentiated.
- * @example ops.gather(table, tensor([2, 0, 2])) // rows 2, 0, 2
+ * @example
+ * ```ts
+ * const table = tensor([[0, 0], [1, 1], [2, 2]])
+ * ops.gather(table, tensor([2, 0, 2])) // rows 2, 0, 2
+ * ```
  * @category primitives
  */
 export const gather: Primitive<(x: Tensor, indices: Tensor) => Tensor, undefined> = primitive({
@@ -49,6 +53,10 @@ export const gather: Primitive<(x: Tensor, indices: Tensor) => Tensor, undefined
  * out[indices[i...], :] += updates[i..., :], for updates of shape indices.shape ++ rowShape;
  * repeated indices add up. PyTorch's `zeros(size, ...).index_add_(0, indices, updates)`, JAX's
  * `zeros.at[indices].add(updates)`. Linear in `updates`, its transpose is `gather`.
+ * @example
+ * ```ts
+ * ops.scatterAdd(tensor([[1, 1], [2, 2], [3, 3]]), tensor([0, 2, 0]), 3) // rows [[4, 4], [0, 0], [2, 2]]
+ * ```
  * @category primitives
  */
 export const scatterAdd: Primitive<(updates: Tensor, indices: Tensor, size: number) => Tensor, number> = primitive({

@@ -10,7 +10,14 @@ import { reshape } from './reshape.js'
 import { sum } from './sumBroadcast.js'
 import { transpose } from './transpose.js'
 
-/** Which operands of a matrix product are transposed. @category model */
+/**
+ * Which operands of a matrix product are transposed. @category model
+ * @example
+ * ```ts
+ * const options: ops.MatmulOptions = { transposeA: true }
+ * ops.matmul(zeros([3, 2]), zeros([3, 4]), options) // aᵀ·b, shape [2, 4]
+ * ```
+ */
 export interface MatmulOptions {
   readonly transposeA?: boolean
   readonly transposeB?: boolean
@@ -39,6 +46,12 @@ const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g
  * The matrix product op(a) · op(b), where op transposes an operand when asked, without copying.
  * d(AB) = dA·B + A·dB. The transpose rules are matrix products again, each in the orientation
  * that needs no copy: for C = A·B, dA = dC·Bᵀ and dB = Aᵀ·dC.
+ * @example
+ * ```ts
+ * const a = tensor([[1, 2], [3, 4]])
+ * ops.matmul(a, tensor([[1], [1]])) // [[3], [7]]
+ * ops.matmul(a, a, { transposeB: true }) // a·aᵀ
+ * ```
  * @category primitives
  */
 export const matmul: Primitive<(a: Tensor, b: Tensor, options?: MatmulOptions) => Tensor, MatmulParams> = primitive({

@@ -16,6 +16,11 @@ const weights = (x: Tensor, out: Tensor, p: ReduceParams): Tensor => {
 /**
  * The maximum over `axes` (all when omitted). The derivative flows to the maximal element,
  * split evenly among ties (as PyTorch's amax).
+ * @example
+ * ```ts
+ * ops.max(tensor([[1, 5], [7, 2]]), 1) // tensor [5, 7]
+ * ops.max(tensor([[1, 5], [7, 2]])) // tensor 7
+ * ```
  * @category primitives
  */
 export const max: Primitive<(x: Tensor, axes?: number | ReadonlyArray<number>, keepDims?: boolean) => Tensor, ReduceParams> = primitive({

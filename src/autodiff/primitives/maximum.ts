@@ -11,7 +11,13 @@ import type { Tensor } from '../../tensor/index.js'
 // The share of the derivative that goes to a: 1 where a > b, 1/2 at ties, 0 elsewhere.
 const share = ({ a, b }: BinaryResiduals): Tensor => add(greater(a, b), mul(equal(a, b), 0.5))
 
-/** max(a, b) element-wise, broadcasting;  the derivative goes to the larger argument, split evenly at ties (as PyTorch).  @category primitives */
+/**
+ * max(a, b) element-wise, broadcasting;  the derivative goes to the larger argument, split evenly at ties (as PyTorch).  @category primitives
+ * @example
+ * ```ts
+ * ops.maximum(tensor([1, 5]), tensor([3, 2])) // tensor [3, 5]
+ * ```
+ */
 export const maximum = binary({
   name: 'maximum',
   domain: 'separated',

@@ -39,7 +39,10 @@ export const batchIntoImages = <P>({ args, dims, params, size, bind }: BatchInpu
  * padding. As PyTorch's `torch.nn.functional.unfold` (NCHW, taps flattened) and TensorFlow's
  * `tf.image.extract_patches` (taps flattened). Linear: d patches(x) = patches(dx); its
  * transpose is `foldPatches`.
- * @example ops.extractPatches(images, 3, { padding: 'same' }) // [n, h, w, 3, 3, c]
+ * @example
+ * ```ts
+ * ops.extractPatches(zeros([2, 8, 8, 3]), 3, { padding: 'same' }) // [2, 8, 8, 3, 3, 3]
+ * ```
  * @category primitives
  */
 export const extractPatches: Primitive<(x: Tensor, kernel: T.Pair, options?: T.WindowOptions) => Tensor, T.PatchGeometry> = primitive({
@@ -67,6 +70,12 @@ const checkFold = (p: Tensor, shape: Shape, options: T.WindowOptions): T.PatchGe
  * [n, h, w, c], each entry into the pixel `extractPatches` read it from (padding taps dropped).
  * As PyTorch's `torch.nn.functional.fold`. Linear: d fold(p) = fold(dp); its transpose is
  * `extractPatches`.
+ * @example
+ * ```ts
+ * const images = ones([1, 4, 4, 1])
+ * const patches = ops.extractPatches(images, 2, { stride: 2 }) // [1, 2, 2, 2, 2, 1]
+ * ops.foldPatches(patches, images.shape, { stride: 2 }) // the image again: the patches do not overlap
+ * ```
  * @category primitives
  */
 export const foldPatches: Primitive<(p: Tensor, shape: Shape, options?: T.WindowOptions) => Tensor, T.PatchGeometry> = primitive({

@@ -5,8 +5,12 @@ import { type Primitive, primitive } from '../Primitive.js'
 import { mul } from './mul.js'
 
 /**
- * x^p for a constant exponent p (x > 0 unless p is an integer);  d x^p = p x^(p-1) dx, and
+ * x^p for a constant exponent p (x \> 0 unless p is an integer);  d x^p = p x^(p-1) dx, and
  * exactly 0 for p = 0 (where p x^(p-1) would be 0·inf = NaN at x = 0).
+ * @example
+ * ```ts
+ * ops.pow(tensor([1, 2, 3]), 2) // tensor [1, 4, 9]
+ * ```
  * @category primitives
  */
 export const pow: Primitive<(x: Tensor, p: number) => Tensor, number> = primitive({

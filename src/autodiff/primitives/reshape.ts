@@ -18,6 +18,10 @@ const resolve = (x: Tensor, shape: Shape): Shape => {
 /**
  * The same elements in a new shape (one dimension may be -1, inferred). Shares the buffer: tensors
  * are immutable, so no copy is needed.  d reshape(x) = reshape(dx).
+ * @example
+ * ```ts
+ * ops.reshape(arange(6), [2, 3]) // [[0, 1, 2], [3, 4, 5]]
+ * ```
  * @category primitives
  */
 export const reshape: Primitive<(x: Tensor, shape: Shape) => Tensor, Shape> = primitive({

@@ -30,6 +30,10 @@ const check = (x: Tensor, begin: ReadonlyArray<number>, size: ReadonlyArray<numb
 /**
  * The block of extent `size` starting at `begin` (a size of -1 runs to the end of the axis).
  * d slice(x) = slice(dx); its transpose pads the cotangent with zeros.
+ * @example
+ * ```ts
+ * ops.slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, 2]) // begin [0, 1], size [2, 2]: [[2, 3], [5, 6]]
+ * ```
  * @category primitives
  */
 export const slice: Primitive<(x: Tensor, begin: ReadonlyArray<number>, size: ReadonlyArray<number>) => Tensor, SliceParams> = primitive({
@@ -52,6 +56,10 @@ export interface PadParams {
 /**
  * Places x in a tensor of zeros of `shape`, starting at `begin`: the transpose of `slice`.
  * d pad(x) = pad(dx); its transpose slices the cotangent.
+ * @example
+ * ```ts
+ * ops.pad(tensor([[1, 2]]), [1, 1], [3, 4]) // [[0, 0, 0, 0], [0, 1, 2, 0], [0, 0, 0, 0]]
+ * ```
  * @category primitives
  */
 export const pad: Primitive<(x: Tensor, begin: ReadonlyArray<number>, shape: Shape) => Tensor, PadParams> = primitive({

@@ -3,7 +3,13 @@ import { unary } from '../define.js'
 import { mul } from './mul.js'
 import { sigmoid } from './sigmoid.js'
 
-/** log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|) so it is exact for large |x|;  d softplus = σ(x) dx.  @category primitives */
+/**
+ * log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|) so it is exact for large |x|;  d softplus = σ(x) dx.  @category primitives
+ * @example
+ * ```ts
+ * ops.softplus(tensor([0])) // tensor [log 2]
+ * ```
+ */
 export const softplus = unary({
   name: 'softplus',
   domain: 'real',

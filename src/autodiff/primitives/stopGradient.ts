@@ -4,6 +4,10 @@ import { type Primitive, primitive } from '../Primitive.js'
 
 /**
  * The same values, with no derivative at any level: every transformation sees a constant.
+ * @example
+ * ```ts
+ * grad((x: Tensor) => ops.sum(ops.mul(ops.stopGradient(x), x)))(tensor([3])) // tensor [3]: the first factor is a constant
+ * ```
  * @category primitives
  */
 export const stopGradient: Primitive<(x: Tensor) => Tensor, undefined> = primitive({

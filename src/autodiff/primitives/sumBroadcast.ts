@@ -24,6 +24,12 @@ export const keptShape = (shape: ReadonlyArray<number>, axes: ReadonlyArray<numb
 /**
  * The sum over `axes` (all axes when omitted; negative axes count from the end);
  * d sum(x) = sum(dx); its transpose broadcasts the cotangent back over the summed axes.
+ * @example
+ * ```ts
+ * ops.sum(tensor([[1, 2], [3, 4]])) // tensor 10
+ * ops.sum(tensor([[1, 2], [3, 4]]), 1) // tensor [3, 7]
+ * ops.sum(tensor([[1, 2], [3, 4]]), 0, true) // [[4, 6]]
+ * ```
  * @category primitives
  */
 export const sum: Primitive<(x: Tensor, axes?: number | ReadonlyArray<number>, keepDims?: boolean) => Tensor, ReduceParams> = primitive({
@@ -54,6 +60,10 @@ export const batchReduction = ({ args: [x], dims: [d], params: p, bind }: BatchI
 /**
  * Broadcasts to `shape` (NumPy rules);  d broadcastTo(x) = broadcastTo(dx); the transpose sums
  * the cotangent over the broadcast axes.
+ * @example
+ * ```ts
+ * ops.broadcastTo(tensor([1, 2]), [3, 2]) // [[1, 2], [1, 2], [1, 2]]
+ * ```
  * @category primitives
  */
 export const broadcastTo: Primitive<(x: Tensor, shape: Shape) => Tensor, Shape> = primitive({

@@ -21,6 +21,11 @@ const inverse = (perm: ReadonlyArray<number>): number[] => {
 /**
  * Permutes the axes (reverses them when `perm` is omitted): output axis i is input axis perm[i].
  * d transpose(x) = transpose(dx); its transpose applies the inverse permutation.
+ * @example
+ * ```ts
+ * ops.transpose(tensor([[1, 2, 3]])) // [[1], [2], [3]]
+ * ops.transpose(zeros([2, 3, 4]), [2, 0, 1]).shape // [4, 2, 3]
+ * ```
  * @category primitives
  */
 export const transpose: Primitive<(x: Tensor, perm?: ReadonlyArray<number>) => Tensor, ReadonlyArray<number>> = primitive({

@@ -10,6 +10,10 @@ const full = (t: Tensor, shape: ReadonlyArray<number>): Tensor => (shapeEquals(t
 /**
  * Picks `a` where `condition` is non-zero and `b` elsewhere, broadcasting all three. The
  * condition is not differentiated; d where(c, a, b) = where(c, da, db). Batched element-wise.
+ * @example
+ * ```ts
+ * ops.where(tensor([1, 0, 1]), tensor([1, 2, 3]), 0) // tensor [1, 0, 3]
+ * ```
  * @category primitives
  */
 export const where: Primitive<(condition: Tensor, a: Tensor | number, b: Tensor | number) => Tensor, undefined> = primitive({

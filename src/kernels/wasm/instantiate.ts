@@ -30,6 +30,11 @@ export const decode = (b64: string): Uint8Array => {
  * Why a module's fast path is not in use: the engine has no WebAssembly, does not know the SIMD
  * opcodes the module uses, or refused to compile it (typically a Content-Security-Policy whose
  * `script-src` lacks `'wasm-unsafe-eval'`).
+ * @example
+ * ```ts
+ * const report = activeKernels()
+ * if (report.kind !== 'wasm-simd') console.log(report.reason)
+ * ```
  * @category kernels
  */
 export type FallbackReason = 'no-webassembly' | 'no-simd' | 'compile-refused'
@@ -42,7 +47,14 @@ export type Instantiated<T> =
   | { readonly ok: true; readonly exports: T }
   | { readonly ok: false; readonly reason: FallbackReason; readonly detail: string }
 
-/** Whether a module compiled, or why not: `Instantiated` without the exports. @category kernels */
+/**
+ * Whether a module compiled, or why not: `Instantiated` without the exports. @category kernels
+ * @example
+ * ```ts
+ * const report = activeKernels()
+ * const statuses: ReadonlyArray<ModuleStatus> = Object.values(report.modules)
+ * ```
+ */
 export type ModuleStatus =
   | { readonly ok: true }
   | { readonly ok: false; readonly reason: FallbackReason; readonly detail: string }
