@@ -94,6 +94,8 @@ const laws: Record<keyof typeof primitives, Law> = {
   log: unary(P.log, { domain: 'positive' }),
   logSoftmax: rowwise((x) => P.logSoftmax(x)),
   logSumExp: rowwise((x) => P.logSumExp(x)),
+  batchedMatmul: (dtype) => fc.tuple(C.arbitraryMatmulShapes({ maxDim: 4 }), fc.integer({ min: 1, max: 3 })).chain(([{ a, b, transposeA, transposeB }, n]) =>
+    drawn([[n, ...a], [n, ...b]], dtype).map((args) => ({ args, call: ([x, y]: ReadonlyArray<Tensor>) => P.batchedMatmul(x!, y!, { transposeA, transposeB }), differentiable: true }))),
   matmul: (dtype) => fc.oneof(C.arbitraryMatmulShapes({ maxDim: 5 }), fc.constant({ a: [33, 70], b: [70, 17], transposeA: false, transposeB: false })).chain(({ a, b, transposeA, transposeB }) =>
     drawn([a, b], dtype).map((args) => ({ args, call: ([x, y]: ReadonlyArray<Tensor>) => P.matmul(x!, y!, { transposeA, transposeB }), differentiable: true }))),
   max: reduction(P.max, { domain: 'separated' }),

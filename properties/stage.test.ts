@@ -99,6 +99,8 @@ const cases = {
   log: unary('log', P.log, 'positive'),
   logSoftmax: row('logSoftmax', P.logSoftmax),
   logSumExp: row('logSumExp', P.logSumExp),
+  batchedMatmul: fc.tuple(C.arbitraryMatmulShapes({ maxDim: 4 }), fc.integer({ min: 1, max: 3 }), dtypes).chain(([{ a, b, transposeA, transposeB }, n, d]) =>
+    drawn([[n, ...a], [n, ...b]], d).map((xs) => makeCase(`batchedMatmul[${transposeA}, ${transposeB}]`, xs, ([x, y]) => P.batchedMatmul(x!, y!, { transposeA, transposeB })))),
   matmul: fc.tuple(C.arbitraryMatmulShapes({ maxDim: 4 }), dtypes).chain(([{ a, b, transposeA, transposeB }, d]) =>
     drawn([a, b], d).map((xs) => makeCase(`matmul[${transposeA}, ${transposeB}]`, xs, ([x, y]) => P.matmul(x!, y!, { transposeA, transposeB })))),
   max: reduction('max', P.max),

@@ -71,6 +71,9 @@ const rowCases = (name: string, op: (x: Tensor, axis: number) => Tensor, anyAxis
 const matmulCases = C.arbitraryMatmulShapes({ maxDim: 3 }).chain(({ a, b, transposeA, transposeB }) =>
   drawn([a, b]).map((xs) => makeCase(`matmul(${transposeA}, ${transposeB})`, xs, (x, y) => P.matmul(x, y, { transposeA, transposeB }))))
 
+const batchedMatmulCases = fc.tuple(C.arbitraryMatmulShapes({ maxDim: 3 }), fc.integer({ min: 1, max: 3 })).chain(([{ a, b, transposeA, transposeB }, n]) =>
+  drawn([[n, ...a], [n, ...b]]).map((xs) => makeCase(`batchedMatmul(${transposeA}, ${transposeB})`, xs, (x, y) => P.batchedMatmul(x, y, { transposeA, transposeB }))))
+
 const concatCases = rows.chain((s) =>
   fc.tuple(fc.integer({ min: 0, max: s.length - 1 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 })).chain(([axis, sizes]) =>
     drawn(sizes.map((d) => s.map((e, i) => (i === axis ? d : e)))).map((xs) => makeCase(`concat(${axis})`, xs, (...ys) => P.concat(ys, axis)))))
@@ -137,6 +140,7 @@ const batchLaws = {
   log: unaryCases('log', P.log, 'positive'),
   logSoftmax: rowCases('logSoftmax', (x) => P.logSoftmax(x), false),
   logSumExp: rowCases('logSumExp', (x) => P.logSumExp(x), false),
+  batchedMatmul: batchedMatmulCases,
   matmul: matmulCases,
   max: reductionCases('max', P.max),
   maximum: binaryCases('maximum', P.maximum),
