@@ -19,6 +19,7 @@ import { grad, hessian, hvp, jacfwd, jacrev, jvp, perExampleGrads, vjp, vmap } f
 import * as P from '../src/autodiff/primitives/index.js'
 import { primitives } from '../src/autodiff/primitives/table.js'
 import * as C from '../src/check/index.js'
+import * as losses from '../src/losses/index.js'
 import * as composites from '../src/ops/composites.js'
 import * as nn from '../src/nn/index.js'
 import { key, normal, uniform } from '../src/random/index.js'
@@ -184,6 +185,10 @@ const batchLaws = {
   vdot: small.chain((s) => drawn([s, s]).map((xs) => makeCase('vdot', xs, composites.vdot))),
   dense: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).chain(([n, i, o]) => drawn([[n, i], [i, o], [o]]))
     .map((xs) => makeCase('tanh(x·w + b)', xs, (x, w, b) => P.tanh(P.add(P.matmul(x, w), b)))),
+  // class indices in {0, 1, 2} made from a real argument by ops, so that they stay indices
+  // whatever the law does to the argument's values; batched, they are a traced value
+  'softmaxCrossEntropy (class indices)': fc.integer({ min: 1, max: 3 }).chain((n) => drawn([[n, 3], [n]]))
+    .map((xs) => makeCase('softmaxCrossEntropy(z, indices(s))', xs, (z, s) => losses.softmaxCrossEntropy(z, P.add(P.greater(s, 0), P.greater(s, 1))))),
 } satisfies Record<keyof typeof primitives, fc.Arbitrary<Case>> & Record<string, fc.Arbitrary<Case>>
 
 /** How a case is batched: the batch size, which arguments are batched and where, where the output goes. */
