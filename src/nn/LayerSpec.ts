@@ -94,6 +94,9 @@ export type GruSpec = { readonly kind: 'gru'; readonly inSize: number; readonly 
 /** `flatten`. @category specs */
 export type FlattenSpec = { readonly kind: 'flatten' }
 
+/** `channelsLast(inShape)` (NCHW to NHWC) or `channelsFirst(inShape)` (NHWC to NCHW). @category specs */
+export type ChannelsSpec = { readonly kind: 'channelsLast' | 'channelsFirst'; readonly inShape: readonly [number, number, number] }
+
 /** A layer whose behaviour is code (`elementwise(name, op)`, a hand-written layer): it cannot be rebuilt from data. @category specs */
 export type CustomSpec = { readonly kind: 'custom'; readonly name: string }
 
@@ -119,7 +122,7 @@ export type ExtensionSpec = { readonly kind: string; readonly [field: string]: u
 
 /** The spec of a built-in layer, a discriminated union on `kind`. @category specs */
 export type BuiltinSpec = DenseSpec | ActivationSpec | DropoutSpec | CustomSpec | SerialSpec | FanOutSpec | ParallelSpec | ResidualSpec
-  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec | GruSpec
+  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec | GruSpec | ChannelsSpec
 
 /**
  * The serialisable description of a layer: a plain JSON value, with a `kind` that a registry of

@@ -4,6 +4,7 @@
  * their own, `registry.with(myKind)` (see `LayerKind.ts`).
  */
 import { activationLayerKinds } from './activations.js'
+import { channelsFirstKind, channelsLastKind } from './channels.js'
 import { conv2dKind } from './conv2d.js'
 import { denseKind } from './dense.js'
 import { dropoutKind } from './dropout.js'
@@ -39,4 +40,6 @@ export const registry: LayerRegistry = layerRegistry([
   embeddingKind,
   layerNormKind,
   gruKind,
+  channelsLastKind,
+  channelsFirstKind,
 ])

@@ -35,7 +35,7 @@ const model = (nodes: ReadonlyArray<object>, initializers: ReadonlyArray<{ reado
 const message = <A>(r: E.Either<{ readonly message: string }, A>): string => (E.isLeft(r) ? r.left.message : 'Right')
 
 describe('onnx.importModel: PyTorch\'s files', () => {
-  for (const name of ['mlp-relu', 'mlp-mixed', 'mlp-gelu']) {
+  for (const name of ['mlp-relu', 'mlp-mixed', 'mlp-gelu', 'cnn-small']) {
     it(`${name} imports and reproduces PyTorch's outputs within 1e-5`, () => {
       const r = importModel(fixture(`${name}.onnx`))
       if (E.isLeft(r)) throw new Error(r.left.message)
@@ -68,9 +68,10 @@ describe('onnx.importModel: PyTorch\'s files', () => {
     expect(E.isRight(again) && again.right.net.name).toBe(r.right.net.name)
   })
 
-  it('cnn-small (Conv, MaxPool) is a Left listing the unsupported operators by name, at the first one\'s node', () => {
+  it('cnn-small (Conv, MaxPool, Flatten of NCHW images) is read into NHWC layers between channelsLast and channelsFirst, and takes NCHW input as the file does', () => {
     const r = importModel(fixture('cnn-small.onnx'))
-    expect(message(r)).toMatch(/^onnx\.importModel: graph\.node\[0\] \(Conv "\/0\/Conv"\): unsupported operators: Conv, MaxPool \(at .*MaxPool "\/2\/MaxPool"/)
+    expect(E.isRight(r) && r.right.net.name).toBe('serial(serial(channelsLast([1, 8, 8]), conv2d([8, 8, 1], 4, 3)), relu, maxPool2d([8, 8, 4], 2), serial(channelsFirst([4, 4, 4]), flatten), dense(64, 10))')
+    expect(E.isRight(r) && r.right.inputShape).toEqual([1, 8, 8])
   })
 })
 

@@ -9,6 +9,7 @@ import * as O from '../ops/index.js'
 import { type Tensor, fromData } from '../tensor/index.js'
 import { type Graph, type GraphNode, type GraphTensor, floatsOf, intsOf, quote } from './decodeGraph.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
+import { readImage, toFileLayout } from './readImage.js'
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.importModel', path, detail))
 
@@ -22,6 +23,8 @@ export interface Walk {
   readonly graph: Graph
   readonly value: string
   readonly dims: ReadonlyArray<number> | undefined
+  /** 'nhwc' where purenet holds the value (NCHW images in the file) as NHWC images (`readImage.ts`); else rows in the file's order. */
+  readonly layout?: 'nhwc'
 }
 
 const constantOf = (w: Walk, node: GraphNode, name: string | undefined, what: string): E.Either<OnnxError, GraphTensor> => {
@@ -60,7 +63,7 @@ const attrInt = (node: GraphNode, name: string, fallback: number): number => nod
 const attrFloat = (node: GraphNode, name: string, fallback: number): number => node.attributes.get(name)?.f ?? fallback
 
 /** A node (or a MatMul and its Add) read: the layer, the dims after it and the value it ends at. @category internals */
-export type Read = E.Either<OnnxError, { readonly step: Step; readonly dims: ReadonlyArray<number> | undefined; readonly value: string }>
+export type Read = E.Either<OnnxError, { readonly step: Step; readonly dims: ReadonlyArray<number> | undefined; readonly value: string; readonly layout?: 'nhwc' }>
 
 const readGemm = (w: Walk, node: GraphNode): Read => {
   if (attrInt(node, 'transA', 0) !== 0) return fail(node.where, 'has transA = 1, which transposes the batch; purenet imports Gemm with the input as A')
@@ -134,13 +137,18 @@ const lastAxis = (w: Walk, node: GraphNode): boolean => {
 /** The layer of one node (a MatMul with the Add `next` of its bias) given the value flowing in. @category internals */
 export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined): Read => {
   const out = node.output[0] ?? ''
-  const same = (step: Step): Read => E.right({ step, dims: w.dims, value: out })
+  const same = (step: Step): Read => E.right({ step, dims: w.dims, value: out, ...(w.layout === undefined ? {} : { layout: w.layout }) })
   const activation = Object.hasOwn(simple, node.opType) ? simple[node.opType] : undefined
   if (activation !== undefined) return same({ layer: activation, params: Object.freeze({}) })
   switch (node.opType) {
     case 'Gemm': return readGemm(w, node)
     case 'MatMul': return readMatMul(w, node, next)
-    case 'Flatten': case 'Reshape': return readFlatten(w, node)
+    case 'Flatten': case 'Reshape': {
+      // NHWC images go back to the file's NCHW order before their features are flattened
+      const r = readFlatten(w, node)
+      return E.isRight(r) && w.layout === 'nhwc' ? E.right({ ...r.right, step: toFileLayout(w) }) : r
+    }
+    case 'Conv': case 'MaxPool': case 'AveragePool': case 'GlobalAveragePool': case 'GlobalMaxPool': return readImage(w, node)
     case 'Identity': case 'Dropout': return same(undefined)
     case 'Elu': {
       const alpha = attrFloat(node, 'alpha', 1)
@@ -164,7 +172,7 @@ export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined):
 }
 
 /** Operators whose other inputs are weights: their own messages name a weight that is not a constant. @category internals */
-export const readsWeights = new Set(['Gemm', 'MatMul', 'Reshape'])
+export const readsWeights = new Set(['Gemm', 'MatMul', 'Reshape', 'Conv'])
 
 /** The elementwise arithmetic operators, read only as a formula (GELU) or a MatMul's bias. @category internals */
 export const arithmetic = new Set(['Mul', 'Div', 'Sub', 'Add', 'Pow', 'Erf', 'Sqrt'])
