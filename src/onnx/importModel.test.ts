@@ -56,12 +56,12 @@ describe('onnx.importModel: PyTorch\'s files', () => {
     expect(E.isRight(r) && r.right.net.name).toBe('serial(dense(5, 8), geluErf, dense(8, 8), gelu, dense(8, 8), elu, dense(8, 8), leakyRelu, dense(8, 8), softplus, dense(8, 4), logSoftmax)')
   })
 
-  it('an imported PyTorch model exports again, and ONNX Runtime reproduces PyTorch\'s outputs from that file', async () => {
-    const r = importModel(fixture('mlp-relu.onnx'))
+  it.each(['mlp-relu', 'cnn-small'])('an imported PyTorch model (%s) exports again, and ONNX Runtime reproduces PyTorch\'s outputs from that file', async (name) => {
+    const r = importModel(fixture(`${name}.onnx`))
     if (E.isLeft(r)) throw new Error(r.left.message)
     const bytes = exportModel(r.right.net, r.right.params, { inputShape: r.right.inputShape })
     if (E.isLeft(bytes)) throw new Error(bytes.left.message)
-    const ref = reference('mlp-relu')
+    const ref = reference(name)
     const y = await runOnnx(bytes.right, Float32Array.from(ref.input.data), ref.input.shape)
     y.data.forEach((v, i) => expect(Math.abs(v - ref.output.data[i]!)).toBeLessThanOrEqual(1e-5 * Math.abs(ref.output.data[i]!) + 1e-6))
     const again = importModel(bytes.right)

@@ -15,6 +15,7 @@
  *
  *   Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool   conv2d, maxPool2d, avgPool2d,
  *                                         NHWC between channelsLast/channelsFirst (`readImage.ts`)
+ *   Reshape to [batch, c, h, w]; Transpose between NCHW and NHWC   layout changes (as purenet exports them)
  *
  * Any other operator (BatchNormalization, LSTM, ...) makes the import a `Left` listing every unsupported
  * operator with its node. Decoding follows the rules of model files (`decodeGraph.ts`): budgets
@@ -44,7 +45,7 @@ const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.lef
 export const importOperators: ReadonlyArray<string> = Object.freeze([
   'Gemm', 'MatMul', 'Add', 'Flatten', 'Reshape', 'Relu', 'Sigmoid', 'Tanh', 'Atan', 'Softplus', 'Elu', 'LeakyRelu', 'Gelu',
   'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'Mul', 'Div', 'Sub', 'Pow', 'Erf', 'Sqrt', 'Concat', 'Slice',
-  'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool',
+  'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Transpose',
 ])
 
 /**

@@ -152,3 +152,25 @@ export const toFileLayout = (w: Walk): Step => {
   const [c, h, wd] = w.dims as [number, number, number]
   return { layer: nn.serial(nn.channelsFirst([h, wd, c]), nn.flatten), params: Object.freeze([Object.freeze({}), Object.freeze({})]) }
 }
+
+/**
+ * A Transpose between NCHW and NHWC images (perm [0, 3, 1, 2] or [0, 2, 3, 1]), as purenet
+ * exports conv nets that take NHWC rows: mostly a change of which layout purenet's rows are in,
+ * with no layer; `channelsLast` where the file turns NCHW rows purenet holds as they are into NHWC.
+ * @category internals
+ */
+export const readTranspose = (w: Walk, node: GraphNode): Read => {
+  const perm = ints(node, 'perm')?.join(',')
+  const dims = w.dims
+  const out = node.output[0] ?? ''
+  if (dims === undefined || dims.length !== 3) return fail(node.where, `transposes a value of shape ${dims === undefined ? 'unknown' : `[batch, ${dims.join(', ')}]`}; purenet reads a Transpose only between NCHW and NHWC images of known shape`)
+  const [a, b, c] = dims as [number, number, number]
+  // file NHWC [h, w, c] -> NCHW [c, h, w]: purenet's rows (in the file's order) are already NHWC
+  if (perm === '0,3,1,2' && w.layout === undefined) return E.right({ step: undefined, dims: [c, a, b], value: out, layout: 'nhwc' })
+  if (perm === '0,2,3,1') {
+    // file NCHW [c, h, w] -> NHWC [h, w, c]: purenet's NHWC images, as rows
+    if (w.layout === 'nhwc') return E.right({ step: { layer: nn.flatten, params: Object.freeze({}) }, dims: [b, c, a], value: out })
+    return E.right({ step: { layer: nn.channelsLast([a, b, c]), params: Object.freeze({}) }, dims: [b, c, a], value: out })
+  }
+  return fail(node.where, `has perm [${perm ?? ''}]; purenet reads a Transpose of images between NCHW and NHWC (perm [0, 3, 1, 2] or [0, 2, 3, 1])`)
+}

@@ -9,7 +9,7 @@ import * as O from '../ops/index.js'
 import { type Tensor, fromData } from '../tensor/index.js'
 import { type Graph, type GraphNode, type GraphTensor, floatsOf, intsOf, quote } from './decodeGraph.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
-import { readImage, toFileLayout } from './readImage.js'
+import { readImage, readTranspose, toFileLayout } from './readImage.js'
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.importModel', path, detail))
 
@@ -124,6 +124,10 @@ const readFlatten = (w: Walk, node: GraphNode): Read => {
   const shape = intsOf(shapeT.right)
   if (E.isLeft(shape)) return shape
   const [first, second] = shape.right
+  // to images [batch, c, h, w] of the same features: the rows in the file's order, seen as NCHW
+  if (shape.right.length === 4 && (first === 0 || first === -1) && shape.right.slice(1).every((d) => d > 0) && size !== undefined && shape.right[1]! * shape.right[2]! * shape.right[3]! === size) {
+    return E.right({ step: undefined, dims: shape.right.slice(1), value: node.output[0] ?? '' })
+  }
   const keepsBatch = shape.right.length === 2 && (first === 0 || first === -1)
   const flat = second === -1 ? first === 0 : size === undefined || second === size
   return keepsBatch && flat ? done() : fail(node.where, `reshapes to [${shape.right.join(', ')}]; purenet imports a Reshape only to [batch, features] (e.g. [0, -1] or [-1, ${size ?? 'features'}])`)
@@ -131,6 +135,8 @@ const readFlatten = (w: Walk, node: GraphNode): Read => {
 
 const lastAxis = (w: Walk, node: GraphNode): boolean => {
   const axis = attrInt(node, 'axis', w.graph.opset >= 13 ? -1 : 1)
+  // NCHW images that purenet holds as NHWC: the channels (axis 1 in the file) are purenet's last axis
+  if (w.layout === 'nhwc') return axis === 1 || axis === -3
   return axis === -1 || axis === (w.dims?.length ?? 1)
 }
 
@@ -148,6 +154,7 @@ export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined):
       const r = readFlatten(w, node)
       return E.isRight(r) && w.layout === 'nhwc' ? E.right({ ...r.right, step: toFileLayout(w) }) : r
     }
+    case 'Transpose': return readTranspose(w, node)
     case 'Conv': case 'MaxPool': case 'AveragePool': case 'GlobalAveragePool': case 'GlobalMaxPool': return readImage(w, node)
     case 'Identity': case 'Dropout': return same(undefined)
     case 'Elu': {
