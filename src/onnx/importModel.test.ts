@@ -75,6 +75,38 @@ describe('onnx.importModel: PyTorch\'s files', () => {
   })
 })
 
+describe('onnx.importModel: images', () => {
+  // a model of the given nodes on NCHW input x [batch, 2, 3, 3]
+  const images = (nodes: ReadonlyArray<object>): Uint8Array => modelProto.encode(modelProto.fromObject({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'test', node: nodes,
+      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 2 }, { dimValue: 3 }, { dimValue: 3 }] } } } }],
+      output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
+    },
+  })).finish()
+  const x = fromData([1, 2, 3, 3], Float32Array.from({ length: 18 }, (_, i) => (i * 7) % 11 - 5))
+
+  it('GlobalAveragePool and GlobalMaxPool give one value per channel, from NCHW input', () => {
+    const avg = importModel(images([{ opType: 'GlobalAveragePool', input: ['x'], output: ['p'], name: 'gap' }, { opType: 'Flatten', input: ['p'], output: ['y'], name: 'f' }]))
+    if (E.isLeft(avg)) throw new Error(avg.left.message)
+    const mean = (c: number): number => Array.from(x.data.slice(9 * c, 9 * c + 9)).reduce((a, b) => a + b, 0) / 9
+    Array.from(applyNet(avg.right.net, avg.right.params, x).data).forEach((v, c) => expect(v).toBeCloseTo(mean(c), 6))
+    const max = importModel(images([{ opType: 'GlobalMaxPool', input: ['x'], output: ['p'], name: 'gmp' }, { opType: 'Flatten', input: ['p'], output: ['y'], name: 'f' }]))
+    if (E.isLeft(max)) throw new Error(max.left.message)
+    expect(Array.from(applyNet(max.right.net, max.right.params, x).data)).toEqual([0, 1].map((c) => Math.max(...x.data.slice(9 * c, 9 * c + 9))))
+  })
+
+  it('an unsupported operator, a pool that counts padding or rounds up, are Lefts naming the node', () => {
+    expect(message(importModel(images([{ opType: 'BatchNormalization', input: ['x', 's', 'b', 'm', 'v'], output: ['y'], name: 'bn' }]))))
+      .toMatch(/^onnx\.importModel: graph\.node\[0\] \(BatchNormalization "bn"\): unsupported operators: BatchNormalization \(at /)
+    const pool = (attribute: ReadonlyArray<object>) => images([{ opType: 'AveragePool', input: ['x'], output: ['y'], name: 'ap', attribute: [{ name: 'kernel_shape', type: 7, ints: [2, 2] }, ...attribute] }])
+    expect(message(importModel(pool([{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }, { name: 'count_include_pad', type: 2, i: 1 }])))).toMatch(/AveragePool "ap"\): counts the padding/)
+    expect(message(importModel(pool([{ name: 'ceil_mode', type: 2, i: 1 }])))).toMatch(/AveragePool "ap"\): has ceil_mode = 1/)
+  })
+})
+
 describe('onnx.importModel: operators as exporters write them', () => {
   const w = [1, 2, 3, 4, 5, 6] // [2, 3] row-major
   const x = fromData([2, 2], Float32Array.of(1, -1, 0.5, 2))
