@@ -30,6 +30,7 @@ const chainBlocks: ReadonlyArray<Block> = [
   (n, m) => [dense(n, m), m],
   (n, m) => [activations[(m + 5) % activations.length]!, n],
   (n, m) => [dropout([0, 0.3][m % 2]!), n],
+  (n, m) => [nn.layerNorm(n, { eps: [1e-5, 1e-3][m % 2]! }), n],
 ]
 const branchBlocks: ReadonlyArray<Block> = [
   (n) => [residual(dense(n, n)), n],

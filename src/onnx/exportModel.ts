@@ -15,6 +15,7 @@
  *   serial                 its layers in sequence
  *   fanOut, parallel       each branch (parallel: on its Slice of the features), then Concat(axis = 1)
  *   residual               Add(x, f(x))
+ *   layerNorm              LayerNormalization (axis -1, epsilon)
  *   conv2d                 Conv (w from HWIO to OIHW; explicit pads, strides, dilations, group)
  *   maxPool2d, avgPool2d   MaxPool, AveragePool (explicit pads; count_include_pad = 0)
  *   flatten                Flatten (of NHWC order)
@@ -209,6 +210,20 @@ const emit = (g: Graph, spec: LayerSpec, params: unknown, value: Value, path: st
     const out = node(g, 'Gemm', [x, floats(g, `${at}.w`, w.shape, float32Of(w)), floats(g, `${at}.b`, b.shape, float32Of(b))], path)
     return E.right({ output: out, features: spec.outSize })
   }
+  if (isSpecOf(spec, 'layerNorm')) {
+    const name = `layerNorm(${spec.size})`
+    const p = params as { readonly scale?: unknown; readonly offset?: unknown } | null
+    const scale = typeof p === 'object' && p !== null ? p.scale : undefined
+    const offset = typeof p === 'object' && p !== null ? p.offset : undefined
+    if (!isTensor(scale) || !isTensor(offset) || showShape(scale.shape) !== showShape([spec.size]) || showShape(offset.shape) !== showShape([spec.size])) {
+      return fail(path, `${name} expects parameters { scale, offset } of shape [${spec.size}]; pass the parameters this network's init made`)
+    }
+    if (features !== spec.size) return fail(path, `${name} gets ${features} features; check the previous layer's size or options.inputShape`)
+    const at = path === '' ? 'net' : path
+    // LayerNormalization (opset 17): over the last axis, biased variance, as purenet's
+    const out = node(g, 'LayerNormalization', [x, floats(g, `${at}.scale`, [spec.size], float32Of(scale)), floats(g, `${at}.offset`, [spec.size], float32Of(offset))], path, [intAttr('axis', -1), floatAttr('epsilon', spec.eps)])
+    return E.right({ output: out, features })
+  }
   if (isSpecOf(spec, 'residual')) {
     const r = emit(g, spec.layer, params, { output: x, features }, pathKey(path, 'layer'))
     if (E.isLeft(r)) return r
@@ -243,7 +258,7 @@ const emit = (g: Graph, spec: LayerSpec, params: unknown, value: Value, path: st
     return E.right({ output: outs.length === 1 ? outs[0]! : node(g, 'Concat', outs, path, [intAttr('axis', 1)]), features: total })
   }
   const named = spec.kind === 'custom' && typeof spec['name'] === 'string' ? `the layer ${spec['name']} is code (kind "custom")` : `the layer kind "${spec.kind}" has no ONNX form in purenet`
-  return fail(path, `${named}, which onnx.exportModel cannot write; build the network from built-in layers (dense, the activations, dropout, serial, fanOut, parallel, residual, conv2d, maxPool2d, avgPool2d, flatten, channelsLast, channelsFirst)`)
+  return fail(path, `${named}, which onnx.exportModel cannot write; build the network from built-in layers (dense, the activations, dropout, serial, fanOut, parallel, residual, layerNorm, conv2d, maxPool2d, avgPool2d, flatten, channelsLast, channelsFirst)`)
 }
 
 /** The input size a spec fixes, when it fixes one. */

@@ -10,6 +10,7 @@
  *   Elu, LeakyRelu                        elu, leakyRelu (another alpha: an elementwise layer)
  *   Gelu, or its formula in Mul/Add/Pow/Tanh/Div/Erf   gelu (tanh), geluErf (erf)
  *   Softmax, LogSoftmax (the last axis)   softmax, logSoftmax
+ *   LayerNormalization (the last axis)    layerNorm
  *   Identity, Dropout                     nothing (inference)
  *   Add(x, f(x)); Concat of branches      residual; fanOut, or parallel when each branch Slices x
  *
@@ -46,6 +47,7 @@ export const importOperators: ReadonlyArray<string> = Object.freeze([
   'Gemm', 'MatMul', 'Add', 'Flatten', 'Reshape', 'Relu', 'Sigmoid', 'Tanh', 'Atan', 'Softplus', 'Elu', 'LeakyRelu', 'Gelu',
   'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'Mul', 'Div', 'Sub', 'Pow', 'Erf', 'Sqrt', 'Concat', 'Slice',
   'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Transpose',
+  'LayerNormalization',
 ])
 
 /**

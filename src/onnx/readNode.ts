@@ -140,6 +140,39 @@ const lastAxis = (w: Walk, node: GraphNode): boolean => {
   return axis === -1 || axis === (w.dims?.length ?? 1)
 }
 
+// The shortest decimal that is the same float32 (ONNX stores epsilon as a float: 1e-5 comes back as 1e-5).
+const shortest = (f: number): number => {
+  for (let p = 1; p <= 9; p++) {
+    const v = Number(f.toPrecision(p))
+    if (Math.fround(v) === Math.fround(f)) return v
+  }
+  return f
+}
+
+/** LayerNormalization over the last axis of rows, with constant scale and bias: layerNorm. */
+const readLayerNorm = (w: Walk, node: GraphNode): Read => {
+  const size = features(w.dims)
+  if (size === undefined || w.layout !== undefined) return fail(node.where, `normalises a value of shape ${w.dims === undefined ? 'unknown' : `[batch, ${w.dims.join(', ')}]`}; purenet imports LayerNormalization of rows [batch, features] of known size`)
+  const axis = attrInt(node, 'axis', -1)
+  if (axis !== -1 && axis !== 1) return fail(node.where, `normalises from axis ${axis}; purenet's layerNorm normalises the features (axis -1)`)
+  if (node.output.length > 1 && node.output.slice(1).some((o) => o !== '')) return fail(node.where, 'also returns its mean or inverse deviation; purenet imports LayerNormalization with one output')
+  const read = (i: number, what: string, fill: number): E.Either<OnnxError, Float32Array> => {
+    const name = node.input[i]
+    if (name === undefined || name === '') return E.right(new Float32Array(size).fill(fill))
+    const t = constantOf(w, node, name, what)
+    if (E.isLeft(t)) return t
+    const d = floatsOf(t.right)
+    return E.isLeft(d) ? d : d.right.length === size ? d : fail(node.where, `has a ${what} of ${d.right.length} values for ${size} features`)
+  }
+  const scale = read(1, 'scale', 1)
+  if (E.isLeft(scale)) return scale
+  const bias = read(2, 'bias', 0)
+  if (E.isLeft(bias)) return bias
+  const eps = shortest(attrFloat(node, 'epsilon', 1e-5))
+  if (!(eps > 0)) return fail(node.where, `has epsilon ${eps}; purenet's layerNorm needs a positive epsilon`)
+  return E.right({ step: { layer: nn.layerNorm(size, { eps }), params: Object.freeze({ scale: fromData([size], scale.right), offset: fromData([size], bias.right) }) }, dims: w.dims, value: node.output[0] ?? '' })
+}
+
 /** The layer of one node (a MatMul with the Add `next` of its bias) given the value flowing in. @category internals */
 export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined): Read => {
   const out = node.output[0] ?? ''
@@ -155,6 +188,7 @@ export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined):
       return E.isRight(r) && w.layout === 'nhwc' ? E.right({ ...r.right, step: toFileLayout(w) }) : r
     }
     case 'Transpose': return readTranspose(w, node)
+    case 'LayerNormalization': return readLayerNorm(w, node)
     case 'Conv': case 'MaxPool': case 'AveragePool': case 'GlobalAveragePool': case 'GlobalMaxPool': return readImage(w, node)
     case 'Identity': case 'Dropout': return same(undefined)
     case 'Elu': {
@@ -179,7 +213,7 @@ export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined):
 }
 
 /** Operators whose other inputs are weights: their own messages name a weight that is not a constant. @category internals */
-export const readsWeights = new Set(['Gemm', 'MatMul', 'Reshape', 'Conv'])
+export const readsWeights = new Set(['Gemm', 'MatMul', 'Reshape', 'Conv', 'LayerNormalization'])
 
 /** The elementwise arithmetic operators, read only as a formula (GELU) or a MatMul's bias. @category internals */
 export const arithmetic = new Set(['Mul', 'Div', 'Sub', 'Add', 'Pow', 'Erf', 'Sqrt'])
