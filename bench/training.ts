@@ -148,7 +148,8 @@ export const rateTable = (rows: ReadonlyArray<{ readonly id: WorkloadId; readonl
 // PyTorch takes part when Debian's python3-torch is installed (checked once per run).
 const torch = pytorchAvailable()
 // The contenders whose memory is measured in a child process (PyTorch's is its own process).
-const measured = contenderNames.filter((n) => n !== 'pytorch')
+// (nor the pool's: the child process never disposes its trainer, so its worker would keep it alive)
+const measured = contenderNames.filter((n) => n !== 'pytorch' && n !== 'purenet-jit-2w')
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 

@@ -15,7 +15,7 @@ const source = (file: string): string => readFileSync(new URL(file, import.meta.
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!.trim())
 
 describe('README', () => {
-  it.each(['./tour.ts', './mnistLoop.ts', './mnistLoopJit.ts', './ownData.ts', './predictions.ts', './layerKind.ts', './onnx.ts'])('shows %s verbatim', (file) => {
+  it.each(['./tour.ts', './mnistLoop.ts', './mnistLoopJit.ts', './ownData.ts', './predictions.ts', './layerKind.ts', './onnx.ts', './parallel.ts'])('shows %s verbatim', (file) => {
     expect(blocks).toContain(source(file))
   })
 

@@ -72,6 +72,7 @@ try {
   const esmResult = esm.code === 0 ? JSON.parse(esm.stdout) : undefined
   check('node app.mjs trains XOR to a loss below 0.05', esmResult !== undefined && esmResult.loss < 0.05, esmResult === undefined ? tail(esm.output) : `loss ${esmResult.loss.toFixed(4)}`)
   check('node app.mjs saves and loads the model, outputs bit for bit', esmResult?.sameOutputs === true)
+  check('node app.mjs trains with parallel({ workers: 2 }) to the same loss within 1e-4', esmResult?.poolAgrees === true)
   const cjs = run('node', ['app.cjs'])
   check("node app.cjs: require('purenet') from CommonJS", cjs.code === 0 && cjs.stdout.trim() === '{"grad":[2,4,6],"sigmoid0":0.5}', tail(cjs.output))
   check('require(purenet) prints no warning', cjs.stderr.trim() === '', cjs.stderr.trim())

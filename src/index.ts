@@ -9,3 +9,4 @@
  */
 export * from './browser.js'
 export * as io from './ioNamespace.js'
+export { parallel } from './parallelNode.js'

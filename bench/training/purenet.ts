@@ -3,7 +3,7 @@
  * `train.fit` folds: `valueAndGrad`, the divergence check, the optimizer's update) on batches cut
  * by `data.take`, exactly as `fit` cuts them.
  */
-import { data, jit, losses, nn, optim, random, tensor, train, valueAndGrad } from '../../src/index.js'
+import { type Pool, data, jit, losses, nn, optim, parallel, random, tensor, train, valueAndGrad } from '../../src/index.js'
 import type { Tensor } from '../../src/tensor/index.js'
 import type { Tree } from '../../src/tree/index.js'
 import { type Setup, type Trainer, type WorkloadSpec, batchIndices } from './spec.js'
@@ -89,9 +89,9 @@ export const purenetLoopJitTrainer = (s: Setup): Trainer => {
 }
 
 /** purenet's trainer for a set-up: `train.step`, compiled by `jit` or eager. */
-export const purenetTrainer = (s: Setup, compiled: boolean): Trainer => {
+export const purenetTrainer = (s: Setup, compiled: boolean, pool?: Pool): Trainer => {
   const { spec, net, ds, optimizer, key, params } = start(s)
-  const next = train.step({ net, loss: spec.loss === 'mse' ? losses.mse : losses.softmaxCrossEntropy, optimizer, jit: compiled })
+  const next = train.step({ net, loss: spec.loss === 'mse' ? losses.mse : losses.softmaxCrossEntropy, optimizer, jit: compiled, ...(pool === undefined ? {} : { pool }) })
   let state: train.TrainState<Tree, ReturnType<typeof optimizer.init>> = Object.freeze({ params, optState: optimizer.init(params), step: 0, key })
   return {
     step: (t) => {
@@ -100,4 +100,10 @@ export const purenetTrainer = (s: Setup, compiled: boolean): Trainer => {
       return r.loss
     },
   }
+}
+
+/** `train.step` compiled, its loss and gradient split across a pool of `workers` threads; `dispose` closes the pool. */
+export const purenetPoolTrainer = async (s: Setup, workers: number): Promise<Trainer> => {
+  const pool = await parallel({ workers })
+  return { ...purenetTrainer(s, true, pool), dispose: () => void pool.close() }
 }

@@ -107,9 +107,10 @@ export interface Trainer {
  * run eagerly (`jit: false`), `purenet-jit` the same step compiled (the default); `purenet-loop`
  * is the lecture's loop written by hand as the README writes it (`valueAndGrad`, then
  * `optim.applyGradients`), and `purenet-loop-jit` the same loop with its loss and gradient wrapped
- * in `jit`. `pytorch` runs in a Python child (`pytorch.ts`) when `python3 -c 'import torch'` works.
+ * in `jit`; `purenet-jit-2w` is `train.step` compiled with a pool of two threads
+ * (`parallel({ workers: 2 })`: each computes half the batch's loss and gradient). `pytorch` runs in a Python child (`pytorch.ts`) when `python3 -c 'import torch'` works.
  */
-export const contenderNames = ['purenet', 'purenet-jit', 'purenet-loop', 'purenet-loop-jit', 'plain-js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const
+export const contenderNames = ['purenet', 'purenet-jit', 'purenet-jit-2w', 'purenet-loop', 'purenet-loop-jit', 'plain-js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const
 
 /** A contender's name. */
 export type ContenderName = (typeof contenderNames)[number]
@@ -119,6 +120,7 @@ export const makeTrainer = async (name: ContenderName, s: Setup): Promise<Traine
   switch (name) {
     case 'purenet': return (await import('./purenet.js')).purenetTrainer(s, false)
     case 'purenet-jit': return (await import('./purenet.js')).purenetTrainer(s, true)
+    case 'purenet-jit-2w': return (await import('./purenet.js')).purenetPoolTrainer(s, 2)
     case 'purenet-loop': return (await import('./purenet.js')).purenetLoopTrainer(s)
     case 'purenet-loop-jit': return (await import('./purenet.js')).purenetLoopJitTrainer(s)
     case 'plain-js': return (await import('./plainjs.js')).plainTrainer(s)

@@ -19,6 +19,7 @@ import { add, mul, sum } from '../ops/index.js'
 import type { Dataset } from '../data/index.js'
 import { type Key, key as makeKey } from '../random/index.js'
 import { type Program, StagingError, jit, trace } from '../stage/index.js'
+import { type Pool, dataParallel } from '../parallel/index.js'
 import { type DType, type Tensor, scalar } from '../tensor/index.js'
 import { type Tree, flatten, leavesLike, unflatten } from '../tree/index.js'
 import type { Loss, Model } from './TrainState.js'
@@ -61,14 +62,16 @@ const sameConstants = (a: Program, b: Program): boolean =>
  * `valueAndGrad` of the batch loss in training mode, compiled unless `compile` is false.
  * @category internals
  */
-export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compile: boolean): LossAndGradient<P> => {
+export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compile: boolean, pool?: Pool): LossAndGradient<P> => {
   const at = (key: Key) => (params: P, x: Tensor, y: Tensor): readonly [Tensor, P] =>
     valueAndGrad((p: P) => loss(net.apply(p)(x, { mode: 'train', key }), y))(params)
   const eager = (params: P, batch: Dataset, key: Key): readonly [Tensor, P] => at(key)(params, batch.x, batch.y)
   if (!compile) return Object.assign(eager, { mode: (): GradientMode => 'eager', update: () => undefined })
   let mode: GradientMode = 'undecided'
   // the program does not depend on the key once the check below passed, so any key serves
-  const compiled = jit(at(makeKey(0)))
+  // with a pool, the batch is split across its threads (parallel/dataParallel.ts): the same
+  // program per shard, the shards' losses and gradients averaged in a fixed order
+  const compiled = pool === undefined ? jit(at(makeKey(0))) : dataParallel(pool, at(makeKey(0)), { batched: [false, true, true] })
   const decide = (params: P, batch: Dataset): GradientMode => {
     try {
       const a = trace(at(makeKey(1)))(params, batch.x, batch.y)
@@ -90,12 +93,24 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
     const next = ps.map((p, i) => add(p, factors.reduce((u, f) => mul(u, f), gs[i]!)))
     return [value, unflatten(def, next), nonFinite(gs), nonFinite(next)] as const
   })
+  // with a pool: the update alone, compiled, applied to the averaged gradient
+  const compiledApply = jit((params: P, grads: P, factors: ReadonlyArray<Tensor>) => {
+    const [ps, def] = flatten(params, 'train.step')
+    const gs = leavesLike(def, grads, 'train.step')
+    const next = ps.map((p, i) => add(p, factors.reduce((u, f) => mul(u, f), gs[i]!)))
+    return [unflatten(def, next), nonFinite(gs), nonFinite(next)] as const
+  })
   const update = (params: P, batch: Dataset, factors: ReadonlyArray<number>): CompiledUpdate<P> | undefined => {
     if (mode === 'undecided') mode = decide(params, batch)
     if (mode !== 'jit') return undefined
     const ps = flatten(params, 'train.step')[0]
     const dtype: DType | undefined = ps[0]?.dtype
     if (dtype === undefined || ps.some((p) => p.dtype !== dtype)) return undefined
+    if (pool !== undefined) {
+      const [loss, grads] = compiled(params, batch.x, batch.y)
+      const [next, badGradients, badParams] = compiledApply(params, grads, factors.map((f) => scalar(f, dtype)))
+      return { loss, params: next as P, gradientsFinite: badGradients.data[0] === 0, updatedFinite: badParams.data[0] === 0 }
+    }
     const [loss, next, badGradients, badParams] = compiledUpdate(params, batch.x, batch.y, factors.map((f) => scalar(f, dtype)))
     return { loss, params: next as P, gradientsFinite: badGradients.data[0] === 0, updatedFinite: badParams.data[0] === 0 }
   }

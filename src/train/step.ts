@@ -10,6 +10,7 @@ import { item } from '../tensor/index.js'
 import { type LeafRule, allFiniteIn as finiteIn, applyGradients } from '../optim/index.js'
 import type { Tree } from '../tree/index.js'
 import { lossAndGradient } from './lossAndGradient.js'
+import type { Pool } from '../parallel/index.js'
 import { DivergenceError, type Loss, type Model, type OptimizerLike, type TrainState } from './TrainState.js'
 
 /** What a step needs: a network, a loss and an optimizer. @category model */
@@ -22,6 +23,13 @@ export interface StepConfig<P extends Tree, S> {
    * run with planned buffers, the same numbers as the eager step. `false` runs them eagerly.
    */
   readonly jit?: boolean
+  /**
+   * A worker pool (`parallel({ workers: 2 })`) to compute the compiled loss and gradient on both
+   * cores: the batch is split in shards, one per thread, and the results averaged in a fixed
+   * order (`dataParallel`); the same numbers as without a pool within float rounding. Ignored
+   * when the step runs eagerly. The caller closes the pool.
+   */
+  readonly pool?: Pool
 }
 
 /** The next state and the loss of the batch it was computed on. @category model */
@@ -65,7 +73,7 @@ const scaleOnly = <S>(optimizer: { readonly rule?: LeafRule<S> }, state: S): { r
  * @category training
  */
 export const stepEither = <P extends Tree, S>(config: StepConfig<P, S>) => {
-  const gradient = lossAndGradient(config.net, config.loss, config.jit !== false)
+  const gradient = lossAndGradient(config.net, config.loss, config.jit !== false, config.pool)
   return (state: TrainState<P, S>, batch: Dataset): Either<DivergenceError<P, S>, StepResult<P, S>> => {
     const key = foldIn(state.key, state.step)
     const fused = scaleOnly(config.optimizer, state.optState)
