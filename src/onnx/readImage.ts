@@ -16,7 +16,7 @@ import * as nn from '../nn/index.js'
 import { fromData } from '../tensor/index.js'
 import { type GraphNode, floatsOf } from './decodeGraph.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
-import type { Read, Step, Walk } from './readNode.js'
+import type { Read, Step, Walk } from './Walk.js'
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.importModel', path, detail))
 

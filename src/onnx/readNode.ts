@@ -7,25 +7,16 @@ import type { AnyLayer } from '../nn/index.js'
 import * as nn from '../nn/index.js'
 import * as O from '../ops/index.js'
 import { type Tensor, fromData } from '../tensor/index.js'
-import { type Graph, type GraphNode, type GraphTensor, floatsOf, intsOf, quote } from './decodeGraph.js'
+import { type GraphNode, type GraphTensor, floatsOf, intsOf, quote } from './decodeGraph.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
 import { readImage, readTranspose, toFileLayout } from './readImage.js'
+import type { Read, Step, Walk } from './Walk.js'
+
+export type { Read, Step, Walk } from './Walk.js'
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.importModel', path, detail))
 
 const simple: Readonly<Record<string, AnyLayer>> = { Relu: nn.relu, Sigmoid: nn.sigmoid, Tanh: nn.tanh, Atan: nn.atan, Softplus: nn.softplus }
-
-/** A layer read, with its parameters; `undefined` for a node that is no layer (Identity, Flatten). @category internals */
-export type Step = { readonly layer: AnyLayer; readonly params: unknown } | undefined
-
-/** The state of the walk along the chain: the current value, its known dims after the batch axis. @category internals */
-export interface Walk {
-  readonly graph: Graph
-  readonly value: string
-  readonly dims: ReadonlyArray<number> | undefined
-  /** 'nhwc' where purenet holds the value (NCHW images in the file) as NHWC images (`readImage.ts`); else rows in the file's order. */
-  readonly layout?: 'nhwc'
-}
 
 const constantOf = (w: Walk, node: GraphNode, name: string | undefined, what: string): E.Either<OnnxError, GraphTensor> => {
   const t = name === undefined ? undefined : w.graph.constants.get(name)
@@ -62,8 +53,6 @@ const scaled = (data: Float32Array, by: number): Float32Array => (by === 1 ? dat
 const attrInt = (node: GraphNode, name: string, fallback: number): number => node.attributes.get(name)?.i ?? fallback
 const attrFloat = (node: GraphNode, name: string, fallback: number): number => node.attributes.get(name)?.f ?? fallback
 
-/** A node (or a MatMul and its Add) read: the layer, the dims after it and the value it ends at. @category internals */
-export type Read = E.Either<OnnxError, { readonly step: Step; readonly dims: ReadonlyArray<number> | undefined; readonly value: string; readonly layout?: 'nhwc' }>
 
 const readGemm = (w: Walk, node: GraphNode): Read => {
   if (attrInt(node, 'transA', 0) !== 0) return fail(node.where, 'has transA = 1, which transposes the batch; purenet imports Gemm with the input as A')

@@ -4,7 +4,6 @@ import { batchedFront } from '../batchRules.js'
 import { type BatchInput, type Batched, type Primitive, primitive } from '../Primitive.js'
 import { add } from './add.js'
 import { cast } from './cast.js'
-import type { MatmulOptions, MatmulParams } from './matmul.js'
 import { reshape } from './reshape.js'
 
 const check = (a: Tensor, b: Tensor, ta: boolean, tb: boolean): void => {
@@ -21,6 +20,18 @@ const check = (a: Tensor, b: Tensor, ta: boolean, tb: boolean): void => {
   }
 }
 
+/** Which operands of each product are transposed (as matmul's options). @category model */
+export interface BatchedMatmulOptions {
+  readonly transposeA?: boolean
+  readonly transposeB?: boolean
+}
+
+/** The params of batchedMatmul as the interpreters see them. @category model */
+export interface BatchedMatmulParams {
+  readonly ta: boolean
+  readonly tb: boolean
+}
+
 // A cotangent in its argument's dtype: the product of float32 and float64 is float64.
 const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g, x.dtype))
 
@@ -33,16 +44,16 @@ const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g
  * d(AB) = dA·B + A·dB; the transposes are batched products again, as matmul's: dA = dC·Bᵀ, dB = Aᵀ·dC.
  * @category primitives
  */
-export const batchedMatmul: Primitive<(a: Tensor, b: Tensor, options?: MatmulOptions) => Tensor, MatmulParams> = primitive({
+export const batchedMatmul: Primitive<(a: Tensor, b: Tensor, options?: BatchedMatmulOptions) => Tensor, BatchedMatmulParams> = primitive({
   name: 'batchedMatmul',
   domain: 'real',
-  call: (bind) => (a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor => {
+  call: (bind) => (a: Tensor, b: Tensor, options: BatchedMatmulOptions = {}): Tensor => {
     const ta = options.transposeA ?? false
     const tb = options.transposeB ?? false
     check(a, b, ta, tb)
     return bind([a, b], { ta, tb })
   },
-  impl: ([a, b], { ta, tb }: MatmulParams) => K.batchedMatmul(a!, b!, ta, tb),
+  impl: ([a, b], { ta, tb }: BatchedMatmulParams) => K.batchedMatmul(a!, b!, ta, tb),
   jvp: ([da, db], { args, params: { ta, tb } }) => {
     const [a, b] = args as [Tensor, Tensor]
     const o = { transposeA: ta, transposeB: tb }
@@ -66,7 +77,7 @@ export const batchedMatmul: Primitive<(a: Tensor, b: Tensor, options?: MatmulOpt
  * fold into one, so the result is again one batched product.
  * @category batching
  */
-export const batchBatchedMatmul = ({ args: [a, b], dims: [da, db], params: { ta, tb }, size }: BatchInput<MatmulParams>): Batched => {
+export const batchBatchedMatmul = ({ args: [a, b], dims: [da, db], params: { ta, tb }, size }: BatchInput<BatchedMatmulParams>): Batched => {
   const fa = batchedFront(a!, da, size)
   const fb = batchedFront(b!, db, size)
   const [, inner, a1, a2] = fa.shape as [number, number, number, number]
