@@ -4,7 +4,8 @@
  * - `perExampleGrads` (vmap of grad): the 64 gradients in one batched computation;
  * - a loop of 64 single-example gradients (what one writes without vmap);
  * - one gradient of the batch's mean loss (the cost per-example gradients are compared to).
- * The first two give the same 64 gradients (checked before timing); the issue's target is
+ * The first two give the same 64 gradients (checked before timing; the per-example weight
+ * gradients are one batchedMatmul of 64 outer products into one buffer); the issue's target is
  * per-example at most 3x one batch gradient. A last row times the floor every method pays: a fresh
  * buffer the size of the 64 gradients (26.1 MB, 24.8 MiB), written once. Prints medians (min-max) of wall
  * and CPU time over interleaved samples.

@@ -16,6 +16,7 @@ import * as C from '../src/check/index.js'
 import { vdot } from '../src/ops/composites.js'
 import { key, normal } from '../src/random/index.js'
 import { jit } from '../src/index.js'
+import { softmaxCrossEntropy } from '../src/losses/index.js'
 import { type DType, type Shape, type Tensor, broadcastShapes, item, sizeOf, tensor } from '../src/tensor/index.js'
 import { type Tree, leaves } from '../src/tree/index.js'
 
@@ -70,7 +71,8 @@ const imageShape = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1,
 const windowOptions = { padding: 'same', stride: [2, 1] } as const
 const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 4 })
 
-const laws: Record<keyof typeof primitives, Law> = {
+// every primitive (type-checked), plus composites whose staging once failed
+const laws: Record<keyof typeof primitives, Law> & Record<string, Law> = {
   abs: unary(P.abs, { domain: 'nonzero' }),
   add: binary(P.add),
   atan: unary(P.atan),
@@ -94,6 +96,8 @@ const laws: Record<keyof typeof primitives, Law> = {
   log: unary(P.log, { domain: 'positive' }),
   logSoftmax: rowwise((x) => P.logSoftmax(x)),
   logSumExp: rowwise((x) => P.logSumExp(x)),
+  batchedMatmul: (dtype) => fc.tuple(C.arbitraryMatmulShapes({ maxDim: 4 }), fc.integer({ min: 1, max: 3 })).chain(([{ a, b, transposeA, transposeB }, n]) =>
+    drawn([[n, ...a], [n, ...b]], dtype).map((args) => ({ args, call: ([x, y]: ReadonlyArray<Tensor>) => P.batchedMatmul(x!, y!, { transposeA, transposeB }), differentiable: true }))),
   matmul: (dtype) => fc.oneof(C.arbitraryMatmulShapes({ maxDim: 5 }), fc.constant({ a: [33, 70], b: [70, 17], transposeA: false, transposeB: false })).chain(({ a, b, transposeA, transposeB }) =>
     drawn([a, b], dtype).map((args) => ({ args, call: ([x, y]: ReadonlyArray<Tensor>) => P.matmul(x!, y!, { transposeA, transposeB }), differentiable: true }))),
   max: reduction(P.max, { domain: 'separated' }),
@@ -127,6 +131,11 @@ const laws: Record<keyof typeof primitives, Law> = {
       const c = tensor(bits.map(Number), { shape: sc!, dtype })
       return { args, call: ([a, b]: ReadonlyArray<Tensor>) => P.where(c, a!, b!), differentiable: true }
     })),
+  // class indices as an argument: their one-hot rows are built by ops, so they stage
+  'softmaxCrossEntropy (class indices)': (dtype) => fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 5 })).chain(([n, k]) =>
+    fc.tuple(drawn([[n, k]], dtype), fc.array(fc.nat({ max: k - 1 }), { minLength: n, maxLength: n })).map(([[z], is]) => ({
+      args: [z!, tensor(is, { dtype })], call: ([l, t]: ReadonlyArray<Tensor>) => softmaxCrossEntropy(l!, t!), differentiable: true,
+    }))),
 }
 
 // Bit-for-bit equality of two trees of tensors (NaN equal to NaN, 0 and -0 told apart).

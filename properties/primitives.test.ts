@@ -174,6 +174,12 @@ const matmulCases: fc.Arbitrary<Case> = C.arbitraryMatmulShapes({ maxDim: 5 }).c
     makeCase(`matmul(${names(xs)}, ${transposeA}, ${transposeB})`, xs, ([x, y]) => P.matmul(x!, y!, { transposeA, transposeB }))),
 )
 
+// stacks of 1-3 products, inner dimension 1 (the outer-product path) included
+const batchedMatmulCases: fc.Arbitrary<Case> = fc.tuple(C.arbitraryMatmulShapes({ maxDim: 4 }), fc.integer({ min: 1, max: 3 })).chain(([{ a, b, transposeA, transposeB }, n]) =>
+  drawn([[n, ...a], [n, ...b]], { domain: 'real' }).map((xs) =>
+    makeCase(`batchedMatmul(${names(xs)}, ${transposeA}, ${transposeB})`, xs, ([x, y]) => P.batchedMatmul(x!, y!, { transposeA, transposeB }))),
+)
+
 // The condition of `where` is a constant of the case: it is not an argument, so finite
 // differences never perturb it across its threshold.
 const whereCases: fc.Arbitrary<Case> = C.arbitraryBroadcastShapes({ count: 3, maxRank: 2, maxDim: 3 }).chain(([sc, sa, sb]) =>
@@ -315,6 +321,7 @@ const laws = {
   log: unaryLaw('log', P.log, 'positive'),
   logSoftmax: rowLaw('logSoftmax', (x) => P.logSoftmax(x), false),
   logSumExp: rowLaw('logSumExp', (x) => P.logSumExp(x), false),
+  batchedMatmul: { domain: 'real', cases: batchedMatmulCases },
   matmul: { domain: 'real', cases: matmulCases },
   max: reductionLaw('max', P.max, 'separated'),
   maximum: binaryLaw('maximum', P.maximum, 'separated'),

@@ -20,6 +20,7 @@ import * as P from '../src/autodiff/primitives/index.js'
 import { primitives } from '../src/autodiff/primitives/table.js'
 import * as C from '../src/check/index.js'
 import { vdot } from '../src/ops/composites.js'
+import { softmaxCrossEntropy } from '../src/losses/index.js'
 import { key, normal } from '../src/random/index.js'
 import { evaluate, removeDeadCode, show, trace } from '../src/stage/index.js'
 import { type DType, type Shape, type Tensor, broadcastShapes, describe as describeTensor, sizeOf, tensor } from '../src/tensor/index.js'
@@ -99,6 +100,8 @@ const cases = {
   log: unary('log', P.log, 'positive'),
   logSoftmax: row('logSoftmax', P.logSoftmax),
   logSumExp: row('logSumExp', P.logSumExp),
+  batchedMatmul: fc.tuple(C.arbitraryMatmulShapes({ maxDim: 4 }), fc.integer({ min: 1, max: 3 }), dtypes).chain(([{ a, b, transposeA, transposeB }, n, d]) =>
+    drawn([[n, ...a], [n, ...b]], d).map((xs) => makeCase(`batchedMatmul[${transposeA}, ${transposeB}]`, xs, ([x, y]) => P.batchedMatmul(x!, y!, { transposeA, transposeB })))),
   matmul: fc.tuple(C.arbitraryMatmulShapes({ maxDim: 4 }), dtypes).chain(([{ a, b, transposeA, transposeB }, d]) =>
     drawn([a, b], d).map((xs) => makeCase(`matmul[${transposeA}, ${transposeB}]`, xs, ([x, y]) => P.matmul(x!, y!, { transposeA, transposeB })))),
   max: reduction('max', P.max),
@@ -138,7 +141,11 @@ const cases = {
   where: fc.tuple(C.arbitraryBroadcastShapes({ count: 3, maxRank: 2, maxDim: 3 }), dtypes).chain(([[sc, sa, sb], d]) =>
     fc.tuple(fc.array(fc.boolean(), { minLength: sizeOf(sc!), maxLength: sizeOf(sc!) }), drawn([sa!, sb!], d))
       .map(([bits, xs]) => makeCase('where', [tensor(bits.map(Number), { shape: sc!, dtype: d }), ...xs], ([c, a, b]) => P.where(c!, a!, b!)))),
-} satisfies Record<keyof typeof primitives, fc.Arbitrary<Case>>
+  // composites: class indices as an argument, whose one-hot rows are built by ops
+  'softmaxCrossEntropy (class indices)': fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 5 }), dtypes).chain(([n, k, d]) =>
+    fc.tuple(drawn([[n, k]], d), fc.array(fc.nat({ max: k - 1 }), { minLength: n, maxLength: n }))
+      .map(([[z], is]) => makeCase('softmaxCrossEntropy', [z!, tensor(is, { dtype: d })], ([l, t]) => softmaxCrossEntropy(l!, t!)))),
+} satisfies Record<keyof typeof primitives, fc.Arbitrary<Case>> & Record<string, fc.Arbitrary<Case>>
 
 /** Whether two trees hold the same structure, dtypes, shapes and bits (NaN equals NaN). */
 const sameBits = (a: Tree, b: Tree): boolean => {

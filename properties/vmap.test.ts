@@ -19,6 +19,7 @@ import { grad, hessian, hvp, jacfwd, jacrev, jvp, perExampleGrads, vjp, vmap } f
 import * as P from '../src/autodiff/primitives/index.js'
 import { primitives } from '../src/autodiff/primitives/table.js'
 import * as C from '../src/check/index.js'
+import * as losses from '../src/losses/index.js'
 import * as composites from '../src/ops/composites.js'
 import * as nn from '../src/nn/index.js'
 import { key, normal, uniform } from '../src/random/index.js'
@@ -70,6 +71,9 @@ const rowCases = (name: string, op: (x: Tensor, axis: number) => Tensor, anyAxis
 // (m = 1), column (n = 1) and loop paths of its batching rule
 const matmulCases = C.arbitraryMatmulShapes({ maxDim: 3 }).chain(({ a, b, transposeA, transposeB }) =>
   drawn([a, b]).map((xs) => makeCase(`matmul(${transposeA}, ${transposeB})`, xs, (x, y) => P.matmul(x, y, { transposeA, transposeB }))))
+
+const batchedMatmulCases = fc.tuple(C.arbitraryMatmulShapes({ maxDim: 3 }), fc.integer({ min: 1, max: 3 })).chain(([{ a, b, transposeA, transposeB }, n]) =>
+  drawn([[n, ...a], [n, ...b]]).map((xs) => makeCase(`batchedMatmul(${transposeA}, ${transposeB})`, xs, (x, y) => P.batchedMatmul(x, y, { transposeA, transposeB }))))
 
 const concatCases = rows.chain((s) =>
   fc.tuple(fc.integer({ min: 0, max: s.length - 1 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 })).chain(([axis, sizes]) =>
@@ -137,6 +141,7 @@ const batchLaws = {
   log: unaryCases('log', P.log, 'positive'),
   logSoftmax: rowCases('logSoftmax', (x) => P.logSoftmax(x), false),
   logSumExp: rowCases('logSumExp', (x) => P.logSumExp(x), false),
+  batchedMatmul: batchedMatmulCases,
   matmul: matmulCases,
   max: reductionCases('max', P.max),
   maximum: binaryCases('maximum', P.maximum),
@@ -180,6 +185,10 @@ const batchLaws = {
   vdot: small.chain((s) => drawn([s, s]).map((xs) => makeCase('vdot', xs, composites.vdot))),
   dense: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).chain(([n, i, o]) => drawn([[n, i], [i, o], [o]]))
     .map((xs) => makeCase('tanh(x·w + b)', xs, (x, w, b) => P.tanh(P.add(P.matmul(x, w), b)))),
+  // class indices in {0, 1, 2} made from a real argument by ops, so that they stay indices
+  // whatever the law does to the argument's values; batched, they are a traced value
+  'softmaxCrossEntropy (class indices)': fc.integer({ min: 1, max: 3 }).chain((n) => drawn([[n, 3], [n]]))
+    .map((xs) => makeCase('softmaxCrossEntropy(z, indices(s))', xs, (z, s) => losses.softmaxCrossEntropy(z, P.add(P.greater(s, 0), P.greater(s, 1))))),
 } satisfies Record<keyof typeof primitives, fc.Arbitrary<Case>> & Record<string, fc.Arbitrary<Case>>
 
 /** How a case is batched: the batch size, which arguments are batched and where, where the output goes. */

@@ -24,6 +24,7 @@ const dir = join(root, 'src', 'kernels', 'wasm')
 const kernels = [
   { source: 'gemm.as', out: 'gemm.generated.ts', exportName: 'gemmWasmBase64' },
   { source: 'elementwise.as', out: 'elementwise.generated.ts', exportName: 'elementwiseWasmBase64' },
+  { source: 'outer.as', out: 'outer.generated.ts', exportName: 'outerWasmBase64' },
   // the gemm and the element-wise maps in one module, so a compiled program (stage/lower.ts) runs
   // both on buffers of one memory; over the 4 KiB of synchronous compilation on a browser's main
   // thread, where jit falls back to the gemm alone

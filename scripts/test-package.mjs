@@ -51,7 +51,7 @@ try {
   const tarball = join(work, packed.filename)
   console.log(`tarball ${packed.filename}: ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked, ${files.length} files`)
   for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/browser.d.ts',
-    'dist/plot/render.js', 'dist/cli/bin.js', 'dist/kernels/wasm/gemm.generated.js', 'dist/kernels/wasm/elementwise.generated.js']) {
+    'dist/plot/render.js', 'dist/cli/bin.js', 'dist/kernels/wasm/gemm.generated.js', 'dist/kernels/wasm/elementwise.generated.js', 'dist/kernels/wasm/outer.generated.js']) {
     check(`the tarball holds ${f}`, files.includes(f))
   }
   const unwanted = files.filter((f) => /\.test(-d)?\.|\.fixture\.|(^|\/)fixtures\/|^(src|bench|properties|examples|docs|scripts|\.ci)\/|\.svg$|\.tgz$|(?<!\.d)\.ts$/.test(f))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { grad } from '../autodiff/index.js'
+import { grad, vmap } from '../autodiff/index.js'
+import { reshape, slice } from '../ops/index.js'
 import { type NestedArray, ShapeError, type Tensor, item, tensor, toArray } from '../tensor/index.js'
 import { accuracy, mse, sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from './index.js'
 
@@ -62,6 +63,16 @@ describe('softmaxCrossEntropy', () => {
     expect(() => softmaxCrossEntropy(f64([1, 2]), f64([1]))).toThrow('softmaxCrossEntropy: expects logits of shape [batch, classes], got rank 1')
     expect(() => softmaxCrossEntropy(logits, f64([3, 0]))).toThrow('softmaxCrossEntropy: target 0 is 3, not a class index in [0, 3)')
     expect(() => softmaxCrossEntropy(logits, f64([0.5, 0]))).toThrow(RangeError)
+  })
+  it('takes class indices inside vmap: per-example losses and gradients equal a loop over the examples', () => {
+    const zs = f64([[1, 2, 0.5], [0, -1, 3], [2, 2, -2], [0.1, 0.2, 0.3]])
+    const idx = f64([2, 0, 1, 2])
+    const one = (z: Tensor, c: Tensor): Tensor => softmaxCrossEntropy(reshape(z, [1, 3]), reshape(c, [1]))
+    const row = (t: Tensor, i: number): Tensor => reshape(slice(t, [i, 0], [1, 3]), [3])
+    const at = (i: number): Tensor => reshape(slice(idx, [i], [1]), [])
+    expect(toArray(vmap(one)(zs, idx))).toEqual([0, 1, 2, 3].map((i) => item(one(row(zs, i), at(i)))))
+    const g = toArray(vmap((z: Tensor, c: Tensor) => grad((w: Tensor) => one(w, c))(z))(zs, idx))
+    expect(g).toEqual([0, 1, 2, 3].map((i) => toArray(grad((z: Tensor) => one(z, at(i)))(row(zs, i)))))
   })
 })
 

@@ -1,23 +1,27 @@
-import { logSoftmax, mean, mul, neg, sum, where } from '../ops/index.js'
-import { type Tensor, ShapeError, alloc, fromData, showShape } from '../tensor/index.js'
+import { isTracer } from '../autodiff/index.js'
+import { equal, logSoftmax, mean, mul, neg, reshape, sum, where } from '../ops/index.js'
+import { type Tensor, ShapeError, arange, ones, showShape, zeros } from '../tensor/index.js'
 
 /**
- * One-hot rows for class indices, as a constant of `dtype`: the indices are data, not a function
- * of the parameters, so nothing here is differentiated. Throws when an index is not an integer in
- * [0, classes).
+ * One-hot rows for class indices, built with ops (row i is equal(index_i, arange(classes))), so
+ * that class indices work under every transformation: vmap (per-example losses), trace and jit
+ * (indices as a staged argument), grad. The indices are data, not a function of the parameters:
+ * nothing here is differentiated. Where the indices are concrete (not a traced value), an index
+ * that is not an integer in [0, classes) throws; under a transformation such an index gives a row
+ * of zeros (it picks no class).
  * @category internals
  */
 export const oneHotTargets = (loss: string, indices: Tensor, classes: number, dtype: Tensor['dtype']): Tensor => {
-  const n = indices.size
-  const out = alloc(dtype, n * classes)
-  for (let i = 0; i < n; i++) {
-    const c = indices.data[i]!
-    if (!Number.isInteger(c) || c < 0 || c >= classes) {
-      throw new RangeError(`${loss}: target ${i} is ${c}, not a class index in [0, ${classes}); give class indices as integers, or one-hot rows of shape [batch, ${classes}]`)
+  if (!isTracer(indices)) {
+    for (let i = 0; i < indices.size; i++) {
+      const c = indices.data[i]!
+      if (!Number.isInteger(c) || c < 0 || c >= classes) {
+        throw new RangeError(`${loss}: target ${i} is ${c}, not a class index in [0, ${classes}); give class indices as integers, or one-hot rows of shape [batch, ${classes}]`)
+      }
     }
-    out[i * classes + c] = 1
   }
-  return fromData([n, classes], out)
+  const hit = equal(reshape(indices, [indices.size, 1]), arange(0, classes, 1, { dtype: indices.dtype }))
+  return where(hit, ones([], { dtype }), zeros([], { dtype }))
 }
 
 /**

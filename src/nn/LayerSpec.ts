@@ -179,6 +179,15 @@ export type LstmSpec = { readonly kind: 'lstm'; readonly inSize: number; readonl
 export type FlattenSpec = { readonly kind: 'flatten' }
 
 /**
+ * `channelsLast(inShape)` (NCHW to NHWC) or `channelsFirst(inShape)` (NHWC to NCHW). @category specs
+ * @example
+ * ```ts
+ * const spec: nn.ChannelsSpec = { kind: 'channelsLast', inShape: [3, 28, 28] } // NCHW images in, NHWC out
+ * ```
+ */
+export type ChannelsSpec = { readonly kind: 'channelsLast' | 'channelsFirst'; readonly inShape: readonly [number, number, number] }
+
+/**
  * A layer whose behaviour is code (`elementwise(name, op)`, a hand-written layer): it cannot be rebuilt from data. @category specs
  * @example
  * ```ts
@@ -244,7 +253,7 @@ export type ExtensionSpec = { readonly kind: string; readonly [field: string]: u
  * ```
  */
 export type BuiltinSpec = DenseSpec | ActivationSpec | DropoutSpec | CustomSpec | SerialSpec | FanOutSpec | ParallelSpec | ResidualSpec
-  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec | GruSpec | LstmSpec | BatchNormSpec
+  | Conv2dSpec | PoolSpec | FlattenSpec | EmbeddingSpec | LayerNormSpec | GruSpec | LstmSpec | BatchNormSpec | ChannelsSpec
 
 /**
  * The serialisable description of a layer: a plain JSON value, with a `kind` that a registry of

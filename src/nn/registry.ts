@@ -5,6 +5,7 @@
  */
 import { activationLayerKinds } from './activations.js'
 import { batchNormKind } from './batchNorm.js'
+import { channelsFirstKind, channelsLastKind } from './channels.js'
 import { conv2dKind } from './conv2d.js'
 import { denseKind } from './dense.js'
 import { dropoutKind } from './dropout.js'
@@ -47,4 +48,6 @@ export const registry: LayerRegistry = layerRegistry([
   gruKind,
   lstmKind,
   batchNormKind,
+  channelsLastKind,
+  channelsFirstKind,
 ])

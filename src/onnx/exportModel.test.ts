@@ -66,7 +66,7 @@ describe('onnx.exportModel', () => {
   it('a layer that is code, or of a kind ONNX has no form for, is a Left naming its path; nothing is written', () => {
     const swish = nn.elementwise('swish', O.silu)
     expect(message(exportModel(nn.serial(nn.dense(2, 2), nn.residual(swish)), [nn.dense(2, 2).init(key(0)), {}])))
-      .toBe('onnx.exportModel: layers[1].layer: the layer swish is code (kind "custom"), which onnx.exportModel cannot write; build the network from built-in layers (dense, the activations, dropout, serial, fanOut, parallel, residual)')
+      .toBe('onnx.exportModel: layers[1].layer: the layer swish is code (kind "custom"), which onnx.exportModel cannot write; build the network from built-in layers (dense, the activations, dropout, serial, fanOut, parallel, residual, layerNorm, conv2d, maxPool2d, avgPool2d, flatten, channelsLast, channelsFirst)')
   })
 
   it('parameters that do not fit the network are a Left naming the layer', () => {

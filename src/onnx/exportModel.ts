@@ -15,13 +15,24 @@
  *   serial                 its layers in sequence
  *   fanOut, parallel       each branch (parallel: on its Slice of the features), then Concat(axis = 1)
  *   residual               Add(x, f(x))
+ *   layerNorm              LayerNormalization (axis -1, epsilon)
+ *   conv2d                 Conv (w from HWIO to OIHW; explicit pads, strides, dilations, group)
+ *   maxPool2d, avgPool2d   MaxPool, AveragePool (explicit pads; count_include_pad = 0)
+ *   flatten                Flatten (of NHWC order)
+ *   channelsLast, channelsFirst   Reshape to NCHW; Flatten of NCHW
+ * ONNX's Conv and pools take NCHW images and purenet's NHWC ones: the graph holds images as NCHW
+ * and changes layout only at the edges of an image part (Reshape + Transpose [0, 3, 1, 2] before
+ * the first image layer fed by rows, Transpose [0, 2, 3, 1] + Flatten before a layer that needs
+ * rows), so the file takes and returns what the purenet network does.
  * A layer of any other kind (`custom`, a user's kind) is a `Left` naming the layer; no file is
  * written half. Parameters are written as float32 (float64 parameters are rounded).
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { AnyLayer, LayerSpec } from '../nn/index.js'
+import type { AnyLayer, ChannelsSpec, LayerSpec, PoolSpec } from '../nn/index.js'
 import { isSpecOf } from '../nn/index.js'
-import { type Tensor, isTensor, pathIndex, pathKey, showShape } from '../tensor/index.js'
+import { type Padding, type Tensor, isTensor, patchGeometry, pathIndex, pathKey, showShape } from '../tensor/index.js'
+
+type LayerPadding = 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]]
 import { type OnnxError, onnxError } from './OnnxError.js'
 import { modelProto } from './schema.js'
 
@@ -69,7 +80,7 @@ export const onnxNames = Object.freeze({ input: 'x', output: 'y', batch: 'batch'
 const FLOAT = 1
 const INT64 = 7
 
-type Attribute = { readonly name: string; readonly type: number; readonly f?: number; readonly i?: number }
+type Attribute = { readonly name: string; readonly type: number; readonly f?: number; readonly i?: number; readonly ints?: ReadonlyArray<number> }
 type Node = { readonly name: string; readonly opType: string; readonly input: ReadonlyArray<string>; readonly output: ReadonlyArray<string>; readonly attribute: ReadonlyArray<Attribute> }
 type Initializer = { readonly name: string; readonly dims: ReadonlyArray<number>; readonly dataType: number; readonly rawData: Uint8Array }
 
@@ -105,8 +116,48 @@ const constant = (g: Graph, path: string, label: string, value: number): string 
 
 const float32Of = (t: Tensor): Float32Array => (t.data instanceof Float32Array ? t.data : Float32Array.from(t.data))
 
-/** What a layer's part of the graph returns: its output's name and feature count. */
-type Emitted = E.Either<OnnxError, { readonly output: string; readonly features: number }>
+/**
+ * A value of the graph being written: its name and feature count, and `image` when it is an NCHW
+ * image [batch, c, h, w] in the file whose purenet counterpart is the NHWC image [h, w, c] (conv
+ * and pool layers); otherwise it is [batch, features] in purenet's order of features.
+ */
+interface Value {
+  readonly output: string
+  readonly features: number
+  readonly image?: readonly [number, number, number]
+}
+
+/** What a layer's part of the graph returns. */
+type Emitted = E.Either<OnnxError, Value>
+
+const ints = (name: string, values: ReadonlyArray<number>): Attribute => ({ name, type: 7, ints: values })
+
+/** `v` as [batch, features] in purenet's order (an NCHW image goes to NHWC, then is flattened). */
+const flat = (g: Graph, v: Value, path: string): Value =>
+  v.image === undefined ? v : { output: node(g, 'Flatten', [node(g, 'Transpose', [v.output], path, [ints('perm', [0, 2, 3, 1])])], path, [intAttr('axis', 1)]), features: v.features }
+
+/** `v` as an NCHW image of purenet's NHWC shape [h, w, c] (flat rows are NHWC in purenet's order). */
+const nchw = (g: Graph, v: Value, shape: readonly [number, number, number], path: string): Value => {
+  const [h, w, c] = shape
+  if (v.image !== undefined && v.image[0] === c && v.image[1] === h && v.image[2] === w) return v
+  const rows = flat(g, v, path)
+  const at = path === '' ? 'net' : path
+  const nhwc = node(g, 'Reshape', [rows.output, int64s(g, `${at}.shape_${g.initializers.length}`, [-1, h, w, c])], path)
+  return { output: node(g, 'Transpose', [nhwc], path, [ints('perm', [0, 3, 1, 2])]), features: rows.features, image: [c, h, w] }
+}
+
+/** Explicit ONNX pads [top, left, bottom, right] and output size of a window over an NHWC image shape. */
+const geometry = (shape: readonly [number, number, number], kernel: readonly [number, number], options: { readonly stride: readonly [number, number]; readonly padding: LayerPadding; readonly dilation?: readonly [number, number] }) => {
+  const p = patchGeometry('onnx.exportModel', [1, ...shape], kernel, { stride: options.stride, padding: options.padding as Padding, dilation: options.dilation ?? [1, 1] })
+  return { pads: [p.padTop, p.padLeft, p.padBottom, p.padRight], outH: p.outH, outW: p.outW }
+}
+
+// OIHW weights (ONNX's Conv) from purenet's HWIO.
+const oihw = (w: Float32Array, kh: number, kw: number, cg: number, f: number): Float32Array => {
+  const out = new Float32Array(w.length)
+  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let ci = 0; ci < cg; ci++) for (let o = 0; o < f; o++) out[((o * cg + ci) * kh + i) * kw + j] = w[((i * kw + j) * cg + ci) * f + o]!
+  return out
+}
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.exportModel', path, detail))
 
@@ -141,9 +192,31 @@ const paramsArray = (path: string, name: string, params: unknown, n: number): E.
     : fail(path, `${name} expects an array of ${n} parameter trees, got ${Array.isArray(params) ? `${params.length}` : typeof params}; pass the parameters this network's init made`)
 
 /** Writes the nodes of one layer applied to `x` (with `features` features). */
-const emit = (g: Graph, spec: LayerSpec, params: unknown, x: string, features: number, path: string): Emitted => {
+const emit = (g: Graph, spec: LayerSpec, params: unknown, value: Value, path: string): Emitted => {
   const activation = Object.hasOwn(activationOps, spec.kind) ? activationOps[spec.kind] : undefined
-  if (activation !== undefined) return E.right({ output: activation(g, x, path), features })
+  if (activation !== undefined) {
+    // element-wise activations work in either layout; softmax works along purenet's last axis,
+    // which is an NHWC image's channels: ONNX's axis 1 of the NCHW image
+    if ((spec.kind === 'softmax' || spec.kind === 'logSoftmax') && value.image !== undefined) {
+      return E.right({ ...value, output: node(g, spec.kind === 'softmax' ? 'Softmax' : 'LogSoftmax', [value.output], path, [intAttr('axis', 1)]) })
+    }
+    return E.right({ ...value, output: activation(g, value.output, path) })
+  }
+  const image = emitImage(g, spec, params, value, path)
+  if (image !== undefined) return image
+  if (isSpecOf(spec, 'serial')) {
+    const ps = paramsArray(path, 'serial', params, spec.layers.length)
+    if (E.isLeft(ps)) return ps
+    let current: Value = value
+    for (const [i, layer] of spec.layers.entries()) {
+      const r = emit(g, layer, ps.right[i], current, pathIndex(pathKey(path, 'layers'), i))
+      if (E.isLeft(r)) return r
+      current = r.right
+    }
+    return E.right(current)
+  }
+  // every other layer takes rows [batch, features]
+  const { output: x, features } = flat(g, value, path)
   if (isSpecOf(spec, 'dense')) {
     const name = `dense(${spec.inSize}, ${spec.outSize})`
     const p = params as { readonly w?: unknown; readonly b?: unknown } | null
@@ -158,22 +231,25 @@ const emit = (g: Graph, spec: LayerSpec, params: unknown, x: string, features: n
     const out = node(g, 'Gemm', [x, floats(g, `${at}.w`, w.shape, float32Of(w)), floats(g, `${at}.b`, b.shape, float32Of(b))], path)
     return E.right({ output: out, features: spec.outSize })
   }
-  if (isSpecOf(spec, 'serial')) {
-    const ps = paramsArray(path, 'serial', params, spec.layers.length)
-    if (E.isLeft(ps)) return ps
-    let current = { output: x, features }
-    for (const [i, layer] of spec.layers.entries()) {
-      const r = emit(g, layer, ps.right[i], current.output, current.features, pathIndex(pathKey(path, 'layers'), i))
-      if (E.isLeft(r)) return r
-      current = r.right
+  if (isSpecOf(spec, 'layerNorm')) {
+    const name = `layerNorm(${spec.size})`
+    const p = params as { readonly scale?: unknown; readonly offset?: unknown } | null
+    const scale = typeof p === 'object' && p !== null ? p.scale : undefined
+    const offset = typeof p === 'object' && p !== null ? p.offset : undefined
+    if (!isTensor(scale) || !isTensor(offset) || showShape(scale.shape) !== showShape([spec.size]) || showShape(offset.shape) !== showShape([spec.size])) {
+      return fail(path, `${name} expects parameters { scale, offset } of shape [${spec.size}]; pass the parameters this network's init made`)
     }
-    return E.right(current)
+    if (features !== spec.size) return fail(path, `${name} gets ${features} features; check the previous layer's size or options.inputShape`)
+    const at = path === '' ? 'net' : path
+    // LayerNormalization (opset 17): over the last axis, biased variance, as purenet's
+    const out = node(g, 'LayerNormalization', [x, floats(g, `${at}.scale`, [spec.size], float32Of(scale)), floats(g, `${at}.offset`, [spec.size], float32Of(offset))], path, [intAttr('axis', -1), floatAttr('epsilon', spec.eps)])
+    return E.right({ output: out, features })
   }
   if (isSpecOf(spec, 'residual')) {
-    const r = emit(g, spec.layer, params, x, features, pathKey(path, 'layer'))
+    const r = emit(g, spec.layer, params, { output: x, features }, pathKey(path, 'layer'))
     if (E.isLeft(r)) return r
     if (r.right.features !== features) return fail(path, `residual's layer maps ${features} features to ${r.right.features}; x + f(x) needs the same size`)
-    return E.right({ output: node(g, 'Add', [x, r.right.output], path), features })
+    return E.right({ output: node(g, 'Add', [x, flat(g, r.right, path).output], path), features })
   }
   if (isSpecOf(spec, 'fanOut') || isSpecOf(spec, 'parallel')) {
     const ps = paramsArray(path, spec.kind, params, spec.layers.length)
@@ -194,16 +270,16 @@ const emit = (g: Graph, spec: LayerSpec, params: unknown, x: string, features: n
         size = own
         offset += own
       }
-      const r = emit(g, layer, ps.right[i], input, size, at)
+      const r = emit(g, layer, ps.right[i], { output: input, features: size }, at)
       if (E.isLeft(r)) return r
-      outs.push(r.right.output)
+      outs.push(flat(g, r.right, at).output)
       total += r.right.features
     }
     if (isSpecOf(spec, 'parallel') && offset !== features) return fail(path, `parallel's layers take ${offset} features, but it gets ${features}`)
     return E.right({ output: outs.length === 1 ? outs[0]! : node(g, 'Concat', outs, path, [intAttr('axis', 1)]), features: total })
   }
   const named = spec.kind === 'custom' && typeof spec['name'] === 'string' ? `the layer ${spec['name']} is code (kind "custom")` : `the layer kind "${spec.kind}" has no ONNX form in purenet`
-  return fail(path, `${named}, which onnx.exportModel cannot write; build the network from built-in layers (dense, the activations, dropout, serial, fanOut, parallel, residual)`)
+  return fail(path, `${named}, which onnx.exportModel cannot write; build the network from built-in layers (dense, the activations, dropout, serial, fanOut, parallel, residual, layerNorm, conv2d, maxPool2d, avgPool2d, flatten, channelsLast, channelsFirst)`)
 }
 
 /** The input size a spec fixes, when it fixes one. */
@@ -253,8 +329,9 @@ export const exportModel = (net: AnyLayer, params: unknown, options: ExportOptio
   }
   const g: Graph = { nodes: [], initializers: [] }
   const input = inputShape.length === 1 ? onnxNames.input : node(g, 'Flatten', [onnxNames.input], '', [intAttr('axis', 1)])
-  const r = emit(g, net.spec, params, input, features, '')
-  if (E.isLeft(r)) return r
+  const emitted = emit(g, net.spec, params, { output: input, features }, '')
+  if (E.isLeft(emitted)) return emitted
+  const r = { right: flat(g, emitted.right, '') }
   // The last node writes `y` (an Identity when the network is the identity on its input).
   const last = g.nodes.length > 0 && g.nodes[g.nodes.length - 1]!.output[0] === r.right.output ? g.nodes.pop()! : { name: 'net/Identity', opType: 'Identity', input: [r.right.output], output: [], attribute: [] }
   g.nodes.push({ ...last, output: [onnxNames.output] })
@@ -276,4 +353,61 @@ export const exportModel = (net: AnyLayer, params: unknown, options: ExportOptio
     metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   }
   return E.right(modelProto.encode(modelProto.fromObject(model)).finish())
+}
+
+/** The image layers (conv2d, the pools, flatten and the layout layers), or `undefined` for any other kind. */
+const emitImage = (g: Graph, spec: LayerSpec, params: unknown, value: Value, path: string): Emitted | undefined => {
+  if (isSpecOf(spec, 'flatten')) return E.right(flat(g, value, path))
+  if (spec.kind === 'channelsLast') {
+    const layout = spec as ChannelsSpec
+    // rows in NCHW order are the NCHW image itself; purenet's NHWC copy of it is the same image
+    const [c, h, w] = layout.inShape
+    const rows = flat(g, value, path)
+    if (rows.features !== c * h * w) return fail(path, `${spec.kind}([${layout.inShape.join(', ')}]) gets ${rows.features} features; check the previous layer's size or options.inputShape`)
+    const at = path === '' ? 'net' : path
+    return E.right({ output: node(g, 'Reshape', [rows.output, int64s(g, `${at}.shape_${g.initializers.length}`, [-1, c, h, w])], path), features: rows.features, image: [c, h, w] })
+  }
+  if (spec.kind === 'channelsFirst') {
+    const layout = spec as ChannelsSpec
+    // purenet's NCHW rows are the file's NCHW image, flattened
+    if (value.features !== layout.inShape[0] * layout.inShape[1] * layout.inShape[2]) return fail(path, `${spec.kind}([${layout.inShape.join(', ')}]) gets ${value.features} features; check the previous layer's size or options.inputShape`)
+    const v = nchw(g, value, layout.inShape, path)
+    return E.right({ output: node(g, 'Flatten', [v.output], path, [intAttr('axis', 1)]), features: v.features })
+  }
+  if (isSpecOf(spec, 'conv2d')) {
+    const [h, w, c] = spec.inShape
+    const [kh, kw] = spec.kernel
+    const f = spec.filters
+    const cg = c / spec.groups
+    const name = `conv2d([${spec.inShape.join(', ')}], ${f}, ${kh === kw ? kh : `[${kh}, ${kw}]`})`
+    const p = params as { readonly w?: unknown; readonly b?: unknown } | null
+    const wt = typeof p === 'object' && p !== null ? p.w : undefined
+    const b = typeof p === 'object' && p !== null ? p.b : undefined
+    if (!isTensor(wt) || !isTensor(b) || showShape(wt.shape) !== showShape([kh, kw, cg, f]) || showShape(b.shape) !== showShape([f])) {
+      return fail(path, `${name} expects parameters { w: [${kh}, ${kw}, ${cg}, ${f}], b: [${f}] }; pass the parameters this network's init made`)
+    }
+    if (value.features !== h * w * c) return fail(path, `${name} gets ${value.features} features; check the previous layer's size or options.inputShape`)
+    const x = nchw(g, value, spec.inShape, path)
+    const geo = geometry(spec.inShape, spec.kernel, spec)
+    const at = path === '' ? 'net' : path
+    const out = node(g, 'Conv', [x.output, floats(g, `${at}.w`, [f, cg, kh, kw], oihw(float32Of(wt), kh, kw, cg, f)), floats(g, `${at}.b`, [f], float32Of(b))], path, [
+      ints('kernel_shape', [kh, kw]), ints('strides', spec.stride), ints('pads', geo.pads), ints('dilations', spec.dilation), intAttr('group', spec.groups),
+    ])
+    return E.right({ output: out, features: geo.outH * geo.outW * f, image: [f, geo.outH, geo.outW] })
+  }
+  if (spec.kind === 'maxPool2d' || spec.kind === 'avgPool2d') {
+    const pool = spec as PoolSpec
+    const [h, w, c] = pool.inShape
+    if (value.features !== h * w * c) return fail(path, `${spec.kind}([${pool.inShape.join(', ')}]) gets ${value.features} features; check the previous layer's size or options.inputShape`)
+    const x = nchw(g, value, pool.inShape, path)
+    const geo = geometry(pool.inShape, pool.window, pool)
+    if (geo.pads[0]! >= pool.window[0] || geo.pads[2]! >= pool.window[0] || geo.pads[1]! >= pool.window[1] || geo.pads[3]! >= pool.window[1]) {
+      return fail(path, `${spec.kind}([${pool.inShape.join(', ')}], [${pool.window.join(', ')}]) pads by [${geo.pads.join(', ')}], as much as its window or more, which ONNX Runtime refuses; use padding 'same' or pads smaller than the window`)
+    }
+    const attrs = [ints('kernel_shape', pool.window), ints('strides', pool.stride), ints('pads', geo.pads)]
+    // purenet's average leaves padding out of the count (count_include_pad = 0, ONNX's default)
+    const out = node(g, spec.kind === 'maxPool2d' ? 'MaxPool' : 'AveragePool', [x.output], path, spec.kind === 'maxPool2d' ? attrs : [...attrs, intAttr('count_include_pad', 0)])
+    return E.right({ output: out, features: geo.outH * geo.outW * c, image: [c, geo.outH, geo.outW] })
+  }
+  return undefined
 }

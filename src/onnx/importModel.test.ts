@@ -35,7 +35,7 @@ const model = (nodes: ReadonlyArray<object>, initializers: ReadonlyArray<{ reado
 const message = <A>(r: E.Either<{ readonly message: string }, A>): string => (E.isLeft(r) ? r.left.message : 'Right')
 
 describe('onnx.importModel: PyTorch\'s files', () => {
-  for (const name of ['mlp-relu', 'mlp-mixed', 'mlp-gelu']) {
+  for (const name of ['mlp-relu', 'mlp-mixed', 'mlp-gelu', 'cnn-small']) {
     it(`${name} imports and reproduces PyTorch's outputs within 1e-5`, () => {
       const r = importModel(fixture(`${name}.onnx`))
       if (E.isLeft(r)) throw new Error(r.left.message)
@@ -56,21 +56,54 @@ describe('onnx.importModel: PyTorch\'s files', () => {
     expect(E.isRight(r) && r.right.net.name).toBe('serial(dense(5, 8), geluErf, dense(8, 8), gelu, dense(8, 8), elu, dense(8, 8), leakyRelu, dense(8, 8), softplus, dense(8, 4), logSoftmax)')
   })
 
-  it('an imported PyTorch model exports again, and ONNX Runtime reproduces PyTorch\'s outputs from that file', async () => {
-    const r = importModel(fixture('mlp-relu.onnx'))
+  it.each(['mlp-relu', 'cnn-small'])('an imported PyTorch model (%s) exports again, and ONNX Runtime reproduces PyTorch\'s outputs from that file', async (name) => {
+    const r = importModel(fixture(`${name}.onnx`))
     if (E.isLeft(r)) throw new Error(r.left.message)
     const bytes = exportModel(r.right.net, r.right.params, { inputShape: r.right.inputShape })
     if (E.isLeft(bytes)) throw new Error(bytes.left.message)
-    const ref = reference('mlp-relu')
+    const ref = reference(name)
     const y = await runOnnx(bytes.right, Float32Array.from(ref.input.data), ref.input.shape)
     y.data.forEach((v, i) => expect(Math.abs(v - ref.output.data[i]!)).toBeLessThanOrEqual(1e-5 * Math.abs(ref.output.data[i]!) + 1e-6))
     const again = importModel(bytes.right)
     expect(E.isRight(again) && again.right.net.name).toBe(r.right.net.name)
   })
 
-  it('cnn-small (Conv, MaxPool) is a Left listing the unsupported operators by name, at the first one\'s node', () => {
+  it('cnn-small (Conv, MaxPool, Flatten of NCHW images) is read into NHWC layers between channelsLast and channelsFirst, and takes NCHW input as the file does', () => {
     const r = importModel(fixture('cnn-small.onnx'))
-    expect(message(r)).toMatch(/^onnx\.importModel: graph\.node\[0\] \(Conv "\/0\/Conv"\): unsupported operators: Conv, MaxPool \(at .*MaxPool "\/2\/MaxPool"/)
+    expect(E.isRight(r) && r.right.net.name).toBe('serial(serial(channelsLast([1, 8, 8]), conv2d([8, 8, 1], 4, 3)), relu, maxPool2d([8, 8, 4], 2), serial(channelsFirst([4, 4, 4]), flatten), dense(64, 10))')
+    expect(E.isRight(r) && r.right.inputShape).toEqual([1, 8, 8])
+  })
+})
+
+describe('onnx.importModel: images', () => {
+  // a model of the given nodes on NCHW input x [batch, 2, 3, 3]
+  const images = (nodes: ReadonlyArray<object>): Uint8Array => modelProto.encode(modelProto.fromObject({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'test', node: nodes,
+      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 2 }, { dimValue: 3 }, { dimValue: 3 }] } } } }],
+      output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
+    },
+  })).finish()
+  const x = fromData([1, 2, 3, 3], Float32Array.from({ length: 18 }, (_, i) => (i * 7) % 11 - 5))
+
+  it('GlobalAveragePool and GlobalMaxPool give one value per channel, from NCHW input', () => {
+    const avg = importModel(images([{ opType: 'GlobalAveragePool', input: ['x'], output: ['p'], name: 'gap' }, { opType: 'Flatten', input: ['p'], output: ['y'], name: 'f' }]))
+    if (E.isLeft(avg)) throw new Error(avg.left.message)
+    const mean = (c: number): number => Array.from(x.data.slice(9 * c, 9 * c + 9)).reduce((a, b) => a + b, 0) / 9
+    Array.from(applyNet(avg.right.net, avg.right.params, x).data).forEach((v, c) => expect(v).toBeCloseTo(mean(c), 6))
+    const max = importModel(images([{ opType: 'GlobalMaxPool', input: ['x'], output: ['p'], name: 'gmp' }, { opType: 'Flatten', input: ['p'], output: ['y'], name: 'f' }]))
+    if (E.isLeft(max)) throw new Error(max.left.message)
+    expect(Array.from(applyNet(max.right.net, max.right.params, x).data)).toEqual([0, 1].map((c) => Math.max(...x.data.slice(9 * c, 9 * c + 9))))
+  })
+
+  it('an unsupported operator, a pool that counts padding or rounds up, are Lefts naming the node', () => {
+    expect(message(importModel(images([{ opType: 'BatchNormalization', input: ['x', 's', 'b', 'm', 'v'], output: ['y'], name: 'bn' }]))))
+      .toMatch(/^onnx\.importModel: graph\.node\[0\] \(BatchNormalization "bn"\): unsupported operators: BatchNormalization \(at /)
+    const pool = (attribute: ReadonlyArray<object>) => images([{ opType: 'AveragePool', input: ['x'], output: ['y'], name: 'ap', attribute: [{ name: 'kernel_shape', type: 7, ints: [2, 2] }, ...attribute] }])
+    expect(message(importModel(pool([{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }, { name: 'count_include_pad', type: 2, i: 1 }])))).toMatch(/AveragePool "ap"\): counts the padding/)
+    expect(message(importModel(pool([{ name: 'ceil_mode', type: 2, i: 1 }])))).toMatch(/AveragePool "ap"\): has ceil_mode = 1/)
   })
 })
 

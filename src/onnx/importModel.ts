@@ -10,10 +10,15 @@
  *   Elu, LeakyRelu                        elu, leakyRelu (another alpha: an elementwise layer)
  *   Gelu, or its formula in Mul/Add/Pow/Tanh/Div/Erf   gelu (tanh), geluErf (erf)
  *   Softmax, LogSoftmax (the last axis)   softmax, logSoftmax
+ *   LayerNormalization (the last axis)    layerNorm
  *   Identity, Dropout                     nothing (inference)
  *   Add(x, f(x)); Concat of branches      residual; fanOut, or parallel when each branch Slices x
  *
- * Any other operator (Conv, MaxPool, ...) makes the import a `Left` listing every unsupported
+ *   Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool   conv2d, maxPool2d, avgPool2d,
+ *                                         NHWC between channelsLast/channelsFirst (`readImage.ts`)
+ *   Reshape to [batch, c, h, w]; Transpose between NCHW and NHWC   layout changes (as purenet exports them)
+ *
+ * Any other operator (BatchNormalization, LSTM, ...) makes the import a `Left` listing every unsupported
  * operator with its node. Decoding follows the rules of model files (`decodeGraph.ts`): budgets
  * before work, never a throw, a message naming the node.
  */
@@ -22,6 +27,7 @@ import type { AnyLayer } from '../nn/index.js'
 import * as nn from '../nn/index.js'
 import { type ImportLimits, decodeGraph, quote } from './decodeGraph.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
+import { toFileLayout } from './readImage.js'
 import { graphScope, walkChain } from './walkGraph.js'
 
 /**
@@ -53,6 +59,8 @@ const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.lef
 export const importOperators: ReadonlyArray<string> = Object.freeze([
   'Gemm', 'MatMul', 'Add', 'Flatten', 'Reshape', 'Relu', 'Sigmoid', 'Tanh', 'Atan', 'Softplus', 'Elu', 'LeakyRelu', 'Gelu',
   'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'Mul', 'Div', 'Sub', 'Pow', 'Erf', 'Sqrt', 'Concat', 'Slice',
+  'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Transpose',
+  'LayerNormalization',
 ])
 
 /**
@@ -83,7 +91,9 @@ export const importModel = (bytes: Uint8Array, limits: ImportLimits = {}): E.Eit
   const output = graph.outputs[0]!
   const chain = walkChain({ graph, value: input.name, dims: knownDims }, graphScope(graph), output.name)
   if (E.isLeft(chain)) return chain
-  const steps = chain.right.pieces
+  // an image output goes back to the file's NCHW order (as flat rows)
+  const back = toFileLayout(chain.right.walk)
+  const steps = back === undefined ? chain.right.pieces : [...chain.right.pieces, back]
   const inputShape = knownDims ?? (steps.find((s) => Number.isFinite(s.layer.inSize)) ? [steps.find((s) => Number.isFinite(s.layer.inSize))!.layer.inSize] : undefined)
   if (inputShape === undefined) return fail(`graph.input ${quote(input.name)}`, 'has no known feature size and no layer fixes one; give the input a fixed shape [batch, features]')
   const list = steps.length === 0 ? [{ layer: nn.identity, params: Object.freeze({}) }] : steps

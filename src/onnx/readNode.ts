@@ -7,22 +7,16 @@ import type { AnyLayer } from '../nn/index.js'
 import * as nn from '../nn/index.js'
 import * as O from '../ops/index.js'
 import { type Tensor, fromData } from '../tensor/index.js'
-import { type Graph, type GraphNode, type GraphTensor, floatsOf, intsOf, quote } from './decodeGraph.js'
+import { type GraphNode, type GraphTensor, floatsOf, intsOf, quote } from './decodeGraph.js'
 import { type OnnxError, onnxError } from './OnnxError.js'
+import { readImage, readTranspose, toFileLayout } from './readImage.js'
+import type { Read, Step, Walk } from './Walk.js'
+
+export type { Read, Step, Walk } from './Walk.js'
 
 const fail = (path: string, detail: string): E.Either<OnnxError, never> => E.left(onnxError('onnx.importModel', path, detail))
 
 const simple: Readonly<Record<string, AnyLayer>> = { Relu: nn.relu, Sigmoid: nn.sigmoid, Tanh: nn.tanh, Atan: nn.atan, Softplus: nn.softplus }
-
-/** A layer read, with its parameters; `undefined` for a node that is no layer (Identity, Flatten). @category internals */
-export type Step = { readonly layer: AnyLayer; readonly params: unknown } | undefined
-
-/** The state of the walk along the chain: the current value, its known dims after the batch axis. @category internals */
-export interface Walk {
-  readonly graph: Graph
-  readonly value: string
-  readonly dims: ReadonlyArray<number> | undefined
-}
 
 const constantOf = (w: Walk, node: GraphNode, name: string | undefined, what: string): E.Either<OnnxError, GraphTensor> => {
   const t = name === undefined ? undefined : w.graph.constants.get(name)
@@ -59,8 +53,6 @@ const scaled = (data: Float32Array, by: number): Float32Array => (by === 1 ? dat
 const attrInt = (node: GraphNode, name: string, fallback: number): number => node.attributes.get(name)?.i ?? fallback
 const attrFloat = (node: GraphNode, name: string, fallback: number): number => node.attributes.get(name)?.f ?? fallback
 
-/** A node (or a MatMul and its Add) read: the layer, the dims after it and the value it ends at. @category internals */
-export type Read = E.Either<OnnxError, { readonly step: Step; readonly dims: ReadonlyArray<number> | undefined; readonly value: string }>
 
 const readGemm = (w: Walk, node: GraphNode): Read => {
   if (attrInt(node, 'transA', 0) !== 0) return fail(node.where, 'has transA = 1, which transposes the batch; purenet imports Gemm with the input as A')
@@ -121,6 +113,10 @@ const readFlatten = (w: Walk, node: GraphNode): Read => {
   const shape = intsOf(shapeT.right)
   if (E.isLeft(shape)) return shape
   const [first, second] = shape.right
+  // to images [batch, c, h, w] of the same features: the rows in the file's order, seen as NCHW
+  if (shape.right.length === 4 && (first === 0 || first === -1) && shape.right.slice(1).every((d) => d > 0) && size !== undefined && shape.right[1]! * shape.right[2]! * shape.right[3]! === size) {
+    return E.right({ step: undefined, dims: shape.right.slice(1), value: node.output[0] ?? '' })
+  }
   const keepsBatch = shape.right.length === 2 && (first === 0 || first === -1)
   const flat = second === -1 ? first === 0 : size === undefined || second === size
   return keepsBatch && flat ? done() : fail(node.where, `reshapes to [${shape.right.join(', ')}]; purenet imports a Reshape only to [batch, features] (e.g. [0, -1] or [-1, ${size ?? 'features'}])`)
@@ -128,19 +124,61 @@ const readFlatten = (w: Walk, node: GraphNode): Read => {
 
 const lastAxis = (w: Walk, node: GraphNode): boolean => {
   const axis = attrInt(node, 'axis', w.graph.opset >= 13 ? -1 : 1)
+  // NCHW images that purenet holds as NHWC: the channels (axis 1 in the file) are purenet's last axis
+  if (w.layout === 'nhwc') return axis === 1 || axis === -3
   return axis === -1 || axis === (w.dims?.length ?? 1)
+}
+
+// The shortest decimal that is the same float32 (ONNX stores epsilon as a float: 1e-5 comes back as 1e-5).
+const shortest = (f: number): number => {
+  for (let p = 1; p <= 9; p++) {
+    const v = Number(f.toPrecision(p))
+    if (Math.fround(v) === Math.fround(f)) return v
+  }
+  return f
+}
+
+/** LayerNormalization over the last axis of rows, with constant scale and bias: layerNorm. */
+const readLayerNorm = (w: Walk, node: GraphNode): Read => {
+  const size = features(w.dims)
+  if (size === undefined || w.layout !== undefined) return fail(node.where, `normalises a value of shape ${w.dims === undefined ? 'unknown' : `[batch, ${w.dims.join(', ')}]`}; purenet imports LayerNormalization of rows [batch, features] of known size`)
+  const axis = attrInt(node, 'axis', -1)
+  if (axis !== -1 && axis !== 1) return fail(node.where, `normalises from axis ${axis}; purenet's layerNorm normalises the features (axis -1)`)
+  if (node.output.length > 1 && node.output.slice(1).some((o) => o !== '')) return fail(node.where, 'also returns its mean or inverse deviation; purenet imports LayerNormalization with one output')
+  const read = (i: number, what: string, fill: number): E.Either<OnnxError, Float32Array> => {
+    const name = node.input[i]
+    if (name === undefined || name === '') return E.right(new Float32Array(size).fill(fill))
+    const t = constantOf(w, node, name, what)
+    if (E.isLeft(t)) return t
+    const d = floatsOf(t.right)
+    return E.isLeft(d) ? d : d.right.length === size ? d : fail(node.where, `has a ${what} of ${d.right.length} values for ${size} features`)
+  }
+  const scale = read(1, 'scale', 1)
+  if (E.isLeft(scale)) return scale
+  const bias = read(2, 'bias', 0)
+  if (E.isLeft(bias)) return bias
+  const eps = shortest(attrFloat(node, 'epsilon', 1e-5))
+  if (!(eps > 0)) return fail(node.where, `has epsilon ${eps}; purenet's layerNorm needs a positive epsilon`)
+  return E.right({ step: { layer: nn.layerNorm(size, { eps }), params: Object.freeze({ scale: fromData([size], scale.right), offset: fromData([size], bias.right) }) }, dims: w.dims, value: node.output[0] ?? '' })
 }
 
 /** The layer of one node (a MatMul with the Add `next` of its bias) given the value flowing in. @category internals */
 export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined): Read => {
   const out = node.output[0] ?? ''
-  const same = (step: Step): Read => E.right({ step, dims: w.dims, value: out })
+  const same = (step: Step): Read => E.right({ step, dims: w.dims, value: out, ...(w.layout === undefined ? {} : { layout: w.layout }) })
   const activation = Object.hasOwn(simple, node.opType) ? simple[node.opType] : undefined
   if (activation !== undefined) return same({ layer: activation, params: Object.freeze({}) })
   switch (node.opType) {
     case 'Gemm': return readGemm(w, node)
     case 'MatMul': return readMatMul(w, node, next)
-    case 'Flatten': case 'Reshape': return readFlatten(w, node)
+    case 'Flatten': case 'Reshape': {
+      // NHWC images go back to the file's NCHW order before their features are flattened
+      const r = readFlatten(w, node)
+      return E.isRight(r) && w.layout === 'nhwc' ? E.right({ ...r.right, step: toFileLayout(w) }) : r
+    }
+    case 'Transpose': return readTranspose(w, node)
+    case 'LayerNormalization': return readLayerNorm(w, node)
+    case 'Conv': case 'MaxPool': case 'AveragePool': case 'GlobalAveragePool': case 'GlobalMaxPool': return readImage(w, node)
     case 'Identity': case 'Dropout': return same(undefined)
     case 'Elu': {
       const alpha = attrFloat(node, 'alpha', 1)
@@ -164,7 +202,7 @@ export const readNode = (w: Walk, node: GraphNode, next: GraphNode | undefined):
 }
 
 /** Operators whose other inputs are weights: their own messages name a weight that is not a constant. @category internals */
-export const readsWeights = new Set(['Gemm', 'MatMul', 'Reshape'])
+export const readsWeights = new Set(['Gemm', 'MatMul', 'Reshape', 'Conv', 'LayerNormalization'])
 
 /** The elementwise arithmetic operators, read only as a formula (GELU) or a MatMul's bias. @category internals */
 export const arithmetic = new Set(['Mul', 'Div', 'Sub', 'Add', 'Pow', 'Erf', 'Sqrt'])

@@ -162,7 +162,7 @@ export const walkChain = (walk: Walk, scope: Scope, until: string, depth = 0): E
       const r = readNode(walk, node, outReaders.length === 1 ? outReaders[0] : undefined)
       if (E.isLeft(r)) return r
       if (r.right.step !== undefined) pieces.push(r.right.step)
-      walk = { ...walk, value: r.right.value, dims: r.right.dims }
+      walk = { graph: walk.graph, value: r.right.value, dims: r.right.dims, ...(r.right.layout === undefined ? {} : { layout: r.right.layout }) }
       continue
     }
     // Branches: read each from here to the node where they meet.
@@ -196,6 +196,7 @@ const readBranches = (walk: Walk, scope: Scope, join: GraphNode, depth: number):
     return E.isLeft(layer) ? layer : E.right({ piece: { layer: layer.right, params: f.right.piece.params }, dims: walk.dims })
   }
   if (join.opType === 'Concat') {
+    if (walk.layout === 'nhwc') return fail(join.where, 'concatenates images; purenet reads a Concat of branches of flat features (Flatten first)')
     const axis = join.attributes.get('axis')?.i
     if (axis !== 1 && axis !== -1) return fail(join.where, `concatenates along axis ${String(axis)}; purenet concatenates branches along the features (axis 1)`)
     if (walk.dims !== undefined && walk.dims.length !== 1) return fail(join.where, `concatenates branches of a value of shape [batch, ${walk.dims.join(', ')}]; flatten it first`)

@@ -1,10 +1,10 @@
 import * as K from '../../kernels/index.js'
-import { type Tensor, ShapeError, zeros } from '../../tensor/index.js'
-import { example, toFront } from '../batchRules.js'
+import { type Tensor, ShapeError } from '../../tensor/index.js'
+import { toFront } from '../batchRules.js'
 import { type BatchInput, type Batched, type Primitive, primitive } from '../Primitive.js'
 import { add } from './add.js'
+import { batchedMatmul } from './batchedMatmul.js'
 import { cast } from './cast.js'
-import { concat } from './concat.js'
 import { mul } from './mul.js'
 import { reshape } from './reshape.js'
 import { sum } from './sumBroadcast.js'
@@ -90,10 +90,9 @@ export const matmul: Primitive<(a: Tensor, b: Tensor, options?: MatmulOptions) =
  *   into columns. A copy (transpose) happens only when the batch axis sits between the two axes
  *   that must stay apart.
  * - both operands batched: a broadcast product and a sum when one side is a single row or column
- *   (each intermediate no larger than the other operand), and otherwise a loop of matmuls, one per
- *   example, stacked: the case where nothing better exists. Per-example weight gradients (inner
- *   dimension 1: an outer product per example) take the loop too: the matmul kernel writes an
- *   outer product several times faster than a broadcast multiplication does.
+ *   (each intermediate no larger than the other operand), and otherwise one `batchedMatmul`, which
+ *   writes every example's product into one [batch, m, n] buffer in one kernel call. Per-example
+ *   weight gradients (inner dimension 1: an outer product per example) take that path.
  * @category batching
  */
 export const batchMatmul = ({ args: [a, b], dims: [da, db], params: { ta, tb }, size }: BatchInput<MatmulParams>): Batched => {
@@ -149,8 +148,5 @@ const batchBoth = (a: Tensor, b: Tensor, ta: boolean, tb: boolean, size: number)
     const y = ta ? sum(mul(a, reshape(b, [size, k, 1])), 1) : sum(mul(a, reshape(b, [size, 1, k])), 2)
     return [reshape(y, [size, m, 1]), 0]
   }
-  if (size === 0) return [zeros([0, m, n], { dtype: a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32' }), 0]
-  const outs: Tensor[] = []
-  for (let i = 0; i < size; i++) outs.push(reshape(matmul(example(a, 0, i), example(b, 0, i), { transposeA: ta, transposeB: tb }), [1, m, n]))
-  return [concat(outs, 0), 0]
+  return [batchedMatmul(a, b, { transposeA: ta, transposeB: tb }), 0]
 }
