@@ -64,9 +64,9 @@ export interface Layer<P, In extends number = number, Out extends number = numbe
 
 /**
  * How a layer with running state (batch normalisation's running mean and variance) trains.
- * The state is an explicit, named part of the parameter tree (`{ scale, offset, state: { mean,
- * variance } }`) that gradients never change: its gradient is zero and the training step replaces
- * it with the state the forward pass computed. So io saves and loads it with the parameters, and
+ * The state is an explicit, named part of the parameter tree
+ * (`{ scale, offset, state: { mean, variance } }`) that gradients never change: its gradient is
+ * zero and the training step replaces it with the state the forward pass computed. So io saves and loads it with the parameters, and
  * evaluation (`apply` in `eval` mode or with no context) reads it.
  *
  * 1. `train(params)(x, key)` is the training-mode forward: the output (normalised by the batch's
@@ -79,6 +79,14 @@ export interface Layer<P, In extends number = number, Out extends number = numbe
  * BatchNorm always uses the batch's). purenet keeps the state inside the parameter tree, under
  * a `state` field, so that every tool that handles parameters (io, checkpoints, `tree`, the
  * CLI) handles it with no second tree to thread, and makes `train` thread the new state.
+ * @example
+ * ```ts
+ * const bn = nn.batchNorm(4)
+ * const rules: nn.StateRules<nn.BatchNormParams> | undefined = bn.state
+ * const params = bn.init(random.key(0))
+ * const [, next] = rules!.train(params)(tensor([[1, 2, 3, 4], [3, 2, 1, 0]]), random.key(1))
+ * rules!.keep(params, next).state.mean // the running mean moved towards the batch's, [0.2, 0.2, 0.2, 0.2]
+ * ```
  * @category model
  */
 export interface StateRules<P> {
@@ -136,7 +144,14 @@ export interface AnyLayer {
   readonly apply: (params: never) => (x: Tensor, ctx?: ApplyContext) => Tensor
 }
 
-/** A layer's state rules, when it has running state (see `StateRules`). @category guards */
+/**
+ * A layer's state rules, when it has running state (see `StateRules`). @category guards
+ * @example
+ * ```ts
+ * nn.stateRulesOf(nn.serial(nn.dense(4, 4), nn.batchNorm(4))) !== undefined // true
+ * nn.stateRulesOf(nn.dense(4, 4)) // undefined
+ * ```
+ */
 export const stateRulesOf = (layer: AnyLayer): StateRules<unknown> | undefined => (layer as { readonly state?: StateRules<unknown> }).state
 
 /**

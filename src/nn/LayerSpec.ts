@@ -163,10 +163,24 @@ export type LayerNormSpec = { readonly kind: 'layerNorm'; readonly size: number;
  */
 export type GruSpec = { readonly kind: 'gru'; readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype: DType }
 
-/** `batchNorm(features or [h, w, c], { momentum, eps, dtype })`; `shape` is [features] or [h, w, c]. @category specs */
+/**
+ * `batchNorm(features or [h, w, c], { momentum, eps, dtype })`; `shape` is [features] or [h, w, c]. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.batchNorm(8).spec
+ * if (nn.isSpecOf(spec, 'batchNorm')) { const s: nn.BatchNormSpec = spec; console.log(s.shape) } // [8]
+ * ```
+ */
 export type BatchNormSpec = { readonly kind: 'batchNorm'; readonly shape: ReadonlyArray<number>; readonly momentum: number; readonly eps: number; readonly dtype: DType }
 
-/** `lstm(inSize, hidden, length, { dtype })`. @category specs */
+/**
+ * `lstm(inSize, hidden, length, { dtype })`. @category specs
+ * @example
+ * ```ts
+ * const spec = nn.lstm(16, 64, 32).spec
+ * if (nn.isSpecOf(spec, 'lstm')) { const s: nn.LstmSpec = spec; console.log(s.hidden) } // 64
+ * ```
+ */
 export type LstmSpec = { readonly kind: 'lstm'; readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype: DType }
 
 /**

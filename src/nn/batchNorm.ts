@@ -13,7 +13,14 @@ import type { ApplyContext, Layer } from './Layer.js'
 import { type LayerKindDefinition, buildWith, dtypeField, layerKind, specCodec } from './LayerKind.js'
 import type { BatchNormSpec } from './LayerSpec.js'
 
-/** The running statistics of `batchNorm`, per feature: `mean` (zeros at init) and `variance` (ones). @category layers */
+/**
+ * The running statistics of `batchNorm`, per feature: `mean` (zeros at init) and `variance` (ones). @category layers
+ * @example
+ * ```ts
+ * const s: nn.BatchNormState = nn.batchNorm(8).init(random.key(0)).state
+ * s.variance.shape // [8]
+ * ```
+ */
 export type BatchNormState = {
   readonly mean: Tensor
   readonly variance: Tensor
@@ -22,6 +29,11 @@ export type BatchNormState = {
 /**
  * The parameters of `batchNorm`: `scale` (ones) and `offset` (zeros), trained by gradients, and
  * `state`, the running statistics, which the training step replaces and gradients leave alone.
+ * @example
+ * ```ts
+ * const p: nn.BatchNormParams = nn.batchNorm([24, 24, 16]).init(random.key(0))
+ * p.scale.shape // [16], one per channel
+ * ```
  * @category layers
  */
 export type BatchNormParams = {
@@ -30,7 +42,14 @@ export type BatchNormParams = {
   readonly state: BatchNormState
 }
 
-/** Options of `batchNorm`. @category layers */
+/**
+ * Options of `batchNorm`. @category layers
+ * @example
+ * ```ts
+ * const options: nn.BatchNormOptions = { momentum: 0.01, eps: 1e-3 } // Keras' defaults (momentum 0.99 there)
+ * const bn = nn.batchNorm(64, options)
+ * ```
+ */
 export interface BatchNormOptions {
   /** The weight of the batch in the running statistics, running = (1 - momentum)·running + momentum·batch (default 0.1, PyTorch's convention; Keras' momentum is 1 minus this). */
   readonly momentum?: number
@@ -39,7 +58,14 @@ export interface BatchNormOptions {
   readonly dtype?: DType
 }
 
-/** A batchNorm layer; `outShape` is its input's image shape (for the next image layer) when it normalises images. @category layers */
+/**
+ * A batchNorm layer; `outShape` is its input's image shape (for the next image layer) when it normalises images. @category layers
+ * @example
+ * ```ts
+ * const bn: nn.BatchNormLayer = nn.batchNorm([24, 24, 16])
+ * bn.outShape // [24, 24, 16]
+ * ```
+ */
 export type BatchNormLayer = Layer<BatchNormParams, number, number> & { readonly outShape?: ImageShape }
 
 /**
@@ -51,7 +77,10 @@ export type BatchNormLayer = Layer<BatchNormParams, number, number> & { readonly
  * (the unbiased variance over the m values per feature, as PyTorch). Evaluation mode, and no
  * context: the running mean and variance take the batch's place. Train it with `train.fit` or
  * `train.step`, which thread the state (`StateRules`); a hand-written loop calls `layer.state.train`.
- * @example serial(conv2d([28, 28, 1], 16, 5), batchNorm([24, 24, 16]), relu, flatten, dense(9216, 10))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.conv2d([28, 28, 1], 16, 5), nn.batchNorm([24, 24, 16]), nn.relu, nn.flatten, nn.dense(9216, 10))
+ * ```
  * @category layers
  */
 export const batchNorm = (shape: number | ImageShape, options: BatchNormOptions = {}): BatchNormLayer => {
@@ -124,7 +153,13 @@ export const batchNorm = (shape: number | ImageShape, options: BatchNormOptions 
   })
 }
 
-/** The fields of a batchNorm spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of a batchNorm spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.BatchNormFields = { shape: [24, 24, 16], momentum: 0.1 }
+ * ```
+ */
 export type BatchNormFields = { readonly shape: ReadonlyArray<number>; readonly momentum?: number; readonly eps?: number; readonly dtype?: DType }
 
 const isShape = (u: unknown): u is ReadonlyArray<number> =>
@@ -134,6 +169,10 @@ const inUnit = (u: unknown): u is number => typeof u === 'number' && u >= 0 && u
 /**
  * The layer kind `batchNorm`: `{ kind: 'batchNorm', shape: [features] or [h, w, c], momentum?, eps?, dtype? }`,
  * parameters `{ scale, offset, state: { mean, variance } }`, each [features] (channels for images).
+ * @example
+ * ```ts
+ * nn.batchNormKind.kind // 'batchNorm'
+ * ```
  * @category specs
  */
 export const batchNormKind: LayerKindDefinition<BatchNormFields, BatchNormSpec> = layerKind({

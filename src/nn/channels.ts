@@ -12,7 +12,14 @@ import type { Layer, NoParams } from './Layer.js'
 import { type LayerKindDefinition, buildWith, layerKind, noLayout } from './LayerKind.js'
 import type { ChannelsSpec } from './LayerSpec.js'
 
-/** A layout layer: a parameterless `Layer` that states the image shape it takes. @category layers */
+/**
+ * A layout layer: a parameterless `Layer` that states the image shape it takes. @category layers
+ * @example
+ * ```ts
+ * const layer: nn.ChannelsLayer = nn.channelsLast([3, 32, 32])
+ * layer.outShape // [32, 32, 3]
+ * ```
+ */
 export type ChannelsLayer = Layer<NoParams, number, number> & { readonly inShape: ImageShape; readonly outShape: ImageShape }
 
 const noParams: NoParams = Object.freeze({})
@@ -48,7 +55,10 @@ const layout = (kind: 'channelsLast' | 'channelsFirst') => (inShape: ImageShape)
 /**
  * NCHW images of `inShape` [channels, height, width] (or their flat rows) as NHWC images
  * [batch, height, width, channels]: `ops.nchwToNhwc` as a layer.
- * @example channelsLast([1, 28, 28]) // outShape [28, 28, 1]
+ * @example
+ * ```ts
+ * nn.channelsLast([1, 28, 28]).outShape // [28, 28, 1]
+ * ```
  * @category layers
  */
 export const channelsLast: (inShape: ImageShape) => ChannelsLayer = layout('channelsLast')
@@ -57,7 +67,10 @@ export const channelsLast: (inShape: ImageShape) => ChannelsLayer = layout('chan
  * NHWC images of `inShape` [height, width, channels] (or their flat rows) as NCHW images
  * [batch, channels, height, width]: `ops.nhwcToNchw` as a layer; `flatten` after it gives
  * PyTorch's order of features.
- * @example channelsFirst([14, 14, 8]) // outShape [8, 14, 14]
+ * @example
+ * ```ts
+ * nn.channelsFirst([14, 14, 8]).outShape // [8, 14, 14]
+ * ```
  * @category layers
  */
 export const channelsFirst: (inShape: ImageShape) => ChannelsLayer = layout('channelsFirst')
@@ -69,8 +82,20 @@ const channelsKind = (kind: 'channelsLast' | 'channelsFirst', make: typeof chann
   layout: () => noLayout,
 })
 
-/** The layer kind `channelsLast`: `{ kind: 'channelsLast', inShape: [c, h, w] }`; no parameters. @category specs */
+/**
+ * The layer kind `channelsLast`: `{ kind: 'channelsLast', inShape: [c, h, w] }`; no parameters. @category specs
+ * @example
+ * ```ts
+ * nn.channelsLastKind.kind // 'channelsLast'
+ * ```
+ */
 export const channelsLastKind: LayerKindDefinition<{ readonly inShape: ImageShape }, ChannelsSpec> = channelsKind('channelsLast', channelsLast)
 
-/** The layer kind `channelsFirst`: `{ kind: 'channelsFirst', inShape: [h, w, c] }`; no parameters. @category specs */
+/**
+ * The layer kind `channelsFirst`: `{ kind: 'channelsFirst', inShape: [h, w, c] }`; no parameters. @category specs
+ * @example
+ * ```ts
+ * nn.channelsFirstKind.kind // 'channelsFirst'
+ * ```
+ */
 export const channelsFirstKind: LayerKindDefinition<{ readonly inShape: ImageShape }, ChannelsSpec> = channelsKind('channelsFirst', channelsFirst)

@@ -15,6 +15,11 @@ import type { LstmSpec } from './LayerSpec.js'
  * The parameters of `lstm`: input weights `wi` [inSize, 4·hidden], recurrent weights `wh`
  * [hidden, 4·hidden] and biases `bi`, `bh` [4·hidden], gates in the order input, forget, cell,
  * output (PyTorch's `weight_ih_l0`, `weight_hh_l0` transposed, and its two biases).
+ * @example
+ * ```ts
+ * const p: nn.LstmParams = nn.lstm(16, 32, 8).init(random.key(0))
+ * p.wi.shape // [16, 128]
+ * ```
  * @category layers
  */
 export type LstmParams = {
@@ -34,7 +39,10 @@ const gate = (t: Tensor, hidden: number, k: number): Tensor => slice(t, [0, k * 
  * o = σ(x·Wo + bio + h·Uo + bho), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c'). Sizes: length · inSize in,
  * length · hidden out. Biases start at zero (PyTorch draws them uniformly; a forget bias of 1, as
  * Jozefowicz et al. 2015 advise, is a `produce` edit of `bi`).
- * @example serial(embedding(65, 16, { length: 32 }), lstm(16, 64, 32), flatten, dense(2048, 65))
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.embedding(65, 16, { length: 32 }), nn.lstm(16, 64, 32), nn.flatten, nn.dense(2048, 65))
+ * ```
  * @category layers
  */
 export const lstm = (inSize: number, hidden: number, length: number, options: { readonly dtype?: DType } = {}): Layer<LstmParams, number, number> => {
@@ -83,10 +91,22 @@ export const lstm = (inSize: number, hidden: number, length: number, options: { 
   })
 }
 
-/** The fields of an lstm spec as `fromSpec` decodes them. @category specs */
+/**
+ * The fields of an lstm spec as `fromSpec` decodes them. @category specs
+ * @example
+ * ```ts
+ * const fields: nn.LstmFields = { inSize: 16, hidden: 64, length: 32 }
+ * ```
+ */
 export type LstmFields = { readonly inSize: number; readonly hidden: number; readonly length: number; readonly dtype?: DType }
 
-/** The layer kind `lstm`: `{ kind: 'lstm', inSize, hidden, length, dtype? }`, parameters `{ wi, wh, bi, bh }`. @category specs */
+/**
+ * The layer kind `lstm`: `{ kind: 'lstm', inSize, hidden, length, dtype? }`, parameters `{ wi, wh, bi, bh }`. @category specs
+ * @example
+ * ```ts
+ * nn.lstmKind.kind // 'lstm'
+ * ```
+ */
 export const lstmKind: LayerKindDefinition<LstmFields, LstmSpec> = layerKind({
   kind: 'lstm' as const,
   fields: { inSize: sizeField, hidden: sizeField, length: sizeField, dtype: dtypeField },

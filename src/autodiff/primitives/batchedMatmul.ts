@@ -42,6 +42,12 @@ const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g
  * kernel call writing every product into one buffer costs a fraction of slicing the examples,
  * multiplying them one by one and stacking the results.
  * d(AB) = dA·B + A·dB; the transposes are batched products again, as matmul's: dA = dC·Bᵀ, dB = Aᵀ·dC.
+ * @example
+ * ```ts
+ * const a = ones([5, 2, 3]) // five 2×3 matrices
+ * ops.batchedMatmul(a, ones([5, 3, 4])) // shape [5, 2, 4], every entry 3
+ * ops.batchedMatmul(a, ones([5, 2, 4]), { transposeA: true }) // aᵀ·b per example, shape [5, 3, 4]
+ * ```
  * @category primitives
  */
 export const batchedMatmul: Primitive<(a: Tensor, b: Tensor, options?: BatchedMatmulOptions) => Tensor, BatchedMatmulParams> = primitive({

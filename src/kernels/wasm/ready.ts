@@ -28,7 +28,11 @@ export const precompiledJit = (): object | undefined => compiledJit
  * Compiles purenet's larger WebAssembly module asynchronously, ahead of the first `jit` (and so
  * of `train.step`, `fit`, `fitAsync`): `await ready()` before training on a browser's main thread.
  * Resolves once, never rejects; harmless (and not needed) in Node and in workers.
- * @example await ready(); const { state } = train.fit(options)
+ * @example
+ * ```ts
+ * await ready() // on a page's main thread, before the first jit or train.fit
+ * const loss = jit((x: Tensor) => ops.sum(ops.square(x)))
+ * ```
  * @category kernels
  */
 export const ready = (): Promise<void> => {
