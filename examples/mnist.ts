@@ -10,7 +10,7 @@
 import { SingleBar } from 'cli-progress'
 import { type Tensor, type Tree, item, losses, nn, optim, random, train } from 'purenet'
 import { bool, command, natural, oneOf, positive, positiveInt } from './cli.js'
-import { loadMnist } from './mnistData.js'
+import { loadMnist, withShiftedCopies } from './mnistData.js'
 
 /** Options of a run. */
 export interface MnistOptions {
@@ -20,6 +20,8 @@ export interface MnistOptions {
   readonly batch: number
   readonly optimizer: 'sgd' | 'adam'
   readonly lr: number
+  /** Shifted copies of each training image added to the set (0: none; the cnn's default is 1). */
+  readonly augment?: number
   readonly seed: number
   /** Use only this many training digits per class (quick runs). */
   readonly trainPerClass?: number
@@ -60,10 +62,13 @@ export const cnn = nn.serial(
 export const run = (options: MnistOptions) => (options.model === 'cnn' ? runWith(cnn, options) : runWith(network, options))
 
 const runWith = <P extends Tree>(network: nn.Layer<P, number, number>, options: MnistOptions) => {
-  const { train: trainSet, test } = loadMnist({
+  const { train: original, test } = loadMnist({
     ...(options.trainPerClass === undefined ? {} : { trainPerClass: options.trainPerClass }),
     ...(options.testPerClass === undefined ? {} : { testPerClass: options.testPerClass }),
   })
+  // data augmentation: copies of the images moved by up to 2 pixels, the shifts drawn from a key of the seed
+  const augment = options.augment ?? 0
+  const trainSet = augment > 0 ? withShiftedCopies(original, augment, 2, random.foldIn(random.key(options.seed), 1)) : original
   const optimizer: optim.Optimizer = options.optimizer === 'adam' ? optim.adam(options.lr) : optim.sgd(options.lr)
   const testAccuracy = (params: typeof state.params): number => toNumber(losses.accuracy(network.apply(params)(test.x), test.y))
   const n = trainSet.x.shape[0]!
@@ -117,6 +122,7 @@ const flags = {
   batch: positiveInt('mini-batch size (default 64)'),
   optimizer: oneOf(['sgd', 'adam'], 'sgd or adam (default sgd for dense, adam for cnn)'),
   lr: positive('learning rate (default 0.1 for sgd, 0.001 for adam)'),
+  augment: natural('shifted copies of each training image to add (default 0 for dense, 1 for cnn)'),
   seed: natural('random seed (default 0)'),
   json: bool('print one JSON line with the final figures'),
   help: bool('show this help'),
@@ -125,10 +131,10 @@ const flags = {
 command({ name: 'mnist', usage: 'npm start --', url: import.meta.url }, flags, (f) => {
   const model = f.model ?? 'dense'
   const optimizer = f.optimizer ?? (model === 'cnn' ? 'adam' : 'sgd')
-  const options = { model, epochs: f.epochs ?? (model === 'cnn' ? CNN_EPOCHS : 20), batch: f.batch ?? 64, optimizer, lr: f.lr ?? (optimizer === 'adam' ? 0.001 : 0.1), seed: f.seed ?? 0 }
+  const options = { model, epochs: f.epochs ?? (model === 'cnn' ? CNN_EPOCHS : 20), batch: f.batch ?? 64, optimizer, lr: f.lr ?? (optimizer === 'adam' ? 0.001 : 0.1), augment: f.augment ?? (model === 'cnn' ? 1 : 0), seed: f.seed ?? 0 }
   const json = f.json === true
   const log = (s: string): void => { if (!json) process.stdout.write(`${s}\n`) }
-  log(`purenet MNIST: ${model === 'cnn' ? cnn.name : network.name}, ${options.optimizer} lr=${options.lr}, batch ${options.batch}, ${options.epochs} epochs, seed ${options.seed}`)
+  log(`purenet MNIST: ${model === 'cnn' ? cnn.name : network.name}, ${options.optimizer} lr=${options.lr}, batch ${options.batch}, ${options.epochs} epochs${options.augment > 0 ? `, ${options.augment} shifted cop${options.augment === 1 ? 'y' : 'ies'} of each image` : ''}, seed ${options.seed}`)
   const bar = json || !process.stdout.isTTY ? undefined : new SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches', hideCursor: true })
   const result = run({
     ...options,

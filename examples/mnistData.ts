@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { data, tensor } from 'purenet'
+import { data, random, tensor } from 'purenet'
 
 const PIXELS = 784
 const TRAIN_PER_CLASS = 800
@@ -46,4 +46,37 @@ export const loadMnist = (options: { readonly trainPerClass?: number; readonly t
     return data.dataset(tensor(flat, { shape: [p.x.length, PIXELS] }), data.oneHot(p.y, 10))
   }
   return { train: build(parts.train), test: build(parts.test) }
+}
+
+/**
+ * `copies` shifted copies of every training image appended to the set (data augmentation): each
+ * copy moves its image by a whole number of pixels in [-maxShift, maxShift] along each axis, the
+ * shifts drawn from `key` (so the same key gives the same set), with zeros filling the edges.
+ */
+export const withShiftedCopies = (set: data.Dataset, copies: number, maxShift: number, key: random.Key): data.Dataset => {
+  const n = set.x.shape[0]!
+  const src = Float32Array.from(set.x.data)
+  const out = new Float32Array(n * (copies + 1) * PIXELS)
+  out.set(src)
+  const shifts = random.bits(key, 2 * n * copies)
+  for (let c = 0; c < copies; c++) {
+    for (let i = 0; i < n; i++) {
+      const j = c * n + i
+      const dx = (shifts[2 * j]! % (2 * maxShift + 1)) - maxShift
+      const dy = (shifts[2 * j + 1]! % (2 * maxShift + 1)) - maxShift
+      const base = (n * (c + 1) + i) * PIXELS
+      for (let r = 0; r < 28; r++) {
+        const sr = r - dy
+        if (sr < 0 || sr >= 28) continue
+        for (let col = 0; col < 28; col++) {
+          const sc = col - dx
+          if (sc >= 0 && sc < 28) out[base + r * 28 + col] = src[i * PIXELS + sr * 28 + sc]!
+        }
+      }
+    }
+  }
+  const labels = Float32Array.from(set.y.data)
+  const y = new Float32Array(labels.length * (copies + 1))
+  for (let c = 0; c <= copies; c++) y.set(labels, c * labels.length)
+  return data.dataset(tensor(out, { shape: [n * (copies + 1), PIXELS] }), tensor(y, { shape: [n * (copies + 1), set.y.shape[1]!] }))
 }
