@@ -231,7 +231,7 @@ export interface RunResult {
 export const run = (options: RunOptions = {}): RunResult => {
   const text = options.text ?? loadCorpus()
   const seed = options.seed ?? 0
-  const epochs = options.epochs ?? 12
+  const epochs = options.epochs ?? 10
   const window = options.window ?? 64
   const stride = options.stride ?? Math.max(1, Math.floor(window / 4))
   const vocab = vocabulary(text)
@@ -278,7 +278,7 @@ const fraction = (help: string) => ({
 })
 
 const flags = {
-  epochs: positiveInt('passes over the training windows (default 12)'),
+  epochs: positiveInt('passes over the training windows (default 10)'),
   seed: natural('random seed: weights, shuffling and the sample (default 0)'),
   window: positiveInt('characters per training window and sampling context (default 64)'),
   stride: positiveInt('characters between training windows (default window / 4)'),
