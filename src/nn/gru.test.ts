@@ -14,6 +14,22 @@ describe('scan', () => {
     expect(toFlatArray(ys)).toEqual([2, 4, 8, 12, 18, 24])
   })
 
+  it('cuts sequences of any length into their steps, in order (odd lengths and a single step too)', () => {
+    for (const n of [1, 2, 5, 7, 13]) {
+      const xs = tensor(Array.from({ length: 2 * n }, (_, k) => k), { shape: [n, 2] })
+      const [last, ys] = scan((c: Tensor, x: Tensor) => [add(c, x), x] as const, zeros([2]), xs)
+      expect(toFlatArray(ys)).toEqual(toFlatArray(xs))
+      expect(toFlatArray(last)).toEqual([n * (n - 1), n * n])
+    }
+  })
+
+  it('is differentiable over an odd number of steps, with respect to every step of the sequence', () => {
+    const xs = normal(key(2), [7, 3], { dtype: 'float64' })
+    const f = (args: ReadonlyArray<Tensor>) => sum(mul(scan((c: Tensor, x: Tensor) => { const n = mul(add(c, x), args[1]!); return [n, n] as const }, zeros([3], { dtype: 'float64' }), args[0]!)[1], args[0]!))
+    const r = checkGrad(f, [xs, normal(key(3), [3], { dtype: 'float64' })])
+    expect(r.ok, r.message).toBe(true)
+  })
+
   it('is differentiable (backpropagation through time matches finite differences)', () => {
     const xs = normal(key(0), [4, 3], { dtype: 'float64' })
     const f = (args: ReadonlyArray<Tensor>) => sum(scan((c: Tensor, x: Tensor) => { const n = mul(add(c, x), args[1]!); return [n, n] as const }, zeros([3], { dtype: 'float64' }), args[0]!)[1])
