@@ -160,6 +160,36 @@ describe('slice and pad', () => {
     }
   })
 
+  it('slice and pad copy long contiguous runs (whole trailing axes) as the oracle does, in both dtypes', () => {
+    const next = rng(13)
+    let runs = 0
+    for (let trial = 0; trial < 120; trial++) {
+      const rank = 1 + (trial % 4)
+      const dtype = trial % 2 === 0 ? 'float32' : 'float64'
+      const shape = Array.from({ length: rank }, () => 1 + Math.floor(next() * 12))
+      // a random number of trailing axes taken whole, so the block is made of long runs
+      const whole = Math.floor(next() * (rank + 1))
+      const begin = shape.map((d, i) => (i >= rank - whole ? 0 : Math.floor(next() * d)))
+      const size = shape.map((d, i) => (i >= rank - whole ? d : Math.floor(next() * (d - begin[i]! + 1))))
+      const x = iota(shape, dtype)
+      const y = slice(x, begin, size)
+      expect(y.dtype).toBe(dtype)
+      expect(Array.from(y.data)).toEqual(oracleSlice(x, begin, size))
+      const block = iota(size, dtype)
+      const padded = pad(block, begin, shape)
+      for (let k = 0; k < padded.size; k++) {
+        const idx = unravel(k, shape)
+        const inside = idx.every((v, i) => v >= begin[i]! && v < begin[i]! + size[i]!)
+        expect(padded.data[k]).toBe(inside ? block.data[ravel(idx.map((v, i) => v - begin[i]!), size)]! : 0)
+      }
+      let d = rank - 1
+      while (d > 0 && size[d] === shape[d]) d--
+      if (size.slice(d).reduce((a, b) => a * b, 1) >= 16) runs++
+    }
+    // the trials do reach the run-copying path
+    expect(runs).toBeGreaterThan(30)
+  })
+
   it('pad of a scalar into rank 0, and of an empty block', () => {
     expect(toArray(pad(tensor(4), [], []))).toBe(4)
     expect(toArray(pad(zeros0(), [1], [3]))).toEqual([0, 0, 0])

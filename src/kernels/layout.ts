@@ -66,7 +66,7 @@ export const slice = (x: Tensor, begin: ReadonlyArray<number>, size: ReadonlyArr
   const xs = strides(x.shape)
   let offset = 0
   for (let i = 0; i < begin.length; i++) offset += begin[i]! * xs[i]!
-  walk(size, xs, x.data.subarray(offset), o)
+  if (!copyRuns(x.shape, size, xs, x.data, offset, o, 'gather')) walk(size, xs, x.data.subarray(offset), o)
   return fromData(size, o)
 }
 
@@ -80,6 +80,7 @@ export const pad = (x: Tensor, begin: ReadonlyArray<number>, shape: Shape): Tens
   const rank = x.shape.length
   if (x.size === 0) return fromData(shape, o)
   if (rank === 0) { o[offset] = x.data[0]!; return fromData(shape, o) }
+  if (copyRuns(shape, x.shape, os, o, offset, x.data, 'scatter')) return fromData(shape, o)
   const inner = x.shape[rank - 1]!
   const idx = new Array<number>(rank).fill(0)
   let dst = offset
@@ -95,6 +96,41 @@ export const pad = (x: Tensor, begin: ReadonlyArray<number>, shape: Shape): Tens
     }
   }
   return fromData(shape, o)
+}
+
+// The shortest run worth a TypedArray.set (a call and a view) instead of an element loop.
+const MIN_RUN = 16
+
+/**
+ * A block of extent `block` inside a tensor of shape `whole` (strides `ws`, the block at
+ * `offset`) is a sequence of contiguous runs: the trailing axes the block takes whole, with the
+ * axis before them. Copies each run with TypedArray.set (a memcpy), between the block of `big`
+ * and the dense `small` ('gather': small = big's block, as slice; 'scatter': big's block =
+ * small, as pad), and returns true; returns false (nothing copied) when the runs are too short
+ * to gain from it or the dtypes differ.
+ */
+const copyRuns = (whole: Shape, block: ReadonlyArray<number>, ws: ReadonlyArray<number>, big: Float32Array | Float64Array, offset: number, small: Float32Array | Float64Array, direction: 'gather' | 'scatter'): boolean => {
+  const rank = block.length
+  if (rank === 0 || small.length === 0 || big.constructor !== small.constructor) return false
+  let d = rank - 1
+  while (d > 0 && block[d] === whole[d]) d--
+  let run = 1
+  for (let i = d; i < rank; i++) run *= block[i]!
+  if (run < MIN_RUN) return false
+  const idx = new Array<number>(d).fill(0)
+  let at = offset
+  for (let k = 0; k < small.length; k += run) {
+    if (direction === 'gather') small.set(big.subarray(at, at + run), k)
+    else big.set(small.subarray(k, k + run), at)
+    for (let a = d - 1; a >= 0; a--) {
+      idx[a]!++
+      at += ws[a]!
+      if (idx[a]! < block[a]!) break
+      at -= ws[a]! * block[a]!
+      idx[a] = 0
+    }
+  }
+  return true
 }
 
 /** Concatenates along `axis` (shapes checked by the caller). @category kernels */
