@@ -8,7 +8,9 @@
  *
  * After one untimed turn each (the compiled step traces and compiles its program first), turns are
  * interleaved (jit, eager, PyTorch, jit, ...), each `--steps` steps; the median turn gives steps/s,
- * and the ratios are what to read on a shared machine.
+ * and the ratios are what to read on a shared machine. CPU time per step (the process's, so a
+ * busy machine's waiting is left out; one compute thread each, though V8's collector may add
+ * threads of its own) is printed beside the wall time.
  *
  *   npx tsx bench/charRnn.ts [--steps 5] [--rounds 5] [--no-torch] [--no-eager]
  */
@@ -40,18 +42,23 @@ const all = windows(encode(vocab, text), WINDOW, WINDOW / 4)
 const batches = [...data.batches(data.shuffle(random.key(1), all), BATCH, { dropLast: true })]
 const initial = train.initialState({ net, optimizer, key: random.key(0) })
 
+/** A turn's wall time, CPU time of the process (robust to a busy machine), and losses. */
+type Turn = { readonly ms: number; readonly cpuMs: number; readonly losses: number[] }
+
 const contender = (jit: boolean) => {
   const step = train.step({ net, loss, optimizer, jit })
   let [state, k] = [initial, 0]
-  return (): { ms: number; losses: number[] } => {
+  return (): Turn => {
     const out: number[] = []
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     for (let i = 0; i < steps; i++) {
       const r = step(state, batches[k++ % batches.length]!)
       state = r.state
       out.push(r.loss)
     }
-    return { ms: performance.now() - t0, losses: out }
+    const c = process.cpuUsage(c0)
+    return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, losses: out }
   }
 }
 
@@ -73,30 +80,35 @@ const torchTurn = await (async () => {
     return r.value
   }
   console.log(`PyTorch: ${await next()}`)
-  return Object.assign(async (): Promise<{ ms: number; losses: number[] }> => {
+  return Object.assign(async (): Promise<Turn> => {
     child.stdin!.write(`steps ${steps}\n`)
-    return JSON.parse(await next()) as { ms: number; losses: number[] }
+    return JSON.parse(await next()) as Turn
   }, { close: () => child.stdin!.end() })
 })()
 
-const turns: Record<string, () => Promise<{ ms: number; losses: number[] }>> = {
+const turns: Record<string, () => Promise<Turn>> = {
   'purenet jit': (() => { const f = contender(true); return async () => f() })(),
   ...(withEager ? { 'purenet eager': (() => { const f = contender(false); return async () => f() })() } : {}),
   ...(torchTurn === undefined ? {} : { pytorch: torchTurn }),
 }
 const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const times: Record<string, number[]> = Object.fromEntries(Object.keys(turns).map((k) => [k, []]))
+const cpuTimes: Record<string, number[]> = Object.fromEntries(Object.keys(turns).map((k) => [k, []]))
 const lossRows: Record<string, number[]> = Object.fromEntries(Object.keys(turns).map((k) => [k, []]))
 console.log(`char GRU training (vocab ${sizes.vocab}, embed ${EMBED}, hidden ${HIDDEN}, window ${WINDOW}, batch ${BATCH}, Adam ${LR}): ${rounds} interleaved turns of ${steps} steps; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 for (const [name, turn] of Object.entries(turns)) lossRows[name]!.push(...(await turn()).losses)
 for (let r = 0; r < rounds; r++) {
-  for (const [name, turn] of Object.entries(turns)) times[name]!.push((await turn()).ms / steps)
+  for (const [name, turn] of Object.entries(turns)) {
+    const r = await turn()
+    times[name]!.push(r.ms / steps)
+    cpuTimes[name]!.push(r.cpuMs / steps)
+  }
 }
 torchTurn?.close()
-const first = median(times['purenet jit']!)
+const [first, firstCpu] = [median(times['purenet jit']!), median(cpuTimes['purenet jit']!)]
 for (const [name, ts] of Object.entries(times)) {
-  const ms = median(ts)
-  console.log(`${name.padEnd(14)} ${ms.toFixed(1).padStart(7)} ms/step  ${(1000 / ms).toFixed(2).padStart(6)} steps/s  ${(1000 / ms * BATCH * WINDOW).toFixed(0).padStart(6)} chars/s  (purenet jit at ${(ms / first).toFixed(2)}x its speed)`)
+  const [ms, cpu] = [median(ts), median(cpuTimes[name]!)]
+  console.log(`${name.padEnd(14)} wall ${ms.toFixed(1).padStart(7)} ms/step  ${(1000 / ms).toFixed(2).padStart(6)} steps/s  ${(1000 / ms * BATCH * WINDOW).toFixed(0).padStart(6)} chars/s  purenet jit at ${(ms / first).toFixed(2)}x;  CPU ${cpu.toFixed(1).padStart(7)} ms/step  ${(1000 / cpu).toFixed(2).padStart(6)} steps/s  purenet jit at ${(cpu / firstCpu).toFixed(2)}x`)
 }
 console.log(`losses of the first ${steps} steps (nats/char):`)
 for (const [name, ls] of Object.entries(lossRows)) console.log(`  ${name.padEnd(14)} ${ls.map((l) => l.toFixed(5)).join('  ')}`)
