@@ -297,6 +297,9 @@ const flags = {
 command({ name: 'charRnn', usage: 'npx tsx examples/charRnn.ts', url: import.meta.url }, flags, (f) => {
   const started = performance.now()
   let [trainStart, last, trained] = [started, started, 0]
+  // a bad prompt is reported before minutes of training, not after
+  const prompt = f.prompt ?? 'The '
+  encode(vocabulary(loadCorpus()), prompt, 'prompt')
   const result = run({
     seed: f.seed ?? 0,
     ...(f.epochs === undefined ? {} : { epochs: f.epochs }),
@@ -320,7 +323,6 @@ command({ name: 'charRnn', usage: 'npx tsx examples/charRnn.ts', url: import.met
   process.stdout.write(`vocabulary ${model.sizes.vocab} characters; ${result.trainChars} training and ${result.heldOutChars} held-out characters; unigram entropy ${result.unigram.toFixed(3)} bits/char\n`)
   process.stdout.write(`bits/char before training: train ${before.train.toFixed(3)}, held-out ${before.heldOut.toFixed(3)}; after: train ${after.train.toFixed(3)}, held-out ${after.heldOut.toFixed(3)}\n`)
   process.stdout.write(`${result.steps} steps in ${(trained / 1000).toFixed(1)} s of training (${(result.steps / (trained / 1000)).toFixed(2)} steps/s, held-out evaluation included); ${seconds.toFixed(1)} s in all\n`)
-  const prompt = f.prompt ?? 'The '
   const sampleStarted = performance.now()
   const text = sample(model, result.params, random.foldIn(random.key(f.seed ?? 0), 1), prompt, f.chars ?? 400, f.temperature ?? 0.8)
   process.stdout.write(`sample (temperature ${f.temperature ?? 0.8}, ${((performance.now() - sampleStarted) / 1000).toFixed(1)} s):\n${prompt}${text}\n`)
