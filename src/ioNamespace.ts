@@ -78,7 +78,13 @@ export function loadModel(path: string, options: DecodeOptions = {}): Promise<E.
 export const checkpointWriter = (folder: string, options: io.CheckpointFolderOptions = {}): (<P extends Tree, S>(checkpoint: train.Checkpoint<P, S>) => void) =>
   io.checkpointFolderWriter(folder, options, (net) => paramLayout(net.spec as LayerSpec))
 
-/** A writer of checkpoint files, for any run: `fit`'s `checkpoint` option (`train.Checkpointing`). @category checkpoints */
+/**
+ * A writer of checkpoint files, for any run: `fit`'s `checkpoint` option (`train.Checkpointing`). @category checkpoints
+ * @example
+ * ```ts
+ * const folder: io.CheckpointFolder = io.checkpoints('runs/iris', { every: { epochs: 5 }, keep: 2 }) // fit's checkpoint option
+ * ```
+ */
 export interface CheckpointFolder {
   readonly every: train.CheckpointEvery
   readonly write: <P extends Tree, S>(checkpoint: train.Checkpoint<P, S>) => void

@@ -13,7 +13,16 @@ import type { FitOptions, Snapshot } from './FitOptions.js'
 import type { StepConfig } from './step.js'
 import type { EpochRecord, TrainState } from './TrainState.js'
 
-/** A checked run: what the scan of training folds over. Make one with `plan(options)`. @category training */
+/**
+ * A checked run: what the scan of training folds over. Make one with `plan(options)`. @category training
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const plan = train.plan({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 5, key: random.key(1) })
+ * console.log(plan.stepsPerEpoch, plan.run.examples) // 4 16
+ * ```
+ */
 export interface RunPlan<P extends Tree, S> extends StepConfig<P, S> {
   readonly data: D.Dataset
   /** The number of examples in `data`, and the facts that fix the order of the batches. */
