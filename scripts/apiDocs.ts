@@ -26,7 +26,7 @@ console.log(`docs:api: dist/ built (${seconds()})`)
 
 const { apiJson, problems: extractorProblems } = extract()
 const { model, exports } = load(apiJson)
-console.log(`docs:api: api-extractor read ${exports.length} exports (${seconds()})`)
+console.log(`docs:api: api-extractor read ${exports.length} declarations (${seconds()})`)
 const { problems: docProblems, snippets, withExample } = checkDocs(exports)
 const exampleErrors = typecheck('api-examples', snippets)
 console.log(`docs:api: type-checked ${snippets.length} example blocks (${seconds()})`)

@@ -1,5 +1,5 @@
 /**
- * The reference's rules, checked on the doc model: every export has a description and an
+ * The reference's rules, checked on the doc model: every export has a description, a `@category` and an
  * `@example` holding a ```ts block, and every example type-checks against the sources. An example
  * may leave out its import line: it then gets `import { <every top-level export> } from 'purenet'`.
  * There is no list of exceptions: a new export without an example fails the build.
@@ -31,6 +31,7 @@ export const checkDocs = (exports: ReadonlyArray<ApiExport>): { readonly problem
   const documented = new Set<string>()
   // An overloaded function is one export: one of its signatures may carry the description and examples.
   const described = new Set(exports.filter((e) => e.summary !== undefined).map((e) => e.qualified))
+  const categorised = new Set(exports.filter((e) => e.category !== 'uncategorised').map((e) => e.qualified))
   for (const e of exports) if (e.examples.length > 0) documented.add(e.qualified)
   const reported = new Set<string>()
   for (const e of exports) {
@@ -38,6 +39,7 @@ export const checkDocs = (exports: ReadonlyArray<ApiExport>): { readonly problem
     if (!reported.has(e.qualified)) {
       reported.add(e.qualified)
       if (!described.has(e.qualified)) problems.push({ where, message: 'has no description: write a one-sentence TSDoc summary' })
+      if (!categorised.has(e.qualified)) problems.push({ where, message: 'has no @category: add one (the pages group exports by it)' })
       if (!documented.has(e.qualified)) problems.push({ where, message: 'has no @example: add one with a ```ts block (it is type-checked)' })
     }
     e.examples.forEach((ex, i) => {

@@ -5,6 +5,7 @@
  * callbacks). The scan (`scan.ts`) never looks at the options again.
  */
 import * as D from '../data/index.js'
+import type { Dataset } from '../data/index.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import { type CheckpointEvery, type Checkpointing, type RunInfo, everyProblem, runInfo } from './checkpoint.js'
@@ -24,7 +25,7 @@ import type { EpochRecord, TrainState } from './TrainState.js'
  * ```
  */
 export interface RunPlan<P extends Tree, S> extends StepConfig<P, S> {
-  readonly data: D.Dataset
+  readonly data: Dataset
   /** The number of examples in `data`, and the facts that fix the order of the batches. */
   readonly run: RunInfo
   /** Steps per epoch: `examples / batchSize`, rounded up, or down with `dropLast`; may be 0. */
@@ -35,7 +36,7 @@ export interface RunPlan<P extends Tree, S> extends StepConfig<P, S> {
   readonly checkpoint?: { readonly every: CheckpointEvery; readonly write: Checkpointing<P, S>['write'] }
   /** Computed from the parameters at the end of each epoch. */
   readonly metrics?: (params: P) => Readonly<Record<string, number>>
-  readonly validation?: { readonly data: D.Dataset; readonly metrics: Readonly<Record<string, (prediction: Tensor, target: Tensor) => number>> }
+  readonly validation?: { readonly data: Dataset; readonly metrics: Readonly<Record<string, (prediction: Tensor, target: Tensor) => number>> }
   readonly earlyStopping?: { readonly rule: EarlyStopping; readonly restoreBest: boolean }
   readonly onStep?: (snapshot: Snapshot<P, S>) => void
   readonly onEpoch?: (record: EpochRecord) => void
