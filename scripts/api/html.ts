@@ -7,7 +7,7 @@
  * page has a search box over all exports (search.js: names, categories and summaries, filtered
  * as one types; `/` focuses it).
  */
-import { ApiItemKind, type ApiItem, type ApiModel } from '@microsoft/api-extractor-model'
+import { ApiDeclaredItem, ApiItemKind, ExcerptTokenKind, type ApiItem, type ApiModel } from '@microsoft/api-extractor-model'
 import { textOf, type ApiExport, type DocNodeLike, type Problem } from './model.js'
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -17,7 +17,7 @@ export const pageOf = (namespace: string): string => `${namespace === '' ? 'pure
 
 const style = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto 2rem;padding:0 1rem;color:#222}
 code,pre{font:13px/1.4 ui-monospace,Menlo,monospace}pre{background:#f5f5f7;padding:.6rem .8rem;overflow-x:auto;border-radius:4px}
-pre.sig{white-space:pre-wrap;overflow-wrap:anywhere;background:#eef3fb;border-left:3px solid #0b57d0}
+pre.sig{white-space:pre-wrap;overflow-wrap:anywhere;background:#eef3fb;border-left:3px solid #0b57d0}pre.sig a{text-decoration:none;border-bottom:1px dotted #0b57d0}
 h2{border-bottom:1px solid #ddd;margin-top:2.5rem}h2,h3{scroll-margin-top:7rem}h3{margin:1.8rem 0 .3rem}h3 small{color:#888;font-weight:normal}
 .kind{color:#888;font-size:12px;text-transform:uppercase;letter-spacing:.05em}.src{color:#888;font-size:12px}a{color:#0b57d0}
 header{position:sticky;top:0;background:#fff;border-bottom:1px solid #ddd;padding:.5rem 0;z-index:1}
@@ -47,7 +47,8 @@ const page = (title: string, nav: string, body: string): string =>
 
 /** One entry of a page: an export, its overloads' signatures together. */
 interface Entry extends ApiExport {
-  readonly signatures: ReadonlyArray<string>
+  /** The declarations whose signatures the entry shows (one per overload). */
+  readonly declarations: ReadonlyArray<ApiItem>
 }
 
 const firstSentence = (text: string): string => {
@@ -131,7 +132,7 @@ export const render = (model: ApiModel, exports: ReadonlyArray<ApiExport>, impor
   for (const e of exports) groups.set(e.qualified, [...(groups.get(e.qualified) ?? []), e])
   const entries = [...groups.values()].map((g): Entry => {
     const doc = g.find((e) => e.summary !== undefined) ?? g[0]!
-    return { ...doc, anchor: g[0]!.anchor, category: g.find((e) => e.category !== 'uncategorised')?.category ?? doc.category, signatures: g.map((e) => e.signature).filter((x) => x !== '') }
+    return { ...doc, anchor: g[0]!.anchor, category: g.find((e) => e.category !== 'uncategorised')?.category ?? doc.category, declarations: g.filter((e) => e.signature !== '').map((e) => e.item) }
   })
   const byItem = new Map<ApiItem, Entry>()
   for (const e of entries) for (const o of groups.get(e.qualified)!) byItem.set(o.item, e)
@@ -160,7 +161,7 @@ export const render = (model: ApiModel, exports: ReadonlyArray<ApiExport>, impor
       case 'SoftBreak': return '\n'
       case 'CodeSpan': return `<code>${escape(n.code ?? '')}</code>`
       case 'FencedCode': return `<pre><code>${escape(n.code ?? '')}</code></pre>`
-      case 'Paragraph': return `<p>${children().trim()}</p>\n`
+      case 'Paragraph': { const inner = children().trim(); return inner === '' ? '' : `<p>${inner}</p>\n` }
       case 'HtmlStartTag': case 'HtmlEndTag': return escape(n.emitAsHtml?.() ?? '')
       case 'LinkTag': {
         if (n.urlDestination !== undefined) return `<a href="${escape(n.urlDestination)}">${escape(n.linkText ?? n.urlDestination)}</a>`
@@ -178,9 +179,23 @@ export const render = (model: ApiModel, exports: ReadonlyArray<ApiExport>, impor
     }
   }
 
+  // A signature with each type it names linked to that type's entry (types outside purenet stay text).
+  const signatureHtml = (item: ApiItem): string => {
+    if (!(item instanceof ApiDeclaredItem)) return ''
+    return item.excerpt.spannedTokens.map((t, i) => {
+      const text = i === 0 ? readable(t.text.trimStart()) : t.text
+      if (t.kind === ExcerptTokenKind.Reference && t.canonicalReference !== undefined) {
+        const target = model.resolveDeclarationReference(t.canonicalReference, item).resolvedApiItem
+        const href = target === undefined || target === item ? undefined : hrefOf(target)
+        if (href !== undefined) return `<a href="${href}">${escape(text)}</a>`
+      }
+      return escape(text)
+    }).join('').trim()
+  }
+
   const exportHtml = (e: Entry): string => {
     const parts = [`<h3 id="${escape(e.anchor)}">${escape(e.qualified)} <small class="kind">${escape(kindWord[e.kind] ?? e.kind)}</small></h3>`]
-    for (const sig of e.signatures) parts.push(`<pre class="sig"><code>${escape(readable(sig))}</code></pre>`)
+    for (const d of e.declarations) parts.push(`<pre class="sig"><code>${signatureHtml(d)}</code></pre>`)
     parts.push(html(e.summary, e))
     if (e.params.length > 0) parts.push(`<dl>${e.params.map((p) => `<dt>${escape(p.name)}</dt><dd>${html(p.content, e)}</dd>`).join('')}</dl>`)
     if (e.returns !== undefined) parts.push(`<p><b>Returns</b></p>${html(e.returns, e)}`)
