@@ -40,6 +40,8 @@ export interface Applied<T, S> {
 export interface Updater<P, S> {
   readonly update: (grads: P, state: S, params: P) => readonly [P, S]
   readonly rule?: LeafRule<S>
+  /** The compiled whole step (`GradientTransformation.compiled`), when the optimizer has one. */
+  compiled?(grads: P, state: S, params: P): readonly [P, S] | undefined
 }
 
 /**
@@ -81,7 +83,27 @@ export const allFiniteIn = (u: unknown): boolean => {
  * @category optimizers
  */
 export const applyGradients = <P extends Tree, S>(optimizer: Updater<NoInfer<P>, S>, grads: P, state: S, params: P): Applied<P, S> => {
+  // the rule's whole step as one compiled program (CompiledRule.ts), else op by op: the same numbers
+  const compiled = optimizer.compiled?.(grads, state, params)
+  if (compiled !== undefined) return applied(grads, compiled[0], compiled[1])
   const [updates, next] = optimizer.update(grads, state, params)
-  const newParams = applyUpdates(params, updates)
-  return Object.freeze({ params: newParams, state: next, gradientsFinite: leaves(grads).every(allFiniteIn), updatedFinite: allFiniteIn(newParams) && allFiniteIn(next) })
+  return applied(grads, applyUpdates(params, updates), next)
+}
+
+// The result record. The finiteness flags are computed when first read (each a pass over its
+// leaves' data): a loop that never reads them pays nothing, and inside `jit` (where data cannot
+// be read) they are not read unless asked for.
+const applied = <P extends Tree, S>(grads: P, params: P, state: S): Applied<P, S> => {
+  let gradientsFinite: boolean | undefined
+  let updatedFinite: boolean | undefined
+  return Object.freeze({
+    params,
+    state,
+    get gradientsFinite(): boolean {
+      return (gradientsFinite ??= leaves(grads).every(allFiniteIn))
+    },
+    get updatedFinite(): boolean {
+      return (updatedFinite ??= allFiniteIn(params) && allFiniteIn(state))
+    },
+  })
 }
