@@ -31,6 +31,7 @@ import type { Tree } from '../tree/index.js'
 import type { LeafRule } from './LeafRule.js'
 import { runUpdate } from './ruleSteps.js'
 import { compiledRule } from './CompiledRule.js'
+import { StagingError, isHostNumber } from '../stage/index.js'
 
 /**
  * The state of a transformation: numbers, tensors, and readonly records and arrays of them.
@@ -149,6 +150,9 @@ export const ruleTransformation = <S extends OptState>(init: <T extends Tree>(pa
  */
 export const countOf = (op: string, state: CountState): number => {
   const count = (state as Partial<CountState> | undefined)?.count
+  if (isHostNumber(count)) {
+    throw new StagingError(`${op}: the step count is a number argument of jit here; call optim.applyGradients(optimizer, grads, state, params) inside the jitted function (it reads the count on every call), not update`)
+  }
   if (typeof count !== 'number') throw new TypeError(`${op}: the state has no step count; pass the state that this optimizer's init (or its previous update) returned`)
   return count
 }

@@ -11,6 +11,8 @@ import { isTensor } from '../tensor/index.js'
 import { type Tree, leaves } from '../tree/index.js'
 import { applyUpdates } from './applyUpdates.js'
 import type { LeafRule } from './LeafRule.js'
+import { hostSessionOf } from '../stage/index.js'
+import { hostStep } from './hostStep.js'
 
 /**
  * What `applyGradients` returns: new parameters and state, and what was finite. @category model
@@ -84,6 +86,12 @@ export const allFiniteIn = (u: unknown): boolean => {
  */
 export const applyGradients = <P extends Tree, S>(optimizer: Updater<NoInfer<P>, S>, grads: P, state: S, params: P): Applied<P, S> => {
   // the rule's whole step as one compiled program (CompiledRule.ts), else op by op: the same numbers
+  // inside jit, with the state's step count an argument of the jitted function (hostStep.ts)
+  const session = hostSessionOf(state)
+  if (session !== undefined) {
+    const [p, s] = hostStep(optimizer.rule, session, grads, state, params)
+    return applied(grads, p, s)
+  }
   const compiled = optimizer.compiled?.(grads, state, params)
   if (compiled !== undefined) return applied(grads, compiled[0], compiled[1])
   const [updates, next] = optimizer.update(grads, state, params)
