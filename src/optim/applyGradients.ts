@@ -3,9 +3,11 @@
  * runs after `valueAndGrad` when it does not compile the step, and what a training loop written
  * by hand can call in place of the two. The numbers are those of
  * `applyUpdates(params, update(grads, state, params)[0])`, and the result says whether the
- * gradients and everything new are finite (the divergence check of `train.step`). Eagerly each
- * op of the rule allocates its result; inside `jit` (a compiled `train.step`, or a loop's step
- * wrapped in `jit`) the same ops are traced and fused.
+ * gradients and everything new are finite (the divergence check of `train.step`; computed when
+ * first read). Outside `jit`, an optimizer with an element-wise rule runs its whole step as one
+ * compiled program that the optimizer value keeps (`CompiledRule.ts`), to the bits of the op-by-op
+ * path; inside `jit` (a compiled `train.step`, or a loop's whole step wrapped in `jit`, its state
+ * an argument: `hostStep.ts`) the same ops are traced and fused with the rest of the step.
  */
 import { isTensor } from '../tensor/index.js'
 import { type Tree, leaves } from '../tree/index.js'
