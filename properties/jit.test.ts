@@ -252,9 +252,11 @@ describe('jit', () => {
     expect(() => f(x)).toThrow(/while tracing/)
   })
 
-  it('4. arguments must be trees of tensors', () => {
+  it('4. arguments must be trees of tensors, and numbers among them (point 5) are not read by the program', () => {
     const f = jit((a: Tensor, s: Tensor) => P.mul(a, s))
-    // @ts-expect-error a number is not a tree
-    expect(() => f(x, 3)).toThrow(/jit \(arguments\).*\[1\].*trees of tensors.*scalar/)
+    // @ts-expect-error a number is not a tensor
+    expect(() => f(x, 3)).toThrow(/jit: the number argument \[1\] was read.*scalar\(x\)/)
+    // @ts-expect-error a string is not a tree
+    expect(() => f(x, 'a')).toThrow(/jit \(arguments\).*\[1\].*trees of tensors.*scalar/)
   })
 })

@@ -22,7 +22,8 @@ const allowed: Readonly<Record<string, ReadonlyArray<string> | 'anything'>> = {
   ops: ['autodiff', 'tensor', 'tree'],
   nn: ['ops', 'random', 'tree', 'tensor', 'autodiff'],
   losses: ['ops', 'tensor', 'autodiff'],
-  optim: ['tree', 'ops', 'tensor', 'autodiff'],
+  // stage: `applyGradients` runs a rule's whole step as a jit program (optim/CompiledRule.ts)
+  optim: ['tree', 'ops', 'tensor', 'autodiff', 'stage'],
   data: ['tensor', 'tree', 'random'],
   io: ['tensor', 'tree'],
   check: ['autodiff', 'random', 'tensor', 'tree', 'ops', 'nn'],

@@ -25,6 +25,7 @@ export {
   trace, evaluate, show, removeDeadCode, programStats, StagingError,
 } from './stage/index.js'
 export { jit, type Jitted, type JitStats } from './stage/jit.js'
+export type { JitValue } from './stage/jitNumbers.js'
 export type { Tree } from './tree/index.js'
 export { TreeError } from './tree/index.js'
 export * as ops from './ops/index.js'

@@ -67,22 +67,26 @@ export const purenetLoopTrainer = (s: Setup): Trainer => {
 }
 
 /**
- * The README's loop with its loss and gradient compiled: `jit` of a function of the parameters
- * and the batch (the batch is an argument, so one program serves every batch of a shape).
+ * The README's loop with its whole step compiled: `jit` of a function of the parameters, the
+ * optimizer state and the batch (valueAndGrad, then `optim.applyGradients`); the state's step count
+ * is a number argument, read outside the program, so one program serves every step.
  */
 export const purenetLoopJitTrainer = (s: Setup): Trainer => {
   const { spec, net, ds, optimizer, params: p0 } = start(s)
   const lossOf = spec.loss === 'mse' ? losses.mse : losses.softmaxCrossEntropy
-  const lossAndGrad = jit((p: Tree, x: Tensor, y: Tensor) => valueAndGrad((q: Tree) => lossOf(net.apply(q)(x), y))(p))
+  const step = jit((p: Tree, st: optim.OptState, x: Tensor, y: Tensor) => {
+    const [loss, grads] = valueAndGrad((q: Tree) => lossOf(net.apply(q)(x), y))(p)
+    const next = optim.applyGradients(optimizer, grads, st, p)
+    return [loss, next.params, next.state] as const
+  })
   let params = p0
   let optState = optimizer.init(params)
   return {
     step: (t) => {
       const batch = data.take(ds, batchIndices(s, t))
-      const [loss, grads] = lossAndGrad(params, batch.x, batch.y)
-      const next = optim.applyGradients(optimizer, grads, optState, params)
-      params = next.params
-      optState = next.state
+      const [loss, nextParams, nextState] = step(params, optState, batch.x, batch.y)
+      params = nextParams
+      optState = nextState
       return loss.data[0]!
     },
   }

@@ -116,8 +116,8 @@ export interface Trainer {
  * The contenders of the training table, in the order they take turns. `purenet` is `train.step`
  * run eagerly (`jit: false`), `purenet-jit` the same step compiled (the default); `purenet-loop`
  * is the lecture's loop written by hand as the README writes it (`valueAndGrad`, then
- * `optim.applyGradients`), and `purenet-loop-jit` the same loop with its loss and gradient wrapped
- * in `jit`; `purenet-jit-2w` is `train.step` compiled with a pool of two threads
+ * `optim.applyGradients`), and `purenet-loop-jit` the same loop with its whole step (loss, gradient and
+ * `applyGradients`, the optimizer state an argument) wrapped in `jit`; `purenet-jit-2w` is `train.step` compiled with a pool of two threads
  * (`parallel({ workers: 2 })`: each computes half the batch's loss and gradient). `pytorch` runs in a Python child (`pytorch.ts`) when `python3 -c 'import torch'` works.
  */
 export const contenderNames = ['purenet', 'purenet-jit', 'purenet-jit-2w', 'purenet-loop', 'purenet-loop-jit', 'plain-js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const

@@ -30,6 +30,8 @@ import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import type { LeafRule } from './LeafRule.js'
 import { runUpdate } from './ruleSteps.js'
+import { compiledRule } from './CompiledRule.js'
+import { StagingError, isHostNumber } from '../stage/index.js'
 
 /**
  * The state of a transformation: numbers, tensors, and readonly records and arrays of them.
@@ -56,6 +58,12 @@ export interface GradientTransformation<S extends OptState = OptState> {
   update<T extends Tree>(updates: T, state: S, params: T): readonly [T, S]
   /** The element-wise form of `update`, when it has one (contract 5). */
   readonly rule?: LeafRule<S>
+  /**
+   * The rule's whole step (`update` then `applyUpdates`) compiled, with the programs this value
+   * owns (`CompiledRule.ts`): what `applyGradients` runs outside `jit`; undefined when the call
+   * must take the op-by-op path. Present on every transformation made by `ruleTransformation`.
+   */
+  compiled?<T extends Tree>(grads: T, state: S, params: T): readonly [T, S] | undefined
 }
 
 /**
@@ -126,9 +134,10 @@ export const gradientTransformation = <S extends OptState>(
 ): GradientTransformation<S> => Object.freeze({ init, update })
 
 /**
- * Builds a transformation from its element-wise rule: `update` runs the rule, and the rule is
- * declared on the value for `chain` and `applyGradients`. The rule's `end` must return frozen
- * states.
+ * Builds a transformation from its element-wise rule: `update` runs the rule op by op, the rule
+ * is declared on the value for `chain` and `train.step`, and `compiled` (the rule's whole step
+ * compiled, used by `applyGradients`) holds the programs of this value alone (`CompiledRule.ts`).
+ * The rule's `end` must return frozen states.
  * @category constructors
  * @example
  * ```ts
@@ -141,7 +150,7 @@ export const gradientTransformation = <S extends OptState>(
  * ```
  */
 export const ruleTransformation = <S extends OptState>(init: <T extends Tree>(params: T) => S, rule: LeafRule<S>): GradientTransformation<S> =>
-  Object.freeze({ init, update: <T extends Tree>(updates: T, state: S, params: T): readonly [T, S] => runUpdate(rule, updates, state, params), rule })
+  Object.freeze({ init, update: <T extends Tree>(updates: T, state: S, params: T): readonly [T, S] => runUpdate(rule, updates, state, params), rule, compiled: compiledRule(rule) })
 
 /**
  * The step count of a counting state, with a clear error when the state is not one (e.g. the
@@ -150,6 +159,9 @@ export const ruleTransformation = <S extends OptState>(init: <T extends Tree>(pa
  */
 export const countOf = (op: string, state: CountState): number => {
   const count = (state as Partial<CountState> | undefined)?.count
+  if (isHostNumber(count)) {
+    throw new StagingError(`${op}: the step count is a number argument of jit here; call optim.applyGradients(optimizer, grads, state, params) inside the jitted function (it reads the count on every call), not update`)
+  }
   if (typeof count !== 'number') throw new TypeError(`${op}: the state has no step count; pass the state that this optimizer's init (or its previous update) returned`)
   return count
 }

@@ -3,14 +3,18 @@
  * runs after `valueAndGrad` when it does not compile the step, and what a training loop written
  * by hand can call in place of the two. The numbers are those of
  * `applyUpdates(params, update(grads, state, params)[0])`, and the result says whether the
- * gradients and everything new are finite (the divergence check of `train.step`). Eagerly each
- * op of the rule allocates its result; inside `jit` (a compiled `train.step`, or a loop's step
- * wrapped in `jit`) the same ops are traced and fused.
+ * gradients and everything new are finite (the divergence check of `train.step`; computed when
+ * first read). Outside `jit`, an optimizer with an element-wise rule runs its whole step as one
+ * compiled program that the optimizer value keeps (`CompiledRule.ts`), to the bits of the op-by-op
+ * path; inside `jit` (a compiled `train.step`, or a loop's whole step wrapped in `jit`, its state
+ * an argument: `hostStep.ts`) the same ops are traced and fused with the rest of the step.
  */
 import { isTensor } from '../tensor/index.js'
 import { type Tree, leaves } from '../tree/index.js'
 import { applyUpdates } from './applyUpdates.js'
 import type { LeafRule } from './LeafRule.js'
+import { hostSessionOf } from '../stage/index.js'
+import { hostStep } from './hostStep.js'
 
 /**
  * What `applyGradients` returns: new parameters and state, and what was finite. @category model
@@ -40,6 +44,8 @@ export interface Applied<T, S> {
 export interface Updater<P, S> {
   readonly update: (grads: P, state: S, params: P) => readonly [P, S]
   readonly rule?: LeafRule<S>
+  /** The compiled whole step (`GradientTransformation.compiled`), when the optimizer has one. */
+  compiled?(grads: P, state: S, params: P): readonly [P, S] | undefined
 }
 
 /**
@@ -81,7 +87,33 @@ export const allFiniteIn = (u: unknown): boolean => {
  * @category optimizers
  */
 export const applyGradients = <P extends Tree, S>(optimizer: Updater<NoInfer<P>, S>, grads: P, state: S, params: P): Applied<P, S> => {
+  // the rule's whole step as one compiled program (CompiledRule.ts), else op by op: the same numbers
+  // inside jit, with the state's step count an argument of the jitted function (hostStep.ts)
+  const session = hostSessionOf(state)
+  if (session !== undefined) {
+    const [p, s] = hostStep(optimizer.rule, session, grads, state, params)
+    return applied(grads, p, s)
+  }
+  const compiled = optimizer.compiled?.(grads, state, params)
+  if (compiled !== undefined) return applied(grads, compiled[0], compiled[1])
   const [updates, next] = optimizer.update(grads, state, params)
-  const newParams = applyUpdates(params, updates)
-  return Object.freeze({ params: newParams, state: next, gradientsFinite: leaves(grads).every(allFiniteIn), updatedFinite: allFiniteIn(newParams) && allFiniteIn(next) })
+  return applied(grads, applyUpdates(params, updates), next)
+}
+
+// The result record. The finiteness flags are computed when first read (each a pass over its
+// leaves' data): a loop that never reads them pays nothing, and inside `jit` (where data cannot
+// be read) they are not read unless asked for.
+const applied = <P extends Tree, S>(grads: P, params: P, state: S): Applied<P, S> => {
+  let gradientsFinite: boolean | undefined
+  let updatedFinite: boolean | undefined
+  return Object.freeze({
+    params,
+    state,
+    get gradientsFinite(): boolean {
+      return (gradientsFinite ??= leaves(grads).every(allFiniteIn))
+    },
+    get updatedFinite(): boolean {
+      return (updatedFinite ??= allFiniteIn(params) && allFiniteIn(state))
+    },
+  })
 }

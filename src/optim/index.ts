@@ -25,9 +25,10 @@
  * 4. chain associativity: `chain(chain(a, b), c)` and `chain(a, chain(b, c))` give bit-identical
  *    updates.
  * 5. determinism: the same inputs give bit-identical updates and states.
- * 6. one path: `applyGradients(opt, g, s, p)` gives the parameters and state of
- *    `applyUpdates(p, opt.update(g, s, p)[0])` and `opt.update(g, s, p)[1]`, bit for bit, in
- *    float32 and float64.
+ * 6. one path: `applyGradients(opt, g, s, p)` (for an optimizer with a rule, one compiled program
+ *    that the optimizer value keeps: `CompiledRule.ts`) gives the parameters and state of
+ *    `applyUpdates(p, opt.update(g, s, p)[0])` and `opt.update(g, s, p)[1]` (op by op), bit for
+ *    bit, in float32 and float64.
  * 7. compiled: `jit` of a function that runs `update` and `applyUpdates`, with the rule's per-step
  *    scalars as arguments (what `train.step` compiles), gives the numbers of the eager
  *    `applyGradients` bit for bit, in float32 and float64, and compiles once for every step.

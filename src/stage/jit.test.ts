@@ -53,7 +53,7 @@ describe('jit: the check of the last signature (no string per call)', () => {
     expect(got).toEqual(want)
     expect(f.stats()).toEqual({ compiles: 8, calls: 10 })
     expect(traced).toBe(8)
-    expect(() => f({ p: x, q: 3 } as never)).toThrow(/jit \(arguments\).*q.*scalar\(x\)/)
+    expect(() => f({ p: x, q: 3 } as never)).toThrow(/jit: the number argument \[0\]\.q was read.*scalar\(x\)/)
   })
 })
 

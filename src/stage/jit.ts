@@ -14,6 +14,14 @@
  * 4. Because the program is traced once, `f` must not read its values' numbers (a
  *    `StagingError` says where) and must not depend on anything but its arguments and the
  *    tensors it closes over (those are constants of the program, read once when it compiles).
+ * 5. Numbers among the arguments (an optimizer state's step count) are neither part of the
+ *    signature nor constants of the program (`jitNumbers.ts`): while `f` is traced each is a
+ *    marker that throws a `StagingError` when read as a number, and only code that asks the
+ *    marker for host computations reads it (`optim.applyGradients`: the learning rate at the
+ *    count and Adam's bias corrections become scalar inputs of the program, computed in
+ *    JavaScript on every call, and the next count a number of the result). So
+ *    `jit((params, optState, x, y) => ...applyGradients(opt, g, optState, params)...)` compiles
+ *    once and serves every step, with the numbers of the eager step.
  */
 import { isTracer } from '../autodiff/trace.js'
 import { type Tensor, isTensor } from '../tensor/index.js'
@@ -23,6 +31,7 @@ import { lower } from './lower.js'
 import type { Program } from './Program.js'
 import type { TreeDef } from '../tree/index.js'
 import { trace } from './trace.js'
+import { type JitValue, holdsNumber, jitNumbers } from './jitNumbers.js'
 
 /**
  * What a jitted function has done so far. @category model
@@ -47,7 +56,7 @@ export interface JitStats {
  * const f: Jitted<[Tensor], Tensor> = jit((x: Tensor) => ops.exp(x))
  * ```
  */
-export type Jitted<In extends ReadonlyArray<Tree>, Out extends Tree> = ((...args: In) => Out) & {
+export type Jitted<In extends ReadonlyArray<JitValue>, Out extends JitValue> = ((...args: In) => Out) & {
   readonly stats: () => JitStats
 }
 
@@ -131,12 +140,14 @@ const compile = (program: Program): Compiled['run'] => {
  * ```
  * @category staging
  */
-export const jit = <In extends ReadonlyArray<Tree>, Out extends Tree>(f: (...args: In) => Out): Jitted<In, Out> => {
+export const jit = <In extends ReadonlyArray<JitValue>, Out extends JitValue>(f: (...args: In) => Out): Jitted<In, Out> => {
   const cache = new Map<string, Compiled>()
   let compiles = 0
   let calls = 0
   // the entry that ran last: a loop calls with one signature, checked here without a string
   let last: Compiled | undefined
+  // the programs of calls whose arguments hold numbers (point 5), made on the first such call
+  let numbered: ReturnType<typeof jitNumbers<In, Out>> | undefined
   const jitted = (...args: In): Out => {
     if (last !== undefined) {
       const fast: Tensor[] = []
@@ -145,11 +156,13 @@ export const jit = <In extends ReadonlyArray<Tree>, Out extends Tree>(f: (...arg
         return unflatten(last.outTree, last.run(fast)) as Out
       }
     }
+    if (numbered !== undefined && holdsNumber(args)) return numbered(args)
     let leaves: Tensor[], def: TreeDef
     try {
       [leaves, def] = flatten(args as unknown as Tree, 'jit (arguments)')
     } catch (e) {
       if (e instanceof TreeError) {
+        if (holdsNumber(args)) return (numbered ??= jitNumbers(f))(args)
         throw new TypeError(`${e.message}. A jitted function takes trees of tensors (tensors, arrays and records of them); close over numbers and other values, or pass a number as a tensor (scalar(x))`)
       }
       throw e
@@ -158,7 +171,8 @@ export const jit = <In extends ReadonlyArray<Tree>, Out extends Tree>(f: (...arg
     const sig = signature(def, leaves)
     let c = cache.get(sig)
     if (c === undefined) {
-      const program = trace(f)(...args)
+      // no numbers among the arguments here (those calls take `numbered`): the arguments are trees
+      const program = trace(f as unknown as (...xs: ReadonlyArray<Tree>) => Tree)(...(args as unknown as ReadonlyArray<Tree>))
       c = { run: compile(program), outTree: program.outTree, guard: { root: def.root, dtypes: leaves.map((l) => l.dtype), shapes: leaves.map((l) => l.shape.slice()) } }
       cache.set(sig, c)
       compiles++
@@ -167,5 +181,10 @@ export const jit = <In extends ReadonlyArray<Tree>, Out extends Tree>(f: (...arg
     last = c
     return unflatten(c.outTree, c.run(leaves)) as Out
   }
-  return Object.assign(jitted, { stats: (): JitStats => ({ compiles, calls }) })
+  return Object.assign(jitted, {
+    stats: (): JitStats => {
+      const n = numbered?.stats() ?? { compiles: 0, calls: 0 }
+      return { compiles: compiles + n.compiles, calls: calls + n.calls }
+    },
+  })
 }
