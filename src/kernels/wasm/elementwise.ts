@@ -6,8 +6,8 @@
  * 1. Every function returns its result in a fresh Float32Array and never writes its inputs.
  *    add/sub/mul/div are bit-identical to the float32 loops of `float32Loops.ts` (f32x4
  *    arithmetic rounds as scalar float32 arithmetic does); exp and sigmoid are bit-identical to
- *    `fastMath.ts`'s loops (the same float64 operations on two lanes); tanh too, except beyond
- *    |x| > 7.905 where it returns ±1 (within 2.7e-7 relative of tanh). relu is `x <= 0 ? 0 : x` (a NaN stays NaN).
+ *    `fastMath.ts`'s loops (the same float64 operations on two lanes); tanh to its `tanh32` (the
+ *    same float32 operations on four lanes). relu is `x <= 0 ? 0 : x` (a NaN stays NaN).
  *    Checked by `properties/kernels-wasm-elementwise.test.ts`.
  * 2. `elementwiseWasmAvailable` is false where the engine lacks WebAssembly SIMD; then nothing
  *    here may be called.
