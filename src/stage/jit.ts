@@ -167,8 +167,10 @@ export const jit = <In extends ReadonlyArray<Tree>, Out extends Tree>(f: (...arg
       }
       const from = out.length
       if (!matches(root.items[i]!, a, c.guard, out)) return undefined
+      // remembered from its second call on: a value seen once (new parameters each training step)
+      // costs no frozenness check
+      memoLeaves[i] = a === memoArgs[i] && typeof a === 'object' && a !== null && !isTensor(a) && deeplyFrozen(a) ? out.slice(from) : undefined
       memoArgs[i] = a
-      memoLeaves[i] = typeof a === 'object' && a !== null && !isTensor(a) && deeplyFrozen(a) ? out.slice(from) : undefined
     }
     return out
   }
