@@ -5,7 +5,7 @@
  * own; the derivatives of `extractPatches`, `max` and `sum` carry them, at every order.
  */
 import * as P from '../autodiff/primitives/index.js'
-import { type Tensor, ShapeError, ones } from '../tensor/index.js'
+import { type Pair, type Tensor, type WindowOptions, ShapeError, ones } from '../tensor/index.js'
 
 const rank4 = (op: string, x: Tensor, layout: string): void => {
   if (x.shape.length !== 4) throw new ShapeError(op, [x.shape], `expects a ${layout} image batch of rank 4, got rank ${x.shape.length}`)
@@ -56,7 +56,7 @@ const onImage = (x: Tensor, window: P.Pair, options: P.WindowOptions): Tensor =>
  * ```
  * @category composites
  */
-export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
+export const maxPool2d = (x: Tensor, window: Pair, options: WindowOptions = {}): Tensor => {
   const o = poolOptions(window, options)
   const patches = P.extractPatches(x, window, o)
   const taps = padded(o) ? P.where(onImage(x, window, o), patches, -Infinity) : patches
@@ -74,7 +74,7 @@ export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = 
  * ```
  * @category composites
  */
-export const avgPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
+export const avgPool2d = (x: Tensor, window: Pair, options: WindowOptions = {}): Tensor => {
   const o = poolOptions(window, options)
   const total = P.sum(P.extractPatches(x, window, o), [3, 4])
   if (!padded(o)) {
