@@ -87,8 +87,8 @@ export const sigmoid = (x: Tensor): Tensor => mapWasm('sigmoid', x, sigmoid64, s
 
 const tanh64: Loop = (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]!) }
 /**
- * tanh element-wise (float32 through `fastMath.ts`, or wasm when large, which is within 2.7e-7
- * of tanh beyond |x| > 7.9).
+ * tanh element-wise: float32 by `fastMath.ts`'s `tanh32` (float32 arithmetic, 7 ulp at most), in
+ * JavaScript or, when large, its WebAssembly SIMD twin (the same bits); float64 by `Math.tanh`.
  * @category kernels
  */
 export const tanh = (x: Tensor): Tensor => mapWasm('tanh', x, tanh64, tanhLoop)

@@ -13,10 +13,11 @@ const maxLoopError = (loop: (a: Float32Array, o: Float32Array, n: number) => voi
 }
 
 describe('float32 exp, tanh and sigmoid', () => {
-  it('agree with Math.* to float32 precision (relative error below 4e-7)', () => {
+  it('agree with Math.* to float32 precision (relative error below 4e-7, tanh 4.2e-7)', () => {
     expect(maxLoopError(expLoop, Math.exp, grid(-87, 88.7, 400_001))).toBeLessThan(4e-7)
-    expect(maxLoopError(tanhLoop, Math.tanh, grid(-12, 12, 400_001))).toBeLessThan(4e-7)
-    expect(maxLoopError(tanhLoop, Math.tanh, grid(-1e-3, 1e-3, 100_001))).toBeLessThan(4e-7)
+    expect(maxLoopError(tanhLoop, Math.tanh, grid(-12, 12, 400_001))).toBeLessThan(4.2e-7)
+    expect(maxLoopError(tanhLoop, Math.tanh, grid(-1e-3, 1e-3, 100_001))).toBeLessThan(4.2e-7)
+    expect(maxLoopError(tanhLoop, Math.tanh, grid(5.6, 5.9, 100_001))).toBeLessThan(4.2e-7)
     expect(maxLoopError(sigmoidLoop, sigmoidReference, grid(-100, 40, 400_001))).toBeLessThan(4e-7)
   })
 
@@ -46,7 +47,7 @@ describe('float32 exp, tanh and sigmoid', () => {
 })
 
 describe('scalar32', () => {
-  it('gives the loops\' float32 values bit for bit, one element at a time (and the wasm tanh)', () => {
+  it('gives the loops\' float32 values bit for bit, one element at a time (and tanh the wasm map\'s)', () => {
     const xs = Float32Array.from([...grid(-120, 95, 20_001), NaN, Infinity, -Infinity, 0, -0, 7.9, 7.91, -7.91, 1e-30])
     const each = (f: (x: number) => number): Float32Array => Float32Array.from(xs, f)
     const loop = (l: (a: Float32Array, o: Float32Array, n: number) => void): Float32Array => {
@@ -57,6 +58,6 @@ describe('scalar32', () => {
     expect(each(scalar32.exp)).toEqual(loop(expLoop))
     expect(each(scalar32.tanh)).toEqual(loop(tanhLoop))
     expect(each(scalar32.sigmoid)).toEqual(loop(sigmoidLoop))
-    if (elementwiseWasmAvailable) expect(each(scalar32.tanhSaturating)).toEqual(unaryWasm('tanh', xs))
+    if (elementwiseWasmAvailable) expect(each(scalar32.tanh)).toEqual(unaryWasm('tanh', xs))
   })
 })

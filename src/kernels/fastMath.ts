@@ -1,9 +1,10 @@
 /**
  * Float32 versions of `exp`, `tanh` and `sigmoid` that are several times faster than `Math.exp`
  * and `Math.tanh` (V8 calls out to fdlibm for those: about 7 and 10-23 ns per element on the
- * bench machine, against 2.5-4 ns here). A float32 result has a relative precision of 6e-8; these
- * agree with the correctly rounded float32 value to a relative error below 4e-7 over the whole
- * float32 range (tested against `Math.*` in `fastMath.test.ts`), and keep the special values:
+ * bench machine, against 2.5-4 ns here). A float32 result has a relative precision of 6e-8; exp
+ * and sigmoid agree with the correctly rounded float32 value to a relative error below 4e-7 over
+ * the whole float32 range, tanh below 4.2e-7 (7 ulp; see `tanh32`), all tested against `Math.*`
+ * in `fastMath.test.ts`, and keep the special values:
  * NaN in NaN out, exp(-Infinity) = 0, exp(Infinity) = Infinity, tanh(±Infinity) = ±1, exp(0) = 1,
  * tanh(0) = 0. Float64 kernels keep `Math.*`: gradient checks run in float64 and need every digit.
  *
@@ -42,26 +43,59 @@ export const expLoop = (a: Float32Array, o: Float32Array, n: number): void => {
   }
 }
 
-// The approximation's interval; beyond it (where tanh is within 3e-7 of ±1) Math.tanh takes over,
-// so that saturated values and ±Infinity give exactly what float32 rounding of tanh gives.
-const TANH_RANGE = 7.90531110763549805
+// tanh's constants as float32 values (the shortest decimals that read back to them), the same
+// literals as wasm/elementwise.as's `tanh32Lanes`: Eigen's rational minimax approximation for float.
+const F = Math.fround
+const TA1 = F(0.004893524572253227), TA3 = F(0.0006372619536705315), TA5 = F(0.000014857223504805006)
+const TA7 = F(5.122297253024044e-8), TA9 = F(-8.604671836165423e-11), TA11 = F(2.0001879384549948e-13)
+const TA13 = F(-2.7607683663038313e-16)
+const TB0 = F(0.0048935250379145145), TB2 = F(0.0022684347350150347), TB4 = F(0.00011853470641653985)
+const TB6 = F(0.0000011982583600911312)
+// where the rational function reaches ±1 exactly (inputs are clamped to it), and below which
+// tanh(x) = x to float32 precision
+const TANH_CLAMP = F(7.905311107635498)
+const TANH_TINY = F(0.00039999998989515007)
 
 /**
- * o[k] = tanh(a[k]) for float32 output, by the rational minimax approximation Eigen uses for
- * float (odd degree-13 numerator over even degree-6 denominator, on |x| ≤ 7.905; `Math.tanh` beyond):
- * relative error below 3e-7, near 0 too (the error is relative, not absolute).
+ * tanh(x) for a float32 x in float32 arithmetic: x clamped to ±7.9053111, p(x)/q(x) with p odd of
+ * degree 13 and q even of degree 6 (Eigen's minimax coefficients for float) by Horner's rule, every
+ * product and sum rounded to float32 by Math.fround (which rounds exactly as WebAssembly's f32x4
+ * does: the float64 result of one operation on float32 values rounds to the correctly rounded
+ * float32), and x itself for |x| < 0.0004. Operation for operation the WebAssembly map of
+ * `wasm/elementwise.as`, so eager (JavaScript or WebAssembly, any size) and compiled programs give
+ * the same bits.
+ *
+ * Accuracy against `Math.tanh` rounded to float32, over every float32 in [-9, 9] (2.2 billion
+ * values, `node` sweep of the bit patterns): at most 7 ulp and 4.1e-7 relative (both near
+ * x = 5.7-5.8, where tanh is 0.99998 and the Horner sums lose their last bits); tanh(±Infinity) = ±1,
+ * tanh(±7.9053111) = ±1, tanh(±0) = ±0, denormals unchanged, NaN in NaN out, and |tanh32(x)| ≤ 1.
+ * Float64 tensors keep `Math.tanh`.
+ * @category kernels
+ */
+export const tanh32 = (a: number): number => {
+  if (Math.abs(a) < TANH_TINY) return a
+  const x = a > TANH_CLAMP ? TANH_CLAMP : a < -TANH_CLAMP ? -TANH_CLAMP : a
+  const x2 = F(x * x)
+  let p = F(F(x2 * TA13) + TA11)
+  p = F(F(x2 * p) + TA9)
+  p = F(F(x2 * p) + TA7)
+  p = F(F(x2 * p) + TA5)
+  p = F(F(x2 * p) + TA3)
+  p = F(F(x2 * p) + TA1)
+  p = F(x * p)
+  let q = F(F(x2 * TB6) + TB4)
+  q = F(F(x2 * q) + TB2)
+  q = F(F(x2 * q) + TB0)
+  return F(p / q)
+}
+
+/**
+ * o[k] = tanh(a[k]) for float32, by `tanh32` (the WebAssembly map's arithmetic, one element at a
+ * time).
  * @category kernels
  */
 export const tanhLoop = (a: Float32Array, o: Float32Array, n: number): void => {
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!
-    // NaN fails the test and flows through the arithmetic as NaN
-    if (x > TANH_RANGE || x < -TANH_RANGE) { o[i] = Math.tanh(x); continue }
-    const x2 = x * x
-    const p = x * (4.89352455891786e-3 + x2 * (6.37261928875436e-4 + x2 * (1.48572235717979e-5 + x2 * (5.12229709037114e-8 + x2 * (-8.60467152213735e-11 + x2 * (2.00018790482477e-13 + x2 * -2.76076847742355e-16))))))
-    const q = 4.89352518554385e-3 + x2 * (2.268434632439e-3 + x2 * (1.18534705686654e-4 + x2 * 1.19825839466702e-6))
-    o[i] = p / q
-  }
+  for (let i = 0; i < n; i++) o[i] = tanh32(a[i]!)
 }
 
 /**
@@ -133,10 +167,8 @@ export const expShiftedSum = (a: Float32Array, base: number, n: number, shift: n
 /**
  * The same float32-accurate functions one element at a time (the arithmetic of `expLoop`,
  * `tanhLoop` and `sigmoidLoop`, operation for operation, before the store rounds it to float32),
- * for the fused loops a compiled program generates (`stage/lowerFused.ts`). `tanhSaturating` is
- * the WebAssembly map's tanh (`wasm/elementwise.as`): ±1 beyond the approximation's interval, as
- * the eager kernel gives on arrays large enough to go to WebAssembly. Checked against the loops,
- * bit for bit, in `fastMath.test.ts`.
+ * for the fused loops a compiled program generates (`stage/lowerFused.ts`). Checked against the
+ * loops, and tanh against the WebAssembly map, bit for bit, in `fastMath.test.ts`.
  * @category kernels
  */
 export const scalar32 = Object.freeze({
@@ -148,15 +180,7 @@ export const scalar32 = Object.freeze({
     const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040)))))))
     return p * POW2[(k + POW2_BIAS) | 0]!
   },
-  tanh: (x: number): number => {
-    if (x > TANH_RANGE || x < -TANH_RANGE) return Math.tanh(x)
-    return tanhCore(x)
-  },
-  tanhSaturating: (x: number): number => {
-    if (x > TANH_RANGE) return 1
-    if (x < -TANH_RANGE) return -1
-    return tanhCore(x)
-  },
+  tanh: tanh32,
   sigmoid: (x: number): number => {
     if (x !== x) return x
     const z = x >= 0 ? -x : x
@@ -170,10 +194,3 @@ export const scalar32 = Object.freeze({
     return x >= 0 ? 1 / (1 + e) : e / (1 + e)
   },
 })
-
-const tanhCore = (x: number): number => {
-  const x2 = x * x
-  const p = x * (4.89352455891786e-3 + x2 * (6.37261928875436e-4 + x2 * (1.48572235717979e-5 + x2 * (5.12229709037114e-8 + x2 * (-8.60467152213735e-11 + x2 * (2.00018790482477e-13 + x2 * -2.76076847742355e-16))))))
-  const q = 4.89352518554385e-3 + x2 * (2.268434632439e-3 + x2 * (1.18534705686654e-4 + x2 * 1.19825839466702e-6))
-  return p / q
-}

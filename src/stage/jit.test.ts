@@ -81,3 +81,29 @@ describe('jit: a one-row matmul (batch-1 inference) runs without packing', () =>
     expect(checked).toBe(16)
   })
 })
+
+describe('jit: the leaves of a frozen argument passed again are reused, of any other walked again', () => {
+  it('sees a leaf replaced in an unfrozen record, and a new frozen tree, while a frozen one passed again gives the same values', async () => {
+    const { jit, ops, tensor } = await import('../index.js')
+    type P = { w: ReturnType<typeof tensor>; b: ReturnType<typeof tensor> }
+    const f = jit((p: P, x: ReturnType<typeof tensor>) => ops.add(ops.mul(p.w, x), p.b))
+    const x = tensor([1, 2])
+    const frozen: P = Object.freeze({ w: tensor([1, 1]), b: tensor([0, 0]) })
+    expect(Array.from(f(frozen, x).data)).toEqual([1, 2])
+    expect(Array.from(f(frozen, x).data)).toEqual([1, 2])
+    // an unfrozen record edited in place between calls (not a pattern to follow, but it must not give stale values)
+    const open: P = { w: tensor([2, 2]), b: tensor([0, 0]) }
+    expect(Array.from(f(open, x).data)).toEqual([2, 4])
+    open.w = tensor([3, 3])
+    expect(Array.from(f(open, x).data)).toEqual([3, 6])
+    // a frozen record holding an unfrozen one is walked again too
+    const nested = Object.freeze({ p: { w: tensor([1, 1]), b: tensor([5, 5]) } })
+    const g = jit((q: typeof nested, y: ReturnType<typeof tensor>) => ops.add(q.p.w, ops.add(q.p.b, y)))
+    expect(Array.from(g(nested, x).data)).toEqual([7, 8])
+    nested.p.b = tensor([10, 10])
+    expect(Array.from(g(nested, x).data)).toEqual([12, 13])
+    expect(Array.from(f(Object.freeze({ w: tensor([0, 1]), b: tensor([1, 1]) }), x).data)).toEqual([1, 3])
+    expect(Array.from(f(frozen, tensor([5, 5])).data)).toEqual([5, 5])
+    expect(f.stats()).toEqual({ compiles: 1, calls: 6 })
+  })
+})

@@ -22,6 +22,10 @@
  *    JavaScript on every call, and the next count a number of the result). So
  *    `jit((params, optState, x, y) => ...applyGradients(opt, g, optState, params)...)` compiles
  *    once and serves every step, with the numbers of the eager step.
+ * 6. A call with the last signature walks its arguments without building a string; a top-level
+ *    argument that is the very value of the previous call and frozen throughout (as parameter
+ *    trees are) is not walked again, and the program does not copy an input array it copied last
+ *    time (`lower.ts`): immutable values passed again cost nothing.
  */
 import { isTracer } from '../autodiff/trace.js'
 import { type Tensor, isTensor } from '../tensor/index.js'
@@ -115,6 +119,14 @@ const matches = (node: TreeNode, u: unknown, guard: Guard, out: Tensor[]): boole
   return true
 }
 
+// Whether every array and record of a tree is frozen (its tensors are immutable anyway).
+const deeplyFrozen = (u: object): boolean => {
+  if (isTensor(u)) return true
+  if (!Object.isFrozen(u)) return false
+  for (const v of Object.values(u)) if (typeof v === 'object' && v !== null && !deeplyFrozen(v)) return false
+  return true
+}
+
 // The program lowered, or interpreted by `evaluate` (the eager kernels, the same numbers) where
 // the engine refuses to generate code: a page whose Content-Security-Policy lacks 'unsafe-eval'
 // makes `new Function` throw an EvalError, and training there must still run.
@@ -148,12 +160,38 @@ export const jit = <In extends ReadonlyArray<JitValue>, Out extends JitValue>(f:
   let last: Compiled | undefined
   // the programs of calls whose arguments hold numbers (point 5), made on the first such call
   let numbered: ReturnType<typeof jitNumbers<In, Out>> | undefined
+  // Per top-level argument of the last fast call: the value, and its leaves when the whole
+  // argument (every array and record in it) was frozen. A frozen tree cannot change and tensors
+  // are immutable, so the same frozen value passed again (a network's parameters, call after call)
+  // has the same leaves, and its walk is skipped. Reset whenever `last` changes.
+  let memoArgs: unknown[] = []
+  let memoLeaves: Array<ReadonlyArray<Tensor> | undefined> = []
+  const fastLeaves = (c: Compiled, args: ReadonlyArray<unknown>): Tensor[] | undefined => {
+    const root = c.guard.root
+    if (root.kind !== 'array' || root.items.length !== args.length) return undefined
+    const out: Tensor[] = []
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i], memo = memoLeaves[i]
+      if (memo !== undefined && a === memoArgs[i]) {
+        for (const l of memo) out.push(l)
+        continue
+      }
+      const from = out.length
+      if (!matches(root.items[i]!, a, c.guard, out)) return undefined
+      // remembered from its second call on: a value seen once (new parameters each training step)
+      // costs no frozenness check
+      memoLeaves[i] = a === memoArgs[i] && typeof a === 'object' && a !== null && !isTensor(a) && deeplyFrozen(a) ? out.slice(from) : undefined
+      memoArgs[i] = a
+    }
+    return out
+  }
   const jitted = (...args: In): Out => {
     if (last !== undefined) {
-      const fast: Tensor[] = []
-      if (matches(last.guard.root, args, last.guard, fast)) {
+      const fast = fastLeaves(last, args)
+      if (fast !== undefined) {
         calls++
-        return unflatten(last.outTree, last.run(fast)) as Out
+        const results = last.run(fast)
+        return (last.outTree.root.kind === 'leaf' ? results[0] : unflatten(last.outTree, results)) as Out
       }
     }
     if (numbered !== undefined && holdsNumber(args)) return numbered(args)
@@ -178,6 +216,7 @@ export const jit = <In extends ReadonlyArray<JitValue>, Out extends JitValue>(f:
       compiles++
     }
     calls++
+    if (last !== c) { memoArgs = []; memoLeaves = [] }
     last = c
     return unflatten(c.outTree, c.run(leaves)) as Out
   }

@@ -16,19 +16,24 @@
  *    views and is copied into its buffer (correct, but it allocates).
  * 3. Buffers are planned by liveness: a buffer is taken before its step and given back after its
  *    last reader; a later buffer of the same byte size reuses it. Inputs are buffers written at
- *    the start of a call; constants are written once, at compile time, and never reused.
+ *    the start of a call and never reused by a step, so an input whose data is the very array
+ *    copied in by the previous call is not copied again (tensors are immutable: the same array
+ *    holds the same numbers); constants are written once, at compile time, and never reused.
  * 4. The results equal the eager ones bit for bit: the same kernels in the same order, and fused
  *    float32 loops round every primitive's result as the eager kernel's store does.
  * 5. Memory growth detaches views: every call checks the memory's buffer and rebuilds the views
  *    and loops when it moved (the executable itself only grows it at compile time).
+ * 6. Results are fresh tensors, never views of the program's memory, carved from an arena of the
+ *    executable's (`results.ts`): a tensor a caller holds never changes, whatever later calls do.
  */
 import { primitives as P } from '../autodiff/primitives/table.js'
 import type { AnyRules } from '../autodiff/PrimitiveRules.js'
 import { logSoftmaxInto, logSumExpInto, matmulInto, maxInto, softmaxInto, sumInto } from '../kernels/index.js'
-import { binaryWorthIt, unaryWorthIt } from '../kernels/wasm/elementwise.js'
+import { unaryWorthIt } from '../kernels/wasm/elementwise.js'
 import { type GemmInstance, gemmInstance } from '../kernels/wasm/matmul.js'
 import { type Data, type DType, type Shape, type Tensor, fromData, shapeEquals, sizeOf } from '../tensor/index.js'
 import { type FusedNode, type LoopFactory, accessOf, elementRules, fusedLoop } from './lowerFused.js'
+import { resultCopier } from './results.js'
 import type { Atom, Equation, Program } from './Program.js'
 
 /** A lowered program: `run` takes the input leaves and returns fresh result leaves. @category model */
@@ -68,9 +73,10 @@ const ALIASES: ReadonlySet<unknown> = new Set<unknown>([P.reshape, P.stopGradien
 const isAlias = (eq: Equation): boolean =>
   ALIASES.has(eq.prim) || (eq.prim === P.broadcastTo && shapeEquals(shapeOf(eq.inputs[0]!), eq.out.shape))
 
-// The float32 maps that the eager kernels send to WebAssembly at this size (`unaryWorthIt`), run
-// by the program's own instance: the same code on the same values, so the same bits (the
-// WebAssembly tanh saturates beyond |x| > 7.9, where the JavaScript loop calls Math.tanh).
+// The float32 maps run by the program's own WebAssembly instance, at any size for exp, tanh and
+// sigmoid (their JavaScript loops are the same arithmetic, so the eager kernel has these bits at
+// every size, and here no copies are paid), relu where the eager kernel sends it to WebAssembly
+// (`unaryWorthIt`; below that it fuses into its neighbours' loops).
 const MAPPED: ReadonlyMap<unknown, 'exp' | 'tanh' | 'sigmoid' | 'relu'> = new Map<unknown, 'exp' | 'tanh' | 'sigmoid' | 'relu'>([
   [P.exp, 'exp'], [P.tanh, 'tanh'], [P.sigmoid, 'sigmoid'], [P.relu, 'relu'],
 ])
@@ -88,7 +94,7 @@ const wasmMap = (eq: Equation, inst: GemmInstance | undefined): ((ins: ReadonlyA
   const n = sizeOf(eq.out.shape)
   const op = MAPPED.get(eq.prim)
   if (op !== undefined) {
-    if (!unaryWorthIt(op, n)) return undefined
+    if (op === 'relu' && !unaryWorthIt(op, n)) return undefined
     const f = inst.maps[op]
     return ([a], o) => () => f(a!, o, n)
   }
@@ -102,16 +108,16 @@ const BINARY: ReadonlyMap<unknown, 'add' | 'sub' | 'mul' | 'div'> = new Map<unkn
   [P.add, 'add'], [P.sub, 'sub'], [P.mul, 'mul'], [P.div, 'div'],
 ])
 
-// A float32 add, sub, mul or div alone in its loop that the eager kernel sends to WebAssembly at
-// this size (both operands whole, or one a repeated row): the same f32x4 arithmetic (which rounds
-// as the scalar float32 loops do), by address. Gives the step's closure from the three addresses.
+// A float32 add, sub, mul or div alone in its loop (both operands whole, or one a repeated row),
+// at any size: the same f32x4 arithmetic as the eager kernel's WebAssembly map (which rounds as
+// the scalar float32 loops do), by address, with no copies. Gives the step's closure from the
+// three addresses.
 const wasmBinary = (eq: Equation, maps: GemmInstance['binaryMaps']): ((a: number, b: number, o: number) => () => void) | undefined => {
   const op = BINARY.get(eq.prim)
   if (op === undefined || maps === undefined || eq.out.dtype !== 'float32') return undefined
   const [x, y] = eq.inputs as [Atom, Atom]
   if (dtypeOfAtom(x) !== 'float32' || dtypeOfAtom(y) !== 'float32') return undefined
   const n = sizeOf(eq.out.shape)
-  if (!binaryWorthIt(n)) return undefined
   const ax = accessOf(shapeOf(x), eq.out.shape), ay = accessOf(shapeOf(y), eq.out.shape)
   const f = maps[op]
   if (ax?.kind === 'full' && ay?.kind === 'full') return (a, b, o) => () => f.map(a, b, o, n)
@@ -340,7 +346,8 @@ export const lower = (program: Program): Executable => {
   for (const [b] of constantBuffers) take(b)
   const inputBuffers = program.inputs.map((v) => bufferOf.get(key(v))!)
   for (const b of inputBuffers) take(b)
-  for (const b of new Set(inputBuffers)) if (last[b] === -1) give(b)
+  // inputs keep their buffers across calls (see `copyIn`)
+  for (const b of inputBuffers) pinned.add(b)
   steps.forEach((s, i) => {
     take(s.out)
     for (const b of new Set([...s.reads, s.out])) if (last[b] === i) give(b)
@@ -360,27 +367,29 @@ export const lower = (program: Program): Executable => {
     runs = steps.map((s) => s.make(views))
     seen = m
   }
-  // The results are copied out into one fresh ArrayBuffer per call, each a view of its own part
-  // (tensors never write their data, so sharing one allocation is safe and costs one allocation).
-  let outBytes = 0
-  const outs = program.outputs.map((a) => {
+  // The results: copied out of the memory into fresh tensors carved from an arena (results.ts).
+  const copier = resultCopier(program.outputs.map((a) => {
     const buffer = bufferOfAtom(a)
     const b = buffers[buffer]!
-    const at = outBytes
-    outBytes += (bytesOf(b) + 7) & ~7
-    return { buffer, shape: shapeOf(a), at, size: b.size, f64: b.dtype === 'float64' }
-  })
-  const copyOut = (): Tensor[] => {
-    const all = new ArrayBuffer(outBytes)
-    return outs.map((o) => {
-      const d = o.f64 ? new Float64Array(all, o.at, o.size) : new Float32Array(all, o.at, o.size)
-      d.set(views[o.buffer]!)
-      return fromData(o.shape, d)
-    })
+    return { buffer, shape: shapeOf(a), size: b.size, f64: b.dtype === 'float64' }
+  }))
+  const copyOut = (): Tensor[] => copier(views)
+  // Resident inputs: the data array last copied into each input's buffer. Input buffers are never
+  // reused by a step (`pinned`) and only the copy-in writes them, and a tensor's data is never
+  // written once handed out (the design's invariant), so an input whose data is the very array
+  // copied last time is in place already (a network's parameters, called with new observations).
+  const resident: Array<Tensor['data'] | undefined> = inputBuffers.map(() => undefined)
+  const copyIn = (inputs: ReadonlyArray<Tensor>): void => {
+    for (let i = 0; i < inputBuffers.length; i++) {
+      const d = inputs[i]!.data
+      if (d === resident[i]) continue
+      views[inputBuffers[i]!]!.set(d)
+      resident[i] = d
+    }
   }
   const run = (inputs: ReadonlyArray<Tensor>): Tensor[] => {
     if (seen !== memory.buffer()) build()
-    for (let i = 0; i < inputBuffers.length; i++) views[inputBuffers[i]!]!.set(inputs[i]!.data)
+    copyIn(inputs)
     for (let i = 0; i < runs.length; i++) runs[i]!()
     return copyOut()
   }
@@ -389,7 +398,8 @@ export const lower = (program: Program): Executable => {
     const times = [[], [], ...steps.map(() => [])] as number[][]
     for (let r = 0; r < reps; r++) {
       let t = performance.now()
-      for (let i = 0; i < inputBuffers.length; i++) views[inputBuffers[i]!]!.set(inputs[i]!.data)
+      resident.fill(undefined)
+      copyIn(inputs)
       times[0]!.push(performance.now() - t)
       for (let i = 0; i < runs.length; i++) {
         t = performance.now()

@@ -17,7 +17,6 @@
  */
 import { primitives as P } from '../autodiff/primitives/table.js'
 import { scalar32 } from '../kernels/fastMath.js'
-import { unaryWorthIt } from '../kernels/wasm/elementwise.js'
 import { type DType, type Shape, sizeOf } from '../tensor/index.js'
 
 /** What a rule knows besides its arguments: the static parameters, the output's dtype and size. @category internals */
@@ -62,8 +61,8 @@ export const elementRules: ReadonlyMap<unknown, ElementRule> = new Map<unknown, 
   [P.greater, ([a, b]) => `(${a} > ${b} ? 1 : 0)`],
   [P.equal, ([a, b]) => `(${a} === ${b} ? 1 : 0)`],
   [P.exp, fast('H.exp32', 'Math.exp')],
-  // the eager float32 tanh goes to WebAssembly on large arrays, where it saturates at ±1
-  [P.tanh, ([x], { dtype, size }) => (dtype === 'float64' ? `Math.tanh(${x})` : unaryWorthIt('tanh', size) ? `H.tanhSaturating(${x})` : `H.tanh32(${x})`)],
+  // float32: the WebAssembly map's arithmetic, which the eager kernel runs at every size
+  [P.tanh, fast('H.tanh32', 'Math.tanh')],
   [P.sigmoid, fast('H.sigmoid32', 'H.sigmoid64')],
   [P.log, call1('Math.log')],
   [P.sqrt, call1('Math.sqrt')],
@@ -90,7 +89,6 @@ export const helpers = Object.freeze({
   maxOf: (x: number, y: number): number => (x >= y || x !== x ? x : y),
   exp32: scalar32.exp,
   tanh32: scalar32.tanh,
-  tanhSaturating: scalar32.tanhSaturating,
   sigmoid32: scalar32.sigmoid,
   sigmoid64: (v: number): number => {
     if (v >= 0) return 1 / (1 + Math.exp(-v))

@@ -11,11 +11,13 @@
 // Binary maps are f32x4 arithmetic: IEEE float32 add/sub/mul/div round exactly as the scalar
 // float32 loops of float32Loops.ts do, so the results are bit-identical.
 //
-// exp, tanh and sigmoid widen each f32x4 to two f64x2 and run the same float64 algorithms as
-// fastMath.ts, operation for operation (WebAssembly never fuses a multiply-add), so exp and
-// sigmoid are bit-identical to those loops and tanh differs only beyond |x| > 7.905, where it
-// gives ±1 (within 2.7e-7 of tanh there) instead of calling Math.tanh. Special values are selected
-// with comparison masks; a NaN fails every comparison and flows through the arithmetic as NaN.
+// exp and sigmoid widen each f32x4 to two f64x2 and run the same float64 algorithms as
+// fastMath.ts, operation for operation (WebAssembly never fuses a multiply-add), so they are
+// bit-identical to those loops. tanh is float32 arithmetic on four lanes (`tanh32Lanes`), and
+// fastMath.ts's `tanh32` is the same operations one element at a time (each rounded to float32 by
+// Math.fround, which rounds as f32x4 does), so every float32 tanh in purenet has the same bits.
+// Special values are selected with comparison masks; a NaN fails every comparison and flows
+// through the arithmetic as NaN.
 
 // ---- binary maps -------------------------------------------------------------------------
 
@@ -90,7 +92,6 @@ const LOG2E: f64 = 1.4426950408889634
 const LN2: f64 = 0.6931471805599453
 const EXP_LOW: f64 = -110
 const EXP_HIGH: f64 = 89
-const TANH_RANGE: f64 = 7.90531110763549805
 
 // e^x on two float64 lanes, for x already in [EXP_LOW, EXP_HIGH] (or NaN): x = k·ln 2 + r, e^r by
 // the degree-7 Taylor polynomial, times 2^k. 2^k comes from the bits of t = x·log2(e) + 1.5·2^52,
@@ -119,24 +120,6 @@ const TANH_RANGE: f64 = 7.90531110763549805
   return exp2(f64x2.pmin(f64x2.pmax(x, f64x2.splat(EXP_LOW)), f64x2.splat(EXP_HIGH)))
 }
 
-@inline function tanhLanes(x: v128): v128 {
-  const x2 = f64x2.mul(x, x)
-  let p = f64x2.add(f64x2.splat(2.00018790482477e-13), f64x2.mul(x2, f64x2.splat(-2.76076847742355e-16)))
-  p = f64x2.add(f64x2.splat(-8.60467152213735e-11), f64x2.mul(x2, p))
-  p = f64x2.add(f64x2.splat(5.12229709037114e-8), f64x2.mul(x2, p))
-  p = f64x2.add(f64x2.splat(1.48572235717979e-5), f64x2.mul(x2, p))
-  p = f64x2.add(f64x2.splat(6.37261928875436e-4), f64x2.mul(x2, p))
-  p = f64x2.add(f64x2.splat(4.89352455891786e-3), f64x2.mul(x2, p))
-  p = f64x2.mul(x, p)
-  let q = f64x2.add(f64x2.splat(1.18534705686654e-4), f64x2.mul(x2, f64x2.splat(1.19825839466702e-6)))
-  q = f64x2.add(f64x2.splat(2.268434632439e-3), f64x2.mul(x2, q))
-  q = f64x2.add(f64x2.splat(4.89352518554385e-3), f64x2.mul(x2, q))
-  const y = f64x2.div(p, q)
-  // beyond the approximation's interval: ±1, the sign of x
-  const one = v128.or(v128.and(x, i64x2.splat(0x8000000000000000)), f64x2.splat(1.0))
-  return v128.bitselect(one, y, f64x2.gt(f64x2.abs(x), f64x2.splat(TANH_RANGE)))
-}
-
 @inline function sigmoidLanes(x: v128): v128 {
   // e = e^-|x| <= 1 never overflows; 1/(1 + e) for x >= 0, e/(1 + e) below. For |x| >= 110,
   // e = e^-110 instead of 0 changes nothing once rounded to float32 (1 and 1.7e-48 -> 0).
@@ -145,13 +128,42 @@ const TANH_RANGE: f64 = 7.90531110763549805
   return f64x2.div(num, f64x2.add(f64x2.splat(1.0), e))
 }
 
+
+// tanh in float32 arithmetic: Eigen's rational minimax approximation for float (odd degree 13 over
+// even degree 6) on x clamped to ±7.9053111 (where it reaches ±1 exactly), x itself for
+// |x| < 0.0004 (where tanh(x) = x to float32 precision). The constants are float32 values, written
+// as the shortest decimals that read back to them, so that fastMath.ts's scalar twin (the same
+// literals through Math.fround) starts from the same numbers. Each multiply and add rounds to
+// float32 (no fused multiply-add): 7 ulp, 4.1e-7 relative at most (fastMath.ts's `tanh32`).
+@inline function tanh32Lanes(a: v128): v128 {
+  const c: f32 = 7.905311107635498
+  const x = f32x4.pmin(f32x4.pmax(a, f32x4.splat(-c)), f32x4.splat(c))
+  const x2 = f32x4.mul(x, x)
+  let p = f32x4.add(f32x4.mul(x2, f32x4.splat(<f32>-2.7607683663038313e-16)), f32x4.splat(<f32>2.0001879384549948e-13))
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(<f32>-8.604671836165423e-11))
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(<f32>5.122297253024044e-8))
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(<f32>0.000014857223504805006))
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(<f32>0.0006372619536705315))
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(<f32>0.004893524572253227))
+  p = f32x4.mul(x, p)
+  let q = f32x4.add(f32x4.mul(x2, f32x4.splat(<f32>0.0000011982583600911312)), f32x4.splat(<f32>0.00011853470641653985))
+  q = f32x4.add(f32x4.mul(x2, q), f32x4.splat(<f32>0.0022684347350150347))
+  q = f32x4.add(f32x4.mul(x2, q), f32x4.splat(<f32>0.0048935250379145145))
+  const tiny = f32x4.lt(f32x4.abs(a), f32x4.splat(<f32>0.00039999998989515007))
+  return v128.bitselect(a, f32x4.div(p, q), tiny)
+}
+
+/** o[i] = tanh(a[i]) on float32, four lanes at a time (n rounded up to whole vectors). */
+export function tanh(a: usize, o: usize, n: i32): void {
+  const end = a + (<usize>((n + 3) & ~3) << 2)
+  for (; a < end; a += 16, o += 16) v128.store(o, tanh32Lanes(v128.load(a)))
+}
+
 const EXP: i32 = 0
-const TANH: i32 = 1
 const SIGMOID: i32 = 2
 
 @inline function lanes(op: i32, x: v128): v128 {
   if (op == EXP) return expLanes(x)
-  if (op == TANH) return tanhLanes(x)
   return sigmoidLanes(x)
 }
 
@@ -168,7 +180,6 @@ const SIGMOID: i32 = 2
 }
 
 export function exp(a: usize, o: usize, n: i32): void { map64(EXP, a, o, n) }
-export function tanh(a: usize, o: usize, n: i32): void { map64(TANH, a, o, n) }
 export function sigmoid(a: usize, o: usize, n: i32): void { map64(SIGMOID, a, o, n) }
 
 /** The first byte above this module's static data: the caller places its buffers from here. */

@@ -6,8 +6,8 @@
  * 1. Every function returns its result in a fresh Float32Array and never writes its inputs.
  *    add/sub/mul/div are bit-identical to the float32 loops of `float32Loops.ts` (f32x4
  *    arithmetic rounds as scalar float32 arithmetic does); exp and sigmoid are bit-identical to
- *    `fastMath.ts`'s loops (the same float64 operations on two lanes); tanh too, except beyond
- *    |x| > 7.905 where it returns ±1 (within 2.7e-7 relative of tanh). relu is `x <= 0 ? 0 : x` (a NaN stays NaN).
+ *    `fastMath.ts`'s loops (the same float64 operations on two lanes); tanh to its `tanh32` (the
+ *    same float32 operations on four lanes). relu is `x <= 0 ? 0 : x` (a NaN stays NaN).
  *    Checked by `properties/kernels-wasm-elementwise.test.ts`.
  * 2. `elementwiseWasmAvailable` is false where the engine lacks WebAssembly SIMD; then nothing
  *    here may be called.
@@ -63,9 +63,11 @@ export const elementwiseWasmAvailable: boolean = wasm !== undefined
 // Measured with `npm run bench:kernels -- --threshold-elementwise` (Node 20, x64, 2026-11-25):
 // at 256 elements wasm and JS were level within the noise (add 0.28 vs 0.26, exp 0.13 vs 0.13
 // Gelem/s); from 1,024 up wasm won every op (add/mul/relu 2.2-2.9x, tanh 1.6x; exp and sigmoid
-// 1.8x and 1.7-2.7x from 4,096 up, after their clamp became pmin/pmax).
+// 1.8x and 1.7-2.7x from 4,096 up, after their clamp became pmin/pmax). tanh, since it became
+// float32 arithmetic on four lanes (its JavaScript twin, Math.fround after every operation, is
+// slow): wasm 2.6x at 16 elements, 3.0x at 64, 5.2x at 256 (2026-11-30, load 4.3-4.9); so from 16.
 const MIN_BINARY = 1024
-const MIN_UNARY: Readonly<Record<WasmUnaryOp, number>> = { exp: 1024, tanh: 1024, sigmoid: 1024, relu: 1024 }
+const MIN_UNARY: Readonly<Record<WasmUnaryOp, number>> = { exp: 1024, tanh: 16, sigmoid: 1024, relu: 1024 }
 // Keep memory well below what a wasm32 memory can address, as the matmul does.
 const MAX_BYTES = 1 << 30
 

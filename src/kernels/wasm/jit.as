@@ -75,9 +75,40 @@ const ROW_KC: i32 = 256
 export function rowTimesMatrix(a: usize, b: usize, c: usize, k: i32, n: i32): void {
   const ldb = <usize>n << 2
   const vecEnd = n & ~3
+  // four vectors (16 columns) at a time: four independent sums, each lane's additions in the order
+  // of kk as below (the order within a lane is all that fixes its bits)
+  const wideEnd = n & ~15
   for (let k0 = 0; k0 < k; k0 += ROW_KC) {
     const kc = min(ROW_KC, k - k0)
-    for (let j = 0; j < vecEnd; j += 4) {
+    for (let j = 0; j < wideEnd; j += 16) {
+      let acc0 = f32x4.splat(0)
+      let acc1 = f32x4.splat(0)
+      let acc2 = f32x4.splat(0)
+      let acc3 = f32x4.splat(0)
+      let pa = a + (<usize>k0 << 2)
+      let pb = b + <usize>k0 * ldb + (<usize>j << 2)
+      for (let kk = 0; kk < kc; kk++) {
+        const s = v128.load32_splat(pa)
+        acc0 = f32x4.add(acc0, f32x4.mul(s, v128.load(pb)))
+        acc1 = f32x4.add(acc1, f32x4.mul(s, v128.load(pb, 16)))
+        acc2 = f32x4.add(acc2, f32x4.mul(s, v128.load(pb, 32)))
+        acc3 = f32x4.add(acc3, f32x4.mul(s, v128.load(pb, 48)))
+        pa += 4
+        pb += ldb
+      }
+      const dst = c + (<usize>j << 2)
+      if (k0 > 0) {
+        acc0 = f32x4.add(v128.load(dst), acc0)
+        acc1 = f32x4.add(v128.load(dst, 16), acc1)
+        acc2 = f32x4.add(v128.load(dst, 32), acc2)
+        acc3 = f32x4.add(v128.load(dst, 48), acc3)
+      }
+      v128.store(dst, acc0)
+      v128.store(dst, acc1, 16)
+      v128.store(dst, acc2, 32)
+      v128.store(dst, acc3, 48)
+    }
+    for (let j = wideEnd; j < vecEnd; j += 4) {
       let acc = f32x4.splat(0)
       let pa = a + (<usize>k0 << 2)
       let pb = b + <usize>k0 * ldb + (<usize>j << 2)
