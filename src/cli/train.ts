@@ -1,9 +1,10 @@
 /**
  * `purenet train`: reads a layer spec (JSON, `nn.fromSpec`) and a CSV (or IDX images and their
  * labels, `idxData.ts`), trains with softmax cross-entropy (class labels) or mean squared error
- * (numbers), and saves a model file whose `extra` records how to read data for it (`modelInfo.ts`). With `--checkpoint DIR` it writes a
- * checkpoint every `--checkpoint-every` epochs; with `--resume` it continues the run from the
- * newest one (or starts it when there is none), to the same parameters bit for bit.
+ * (numbers), and saves a model file whose `extra` records how to read data for it
+ * (`modelInfo.ts`). With `--checkpoint DIR` it writes a checkpoint every `--checkpoint-every`
+ * epochs; with `--resume` it continues the run from the newest one (or starts it when there is
+ * none), to the same parameters bit for bit.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as data from '../data/index.js'
@@ -15,9 +16,9 @@ import * as optim from '../optim/index.js'
 import { key } from '../random/index.js'
 import * as train from '../train/index.js'
 import type { Tensor } from '../tensor/index.js'
-import { checkCounts, networkInput, outputsInChunks, pixelScale, readIdxImages, readIdxLabels } from './idxData.js'
 import type { Tree } from '../tree/index.js'
 import { readText } from './files.js'
+import { checkCounts, networkInput, outputsInChunks, pixelScale, readIdxImages, readIdxLabels } from './idxData.js'
 import { type Values, bool, natural, oneOf, parseFlags, positive, positiveInt, requiredText, text, usageOf } from './flags.js'
 import type { ModelInfo, Scalers, TrainingInfo } from './modelInfo.js'
 import { isOnnxPath, loadOnnxModel } from './onnxModel.js'
@@ -31,7 +32,7 @@ export const trainFlags = {
   model: requiredText('the network: a layer spec as JSON (e.g. examples/iris-spec.json), or an .onnx model whose weights the run starts from', '<spec.json>'),
   data: text('the training data: a CSV file with a header row (or --images and --labels)', '<train.csv>'),
   target: text('the column to predict; the other columns are the features', '<column>'),
-  images: text('the training images instead of a CSV: an IDX file of unsigned bytes [n, height, width] (MNIST\'s format), read as NHWC [n, height, width, 1] pixels / 255', '<images-idx>'),
+  images: text('the training images instead of a CSV: an IDX file of unsigned bytes [n, height, width] (MNIST\'s format), pixels / 255: NHWC images [n, h, w, 1] for a spec starting with an image layer, rows otherwise', '<images-idx>'),
   labels: text('with --images: an IDX file of the images\' class indices 0..k-1 [n], for a network with k outputs', '<labels-idx>'),
   out: requiredText('where to save the trained model', '<model.json>'),
   epochs: positiveInt('passes over the data (default 10)'),
