@@ -7,7 +7,7 @@
  */
 import * as P from '../autodiff/primitives/index.js'
 import { maxPool } from '../autodiff/primitives/maxPool.js'
-import { type Tensor, ShapeError, ones } from '../tensor/index.js'
+import { type Pair, type Tensor, type WindowOptions, ShapeError, ones } from '../tensor/index.js'
 
 const rank4 = (op: string, x: Tensor, layout: string): void => {
   if (x.shape.length !== 4) throw new ShapeError(op, [x.shape], `expects a ${layout} image batch of rank 4, got rank ${x.shape.length}`)
@@ -60,7 +60,7 @@ const onImage = (x: Tensor, window: P.Pair, options: P.WindowOptions): Tensor =>
  * ```
  * @category composites
  */
-export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => maxPool(x, window, poolOptions(window, options))
+export const maxPool2d = (x: Tensor, window: Pair, options: WindowOptions = {}): Tensor => maxPool(x, window, poolOptions(window, options))
 
 /**
  * Average pooling of an NHWC batch [n, h, w, c] over `window` (stride defaults to the window):
@@ -73,7 +73,7 @@ export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = 
  * ```
  * @category composites
  */
-export const avgPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
+export const avgPool2d = (x: Tensor, window: Pair, options: WindowOptions = {}): Tensor => {
   const o = poolOptions(window, options)
   const total = P.sum(P.extractPatches(x, window, o), [3, 4])
   if (!padded(o)) {
