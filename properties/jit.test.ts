@@ -17,7 +17,7 @@ import { vdot } from '../src/ops/composites.js'
 import { key, normal } from '../src/random/index.js'
 import { jit } from '../src/index.js'
 import { softmaxCrossEntropy } from '../src/losses/index.js'
-import { type DType, type Shape, type Tensor, broadcastShapes, item, sizeOf, tensor } from '../src/tensor/index.js'
+import { type DType, type Shape, type Tensor, broadcastShapes, item, patchGeometry, sizeOf, tensor } from '../src/tensor/index.js'
 import { type Tree, leaves } from '../src/tree/index.js'
 
 interface Case {
@@ -101,6 +101,13 @@ const laws: Record<keyof typeof primitives, Law> & Record<string, Law> = {
   matmul: (dtype) => fc.oneof(C.arbitraryMatmulShapes({ maxDim: 5 }), fc.constant({ a: [33, 70], b: [70, 17], transposeA: false, transposeB: false })).chain(({ a, b, transposeA, transposeB }) =>
     drawn([a, b], dtype).map((args) => ({ args, call: ([x, y]: ReadonlyArray<Tensor>) => P.matmul(x!, y!, { transposeA, transposeB }), differentiable: true }))),
   max: reduction(P.max, { domain: 'separated' }),
+  maxPool: (dtype) => imageShape.chain((x) => drawn([x], dtype, { domain: 'separated' }))
+    .map((args) => ({ args, call: ([x]: ReadonlyArray<Tensor>) => primitives.maxPool(x!, 2, windowOptions), differentiable: true })),
+  maxPoolBackward: (dtype) => imageShape.chain(([n, h, w, c]) => {
+    const g = patchGeometry('test', [n, h, w, c], 2, windowOptions)
+    return drawn([[n, g.outH, g.outW, c], [n, h, w, c]], dtype, { domain: 'separated' })
+      .map((args) => ({ args, call: ([ct, x]: ReadonlyArray<Tensor>) => primitives.maxPoolBackward(ct!, x!, g), differentiable: true }))
+  }),
   maximum: binary(P.maximum),
   mul: binary(P.mul),
   pad: (dtype) => rows.chain((s) => drawn([s], dtype).map((args) => ({ args, call: ([x]: ReadonlyArray<Tensor>) => P.pad(x!, s.map(() => 1), s.map((d) => d + 2)), differentiable: true }))),

@@ -277,6 +277,19 @@ const poolLaw = (name: string, op: (x: Tensor, window: P.Pair, options: P.Window
   }).filter((c) => { try { c.call(c.args); return true } catch { return false } }),
 })
 
+// maxPoolBackward(ct, x): linear in ct, piecewise constant in x (separated values: no ties to break)
+const maxPoolBackwardCases: fc.Arbitrary<Case> = windowCases(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })).map((c) => {
+  const o: P.WindowOptions = { stride: c.options.stride!, padding: c.options.padding === 'valid' || c.options.padding === 'same' ? c.options.padding : 'valid' }
+  try {
+    return { c, o, g: K.patchGeometry('test', c.image, c.kernel, o) }
+  } catch {
+    return undefined
+  }
+}).filter((w) => w !== undefined).chain(({ c, o, g }) => {
+  return drawn([[c.image[0], g.outH, g.outW, c.image[3]], c.image], { domain: 'separated' })
+    .map((xs) => makeCase(`maxPoolBackward(${names(xs)}, ${showWindow({ ...c, options: o })})`, xs, ([ct, x]) => primitives.maxPoolBackward(ct!, x!, g)))
+})
+
 const imageLaw = (name: string, op: (x: Tensor) => Tensor, domain: Domain): Law => ({
   domain,
   cases: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
@@ -324,6 +337,8 @@ const laws = {
   batchedMatmul: { domain: 'real', cases: batchedMatmulCases },
   matmul: { domain: 'real', cases: matmulCases },
   max: reductionLaw('max', P.max, 'separated'),
+  maxPool: poolLaw('maxPool', primitives.maxPool, 'separated'),
+  maxPoolBackward: { domain: 'separated', cases: maxPoolBackwardCases },
   maximum: binaryLaw('maximum', P.maximum, 'separated'),
   mul: binaryLaw('mul', P.mul, 'real'),
   pad: { domain: 'real', cases: padCases },

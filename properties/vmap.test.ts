@@ -23,7 +23,7 @@ import * as losses from '../src/losses/index.js'
 import * as composites from '../src/ops/composites.js'
 import * as nn from '../src/nn/index.js'
 import { key, normal, uniform } from '../src/random/index.js'
-import { type Shape, type Tensor, ShapeError, broadcastShapes, sizeOf, tensor, toFlatArray } from '../src/tensor/index.js'
+import { type Shape, type Tensor, ShapeError, broadcastShapes, patchGeometry, sizeOf, tensor, toFlatArray } from '../src/tensor/index.js'
 import { type Tree, flatten, leaves } from '../src/tree/index.js'
 
 /** One call of an op on float64 example arguments. */
@@ -111,6 +111,11 @@ const windowOptions = { padding: 'same', stride: [2, 1] } as const
 const imageShape = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }))
 const extractPatchesCases = imageShape.chain((s) => drawn([s])).map((xs) => makeCase('extractPatches', xs, (x) => P.extractPatches(x, 2, windowOptions)))
 const foldPatchesCases = imageShape.chain(([n, h, w, c]) => drawn([[n, Math.ceil(h / 2), w, 2, 2, c]]).map((xs) => makeCase(`foldPatches([${n}, ${h}, ${w}, ${c}])`, xs, (p) => P.foldPatches(p, [n, h, w, c], windowOptions))))
+const maxPoolCases = imageShape.chain((s) => drawn([s], 'separated')).map((xs) => makeCase('maxPool', xs, (x) => primitives.maxPool(x, 2, windowOptions)))
+const maxPoolBackwardCases = imageShape.chain(([n, h, w, c]) => {
+  const g = patchGeometry('test', [n, h, w, c], 2, windowOptions)
+  return drawn([[n, g.outH, g.outW, c], [n, h, w, c]], 'separated').map((xs) => makeCase('maxPoolBackward', xs, (ct, x) => primitives.maxPoolBackward(ct, x, g)))
+})
 const conv2dCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => drawn([s, [2, 2, s[3], o]])).map((xs) => makeCase('conv2d', xs, (x, w) => P.conv2d(x, w, windowOptions)))
 // indices from the sign of an argument (0 or 1), so that batched indices stay whole numbers
 const gatherCases = fc.tuple(small, fc.array(fc.integer({ min: 1, max: 2 }), { maxLength: 2 })).chain(([i, rest]) => drawn([[2, ...rest], i]))
@@ -144,6 +149,8 @@ const batchLaws = {
   batchedMatmul: batchedMatmulCases,
   matmul: matmulCases,
   max: reductionCases('max', P.max),
+  maxPool: maxPoolCases,
+  maxPoolBackward: maxPoolBackwardCases,
   maximum: binaryCases('maximum', P.maximum),
   mul: binaryCases('mul', P.mul),
   pad: padCases,

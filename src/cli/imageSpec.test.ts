@@ -1,7 +1,7 @@
 /**
  * `purenet train --model spec.json` with image layers (conv2d, batchNorm, maxPool2d, flatten) on
- * image rows: a CSV of 6x6 single-channel images, one pixel per column (the CLI reads CSV; IDX
- * files go through `data.idxDataset` in code). Then `inspect` shows the image shapes and the
+ * image rows: a CSV of 6x6 single-channel images, one pixel per column (IDX image files are
+ * idx.test.ts's). Then `inspect` shows the image shapes and the
  * saved running statistics, and `eval` loads the model.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'

@@ -56,7 +56,10 @@ export const inspectCommand = async (argv: ReadonlyArray<string>, terminal: Term
   if (E.isRight(info)) {
     const d = info.right
     // names from the file, escaped (printable.ts): a line break or a terminal escape shows as \u000a, \u001b
-    terminal.out(`data          target "${printable(d.target)}" (${d.task}${d.classes === undefined ? '' : `: ${d.classes.map(printable).join(', ')}`}) from ${d.features.length} features: ${d.features.map(printable).join(', ')}`)
+    const from = d.images === undefined
+      ? `${d.features.length} features: ${d.features.map(printable).join(', ')}`
+      : `IDX images [${d.images.shape.join(', ')}] (height, width, channels; pixels times ${Number(d.images.scale.toPrecision(6))})`
+    terminal.out(`data          target "${printable(d.target)}" (${d.task}${d.classes === undefined ? '' : `: ${d.classes.map(printable).join(', ')}`}) from ${from}`)
     if (d.training !== undefined) {
       const t = d.training
       terminal.out(`run           ${t.optimizer} lr ${t.lr}, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}`)

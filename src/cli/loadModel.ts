@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as io from '../ioNamespace.js'
 import { type ModelInfo, decodeModelInfo } from './modelInfo.js'
 import { extraKey, isOnnxPath, loadOnnxModel } from './onnxModel.js'
-import { type Failure, inputError } from './outcome.js'
+import { type Failure, inputError, usageError } from './outcome.js'
 
 /** A model and how to read a CSV for it. */
 export interface UsableModel {
@@ -28,6 +28,41 @@ export const loadUsableModel = async (path: string): Promise<E.Either<Failure, U
   const problem = classesProblem(info.right, model.right.net.outSize)
   if (problem !== undefined) return inputError(`${path}: ${problem}`)
   return E.right({ model: model.right, info: info.right })
+}
+
+/** Where `eval` or `predict` reads its examples: a CSV file, or IDX images (and labels). */
+export type DataSource = { readonly kind: 'csv'; readonly path: string } | { readonly kind: 'idx'; readonly images: string; readonly labels?: string }
+
+/**
+ * The data source of `eval` (`labels: true`: labelled data) or `predict`, from its flags, or the
+ * usage failure: none given, both given, `--labels` without `--images`, `--target` with images.
+ */
+export const dataSource = (
+  f: { readonly data?: string | undefined; readonly target?: string | undefined; readonly images?: string | undefined; readonly labels?: string | undefined },
+  command: 'eval' | 'predict',
+): E.Either<Failure, DataSource> => {
+  const csvWhat = command === 'eval' ? '--data <test.csv>' : '--data <x.csv>'
+  if (f.data !== undefined && (f.images !== undefined || f.labels !== undefined)) return usageError(`--data and --images are two sources of examples; give one: ${csvWhat} for a model trained on a CSV, --images <images-idx> for one trained on IDX images`)
+  if (f.images === undefined && f.labels !== undefined) return usageError('--labels needs --images <images-idx>, the images they label')
+  if (f.images !== undefined) {
+    if (f.target !== undefined) return usageError('--target names a CSV column; with --images the targets are the classes in --labels')
+    if (command === 'eval' && f.labels === undefined) return usageError('--images needs --labels <labels-idx>, the class of each image')
+    return E.right({ kind: 'idx', images: f.images, ...(f.labels === undefined ? {} : { labels: f.labels }) })
+  }
+  if (f.data === undefined) return usageError(`${csvWhat} is required: ${command === 'eval' ? 'labelled data: a CSV file with the model\'s feature columns and target' : 'a CSV file with the model\'s feature columns (other columns are ignored)'} (or --images for a model trained on IDX images)`)
+  return E.right({ kind: 'csv', path: f.data })
+}
+
+/** That a model reads the data source given: IDX images for a model trained on them, a CSV otherwise. */
+export const sourceFits = (modelPath: string, info: ModelInfo, source: DataSource): E.Either<Failure, void> => {
+  const images = info.images
+  if (images !== undefined && source.kind === 'csv') {
+    return inputError(`${modelPath}: the model was trained on IDX images ([${images.shape.join(', ')}] each), not CSV columns; give --images <images-idx>${source.path === '' ? '' : ` instead of --data ${source.path}`}`)
+  }
+  if (images === undefined && source.kind === 'idx') {
+    return inputError(`${modelPath}: the model was trained on CSV columns (${info.features.slice(0, 5).join(', ')}${info.features.length > 5 ? ', ...' : ''}), not IDX images; give --data <file.csv>`)
+  }
+  return E.right(undefined)
 }
 
 /**

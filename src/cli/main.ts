@@ -23,9 +23,9 @@ import { trainCommand, trainUsage } from './train.js'
 export const usage = `usage: purenet <command> [options]
 
 commands:
-  train    train a network (a layer spec) on a CSV file and save the model
-  eval     the loss and accuracy of a model on a labelled CSV file
-  predict  a model's predictions for the rows of a CSV file
+  train    train a network (a layer spec) on a CSV file or IDX images and save the model
+  eval     the loss and accuracy of a model on a labelled CSV file or IDX images
+  predict  a model's predictions for the rows of a CSV file or IDX images
   inspect  what a model file holds: architecture, parameters, training history
   export   a model file as an ONNX file, for ONNX Runtime
 

@@ -15,12 +15,20 @@
  * `scaler` (a `data.Scaler` for the features and, for regression, the target) is what
  * `train --normalize` fitted on the training data; `eval` and `predict` apply it to the features
  * and undo the target's on the network's outputs.
+ *
+ * A model trained on IDX images (`train --images --labels`, `idxData.ts`) records
+ * `"images": { "shape": [28, 28, 1], "scale": 0.00392156862745098 }` (one image's [height, width,
+ * channels] and the factor its pixels were multiplied by), with target "label", no feature
+ * columns and the classes "0".."k-1"; `eval` and `predict` then read IDX images the same way.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { ScalerCodec } from '../data/index.js'
 
 const Task = t.keyof({ classification: null, regression: null }, "'classification' or 'regression'")
+
+/** How a model trained on IDX images read them: one image's shape and the pixels' factor. */
+const Images = t.type({ shape: t.readonly(t.tuple([t.number, t.number, t.number])), scale: t.number })
 
 const Training = t.type({
   optimizer: t.keyof({ sgd: null, adam: null }, "'sgd' or 'adam'"),
@@ -39,7 +47,7 @@ export type Scalers = t.TypeOf<typeof Scalers>
 /** The io-ts codec of the data description in a model file's `extra`. */
 export const ModelInfo = t.intersection([
   t.type({ target: t.string, features: t.readonlyArray(t.string, 'an array of column names'), task: Task }),
-  t.partial({ classes: t.readonlyArray(t.string, 'an array of class labels'), training: Training, scaler: Scalers }),
+  t.partial({ classes: t.readonlyArray(t.string, 'an array of class labels'), training: Training, scaler: Scalers, images: Images }),
 ])
 
 /** The data description of a model trained by `purenet train`. */

@@ -4,7 +4,8 @@
  * writes the predicted class label, from the class mapping saved at training, and the probability
  * of every class; a regression model writes its outputs. The result is CSV, to `--out` or to
  * standard output. The features are scaled as in training (`extra.scaler`), and a scaled
- * regression target's outputs are unscaled back to its units.
+ * regression target's outputs are unscaled back to its units. A model trained on IDX images
+ * predicts the class of every image of an IDX file (`--images`, read as in training: `idxData.ts`).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as data from '../data/index.js'
@@ -12,7 +13,8 @@ import { softmax } from '../ops/index.js'
 import { type Tensor, toFlatArray } from '../tensor/index.js'
 import { writeText } from './files.js'
 import { bool, parseFlags, requiredText, text, usageOf } from './flags.js'
-import { loadUsableModel } from './loadModel.js'
+import { networkInput, outputsInChunks, readIdxImages } from './idxData.js'
+import { dataSource, loadUsableModel, sourceFits } from './loadModel.js'
 import { type Outcome, type Terminal, inputError, usageError } from './outcome.js'
 import { checkOutputs } from './outputs.js'
 import { readFeatures } from './tabular.js'
@@ -20,13 +22,14 @@ import { readFeatures } from './tabular.js'
 /** The flags of `purenet predict`. */
 export const predictFlags = {
   model: requiredText('the trained model file', '<model.json>'),
-  data: requiredText('a CSV file with the model\'s feature columns (other columns are ignored)', '<x.csv>'),
+  data: text('a CSV file with the model\'s feature columns (other columns are ignored)', '<x.csv>'),
+  images: text('for a model trained on IDX images: an IDX file of images, read as in training', '<images-idx>'),
   out: text('where to write the predictions as CSV (default: standard output)', '<predictions.csv>'),
   help: bool('show this help'),
 } as const
 
 /** The usage of `purenet predict`. */
-export const predictUsage = usageOf('purenet predict --model <model.json> --data <x.csv> [--out <predictions.csv>]', predictFlags)
+export const predictUsage = usageOf('purenet predict --model <model.json> --data <x.csv> [--out <predictions.csv>]\n       purenet predict --model <model.json> --images <images-idx> [--out <predictions.csv>]', predictFlags)
 
 // RFC 4180: a field with a delimiter, a quote or a line break is quoted, quotes doubled.
 const field = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
@@ -66,22 +69,31 @@ export const predictCommand = async (argv: ReadonlyArray<string>, terminal: Term
   const parsed = parseFlags(argv, predictFlags)
   if (E.isLeft(parsed)) return usageError(parsed.left)
   const f = parsed.right.values
+  const source = dataSource(f, 'predict')
+  if (E.isLeft(source)) return source
+  const input = source.right.kind === 'csv' ? { flag: 'data', path: source.right.path } : { flag: 'images', path: source.right.images }
   if (f.out !== undefined) {
-    const writable = await checkOutputs([{ flag: 'out', path: f.out, kind: 'file' }], [{ flag: 'model', path: f.model }, { flag: 'data', path: f.data }])
+    const writable = await checkOutputs([{ flag: 'out', path: f.out, kind: 'file' }], [{ flag: 'model', path: f.model }, input])
     if (E.isLeft(writable)) return writable
   }
   const loaded = await loadUsableModel(f.model)
   if (E.isLeft(loaded)) return loaded
   const { model, info } = loaded.right
-  const x = await readFeatures(f.data, info.features)
+  const fits = sourceFits(f.model, info, source.right)
+  if (E.isLeft(fits)) return fits
+  const images = source.right.kind === 'idx' ? await readIdxImages(source.right.images) : undefined
+  if (images !== undefined && E.isLeft(images)) return images
+  const x = images !== undefined && E.isRight(images) ? networkInput(images.right, model.net, f.model, input.path) : await readFeatures(input.path, info.features)
   if (E.isLeft(x)) return x
   let outputs: Tensor
   try {
     const scaler = info.scaler
-    outputs = model.net.apply(model.params)(scaler?.features === undefined ? x.right : data.scale(scaler.features, x.right), { mode: 'eval' })
+    const apply = (rows: Tensor): Tensor => model.net.apply(model.params)(rows, { mode: 'eval' })
+    // images go through in chunks: a whole image set through a convolution at once needs gigabytes
+    outputs = images !== undefined ? outputsInChunks(apply, x.right) : apply(scaler?.features === undefined ? x.right : data.scale(scaler.features, x.right))
     if (scaler?.target !== undefined) outputs = data.unscale(scaler.target, outputs)
   } catch (e) {
-    return inputError(`${f.model}: the network cannot read ${f.data} (${e instanceof Error ? e.message : String(e)})`)
+    return inputError(`${f.model}: the network cannot read ${input.path} (${e instanceof Error ? e.message : String(e)})`)
   }
   const csv = predictionsCsv(outputs, info.task === 'classification' ? info.classes : undefined, info.target)
   if (f.out === undefined) {

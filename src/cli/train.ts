@@ -1,9 +1,10 @@
 /**
- * `purenet train`: reads a layer spec (JSON, `nn.fromSpec`) and a CSV, trains with softmax
- * cross-entropy (class labels) or mean squared error (numbers), and saves a model file whose
- * `extra` records how to read a CSV for it (`modelInfo.ts`). With `--checkpoint DIR` it writes a
- * checkpoint every `--checkpoint-every` epochs; with `--resume` it continues the run from the
- * newest one (or starts it when there is none), to the same parameters bit for bit.
+ * `purenet train`: reads a layer spec (JSON, `nn.fromSpec`) and a CSV (or IDX images and their
+ * labels, `idxData.ts`), trains with softmax cross-entropy (class labels) or mean squared error
+ * (numbers), and saves a model file whose `extra` records how to read data for it
+ * (`modelInfo.ts`). With `--checkpoint DIR` it writes a checkpoint every `--checkpoint-every`
+ * epochs; with `--resume` it continues the run from the newest one (or starts it when there is
+ * none), to the same parameters bit for bit.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as data from '../data/index.js'
@@ -17,7 +18,8 @@ import * as train from '../train/index.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import { readText } from './files.js'
-import { bool, natural, oneOf, parseFlags, positive, positiveInt, requiredText, text, usageOf } from './flags.js'
+import { checkCounts, networkInput, outputsInChunks, pixelScale, readIdxImages, readIdxLabels } from './idxData.js'
+import { type Values, bool, natural, oneOf, parseFlags, positive, positiveInt, requiredText, text, usageOf } from './flags.js'
 import type { ModelInfo, Scalers, TrainingInfo } from './modelInfo.js'
 import { isOnnxPath, loadOnnxModel } from './onnxModel.js'
 import { type Failure, type Outcome, type Terminal, inputError, usageError } from './outcome.js'
@@ -28,8 +30,10 @@ import { readTrainingData } from './tabular.js'
 /** The flags of `purenet train`. */
 export const trainFlags = {
   model: requiredText('the network: a layer spec as JSON (e.g. examples/iris-spec.json), or an .onnx model whose weights the run starts from', '<spec.json>'),
-  data: requiredText('the training data: a CSV file with a header row', '<train.csv>'),
-  target: requiredText('the column to predict; the other columns are the features', '<column>'),
+  data: text('the training data: a CSV file with a header row (or --images and --labels)', '<train.csv>'),
+  target: text('the column to predict; the other columns are the features', '<column>'),
+  images: text('the training images instead of a CSV: an IDX file of unsigned bytes [n, height, width] (MNIST\'s format), pixels / 255: NHWC images [n, h, w, 1] for a spec starting with an image layer, rows otherwise', '<images-idx>'),
+  labels: text('with --images: an IDX file of the images\' class indices 0..k-1 [n], for a network with k outputs', '<labels-idx>'),
   out: requiredText('where to save the trained model', '<model.json>'),
   epochs: positiveInt('passes over the data (default 10)'),
   batch: positiveInt('examples per step (default 32)'),
@@ -46,7 +50,78 @@ export const trainFlags = {
 } as const
 
 /** The usage of `purenet train`. */
-export const trainUsage = usageOf('purenet train --model <spec.json> --data <train.csv> --target <column> --out <model.json> [options]', trainFlags)
+export const trainUsage = usageOf('purenet train --model <spec.json> --data <train.csv> --target <column> --out <model.json> [options]\n       purenet train --model <spec.json> --images <images-idx> --labels <labels-idx> --out <model.json> [options]', trainFlags)
+
+/** The data a run trains on, read and checked against the network. */
+interface TrainingData {
+  /** What the network reads (features scaled by `scaler`) and the targets. */
+  readonly trainSet: data.Dataset
+  /** The input as read, before scaling (for the hint of a diverging run). */
+  readonly raw: Tensor
+  readonly target: string
+  readonly features: ReadonlyArray<string>
+  readonly classes?: ReadonlyArray<string>
+  readonly scaler?: Scalers
+  /** The images' shape and factor, for data read from IDX files. */
+  readonly images?: NonNullable<ModelInfo['images']>
+  /** The line that says how the data was scaled, if it was. */
+  readonly scaling?: string
+}
+
+// The required flag's message, as parseFlags words it.
+const missing = (name: 'data' | 'target'): string => `--${name} ${trainFlags[name].value} is required: ${trainFlags[name].help}`
+
+/** The training data of a CSV file, checked against the network and scaled as `--normalize` says. */
+const csvTrainingData = async (f: Values<typeof trainFlags>, net: nn.Layer<Tree>, path: string, target: string): Promise<E.Either<Failure, TrainingData>> => {
+  const csv = await readTrainingData(path, target, f.task ?? 'auto')
+  if (E.isLeft(csv)) return csv
+  const { dataset, features, classes } = csv.right
+  if (Number.isFinite(net.inSize) && net.inSize !== features.length) {
+    return inputError(`${f.model}: the network takes ${net.inSize} inputs, but ${path} has ${features.length} feature columns (${features.join(', ')}); make the first layer's inSize ${features.length}`)
+  }
+  const outputs = classes === undefined ? 1 : classes.length
+  if (Number.isFinite(net.outSize) && net.outSize !== outputs) {
+    return inputError(classes === undefined
+      ? `${f.model}: the network has ${net.outSize} outputs, but the target "${target}" is a number (regression needs 1 output; pass --task classification if its values are class labels)`
+      : `${f.model}: the network has ${net.outSize} outputs, but the target "${target}" has ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', ...' : ''}); make the last layer's outSize ${classes.length}`)
+  }
+  // Scaling, fitted on the training data and saved with the model (eval and predict apply it).
+  const normalize = f.normalize ?? 'standard'
+  const fitScaler = normalize === 'standard' ? data.standardize : normalize === 'minmax' ? data.minMax : undefined
+  const scaledX = fitScaler?.(dataset.x)
+  const scaledY = classes === undefined ? fitScaler?.(dataset.y) : undefined
+  const how = normalize === 'standard' ? 'standardized (mean 0, standard deviation 1 on the training data)' : 'scaled to [0, 1] on the training data'
+  return E.right({
+    trainSet: data.dataset(scaledX?.data ?? dataset.x, scaledY?.data ?? dataset.y),
+    raw: dataset.x,
+    target: csv.right.target,
+    features,
+    ...(classes === undefined ? {} : { classes }),
+    ...(scaledX === undefined ? {} : { scaler: { features: scaledX.scaler, ...(scaledY === undefined ? {} : { target: scaledY.scaler }) } }),
+    ...(scaledX === undefined ? {} : { scaling: `features ${how}${scaledY === undefined ? '' : `, and so is the target "${target}": the training losses below are in its scaled units`}; the scaling is saved with the model` }),
+  })
+}
+
+/** The training data of IDX images and labels (`idxData.ts`), checked against the network. */
+const idxTrainingData = async (f: Values<typeof trainFlags>, net: nn.Layer<Tree>, imagesPath: string, labelsPath: string): Promise<E.Either<Failure, TrainingData>> => {
+  if (!Number.isFinite(net.outSize)) return inputError(`${f.model}: the network's output size is not known, so the number of classes is not; end it with a dense layer of one output per class`)
+  const images = await readIdxImages(imagesPath)
+  if (E.isLeft(images)) return images
+  const labels = await readIdxLabels(labelsPath, net.outSize)
+  if (E.isLeft(labels)) return labels
+  const counted = checkCounts(imagesPath, images.right, labelsPath, labels.right)
+  if (E.isLeft(counted)) return counted
+  const x = networkInput(images.right, net, f.model, imagesPath)
+  if (E.isLeft(x)) return x
+  return E.right({
+    trainSet: data.dataset(x.right, labels.right),
+    raw: x.right,
+    target: 'label',
+    features: [],
+    classes: Array.from({ length: net.outSize }, (_, i) => String(i)),
+    images: { shape: images.right.shape, scale: pixelScale },
+  })
+}
 
 const dropPrefix = (message: string): string => message.replace(/^(io\.[A-Za-z]+|nn\.fromSpec|data\.[A-Za-z]+): /, '')
 
@@ -107,10 +182,21 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   if (f.checkpoint === undefined && (f['checkpoint-every'] !== undefined || f.keep !== undefined)) {
     return usageError(`--${f.keep === undefined ? 'checkpoint-every' : 'keep'} needs --checkpoint <dir>`)
   }
+  // Two sources of data: a CSV (--data, --target), or IDX images and labels (--images, --labels).
+  const idx = f.images !== undefined || f.labels !== undefined
+  if (idx && f.data !== undefined) return usageError('--data and --images are two sources of training data; give one: --data <train.csv> --target <column>, or --images <images-idx> --labels <labels-idx>')
+  if (idx && f.target !== undefined) return usageError('--target names a CSV column; with --images the targets are the classes in --labels')
+  if (idx && f.images === undefined) return usageError('--labels needs --images <images-idx>, the images they label')
+  if (idx && f.labels === undefined) return usageError('--images needs --labels <labels-idx>, the class of each image')
+  if (idx && f.task !== undefined) return usageError('--task says how to read a CSV target; IDX labels are always classes')
+  if (idx && f.normalize !== undefined) return usageError('--normalize scales CSV columns; IDX images are always read as pixels / 255, in [0, 1] (add a batchNorm layer to normalise further)')
+  if (!idx && f.data === undefined) return usageError(missing('data'))
+  if (!idx && f.target === undefined) return usageError(missing('target'))
+  const dataPath = f.data ?? f.images ?? ''
   // Every output is checked before any work: never an input, and writable now rather than after the run.
   const writable = await checkOutputs(
     [{ flag: 'out', path: f.out, kind: 'file' }, ...(f.checkpoint === undefined ? [] : [{ flag: 'checkpoint', path: f.checkpoint, kind: 'folder' as const }])],
-    [{ flag: 'model', path: f.model }, { flag: 'data', path: f.data }],
+    [{ flag: 'model', path: f.model }, ...(f.data === undefined ? [] : [{ flag: 'data', path: f.data }]), ...(f.images === undefined ? [] : [{ flag: 'images', path: f.images }]), ...(f.labels === undefined ? [] : [{ flag: 'labels', path: f.labels }])],
   )
   if (E.isLeft(writable)) return writable
 
@@ -124,44 +210,31 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   const net = decodedNet.right
 
   // The data, and whether it fits the network.
-  const csv = await readTrainingData(f.data, f.target, f.task ?? 'auto')
-  if (E.isLeft(csv)) return csv
-  const { dataset, features, classes } = csv.right
+  const read = f.images !== undefined && f.labels !== undefined
+    ? await idxTrainingData(f, net, f.images, f.labels)
+    : await csvTrainingData(f, net, dataPath, f.target ?? '')
+  if (E.isLeft(read)) return read
+  const { trainSet, features, classes, scaler } = read.right
   const task: ModelInfo['task'] = classes === undefined ? 'regression' : 'classification'
-  if (Number.isFinite(net.inSize) && net.inSize !== features.length) {
-    return inputError(`${f.model}: the network takes ${net.inSize} inputs, but ${f.data} has ${features.length} feature columns (${features.join(', ')}); make the first layer's inSize ${features.length}`)
-  }
-  const outputs = classes === undefined ? 1 : classes.length
-  if (Number.isFinite(net.outSize) && net.outSize !== outputs) {
-    return inputError(classes === undefined
-      ? `${f.model}: the network has ${net.outSize} outputs, but the target "${f.target}" is a number (regression needs 1 output; pass --task classification if its values are class labels)`
-      : `${f.model}: the network has ${net.outSize} outputs, but the target "${f.target}" has ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', ...' : ''}); make the last layer's outSize ${classes.length}`)
-  }
-
-  // Scaling, fitted on the training data and saved with the model (eval and predict apply it).
-  const normalize = f.normalize ?? 'standard'
-  const fitScaler = normalize === 'standard' ? data.standardize : normalize === 'minmax' ? data.minMax : undefined
-  const scaledX = fitScaler?.(dataset.x)
-  const scaledY = task === 'regression' ? fitScaler?.(dataset.y) : undefined
-  const trainSet = data.dataset(scaledX?.data ?? dataset.x, scaledY?.data ?? dataset.y)
-  const scaler: Scalers | undefined = scaledX === undefined ? undefined : { features: scaledX.scaler, ...(scaledY === undefined ? {} : { target: scaledY.scaler }) }
+  const normalize = idx ? 'none' : f.normalize ?? 'standard'
 
   // The run.
   const optimizerName = f.optimizer ?? 'adam'
   const lr = f.lr ?? (optimizerName === 'adam' ? 0.01 : 0.1)
   const training: TrainingInfo = { optimizer: optimizerName, lr, batch: f.batch ?? 32, epochs: f.epochs ?? 10, seed: f.seed ?? 0 }
-  const info: ModelInfo = { target: csv.right.target, features, task, ...(classes === undefined ? {} : { classes }), training, ...(scaler === undefined ? {} : { scaler }) }
+  const info: ModelInfo = { target: read.right.target, features, task, ...(classes === undefined ? {} : { classes }), training, ...(scaler === undefined ? {} : { scaler }), ...(read.right.images === undefined ? {} : { images: read.right.images }) }
   // ModelInfo is JSON by construction (strings, numbers, arrays and records of them), but an
   // interface has no index signature, so TypeScript cannot see it as a JsonObject
   const extra = info as unknown as io.JsonObject
   const optimizer: optim.Optimizer = optimizerName === 'adam' ? optim.adam(lr) : optim.sgd(lr)
-  const examples = dataset.x.shape[0]!
+  const examples = trainSet.x.shape[0]!
   const stepsPerEpoch = Math.ceil(examples / training.batch)
   let lastAccuracy: number | undefined
   const metrics = classes === undefined
     ? undefined
     : (params: Tree): Readonly<Record<string, number>> => {
-        lastAccuracy = accuracy(net.apply(params)(trainSet.x), trainSet.y)
+        // images go through in chunks: a whole image set through a convolution at once needs gigabytes
+        lastAccuracy = accuracy(idx ? outputsInChunks((x) => net.apply(params)(x), trainSet.x) : net.apply(params)(trainSet.x), trainSet.y)
         return { accuracy: lastAccuracy }
       }
   const checkpointFolder = f.checkpoint
@@ -170,7 +243,8 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
   // network by its spec).
   const settings: io.JsonObject = {
     optimizer: optimizerName, lr, loss: classes === undefined ? 'mse' : 'softmaxCrossEntropy', batch: training.batch, seed: training.seed,
-    task, normalize, target: csv.right.target, features: [...features], ...(classes === undefined ? {} : { classes: [...classes] }),
+    task, normalize, target: read.right.target, features: [...features], ...(classes === undefined ? {} : { classes: [...classes] }),
+    ...(read.right.images === undefined ? {} : { images: [...read.right.images.shape] }),
   }
   let startStep = 0
   if (checkpointFolder !== undefined && f.resume !== true) {
@@ -186,11 +260,10 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
     startStep = latest.right?.checkpoint.state.step ?? 0
     terminal.out(latest.right === undefined ? `no checkpoint in ${checkpointFolder}: starting the run` : `resuming from ${latest.right.file} (step ${startStep})`)
   }
-  terminal.out(`training ${net.name} on ${examples} examples of ${f.data} (${task}${classes === undefined ? '' : `, ${classes.length} classes`}): ${optimizerName} lr ${lr}, batch ${training.batch}, ${training.epochs} epochs, seed ${training.seed}`)
-  if (scaledX !== undefined) {
-    const how = normalize === 'standard' ? 'standardized (mean 0, standard deviation 1 on the training data)' : 'scaled to [0, 1] on the training data'
-    terminal.out(`features ${how}${scaledY === undefined ? '' : `, and so is the target "${f.target}": the training losses below are in its scaled units`}; the scaling is saved with the model`)
-  }
+  terminal.out(`training ${net.name} on ${examples} examples of ${dataPath} (${task}${classes === undefined ? '' : `, ${classes.length} classes`}): ${optimizerName} lr ${lr}, batch ${training.batch}, ${training.epochs} epochs, seed ${training.seed}`)
+  if (read.right.scaling !== undefined) terminal.out(read.right.scaling)
+  const shape = read.right.images?.shape
+  if (shape !== undefined) terminal.out(`images ${shape[0]}x${shape[1]}x${shape[2]} (height, width, channels), pixels / 255 in [0, 1], labels ${f.labels} (classes 0..${(classes?.length ?? 1) - 1})`)
   const report = progress(terminal, { epochs: training.epochs, stepsPerEpoch, examples, startStep }, now)
   const options: train.FitOptions<Tree, optim.OptState> = {
     net,
@@ -221,7 +294,7 @@ export const trainCommand = async (argv: ReadonlyArray<string>, terminal: Termin
     // Divergence and a checkpoint that cannot be written are the run's failures, not bugs.
     if (e instanceof train.DivergenceError) {
       const what = e.what === 'loss' ? `the loss is ${e.value}` : e.what === 'gradient' ? 'the gradient is not finite' : 'the update made the parameters or the optimizer state not finite'
-      return inputError(`training diverged at step ${e.step}: ${what}; try a smaller --lr (it is ${lr})${normalize === 'none' ? scaleHint(dataset.x, features) : ''}`)
+      return inputError(`training diverged at step ${e.step}: ${what}; try a smaller --lr (it is ${lr})${normalize === 'none' && !idx ? scaleHint(read.right.raw, features) : ''}`)
     }
     if (e instanceof RangeError && /allocation failed|Invalid typed array length|Invalid array length/i.test(e.message)) {
       return inputError(`${f.model}: the network is too big for this machine's memory (${e.message}); make its layers smaller`)

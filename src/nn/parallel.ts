@@ -12,15 +12,17 @@
  * 3. the output size is the sum of the layers' output sizes (in the types too, when literal).
  *
  * Parameters are a readonly array aligned with the layers; `init` splits its key per layer, and
- * in training mode layer i gets the key `foldIn(ctx.key, i)`.
+ * in training mode layer i gets the key `foldIn(ctx.key, i)`. When a layer has running state (a
+ * `batchNorm` inside), the combination has `state` rules as `serial` does (`StateRules`,
+ * Layer.ts): each stateful layer runs its training forward and keeps its new state.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { concat, slice } from '../ops/index.js'
-import { type Key, split } from '../random/index.js'
+import { type Key, foldIn, split } from '../random/index.js'
 import { ShapeError, type Tensor, pathKey } from '../tensor/index.js'
 import {
-  type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving,
-  checkInput, preservesSize,
+  type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving, type StateRules,
+  checkInput, preservesSize, stateRulesOf,
 } from './Layer.js'
 import { type Child, type LayerKindDefinition, type SpecContext, type SpecResult, buildWith, decodeLayers, declaresLayers, layerKind, layersField, sizePath, specFail } from './LayerKind.js'
 import type { FanOutSpec, ParallelSpec } from './LayerSpec.js'
@@ -84,6 +86,45 @@ const applyEach = (name: string, list: ReadonlyArray<AnyLayer>, params: Readonly
   return list.map((l, i) => (l.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor)(ps[i]))
 }
 
+// The state rules of fanOut or parallel with a stateful layer: each layer's training forward (its
+// `train`, or `apply` in training mode) on its input `inputOf(x, i)` with the key foldIn(key, i),
+// as `apply` gives it, the outputs joined by `join`; `keep` takes each stateful layer's.
+const branchesState = (
+  name: string,
+  list: ReadonlyArray<AnyLayer>,
+  rules: ReadonlyArray<StateRules<unknown> | undefined>,
+  inSize: number,
+  inputOf: (x: Tensor, i: number) => Tensor,
+): StateRules<ReadonlyArray<unknown>> => Object.freeze({
+  train: (params: ReadonlyArray<unknown>) => {
+    const ps = checkParamsArray(name, params, list.length)
+    const fs = list.map((l, i) => {
+      const r = rules[i]
+      if (r !== undefined) return r.train(ps[i])
+      const f = (l.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor)(ps[i])
+      return (x: Tensor, key: Key): readonly [Tensor, unknown] => [f(x, { mode: 'train', key }), ps[i]]
+    })
+    return (x: Tensor, key: Key): readonly [Tensor, ReadonlyArray<unknown>] => {
+      checkInput(name, inSize, x)
+      const results = fs.map((f, i) => f(inputOf(x, i), foldIn(key, i)))
+      const outs = results.map(([y]) => y)
+      return [outs.length === 1 ? outs[0]! : concat(outs, 1), Object.freeze(results.map(([, p]) => p))]
+    }
+  },
+  keep: (updated: ReadonlyArray<unknown>, next: ReadonlyArray<unknown>) =>
+    Object.freeze(updated.map((u, i) => (rules[i] === undefined ? u : rules[i]!.keep(u, next[i])))),
+})
+
+const stateOf = (
+  name: string,
+  list: ReadonlyArray<AnyLayer>,
+  inSize: number,
+  inputOf: (x: Tensor, i: number) => Tensor,
+): { readonly state?: StateRules<ReadonlyArray<unknown>> } => {
+  const rules = list.map(stateRulesOf)
+  return rules.some((r) => r !== undefined) ? { state: branchesState(name, list, rules, inSize, inputOf) } : {}
+}
+
 const checkNonEmpty = (op: string, list: ReadonlyArray<AnyLayer>): void => {
   if (list.length === 0) throw new RangeError(`${op}: needs at least one layer`)
 }
@@ -126,6 +167,7 @@ export const fanOut = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
         return outs.length === 1 ? outs[0]! : concat(outs, 1)
       }
     },
+    ...stateOf(name, list, inSize, (x) => x),
   }
   // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(layer) as unknown as FanOut<Ls>
@@ -154,6 +196,7 @@ export const parallel = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(..
   const offsets = list.reduce<number[]>((acc, l) => [...acc, acc[acc.length - 1]! + l.inSize], [0])
   const inSize = offsets[offsets.length - 1]!
   const outSize = list.reduce((n, l) => n + l.outSize, 0)
+  const blockOf = (x: Tensor, i: number): Tensor => (list.length === 1 ? x : slice(x, [0, offsets[i]!], [x.shape[0]!, list[i]!.inSize]))
   const layer = {
     name,
     inSize,
@@ -164,13 +207,11 @@ export const parallel = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(..
       const fs = applyEach(name, list, params)
       return (x: Tensor, ctx?: ApplyContext): Tensor => {
         checkInput(name, inSize, x)
-        const outs = fs.map((f, i) => {
-          const block = list.length === 1 ? x : slice(x, [0, offsets[i]!], [x.shape[0]!, list[i]!.inSize])
-          return f(block, childContext(ctx, i))
-        })
+        const outs = fs.map((f, i) => f(blockOf(x, i), childContext(ctx, i)))
         return outs.length === 1 ? outs[0]! : concat(outs, 1)
       }
     },
+    ...stateOf(name, list, inSize, blockOf),
   }
   // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(layer) as unknown as Parallel<Ls>

@@ -5,7 +5,8 @@
 import { add } from '../ops/index.js'
 import { ShapeError, type Tensor, pathKey } from '../tensor/index.js'
 import * as E from 'fp-ts/lib/Either.js'
-import { type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving, preservesSize } from './Layer.js'
+import type { Key } from '../random/index.js'
+import { type AnyLayer, type ApplyContext, type InSizeOf, type Layer, type OutSizeOf, type ParamsOf, type SizePreserving, type StateRules, preservesSize, stateRulesOf } from './Layer.js'
 import { type LayerKindDefinition, layerKind, type SpecContext, buildWith, layerField, sizePath, specFail } from './LayerKind.js'
 import type { ResidualSpec } from './LayerSpec.js'
 
@@ -39,6 +40,9 @@ export type Residual<L extends AnyLayer> = [L] extends [SizePreserving]
 /**
  * The residual block x ↦ x + layer(x). The layer's input and output sizes must agree; the
  * parameters are the layer's own (no extra nesting), and the context is passed on unchanged.
+ * A layer with running state (a `batchNorm` inside) makes the block stateful too: its `state`
+ * rules run the layer's training forward and keep its new state (`StateRules`, Layer.ts), so
+ * `train` updates the running statistics inside the block as it does inside `serial`.
  * @example
  * ```ts
  * const block = nn.residual(nn.serial(nn.dense(64, 64), nn.relu, nn.dense(64, 64)))
@@ -53,6 +57,13 @@ export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Res
     throw new ShapeError('residual', [], `x + f(x) needs f to keep the size, but ${inner.name} maps ${inner.inSize} features to ${inner.outSize}; use a layer from ${inner.inSize} to ${inner.inSize} features`)
   }
   const apply = inner.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor
+  const added = (x: Tensor, y: Tensor): Tensor => {
+    if (y.shape.length !== x.shape.length || y.shape.some((d, i) => d !== x.shape[i])) {
+      throw new ShapeError(name, [x.shape, y.shape], `the block's output must have its input's shape to be added to it`)
+    }
+    return add(x, y)
+  }
+  const rules = stateRulesOf(inner)
   const result = {
     name,
     inSize: inner.inSize,
@@ -61,19 +72,27 @@ export const residual = <const L extends AnyLayer>(layer: ResidualCheck<L>): Res
     init: inner.init,
     apply: (params: unknown) => {
       const f = apply(params)
-      return (x: Tensor, ctx?: ApplyContext): Tensor => {
-        const y = f(x, ctx)
-        if (y.shape.length !== x.shape.length || y.shape.some((d, i) => d !== x.shape[i])) {
-          throw new ShapeError(name, [x.shape, y.shape], `the block's output must have its input's shape to be added to it`)
-        }
-        return add(x, y)
-      }
+      return (x: Tensor, ctx?: ApplyContext): Tensor => added(x, f(x, ctx))
     },
     ...(preserving ? { preservesSize: true as const } : {}),
+    ...(rules === undefined ? {} : { state: residualState(rules, added) }),
   }
   // The value is built from AnyLayer parts; its precise type is computed from the arguments' types.
   return Object.freeze(result) as unknown as Residual<L>
 }
+
+// The state rules of a residual block around a stateful layer: the layer's training forward (with
+// the block's key, as `apply` passes the context on unchanged), plus the skip; the layer's `keep`.
+const residualState = (rules: StateRules<unknown>, added: (x: Tensor, y: Tensor) => Tensor): StateRules<unknown> => Object.freeze({
+  train: (params: unknown) => {
+    const f = rules.train(params)
+    return (x: Tensor, key: Key): readonly [Tensor, unknown] => {
+      const [y, next] = f(x, key)
+      return [added(x, y), next]
+    }
+  },
+  keep: rules.keep,
+})
 
 /**
  * The layer kind `residual`: `{ kind: 'residual', layer }`; the size rule is that the inner layer
