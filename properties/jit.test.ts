@@ -17,7 +17,7 @@ import { vdot } from '../src/ops/composites.js'
 import { key, normal } from '../src/random/index.js'
 import { jit } from '../src/index.js'
 import { softmaxCrossEntropy } from '../src/losses/index.js'
-import { type DType, type Shape, type Tensor, broadcastShapes, item, sizeOf, tensor } from '../src/tensor/index.js'
+import { type DType, type Shape, type Tensor, broadcastShapes, item, patchGeometry, sizeOf, tensor } from '../src/tensor/index.js'
 import { type Tree, leaves } from '../src/tree/index.js'
 
 interface Case {
@@ -82,6 +82,14 @@ const laws: Record<keyof typeof primitives, Law> & Record<string, Law> = {
     drawn([s, s.map((d, i) => (i === axis ? d + 1 : d))], dtype).map((args) => ({ args, call: (xs: ReadonlyArray<Tensor>) => P.concat(xs, axis), differentiable: true })))),
   conv2d: (dtype) => fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([x, o]) => drawn([x, [2, 2, x[3], o]], dtype))
     .map((args) => ({ args, call: ([x, w]: ReadonlyArray<Tensor>) => P.conv2d(x!, w!, windowOptions), differentiable: true })),
+  conv2dBackpropInput: (dtype) => fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([x, o]) => {
+    const g = patchGeometry('test', x, [2, 2], windowOptions)
+    return drawn([[x[0], g.outH, g.outW, o], [2, 2, x[3], o]], dtype).map((args) => ({ args, call: ([d, w]: ReadonlyArray<Tensor>) => primitives.conv2dBackpropInput(d!, w!, g), differentiable: true }))
+  }),
+  conv2dBackpropFilter: (dtype) => fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([x, o]) => {
+    const g = patchGeometry('test', x, [2, 2], windowOptions)
+    return drawn([x, [x[0], g.outH, g.outW, o]], dtype).map((args) => ({ args, call: ([a, d]: ReadonlyArray<Tensor>) => primitives.conv2dBackpropFilter(a!, d!, g), differentiable: true }))
+  }),
   cos: unary(P.cos),
   div: binary(P.div, { domain: 'nonzero', gap: 0.3 }),
   equal: binary(P.equal, {}, false),

@@ -261,6 +261,16 @@ const conv2dCases: fc.Arbitrary<Case> = fc.tuple(fc.integer({ min: 1, max: 2 }),
     drawn([c.image, [c.kernel[0], c.kernel[1], cg, groups * og]], { domain: 'real' }).map((xs) =>
       makeCase(`conv2d(${names(xs)}, ${JSON.stringify({ ...c.options, groups })})`, xs, ([x, w]) => P.conv2d(x!, w!, { ...c.options, groups })))))
 
+// the two gradients of a one-group convolution, 1 or 2 channels in and out
+const conv2dGradientCases = (which: 'input' | 'filter'): fc.Arbitrary<Case> => fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })).chain(([ci, co]) =>
+  windowCases(fc.constant(ci)).chain((c) => {
+    const g = K.patchGeometry('test', c.image, c.kernel, c.options)
+    const ct = [c.image[0], g.outH, g.outW, co]
+    return which === 'input'
+      ? drawn([ct, [g.kh, g.kw, ci, co]], { domain: 'real' }).map((xs) => makeCase(`conv2dBackpropInput(${names(xs)}, [${c.image}], ${showWindow(c)})`, xs, ([d, w]) => primitives.conv2dBackpropInput(d!, w!, g)))
+      : drawn([c.image, ct], { domain: 'real' }).map((xs) => makeCase(`conv2dBackpropFilter(${names(xs)}, ${showWindow(c)})`, xs, ([x, d]) => primitives.conv2dBackpropFilter(x!, d!, g)))
+  }))
+
 const conv1dCases: fc.Arbitrary<Case> = fc.record({
   n: fc.integer({ min: 1, max: 2 }), l: fc.integer({ min: 3, max: 5 }), k: fc.integer({ min: 1, max: 3 }), ci: fc.integer({ min: 1, max: 2 }), co: fc.integer({ min: 1, max: 2 }),
   stride: fc.integer({ min: 1, max: 2 }), padding: fc.constantFrom<'valid' | 'same' | 1>('valid', 'same', 1),
@@ -310,6 +320,8 @@ const laws = {
   cast: unaryLaw('cast', (x) => P.cast(x, 'float64'), 'real'),
   concat: { domain: 'real', cases: concatCases },
   conv2d: { domain: 'real', cases: conv2dCases },
+  conv2dBackpropInput: { domain: 'real', cases: conv2dGradientCases('input') },
+  conv2dBackpropFilter: { domain: 'real', cases: conv2dGradientCases('filter') },
   cos: unaryLaw('cos', P.cos, 'real'),
   div: binaryLaw('div', P.div, 'real', { domain: 'real' }, { domain: 'nonzero', gap: 0.3 }),
   equal: binaryLaw('equal', P.equal, 'none'),

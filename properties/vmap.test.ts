@@ -23,7 +23,7 @@ import * as losses from '../src/losses/index.js'
 import * as composites from '../src/ops/composites.js'
 import * as nn from '../src/nn/index.js'
 import { key, normal, uniform } from '../src/random/index.js'
-import { type Shape, type Tensor, ShapeError, broadcastShapes, sizeOf, tensor, toFlatArray } from '../src/tensor/index.js'
+import { type Shape, type Tensor, ShapeError, broadcastShapes, patchGeometry, sizeOf, tensor, toFlatArray } from '../src/tensor/index.js'
 import { type Tree, flatten, leaves } from '../src/tree/index.js'
 
 /** One call of an op on float64 example arguments. */
@@ -112,6 +112,14 @@ const imageShape = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1,
 const extractPatchesCases = imageShape.chain((s) => drawn([s])).map((xs) => makeCase('extractPatches', xs, (x) => P.extractPatches(x, 2, windowOptions)))
 const foldPatchesCases = imageShape.chain(([n, h, w, c]) => drawn([[n, Math.ceil(h / 2), w, 2, 2, c]]).map((xs) => makeCase(`foldPatches([${n}, ${h}, ${w}, ${c}])`, xs, (p) => P.foldPatches(p, [n, h, w, c], windowOptions))))
 const conv2dCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => drawn([s, [2, 2, s[3], o]])).map((xs) => makeCase('conv2d', xs, (x, w) => P.conv2d(x, w, windowOptions)))
+const conv2dBackpropInputCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => {
+  const g = patchGeometry('test', s, [2, 2], windowOptions)
+  return drawn([[s[0], g.outH, g.outW, o], [2, 2, s[3], o]]).map((xs) => makeCase('conv2dBackpropInput', xs, (c, w) => primitives.conv2dBackpropInput(c, w, g)))
+})
+const conv2dBackpropFilterCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => {
+  const g = patchGeometry('test', s, [2, 2], windowOptions)
+  return drawn([s, [s[0], g.outH, g.outW, o]]).map((xs) => makeCase('conv2dBackpropFilter', xs, (x, c) => primitives.conv2dBackpropFilter(x, c, g)))
+})
 // indices from the sign of an argument (0 or 1), so that batched indices stay whole numbers
 const gatherCases = fc.tuple(small, fc.array(fc.integer({ min: 1, max: 2 }), { maxLength: 2 })).chain(([i, rest]) => drawn([[2, ...rest], i]))
   .map((xs) => makeCase('gather', xs, (x, c) => P.gather(x, P.greater(c, 0))))
@@ -130,6 +138,8 @@ const batchLaws = {
   cast: unaryCases('cast', (x) => P.cast(x, 'float32')),
   concat: concatCases,
   conv2d: conv2dCases,
+  conv2dBackpropInput: conv2dBackpropInputCases,
+  conv2dBackpropFilter: conv2dBackpropFilterCases,
   cos: unaryCases('cos', P.cos),
   div: binaryCases('div', P.div, 'nonzero'),
   equal: binaryCases('equal', (a, b) => P.equal(P.sign(a), P.sign(b))),
