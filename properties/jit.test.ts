@@ -109,6 +109,13 @@ const laws: Record<keyof typeof primitives, Law> & Record<string, Law> = {
   matmul: (dtype) => fc.oneof(C.arbitraryMatmulShapes({ maxDim: 5 }), fc.constant({ a: [33, 70], b: [70, 17], transposeA: false, transposeB: false })).chain(({ a, b, transposeA, transposeB }) =>
     drawn([a, b], dtype).map((args) => ({ args, call: ([x, y]: ReadonlyArray<Tensor>) => P.matmul(x!, y!, { transposeA, transposeB }), differentiable: true }))),
   max: reduction(P.max, { domain: 'separated' }),
+  maxPool: (dtype) => imageShape.chain((x) => drawn([x], dtype, { domain: 'separated' }))
+    .map((args) => ({ args, call: ([x]: ReadonlyArray<Tensor>) => primitives.maxPool(x!, patchGeometry('test', x!.shape, [2, 2], windowOptions)), differentiable: true })),
+  maxPoolBackward: (dtype) => imageShape.chain((x) => {
+    const g = patchGeometry('test', x, [2, 2], windowOptions)
+    return fc.tuple(drawn([x], dtype, { domain: 'separated' }), drawn([[x[0], g.outH, g.outW, x[3]]], dtype))
+      .map(([[a], [d]]) => ({ args: [a!, d!], call: ([u, v]: ReadonlyArray<Tensor>) => primitives.maxPoolBackward(u!, v!, g), differentiable: true }))
+  }),
   maximum: binary(P.maximum),
   mul: binary(P.mul),
   pad: (dtype) => rows.chain((s) => drawn([s], dtype).map((args) => ({ args, call: ([x]: ReadonlyArray<Tensor>) => P.pad(x!, s.map(() => 1), s.map((d) => d + 2)), differentiable: true }))),

@@ -287,6 +287,20 @@ const poolLaw = (name: string, op: (x: Tensor, window: P.Pair, options: P.Window
   }).filter((c) => { try { c.call(c.args); return true } catch { return false } }),
 })
 
+// the fused max pool and its gradient, on the pools' windows (geometry resolved from the image)
+const poolWindows = windowCases(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })).map((c) => ({
+  ...c, options: { stride: c.options.stride!, padding: c.options.padding === 'valid' || c.options.padding === 'same' ? c.options.padding : 'valid' } as P.WindowOptions,
+})).filter((c) => { try { return K.patchGeometry('test', c.image, c.kernel, c.options).outH > 0 } catch { return false } })
+const maxPoolCases: fc.Arbitrary<Case> = poolWindows.chain((c) => {
+  const g = K.patchGeometry('maxPool', c.image, c.kernel, c.options)
+  return drawn([c.image], { domain: 'separated' }).map((xs) => makeCase(`maxPool(${names(xs)}, ${showWindow(c)})`, xs, ([x]) => primitives.maxPool(x!, g)))
+})
+const maxPoolBackwardCases: fc.Arbitrary<Case> = poolWindows.chain((c) => {
+  const g = K.patchGeometry('maxPoolBackward', c.image, c.kernel, c.options)
+  return fc.tuple(drawn([c.image], { domain: 'separated' }), drawn([[c.image[0], g.outH, g.outW, c.image[3]]], { domain: 'real' }))
+    .map(([[x], [d]]) => makeCase(`maxPoolBackward(${names([x!, d!])}, ${showWindow(c)})`, [x!, d!], ([a, b]) => primitives.maxPoolBackward(a!, b!, g)))
+})
+
 const imageLaw = (name: string, op: (x: Tensor) => Tensor, domain: Domain): Law => ({
   domain,
   cases: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
@@ -336,6 +350,8 @@ const laws = {
   batchedMatmul: { domain: 'real', cases: batchedMatmulCases },
   matmul: { domain: 'real', cases: matmulCases },
   max: reductionLaw('max', P.max, 'separated'),
+  maxPool: { domain: 'separated', cases: maxPoolCases },
+  maxPoolBackward: { domain: 'separated', cases: maxPoolBackwardCases },
   maximum: binaryLaw('maximum', P.maximum, 'separated'),
   mul: binaryLaw('mul', P.mul, 'real'),
   pad: { domain: 'real', cases: padCases },

@@ -95,6 +95,11 @@ const cases = {
     const g = patchGeometry('test', s, [2, 2], windowOptions)
     return drawn([s, [s[0], g.outH, g.outW, o]], d).map((xs) => makeCase('conv2dBackpropFilter', xs, ([x, c]) => primitives.conv2dBackpropFilter(x!, c!, g)))
   }),
+  maxPool: fc.tuple(imageShape, dtypes).chain(([s, d]) => drawn([s], d).map((xs) => makeCase('maxPool', xs, ([x]) => primitives.maxPool(x!, patchGeometry('test', s, [2, 2], windowOptions))))),
+  maxPoolBackward: fc.tuple(imageShape, dtypes).chain(([s, d]) => {
+    const g = patchGeometry('test', s, [2, 2], windowOptions)
+    return drawn([s, [s[0], g.outH, g.outW, s[3]]], d).map((xs) => makeCase('maxPoolBackward', xs, ([x, c]) => primitives.maxPoolBackward(x!, c!, g)))
+  }),
   cos: unary('cos', P.cos),
   div: binary('div', P.div, 'nonzero'),
   equal: binary('equal', P.equal),

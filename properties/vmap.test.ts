@@ -112,6 +112,11 @@ const imageShape = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1,
 const extractPatchesCases = imageShape.chain((s) => drawn([s])).map((xs) => makeCase('extractPatches', xs, (x) => P.extractPatches(x, 2, windowOptions)))
 const foldPatchesCases = imageShape.chain(([n, h, w, c]) => drawn([[n, Math.ceil(h / 2), w, 2, 2, c]]).map((xs) => makeCase(`foldPatches([${n}, ${h}, ${w}, ${c}])`, xs, (p) => P.foldPatches(p, [n, h, w, c], windowOptions))))
 const conv2dCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => drawn([s, [2, 2, s[3], o]])).map((xs) => makeCase('conv2d', xs, (x, w) => P.conv2d(x, w, windowOptions)))
+const maxPoolCases = imageShape.chain((s) => drawn([s], 'separated')).map((xs) => makeCase('maxPool', xs, (x) => primitives.maxPool(x, patchGeometry('test', x.shape, [2, 2], windowOptions))))
+const maxPoolBackwardCases = imageShape.chain((s) => {
+  const g = patchGeometry('test', s, [2, 2], windowOptions)
+  return fc.tuple(drawn([s], 'separated'), drawn([[s[0], g.outH, g.outW, s[3]]])).map(([a, b]) => makeCase('maxPoolBackward', [...a, ...b], (x, c) => primitives.maxPoolBackward(x, c, g)))
+})
 const conv2dBackpropInputCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => {
   const g = patchGeometry('test', s, [2, 2], windowOptions)
   return drawn([[s[0], g.outH, g.outW, o], [2, 2, s[3], o]]).map((xs) => makeCase('conv2dBackpropInput', xs, (c, w) => primitives.conv2dBackpropInput(c, w, g)))
@@ -138,6 +143,8 @@ const batchLaws = {
   cast: unaryCases('cast', (x) => P.cast(x, 'float32')),
   concat: concatCases,
   conv2d: conv2dCases,
+  maxPool: maxPoolCases,
+  maxPoolBackward: maxPoolBackwardCases,
   conv2dBackpropInput: conv2dBackpropInputCases,
   conv2dBackpropFilter: conv2dBackpropFilterCases,
   cos: unaryCases('cos', P.cos),
