@@ -10,18 +10,6 @@
  */
 import { type Data, type PatchGeometry, type Tensor, alloc, fromData, promote } from '../tensor/index.js'
 
-// Calls f(pixel offset of tap (i, j)) for every tap of output (n, oh, ow) that lies on the image.
-const eachTap = (g: PatchGeometry, channels: number, n: number, oh: number, ow: number, f: (pixel: number) => void): void => {
-  for (let i = 0; i < g.kh; i++) {
-    const ih = oh * g.sh - g.padTop + i * g.dh
-    if (ih < 0 || ih >= g.inH) continue
-    for (let j = 0; j < g.kw; j++) {
-      const iw = ow * g.sw - g.padLeft + j * g.dw
-      if (iw >= 0 && iw < g.inW) f(((n * g.inH + ih) * g.inW + iw) * channels)
-    }
-  }
-}
-
 /**
  * y[n, oh, ow, c] = the maximum of x over the window of output (oh, ow), padding excluded;
  * a NaN in the window propagates (as `max`). x is [n, inH, inW, c]; y is [n, outH, outW, c].
@@ -29,23 +17,31 @@ const eachTap = (g: PatchGeometry, channels: number, n: number, oh: number, ow: 
  */
 export const maxPool = (x: Tensor, g: PatchGeometry): Tensor => {
   const [batch, , , channels] = x.shape as [number, number, number, number]
-  const o = alloc(x.dtype, batch * g.outH * g.outW * channels).fill(-Infinity)
+  const { kh, kw, sh, sw, dh, dw, padTop, padLeft, inH, inW, outH, outW } = g
+  const o = alloc(x.dtype, batch * outH * outW * channels).fill(-Infinity)
   const a = x.data
   let dst = 0
   for (let n = 0; n < batch; n++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      for (let ow = 0; ow < g.outW; ow++) {
-        eachTap(g, channels, n, oh, ow, (src) => {
-          for (let c = 0; c < channels; c++) {
-            const v = a[src + c]!
-            if (v > o[dst + c]! || v !== v) o[dst + c] = v
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - padTop + i * dh
+          if (ih < 0 || ih >= inH) continue
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - padLeft + j * dw
+            if (iw < 0 || iw >= inW) continue
+            const src = ((n * inH + ih) * inW + iw) * channels
+            for (let c = 0; c < channels; c++) {
+              const v = a[src + c]!
+              if (v > o[dst + c]! || v !== v) o[dst + c] = v
+            }
           }
-        })
+        }
         dst += channels
       }
     }
   }
-  return fromData([batch, g.outH, g.outW, channels], o)
+  return fromData([batch, outH, outW, channels], o)
 }
 
 /**
@@ -56,32 +52,63 @@ export const maxPool = (x: Tensor, g: PatchGeometry): Tensor => {
  * @category kernels
  */
 export const maxPoolBackward = (x: Tensor, dy: Tensor, g: PatchGeometry): Tensor => {
-  const y = maxPool(x, g)
   const [batch, , , channels] = x.shape as [number, number, number, number]
+  const { kh, kw, sh, sw, dh, dw, padTop, padLeft, inH, inW, outH, outW } = g
   const dtype = promote(x.dtype, dy.dtype)
+  const single = dtype === 'float32'
+  // in the output's dtype, so that the weight and each sum round as the composite's buffers do
   const o = alloc(dtype, x.size)
+  const weight: Data = alloc(dtype, channels)
+  const best = new Float64Array(channels)
+  const ties = new Float64Array(channels)
   const a = x.data
-  const m = y.data
   const d = dy.data
-  // the weight 1/t and the product rounded as the composite's float32 buffers round them
-  const round: (v: number) => number = dtype === 'float32' ? Math.fround : (v) => v
-  const ties: Data = new Float64Array(channels)
   let out = 0
   for (let n = 0; n < batch; n++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      for (let ow = 0; ow < g.outW; ow++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        // one scan for the maximum (as `maxPool`: a NaN sticks) and the number of taps attaining it
+        best.fill(-Infinity)
         ties.fill(0)
-        eachTap(g, channels, n, oh, ow, (src) => {
-          for (let c = 0; c < channels; c++) if (a[src + c] === m[out + c]) ties[c]!++
-        })
-        // no tap equals a NaN maximum: the composite's 0/0 weight then puts NaN on every tap
-        for (let c = 0; c < channels; c++) ties[c] = ties[c] === 0 ? NaN : round(d[out + c]! * round(1 / ties[c]!))
-        eachTap(g, channels, n, oh, ow, (src) => {
-          for (let c = 0; c < channels; c++) {
-            const w = ties[c]!
-            if (a[src + c] === m[out + c] || w !== w) o[src + c] = round(o[src + c]! + w)
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - padTop + i * dh
+          if (ih < 0 || ih >= inH) continue
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - padLeft + j * dw
+            if (iw < 0 || iw >= inW) continue
+            const src = ((n * inH + ih) * inW + iw) * channels
+            for (let c = 0; c < channels; c++) {
+              const v = a[src + c]!
+              const b = best[c]!
+              if (v > b) {
+                best[c] = v
+                ties[c] = 1
+              } else if (v === b) ties[c]!++
+              else if (v !== v && b === b) {
+                best[c] = NaN
+                ties[c] = 0
+              }
+            }
           }
-        })
+        }
+        // no tap equals a NaN maximum: the composite's 0/0 weight then puts NaN on every tap
+        for (let c = 0; c < channels; c++) {
+          const t = ties[c]!
+          weight[c] = t === 0 ? NaN : d[out + c]! * (single ? Math.fround(1 / t) : 1 / t)
+        }
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - padTop + i * dh
+          if (ih < 0 || ih >= inH) continue
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - padLeft + j * dw
+            if (iw < 0 || iw >= inW) continue
+            const src = ((n * inH + ih) * inW + iw) * channels
+            for (let c = 0; c < channels; c++) {
+              const w = weight[c]!
+              if (a[src + c] === best[c] || w !== w) o[src + c] = o[src + c]! + w
+            }
+          }
+        }
         out += channels
       }
     }
