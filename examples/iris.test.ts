@@ -1,5 +1,5 @@
 /**
- * The README's tutorial works as written: the committed Iris CSVs are what examples/iris-data.ts
+ * The tutorial of docs/model-files.md (linked from the README) works as written: the committed Iris CSVs are what examples/iris-data.ts
  * writes from the npm package, the tutorial's `npx purenet` commands run (as `node dist/cli/bin.js`, the compiled bin,
  * in a scratch copy of the repository's examples folder) to a held-out accuracy of at least 0.9,
  * and examples/iris-checkpoints.ts, shown verbatim, resumes to the same model file.
@@ -15,8 +15,8 @@ import { irisFiles } from './iris-data.js'
 const here = fileURLToPath(new URL('.', import.meta.url))
 const bin = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url))
 const tsx = import.meta.resolve('tsx')
-const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
-const section = readme.slice(readme.indexOf('## Model files, checkpoints and the command line'))
+// the tutorial's commands live in docs/model-files.md, which the README links
+const section = await readFile(new URL('../docs/model-files.md', import.meta.url), 'utf8')
 
 let dir = ''
 beforeAll(async () => {
@@ -35,7 +35,7 @@ const node = (args: ReadonlyArray<string>): Promise<{ readonly code: number; rea
     })
   })
 
-/** The `npx purenet` commands of the README's shell blocks in this section, in order, as word lists. */
+/** The `npx purenet` commands of the page's shell blocks, in order, as word lists. */
 const commands = (block: number): string[][] => {
   const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!)
   return blocks[block]!.trim().split('\n').map((line) => {
@@ -53,13 +53,13 @@ describe('the Iris tutorial', () => {
     expect(files['iris-test.csv']!.trimEnd().split('\n')).toHaveLength(31)
   })
 
-  it('runs the README commands: train, inspect, eval (accuracy at least 0.9 on held-out flowers), predict', async () => {
+  it('runs the tutorial commands: train, inspect, eval (accuracy at least 0.9 on held-out flowers), predict', async () => {
     const [train, inspect, evaluate, predict] = commands(0)
     const trained = await node([bin, ...train!])
     expect(trained.code, trained.stderr).toBe(0)
     expect(trained.stdout).toMatch(/^saved iris-model.json \(epoch 100: loss \d\.\d{4}, training accuracy \d\.\d{4}\)$/m)
     const [inspected, evaluated, predicted] = await Promise.all([node([bin, ...inspect!]), node([bin, ...evaluate!]), node([bin, ...predict!])])
-    // the structural part of the README's inspect output, verbatim (the losses depend on the kernels' rounding)
+    // the structural part of the page's inspect output, verbatim (the losses depend on the kernels' rounding)
     const shown = /```\n(iris-model.json: purenet-model[\s\S]*?)```/.exec(section)![1]!
     const structural = shown.split('\n').filter((l) => !/^( {2}loss| {2}accuracy)/.test(l)).join('\n')
     expect(inspected.stdout.split('\n').filter((l) => !/^( {2}loss| {2}accuracy)/.test(l)).join('\n')).toBe(structural)
@@ -80,7 +80,7 @@ describe('the Iris tutorial', () => {
     expect(await readFile(join(dir, 'iris-model.json'), 'utf8')).toBe(model)
   })
 
-  it('examples/iris-checkpoints.ts is in the README, and resumes a cut-short run to the same model', async () => {
+  it('examples/iris-checkpoints.ts is in docs/model-files.md, and resumes a cut-short run to the same model', async () => {
     const source = (await readFile(join(here, 'iris-checkpoints.ts'), 'utf8')).trim()
     expect([...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!.trim())).toContain(source)
     const script = join(here, 'iris-checkpoints.ts')

@@ -12,11 +12,18 @@ import { trainByHandJit } from './mnistLoopJit.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const source = (file: string): string => readFileSync(new URL(file, import.meta.url), 'utf8').trim()
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!.trim())
+const blocksOf = (text: string): string[] => [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!.trim())
+const blocks = blocksOf(readme)
+const page = (file: string): string => readFileSync(new URL(`../docs/${file}`, import.meta.url), 'utf8')
 
 describe('README', () => {
-  it.each(['./tour.ts', './mnistLoop.ts', './mnistLoopJit.ts', './ownData.ts', './predictions.ts', './layerKind.ts', './onnx.ts', './parallel.ts'])('shows %s verbatim', (file) => {
+  it.each(['./tour.ts', './mnistLoop.ts', './mnistLoopJit.ts', './ownData.ts', './predictions.ts'])('shows %s verbatim', (file) => {
     expect(blocks).toContain(source(file))
+  })
+
+  // the pages the README links for depth show theirs the same way
+  it.each([['library.md', './layerKind.ts'], ['deploying.md', './onnx.ts'], ['performance.md', './parallel.ts']])('docs/%s shows %s verbatim', (file, example) => {
+    expect(blocksOf(page(file))).toContain(source(example))
   })
 
   it('the hand-written loop through jit gives bit-identical parameters to the eager loop', () => {

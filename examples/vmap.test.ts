@@ -72,11 +72,11 @@ describe('sharpness (quick mode)', () => {
   })
 })
 
-describe('the README section on vmap', () => {
+describe('the section on vmap in docs/library.md', () => {
   it('shows examples/vmapTour.ts verbatim, and its values are what its comments say', async () => {
     const { readFileSync } = await import('node:fs')
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-    expect(readme).toContain(readFileSync(new URL('./vmapTour.ts', import.meta.url), 'utf8').trim())
+    const page = readFileSync(new URL('../docs/library.md', import.meta.url), 'utf8')
+    expect(page).toContain(readFileSync(new URL('./vmapTour.ts', import.meta.url), 'utf8').trim())
     const T = await import('./vmapTour.js')
     expect(T.perExampleLoss.shape).toEqual([32])
     expect(tree.leaves(T.grads).map((l) => l.shape)).toEqual([[32, 4, 8], [32, 8], [32, 8, 3], [32, 3]])
