@@ -3,6 +3,7 @@ import { type DType, type Tensor, alloc, fromData } from '../tensor/index.js'
 import { type PatchGeometry, type WindowOptions, patchGeometry } from '../tensor/index.js'
 import fc from 'fast-check'
 import { conv2d, conv2dBackwardFilter, conv2dBackwardFilterPortable, conv2dBackwardInput, conv2dBackwardInputPortable, conv2dPortable, extractPatches, extractPatchesPortable, foldPatches, foldPatchesPortable } from './patches.js'
+import { maxPool, maxPoolBackward, maxPoolBackwardPortable, maxPoolPortable } from './pool.js'
 import { rng } from './seeded.fixture.js'
 import { patchesWasmAvailable } from './wasm/patches.js'
 
@@ -130,5 +131,18 @@ describe.runIf(patchesWasmAvailable)('WebAssembly patches kernels', () => {
       const x = random(next, xs, 'float32')
       gradients(x, random(next, ws, 'float32'), patchGeometry('t', xs, [ws[0], ws[1]], { padding }), next)
     }
+  })
+
+  it('max pooling and its gradient give the portable loops\' values bit for bit (ties, NaN, padding, odd channels)', () => {
+    fc.assert(fc.property(geometry, fc.boolean(), (c, withNaN) => {
+      const next = rng(c.seed)
+      const x = random(next, [c.n, c.h, c.w, c.cg + c.og], 'float32')
+      // a coarse grid of values, so that windows hold ties; a NaN now and then
+      for (let i = 0; i < x.data.length; i++) x.data[i] = withNaN && i % 7 === 3 ? NaN : Math.round(x.data[i]! * 2) / 2
+      const g = patchGeometry('t', x.shape, [c.kh, c.kw], { stride: [c.sh, c.sw], dilation: [c.dh, c.dw], padding: c.pad })
+      expect(bits(maxPool(x, g))).toEqual(bits(maxPoolPortable(x, g)))
+      const dy = random(next, [c.n, g.outH, g.outW, c.cg + c.og], 'float32')
+      expect(bits(maxPoolBackward(x, dy, g))).toEqual(bits(maxPoolBackwardPortable(x, dy, g)))
+    }), { numRuns: 150 })
   })
 })

@@ -314,3 +314,160 @@ export function convBackwardFilter(
     gemmInto(buf, dy + (<usize>r0 * <usize>co << 2), o, k, rows, co, true, false, ap, bp, r0 > 0)
   }
 }
+
+// ---- Max pooling over NHWC windows (float32), the fast path of kernels/pool.ts with the same
+// values: 4 channels at a time, padding taps skipped, a NaN maximum sticking as in `max`.
+
+/**
+ * y [batch, outH, outW, channels] at o = the maximum of each window of x; -Infinity where a
+ * window has no tap on the image.
+ */
+export function maxPool(
+  x: usize, o: usize, batch: i32, channels: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32,
+  inH: i32, inW: i32, outH: i32, outW: i32,
+): void {
+  const vec = channels & ~3
+  let dst = o
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        for (let c = 0; c < channels; c++) f32.store(dst + (<usize>c << 2), -Infinity)
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - padTop + i * dh
+          if (ih < 0 || ih >= inH) continue
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - padLeft + j * dw
+            if (iw < 0 || iw >= inW) continue
+            const src = x + ((<usize>((n * inH + ih) * inW + iw) * <usize>channels) << 2)
+            let c = 0
+            for (; c < vec; c += 4) {
+              const p = dst + (<usize>c << 2)
+              const v = v128.load(src + (<usize>c << 2))
+              const b = v128.load(p)
+              v128.store(p, v128.bitselect(v, b, v128.or(f32x4.gt(v, b), f32x4.ne(v, v))))
+            }
+            for (; c < channels; c++) {
+              const p = dst + (<usize>c << 2)
+              const v = f32.load(src + (<usize>c << 2))
+              const b = f32.load(p)
+              if (v > b || v != v) f32.store(p, v)
+            }
+          }
+        }
+        dst += <usize>channels << 2
+      }
+    }
+  }
+}
+
+/**
+ * The gradient of `maxPool` at x for dy [batch, outH, outW, channels]: o (x's shape, cleared by
+ * the caller) gets dy · (1/ties) at every tap equal to its window's maximum, NaN on every tap of
+ * a window whose maximum is NaN. scratch holds 3·channels floats.
+ */
+export function maxPoolBackward(
+  x: usize, dy: usize, o: usize, batch: i32, channels: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32,
+  inH: i32, inW: i32, outH: i32, outW: i32, scratch: usize,
+): void {
+  const vec = channels & ~3
+  const best = scratch
+  const ties = scratch + (<usize>channels << 2)
+  const weight = ties + (<usize>channels << 2)
+  const ninf = f32x4.splat(-Infinity)
+  const zero = f32x4.splat(0)
+  const one = f32x4.splat(1)
+  const nan = f32x4.splat(NaN)
+  let d = dy
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        let c = 0
+        for (; c < vec; c += 4) {
+          v128.store(best + (<usize>c << 2), ninf)
+          v128.store(ties + (<usize>c << 2), zero)
+        }
+        for (; c < channels; c++) {
+          f32.store(best + (<usize>c << 2), -Infinity)
+          f32.store(ties + (<usize>c << 2), 0)
+        }
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - padTop + i * dh
+          if (ih < 0 || ih >= inH) continue
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - padLeft + j * dw
+            if (iw < 0 || iw >= inW) continue
+            const src = x + ((<usize>((n * inH + ih) * inW + iw) * <usize>channels) << 2)
+            c = 0
+            for (; c < vec; c += 4) {
+              const pb = best + (<usize>c << 2)
+              const pt = ties + (<usize>c << 2)
+              const v = v128.load(src + (<usize>c << 2))
+              const b = v128.load(pb)
+              const t = v128.load(pt)
+              const gt = f32x4.gt(v, b)
+              const eq = f32x4.eq(v, b)
+              // a NaN tap over a number: the maximum becomes NaN with no ties
+              const toNan = v128.and(f32x4.ne(v, v), f32x4.eq(b, b))
+              const newer = v128.or(gt, toNan)
+              v128.store(pb, v128.bitselect(v, b, newer))
+              const counted = v128.bitselect(f32x4.add(t, one), t, eq)
+              v128.store(pt, v128.bitselect(v128.bitselect(zero, one, toNan), counted, newer))
+            }
+            for (; c < channels; c++) {
+              const pb = best + (<usize>c << 2)
+              const pt = ties + (<usize>c << 2)
+              const v = f32.load(src + (<usize>c << 2))
+              const b = f32.load(pb)
+              if (v > b) {
+                f32.store(pb, v)
+                f32.store(pt, 1)
+              } else if (v == b) f32.store(pt, f32.load(pt) + 1)
+              else if (v != v && b == b) {
+                f32.store(pb, NaN)
+                f32.store(pt, 0)
+              }
+            }
+          }
+        }
+        c = 0
+        for (; c < vec; c += 4) {
+          const t = v128.load(ties + (<usize>c << 2))
+          const w = f32x4.mul(v128.load(d + (<usize>c << 2)), f32x4.div(one, t))
+          v128.store(weight + (<usize>c << 2), v128.bitselect(nan, w, f32x4.eq(t, zero)))
+        }
+        for (; c < channels; c++) {
+          const t = f32.load(ties + (<usize>c << 2))
+          f32.store(weight + (<usize>c << 2), t == 0 ? NaN : f32.load(d + (<usize>c << 2)) * (<f32>1 / t))
+        }
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - padTop + i * dh
+          if (ih < 0 || ih >= inH) continue
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - padLeft + j * dw
+            if (iw < 0 || iw >= inW) continue
+            const off = (<usize>((n * inH + ih) * inW + iw) * <usize>channels) << 2
+            const src = x + off
+            const dst = o + off
+            c = 0
+            for (; c < vec; c += 4) {
+              const w = v128.load(weight + (<usize>c << 2))
+              const hit = v128.or(f32x4.eq(v128.load(src + (<usize>c << 2)), v128.load(best + (<usize>c << 2))), f32x4.ne(w, w))
+              const p = dst + (<usize>c << 2)
+              // untouched lanes keep their bits (adding +0 would turn a -0 into +0)
+              const s = v128.load(p)
+              v128.store(p, v128.bitselect(f32x4.add(s, w), s, hit))
+            }
+            for (; c < channels; c++) {
+              const w = f32.load(weight + (<usize>c << 2))
+              const p = dst + (<usize>c << 2)
+              if (f32.load(src + (<usize>c << 2)) == f32.load(best + (<usize>c << 2)) || w != w) f32.store(p, f32.load(p) + w)
+            }
+          }
+        }
+        d += <usize>channels << 2
+      }
+    }
+  }
+}

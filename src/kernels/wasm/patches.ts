@@ -1,6 +1,7 @@
 /**
- * The WebAssembly SIMD im2col and col2im (float32, NHWC), and the convolution that multiplies the
- * patches where they were laid out: the fast path behind `kernels/patches.ts`.
+ * The WebAssembly SIMD im2col and col2im (float32, NHWC), the convolution that multiplies the
+ * patches where they were laid out, and max pooling: the fast path behind `kernels/patches.ts`
+ * and `kernels/pool.ts`.
  *
  * Contract:
  * 1. `im2col`, `col2im` and `conv2d` give the portable kernels' values bit for bit (im2col copies;
@@ -30,6 +31,8 @@ interface ConvExports {
   readonly im2col: (x: number, o: number, batch: number, channels: number, ...rest: [...Geometry, c0: number, cg: number]) => void
   readonly col2im: (p: number, o: number, batch: number, channels: number, ...rest: Geometry) => void
   readonly blockRows: (k: number) => number
+  readonly maxPool: (x: number, o: number, batch: number, channels: number, ...rest: Geometry) => void
+  readonly maxPoolBackward: (x: number, dy: number, o: number, batch: number, channels: number, ...rest: [...Geometry, scratch: number]) => void
   readonly convForward: (x: number, b: number, c: number, batch: number, channels: number, ...rest: [...Geometry, c0: number, cg: number, n: number, buf: number, ap: number, bp: number]) => void
   readonly convBackwardInput: (dy: number, w: number, o: number, batch: number, channels: number, ...rest: [...Geometry, co: number, buf: number, ap: number, bp: number]) => void
   readonly convBackwardFilter: (x: number, dy: number, o: number, batch: number, channels: number, ...rest: [...Geometry, co: number, buf: number, ap: number, bp: number]) => void
@@ -186,4 +189,41 @@ export const conv2dBackwardFilter = (x: Float32Array, dy: Float32Array, co: numb
   h.set(dy, da >> 2)
   w.convBackwardFilter(xa, da, o, batch, channels, ...geometry(g), co, buf, ap, bp)
   return h.slice(o >> 2, (o >> 2) + k * co)
+}
+
+/**
+ * Max pooling of a float32 NHWC image [batch, inH, inW, channels]: each window's maximum,
+ * [batch, outH, outW, channels] in a fresh array (kernels/pool.ts's values, 4 channels at a
+ * time). Call only when `patchesWasmAvailable`.
+ * @category kernels
+ */
+export const maxPool = (x: Float32Array, batch: number, channels: number, g: PatchGeometry): Float32Array => {
+  const w = wasm!
+  const size = batch * g.outH * g.outW * channels
+  const xa = base
+  const oa = align(xa + 4 * x.length)
+  const h = reserve(w, oa + 4 * size)
+  h.set(x, xa >> 2)
+  w.maxPool(xa, oa, batch, channels, ...geometry(g))
+  return h.slice(oa >> 2, (oa >> 2) + size)
+}
+
+/**
+ * The gradient of `maxPool` at a float32 image x for the cotangent dy: an image like x with
+ * each window's cotangent split among the taps attaining its maximum (kernels/pool.ts's values
+ * bit for bit). Call only when `patchesWasmAvailable`.
+ * @category kernels
+ */
+export const maxPoolBackward = (x: Float32Array, dy: Float32Array, batch: number, channels: number, g: PatchGeometry): Float32Array => {
+  const w = wasm!
+  const xa = base
+  const da = align(xa + 4 * x.length)
+  const oa = align(da + 4 * dy.length)
+  const sa = align(oa + 4 * x.length)
+  const h = reserve(w, sa + 12 * channels + 64)
+  h.set(x, xa >> 2)
+  h.set(dy, da >> 2)
+  h.fill(0, oa >> 2, (oa >> 2) + x.length)
+  w.maxPoolBackward(xa, da, oa, batch, channels, ...geometry(g), sa)
+  return h.slice(oa >> 2, (oa >> 2) + x.length)
 }
