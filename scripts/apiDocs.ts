@@ -5,7 +5,9 @@
  *   2. api-extractor reads dist/index.d.ts into its doc model (build/api-model/purenet.api.json),
  *   3. checks: every export has a description and a type-checked `@example` (scripts/api/check.ts),
  *      every `{@link}` resolves, api-extractor reports nothing,
- *   4. writes the pages (scripts/api/html.ts).
+ *   4. writes the pages and their search index (scripts/api/html.ts), checking that every link of
+ *      the pages reaches a page and an anchor on it,
+ *   5. prints the counts: pages, exports, exports with an example.
  * Exits 1 on any problem, after listing them all.
  */
 import { spawnSync } from 'node:child_process'
@@ -24,7 +26,7 @@ console.log(`docs:api: dist/ built (${seconds()})`)
 
 const { apiJson, problems: extractorProblems } = extract()
 const { model, exports } = load(apiJson)
-console.log(`docs:api: api-extractor read ${exports.length} exports (${seconds()})`)
+console.log(`docs:api: api-extractor read ${exports.length} declarations (${seconds()})`)
 const { problems: docProblems, snippets, withExample } = checkDocs(exports)
 const exampleErrors = typecheck('api-examples', snippets)
 console.log(`docs:api: type-checked ${snippets.length} example blocks (${seconds()})`)
@@ -37,7 +39,9 @@ for (const f of files) writeFileSync(join(out, f.path), f.html)
 const problems: ReadonlyArray<Problem> = [...extractorProblems, ...docProblems, ...exampleErrors, ...linkProblems]
 for (const p of problems) console.error(`docs:api: ${p.where}: ${p.message}`)
 const names = new Set(exports.map((e) => e.qualified)).size
-console.log(`docs:api: ${files.length} pages in ${join('build', 'api')}/ (${seconds()}); ${names} exports, ${withExample} with an @example`)
+const pages = files.filter((f) => f.path.endsWith('.html')).length
+console.log(`docs:api: wrote ${join('build', 'api')}/ (${seconds()}): ${pages} pages (${files.filter((f) => f.path.endsWith('.html')).map((f) => f.path.replace(/\.html$/, '')).join(', ')})`)
+console.log(`docs:api: ${pages} pages, ${names} exports, ${withExample} exports with an @example (${snippets.length} example blocks type-checked)`)
 if (problems.length > 0) {
   console.error(`docs:api: ${problems.length} problems`)
   process.exitCode = 1

@@ -13,7 +13,7 @@ import { ready as compileAhead } from './kernels/wasm/ready.js'
 void compileAhead()
 
 export {
-  type Tensor, type DType, type Shape, type NestedArray, type Nested, ShapeError,
+  type Tensor, type DType, type Shape, type NestedArray, type Nested, type Data, type DTypeOptions, type FlatOptions, ShapeError,
   tensor, scalar, zeros, ones, full, arange, toArray, toFlatArray, item, isTensor, describe,
 } from './tensor/index.js'
 export { jvp, vjp, grad, valueAndGrad, hvp, vmap, jacfwd, jacrev, hessian, perExampleGrads, type VmapOptions, type AxesTree, type Jacobian, type JacobianOf } from './autodiff/index.js'

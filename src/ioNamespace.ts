@@ -7,14 +7,17 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as io from './io/index.js'
+import type { CheckpointFolderOptions, CheckpointInFile, JsonObject, ModelError, ModelLimits, RunFingerprint } from './io/index.js'
 import { type DecodeOptions, type SavedModel, architectureOf, layerLayout, trainCheckpoint } from './ioPure.js'
 import { type AnyLayer, type LayerSpec, paramLayout } from './nn/index.js'
 import type { OptState } from './optim/index.js'
 import * as onnx from './onnx/index.js'
+import type { ExportOptions, ImportLimits, ImportedModel, OnnxError } from './onnx/index.js'
 import { readBoundedFile } from './io/boundedRead.js'
 import { describeSystemError } from './io/systemError.js'
 import { writeFileAtomic } from './io/writeAtomic.js'
 import * as train from './train/index.js'
+import type { Checkpoint, CheckpointEvery, FitOptions, FitResult } from './train/index.js'
 import type { Tree } from './tree/index.js'
 
 export * from './ioPure.js'
@@ -38,7 +41,7 @@ export {
  * ```
  * @category files
  */
-export const saveModel = <L extends AnyLayer>(path: string, model: SavedModel<L>): Promise<E.Either<io.ModelError, void>> =>
+export const saveModel = <L extends AnyLayer>(path: string, model: SavedModel<L>): Promise<E.Either<ModelError, void>> =>
   io.saveModelFile(path, model, layerLayout)
 
 /**
@@ -54,9 +57,9 @@ export const saveModel = <L extends AnyLayer>(path: string, model: SavedModel<L>
  * ```
  * @category files
  */
-export function loadModel(path: string, options?: Omit<DecodeOptions, 'net'>): Promise<E.Either<io.ModelError, SavedModel>>
-export function loadModel<L extends AnyLayer>(path: string, options: DecodeOptions<L> & { readonly net: L }): Promise<E.Either<io.ModelError, SavedModel<L>>>
-export function loadModel(path: string, options: DecodeOptions = {}): Promise<E.Either<io.ModelError, SavedModel<AnyLayer>>> {
+export function loadModel(path: string, options?: Omit<DecodeOptions, 'net'>): Promise<E.Either<ModelError, SavedModel>>
+export function loadModel<L extends AnyLayer>(path: string, options: DecodeOptions<L> & { readonly net: L }): Promise<E.Either<ModelError, SavedModel<L>>>
+export function loadModel(path: string, options: DecodeOptions = {}): Promise<E.Either<ModelError, SavedModel<AnyLayer>>> {
   return io.loadModelFile(path, options, architectureOf(options))
 }
 
@@ -75,13 +78,19 @@ export function loadModel(path: string, options: DecodeOptions = {}): Promise<E.
  * ```
  * @category checkpoints
  */
-export const checkpointWriter = (folder: string, options: io.CheckpointFolderOptions = {}): (<P extends Tree, S>(checkpoint: train.Checkpoint<P, S>) => void) =>
+export const checkpointWriter = (folder: string, options: CheckpointFolderOptions = {}): (<P extends Tree, S>(checkpoint: Checkpoint<P, S>) => void) =>
   io.checkpointFolderWriter(folder, options, (net) => paramLayout(net.spec as LayerSpec))
 
-/** A writer of checkpoint files, for any run: `fit`'s `checkpoint` option (`train.Checkpointing`). @category checkpoints */
+/**
+ * A writer of checkpoint files, for any run: `fit`'s `checkpoint` option (`train.Checkpointing`). @category checkpoints
+ * @example
+ * ```ts
+ * const folder: io.CheckpointFolder = io.checkpoints('runs/iris', { every: { epochs: 5 }, keep: 2 }) // fit's checkpoint option
+ * ```
+ */
 export interface CheckpointFolder {
-  readonly every: train.CheckpointEvery
-  readonly write: <P extends Tree, S>(checkpoint: train.Checkpoint<P, S>) => void
+  readonly every: CheckpointEvery
+  readonly write: <P extends Tree, S>(checkpoint: Checkpoint<P, S>) => void
 }
 
 /**
@@ -96,7 +105,7 @@ export interface CheckpointFolder {
  * ```
  * @category checkpoints
  */
-export const checkpoints = (folder: string, options: io.CheckpointFolderOptions & { readonly every: train.CheckpointEvery }): CheckpointFolder => {
+export const checkpoints = (folder: string, options: CheckpointFolderOptions & { readonly every: CheckpointEvery }): CheckpointFolder => {
   const problem = train.everyProblem(options.every)
   if (problem !== undefined) throw new RangeError(`io.checkpoints: ${problem}`)
   return Object.freeze({ every: options.every, write: checkpointWriter(folder, options) })
@@ -111,10 +120,10 @@ export const checkpoints = (folder: string, options: io.CheckpointFolderOptions 
  * ```
  */
 export interface LoadedCheckpoint<P extends Tree = Tree, S = OptState> {
-  readonly checkpoint: train.Checkpoint<P, S>
+  readonly checkpoint: Checkpoint<P, S>
   readonly file: string
-  readonly extra: io.JsonObject
-  readonly fingerprint: io.RunFingerprint
+  readonly extra: JsonObject
+  readonly fingerprint: RunFingerprint
 }
 
 /**
@@ -128,8 +137,8 @@ export interface LoadedCheckpoint<P extends Tree = Tree, S = OptState> {
  * ```
  * @category checkpoints
  */
-export const latestCheckpoint = async (folder: string, options: DecodeOptions = {}): Promise<E.Either<io.ModelError, LoadedCheckpoint | undefined>> =>
-  E.map((c: io.CheckpointInFile<AnyLayer> | undefined) => (c === undefined ? undefined : { ...c, checkpoint: trainCheckpoint(c.checkpoint) }))(
+export const latestCheckpoint = async (folder: string, options: DecodeOptions = {}): Promise<E.Either<ModelError, LoadedCheckpoint | undefined>> =>
+  E.map((c: CheckpointInFile<AnyLayer> | undefined) => (c === undefined ? undefined : { ...c, checkpoint: trainCheckpoint(c.checkpoint) }))(
     await io.newestCheckpoint(folder, options, architectureOf(options)))
 
 const hasSpec = (u: unknown): u is AnyLayer => typeof u === 'object' && u !== null && 'spec' in u && (u as { spec?: unknown }).spec !== undefined
@@ -155,9 +164,9 @@ const hasSpec = (u: unknown): u is AnyLayer => typeof u === 'object' && u !== nu
  */
 export const resume = async <P extends Tree, S>(
   folder: string,
-  options: train.FitOptions<P, S> & io.ModelLimits & { readonly settings?: io.JsonObject },
-): Promise<E.Either<io.ModelError, train.FitResult<P, S>>> => {
-  const limits: io.ModelLimits = {
+  options: FitOptions<P, S> & ModelLimits & { readonly settings?: JsonObject },
+): Promise<E.Either<ModelError, FitResult<P, S>>> => {
+  const limits: ModelLimits = {
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     ...(options.maxElements === undefined ? {} : { maxElements: options.maxElements }),
     ...(options.maxNodes === undefined ? {} : { maxNodes: options.maxNodes }),
@@ -167,7 +176,7 @@ export const resume = async <P extends Tree, S>(
   if (E.isLeft(latest)) return E.left(io.relocate(latest.left, 'io.resume'))
   if (latest.right === undefined) return E.right(train.fit(options))
   // The file's state has the form of this run's optimizer state: resumable checks it just below.
-  const checkpoint = latest.right.checkpoint as unknown as train.Checkpoint<P, S>
+  const checkpoint = latest.right.checkpoint as unknown as Checkpoint<P, S>
   const run = train.resumable(checkpoint, options)
   if (E.isLeft(run)) return E.left(io.modelError('io.resume', run.left, { file: latest.right.file }))
   const recorded = latest.right.fingerprint
@@ -193,7 +202,7 @@ export const resume = async <P extends Tree, S>(
  * ```
  * @category files
  */
-export const saveOnnx = async (path: string, net: AnyLayer, params: unknown, options: onnx.ExportOptions = {}): Promise<E.Either<onnx.OnnxError, void>> => {
+export const saveOnnx = async (path: string, net: AnyLayer, params: unknown, options: ExportOptions = {}): Promise<E.Either<OnnxError, void>> => {
   const bytes = onnx.exportModel(net, params, options)
   if (E.isLeft(bytes)) return E.left(onnx.onnxError('io.saveOnnx', bytes.left.path ?? '', bytes.left.detail, path))
   try {
@@ -214,7 +223,7 @@ export const saveOnnx = async (path: string, net: AnyLayer, params: unknown, opt
  * ```
  * @category files
  */
-export const loadOnnx = async (path: string, limits: onnx.ImportLimits = {}): Promise<E.Either<onnx.OnnxError, onnx.ImportedModel>> => {
+export const loadOnnx = async (path: string, limits: ImportLimits = {}): Promise<E.Either<OnnxError, ImportedModel>> => {
   const read = await readBoundedFile(path, limits.maxBytes ?? onnx.defaultImportLimits.maxBytes)
   if (E.isLeft(read)) {
     const p = read.left

@@ -7,6 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as io from './io/pure.js'
+import type { Architecture, CheckpointDocument, DecodedCheckpoint, JsonObject, ModelDocument, ModelError, ModelLimits, RunFingerprint, TreeLayout } from './io/pure.js'
 import { type AnyLayer, type Layer, type LayerRegistry, type LayerSpec, type ParamsOf, fromSpec, paramLayout } from './nn/index.js'
 import type { OptState } from './optim/index.js'
 import type { Checkpoint } from './train/index.js'
@@ -26,7 +27,7 @@ export * from './io/pure.js'
  * ```
  * @category model
  */
-export type SavedModel<L extends AnyLayer = Layer<unknown>> = io.ModelDocument<L, ParamsOf<L>>
+export type SavedModel<L extends AnyLayer = Layer<unknown>> = ModelDocument<L, ParamsOf<L>>
 
 /**
  * Options of `decodeModel` and `loadModel`: the limits, and optionally the network built in code.
@@ -41,7 +42,7 @@ export type SavedModel<L extends AnyLayer = Layer<unknown>> = io.ModelDocument<L
  * ```
  * @category model
  */
-export interface DecodeOptions<L extends AnyLayer = AnyLayer> extends io.ModelLimits {
+export interface DecodeOptions<L extends AnyLayer = AnyLayer> extends ModelLimits {
   readonly net?: L
   readonly registry?: LayerRegistry
 }
@@ -53,7 +54,7 @@ export interface DecodeOptions<L extends AnyLayer = AnyLayer> extends io.ModelLi
  * io.layerLayout(nn.dense(2, 3)) // the tree of shapes a model file of dense(2, 3) holds: { w: [2, 3], b: [3] }
  * ```
  */
-export const layerLayout = (net: AnyLayer): io.TreeLayout => paramLayout(net.spec)
+export const layerLayout = (net: AnyLayer): TreeLayout => paramLayout(net.spec)
 
 /**
  * The architectures of `nn` with a registry of layer kinds (default the built-ins): a file's
@@ -65,7 +66,7 @@ export const layerLayout = (net: AnyLayer): io.TreeLayout => paramLayout(net.spe
  * ```
  * @category model
  */
-export const specArchitecture = (registry?: LayerRegistry): io.Architecture<AnyLayer> => Object.freeze({
+export const specArchitecture = (registry?: LayerRegistry): Architecture<AnyLayer> => Object.freeze({
   decode: (json: unknown, limits: { readonly maxParameters: number; readonly maxLayers?: number }) =>
     E.mapLeft((e: { readonly path?: string; readonly detail: string }) => ({ path: e.path ?? '', detail: e.detail }))(
       fromSpec(json, registry === undefined ? limits : { ...limits, registry })),
@@ -80,7 +81,7 @@ export const specArchitecture = (registry?: LayerRegistry): io.Architecture<AnyL
  * const arch = io.architectureOf({ net }) // how decodeModelText rebuilds (here: checks against) the network
  * ```
  */
-export const architectureOf = (options: DecodeOptions): io.Architecture<AnyLayer> =>
+export const architectureOf = (options: DecodeOptions): Architecture<AnyLayer> =>
   options.net === undefined ? specArchitecture(options.registry) : io.fixedArchitecture(options.net, (net) => paramLayout(net.spec, options.registry))
 
 /**
@@ -95,9 +96,9 @@ export const architectureOf = (options: DecodeOptions): io.Architecture<AnyLayer
  * ```
  * @category codecs
  */
-export function decodeModel(text: string, options?: Omit<DecodeOptions, 'net'>): E.Either<io.ModelError, SavedModel>
-export function decodeModel<L extends AnyLayer>(text: string, options: DecodeOptions<L> & { readonly net: L }): E.Either<io.ModelError, SavedModel<L>>
-export function decodeModel(text: string, options: DecodeOptions = {}): E.Either<io.ModelError, SavedModel<AnyLayer>> {
+export function decodeModel(text: string, options?: Omit<DecodeOptions, 'net'>): E.Either<ModelError, SavedModel>
+export function decodeModel<L extends AnyLayer>(text: string, options: DecodeOptions<L> & { readonly net: L }): E.Either<ModelError, SavedModel<L>>
+export function decodeModel(text: string, options: DecodeOptions = {}): E.Either<ModelError, SavedModel<AnyLayer>> {
   return io.decodeModelText(text, options, architectureOf(options))
 }
 
@@ -128,7 +129,7 @@ export const encodeModel = <L extends AnyLayer>(model: SavedModel<L>): string =>
  * ```
  * @category checkpoints
  */
-export const trainCheckpoint = (c: io.CheckpointDocument<AnyLayer>): Checkpoint<Tree, OptState> =>
+export const trainCheckpoint = (c: CheckpointDocument<AnyLayer>): Checkpoint<Tree, OptState> =>
   c as unknown as Checkpoint<Tree, OptState>
 
 /**
@@ -144,7 +145,7 @@ export const trainCheckpoint = (c: io.CheckpointDocument<AnyLayer>): Checkpoint<
  * ```
  * @category checkpoints
  */
-export const encodeCheckpoint = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, extra: io.JsonObject = {}): string =>
+export const encodeCheckpoint = <P extends Tree, S>(checkpoint: Checkpoint<P, S>, extra: JsonObject = {}): string =>
   io.encodeCheckpointText(checkpoint, (net) => paramLayout(net.spec as LayerSpec), extra)
 
 /**
@@ -165,5 +166,5 @@ export const encodeCheckpoint = <P extends Tree, S>(checkpoint: Checkpoint<P, S>
 export const decodeCheckpoint = (
   text: string,
   options: DecodeOptions = {},
-): E.Either<io.ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: io.JsonObject; readonly fingerprint: io.RunFingerprint }> =>
-  E.map((d: io.DecodedCheckpoint<AnyLayer>) => ({ ...d, checkpoint: trainCheckpoint(d.checkpoint) }))(io.decodeCheckpointText(text, options, architectureOf(options)))
+): E.Either<ModelError, { readonly checkpoint: Checkpoint<Tree, OptState>; readonly extra: JsonObject; readonly fingerprint: RunFingerprint }> =>
+  E.map((d: DecodedCheckpoint<AnyLayer>) => ({ ...d, checkpoint: trainCheckpoint(d.checkpoint) }))(io.decodeCheckpointText(text, options, architectureOf(options)))

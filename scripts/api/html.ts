@@ -1,25 +1,123 @@
 /**
  * The reference's pages: index.html lists the namespaces; each namespace has one page with its
  * exports grouped by `@category`, each with its signature, description, remarks (laws), parameters,
- * errors and examples. `{@link}`s become links to the export's anchor; one that does not resolve is
- * returned as a problem.
+ * errors and examples (an overloaded function is one entry with all its signatures). `{@link}`s
+ * become links to the export's anchor; one that does not resolve is returned as a problem, and so
+ * is any link of the pages that does not reach a page and an anchor on it (`checkLinks`). Every
+ * page has a search box over all exports (search.js: names, categories and summaries, filtered
+ * as one types; `/` focuses it).
  */
-import { ApiItemKind, type ApiItem, type ApiModel } from '@microsoft/api-extractor-model'
-import type { ApiExport, DocNodeLike, Problem } from './model.js'
+import { ApiDeclaredItem, ApiItemKind, ExcerptTokenKind, type ApiItem, type ApiModel } from '@microsoft/api-extractor-model'
+import { textOf, type ApiExport, type DocNodeLike, type Problem } from './model.js'
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 /** The page of a namespace ('' is the top level). */
 export const pageOf = (namespace: string): string => `${namespace === '' ? 'purenet' : namespace}.html`
 
-const style = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+const style = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto 2rem;padding:0 1rem;color:#222}
 code,pre{font:13px/1.4 ui-monospace,Menlo,monospace}pre{background:#f5f5f7;padding:.6rem .8rem;overflow-x:auto;border-radius:4px}
-h2{border-bottom:1px solid #ddd;margin-top:2.5rem}h3{margin:1.8rem 0 .3rem}h3 small{color:#888;font-weight:normal}
-.kind{color:#888;font-size:12px;text-transform:uppercase;letter-spacing:.05em}nav a{margin-right:.8rem}a{color:#0b57d0}
+pre.sig{white-space:pre-wrap;overflow-wrap:anywhere;background:#eef3fb;border-left:3px solid #0b57d0}pre.sig a{text-decoration:none;border-bottom:1px dotted #0b57d0}
+h2{border-bottom:1px solid #ddd;margin-top:2.5rem}h2,h3{scroll-margin-top:7rem}h3{margin:1.8rem 0 .3rem}h3 small{color:#888;font-weight:normal}
+.kind{color:#888;font-size:12px;text-transform:uppercase;letter-spacing:.05em}.src{color:#888;font-size:12px}a{color:#0b57d0}
+header{position:sticky;top:0;background:#fff;border-bottom:1px solid #ddd;padding:.5rem 0;z-index:1}
+nav{display:flex;flex-wrap:wrap;gap:.1rem .8rem}nav a{white-space:nowrap}nav a.here{font-weight:bold;color:#222;text-decoration:none}
+#search{width:100%;box-sizing:border-box;margin-top:.4rem;padding:.3rem .5rem;font:inherit;border:1px solid #bbb;border-radius:4px}
+#results{list-style:none;margin:.3rem 0 0;padding:0;max-height:60vh;overflow-y:auto}#results li{padding:.15rem 0;border-bottom:1px solid #f0f0f0}
+#results .sum{color:#555;font-size:13px}#results .cat{color:#888;font-size:12px}
+pre.imports{white-space:pre-wrap;overflow-wrap:anywhere}table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left;vertical-align:top}
+tr:nth-child(even){background:#fafafa}.toc li{margin:.2rem 0}
 dt{font-family:ui-monospace,monospace}dd{margin:0 0 .4rem 1.5rem}`
 
+const kindWord: Partial<Record<ApiItemKind, string>> = {
+  [ApiItemKind.Function]: 'function', [ApiItemKind.Variable]: 'const', [ApiItemKind.Class]: 'class',
+  [ApiItemKind.Interface]: 'interface', [ApiItemKind.TypeAlias]: 'type', [ApiItemKind.Enum]: 'enum',
+}
+
+/** An id for a category heading ('finite differences' gives 'category-finite-differences'). */
+const categoryId = (c: string): string => `category-${c.replace(/[^A-Za-z0-9]+/g, '-')}`
+
+/** A signature as a user reads it: without the declaration file's `export`/`declare`. */
+const readable = (signature: string): string => signature.replace(/^export\s+/, '').replace(/^declare\s+/, '')
+
 const page = (title: string, nav: string, body: string): string =>
-  `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title><style>${style}</style></head>\n<body><nav>${nav}</nav>\n${body}\n</body></html>\n`
+  `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title><style>${style}</style></head>\n<body><header><nav>${nav}</nav>` +
+  `<input id="search" type="search" placeholder="Search exports by name, category or summary (press /)" autocomplete="off" aria-label="Search the API"><ol id="results" hidden></ol></header>\n` +
+  `${body}\n<script src="search.js"></script>\n</body></html>\n`
+
+/** One entry of a page: an export, its overloads' signatures together. */
+interface Entry extends ApiExport {
+  /** The declarations whose signatures the entry shows (one per overload). */
+  readonly declarations: ReadonlyArray<ApiItem>
+}
+
+const firstSentence = (text: string): string => {
+  const t = text.replace(/\s+/g, ' ').trim()
+  const m = /^(.*?\.)(\s|$)/.exec(t)
+  const s = m === null ? t : m[1]!
+  return s.length > 160 ? `${s.slice(0, 157)}...` : s
+}
+
+/**
+ * The search box's script: the exports as [name, kind, category, href, summary] rows; a query's
+ * words must all occur (case-insensitive) in a row's name, category or summary; name matches rank
+ * first. Plain DOM, no dependency; works from file:// too.
+ */
+const searchScript = (rows: string): string => `// generated by npm run docs:api (scripts/api/html.ts)
+(() => {
+  const rows = ${rows}
+  const box = document.getElementById('search'), list = document.getElementById('results')
+  if (!box || !list) return
+  const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c])
+  const show = () => {
+    const words = box.value.toLowerCase().split(/\\s+/).filter((w) => w !== '')
+    if (words.length === 0) { list.hidden = true; list.innerHTML = ''; return }
+    const hits = []
+    for (const [name, kind, category, href, summary] of rows) {
+      const n = name.toLowerCase(), hay = n + ' ' + category.toLowerCase() + ' ' + summary.toLowerCase()
+      if (!words.every((w) => hay.includes(w))) continue
+      const last = n.slice(n.lastIndexOf('.') + 1)
+      hits.push([last === words[0] ? 0 : n.includes(words[0]) ? 1 : 2, name, kind, category, href, summary])
+    }
+    hits.sort((a, b) => a[0] - b[0] || a[1].length - b[1].length || (a[1] < b[1] ? -1 : 1))
+    list.hidden = false
+    list.innerHTML = (hits.length === 0 ? '<li>no export matches</li>' : '') + hits.slice(0, 50).map(([, name, kind, category, href, summary]) =>
+      '<li><a href="' + href + '"><code>' + esc(name) + '</code></a> <span class="cat">' + esc(kind) + ' · ' + esc(category) + '</span><br><span class="sum">' + esc(summary) + '</span></li>').join('')
+      + (hits.length > 50 ? '<li class="cat">' + (hits.length - 50) + ' more: type more of the name</li>' : '')
+  }
+  box.addEventListener('input', show)
+  box.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { box.value = ''; show() }
+    if (e.key === 'Enter') { const a = list.querySelector('a'); if (a) { box.value = ''; show(); box.blur(); location.href = a.href } }
+  })
+  // a result on this page only changes the hash: close the list so the header does not cover the entry
+  list.addEventListener('click', (e) => { if (e.target.closest('a')) { box.value = ''; show() } })
+  document.addEventListener('keydown', (e) => { if (e.key === '/' && document.activeElement !== box) { e.preventDefault(); box.focus() } })
+  const q = new URLSearchParams(location.search).get('q')
+  if (q) { box.value = q; show() }
+})()
+`
+
+/**
+ * Every link of the pages that does not reach a page of the reference and an id on it; links
+ * that leave the reference (http:, https:, mailto:) are not followed.
+ */
+export const checkLinks = (files: ReadonlyArray<{ readonly path: string; readonly html: string }>): ReadonlyArray<Problem> => {
+  const ids = new Map(files.map((f) => [f.path, new Set([...f.html.matchAll(/\sid="([^"]*)"/g)].map((m) => m[1]!))]))
+  const problems: Problem[] = []
+  for (const f of files) {
+    if (!f.path.endsWith('.html')) continue
+    for (const [, href] of f.html.matchAll(/\shref="([^"]*)"/g)) {
+      if (/^(https?|mailto):/.test(href!)) continue
+      const [file, anchor] = href!.split('#') as [string, string | undefined]
+      const target = file === '' ? f.path : file
+      const found = ids.get(target)
+      if (found === undefined) problems.push({ where: f.path, message: `broken link ${href}: no page ${target}` })
+      else if (anchor !== undefined && !found.has(anchor.replace(/&amp;/g, '&'))) problems.push({ where: f.path, message: `broken link ${href}: ${target} has no id "${anchor}"` })
+    }
+  }
+  return problems
+}
 
 export interface Rendered {
   readonly files: ReadonlyArray<{ readonly path: string; readonly html: string }>
@@ -29,8 +127,15 @@ export interface Rendered {
 /** Renders every page of the reference. */
 export const render = (model: ApiModel, exports: ReadonlyArray<ApiExport>, importLine: string): Rendered => {
   const problems: Problem[] = []
-  const byItem = new Map<ApiItem, ApiExport>()
-  for (const e of exports) byItem.set(e.item, e)
+  // An overloaded function is one entry: its documented signature's docs, every signature, the first anchor.
+  const groups = new Map<string, ApiExport[]>()
+  for (const e of exports) groups.set(e.qualified, [...(groups.get(e.qualified) ?? []), e])
+  const entries = [...groups.values()].map((g): Entry => {
+    const doc = g.find((e) => e.summary !== undefined) ?? g[0]!
+    return { ...doc, anchor: g[0]!.anchor, category: g.find((e) => e.category !== 'uncategorised')?.category ?? doc.category, declarations: g.filter((e) => e.signature !== '').map((e) => e.item) }
+  })
+  const byItem = new Map<ApiItem, Entry>()
+  for (const e of entries) for (const o of groups.get(e.qualified)!) byItem.set(o.item, e)
   const namespaces = [...new Set(exports.map((e) => e.namespace))].sort()
   const nsOfItem = (item: ApiItem): string | undefined => {
     const names: string[] = []
@@ -56,7 +161,7 @@ export const render = (model: ApiModel, exports: ReadonlyArray<ApiExport>, impor
       case 'SoftBreak': return '\n'
       case 'CodeSpan': return `<code>${escape(n.code ?? '')}</code>`
       case 'FencedCode': return `<pre><code>${escape(n.code ?? '')}</code></pre>`
-      case 'Paragraph': return `<p>${children().trim()}</p>\n`
+      case 'Paragraph': { const inner = children().trim(); return inner === '' ? '' : `<p>${inner}</p>\n` }
       case 'HtmlStartTag': case 'HtmlEndTag': return escape(n.emitAsHtml?.() ?? '')
       case 'LinkTag': {
         if (n.urlDestination !== undefined) return `<a href="${escape(n.urlDestination)}">${escape(n.linkText ?? n.urlDestination)}</a>`
@@ -74,40 +179,60 @@ export const render = (model: ApiModel, exports: ReadonlyArray<ApiExport>, impor
     }
   }
 
-  const exportHtml = (e: ApiExport): string => {
-    const parts = [`<h3 id="${escape(e.anchor)}">${escape(e.qualified)} <small class="kind">${escape(e.kind)}</small></h3>`]
-    if (e.signature !== '') parts.push(`<pre><code>${escape(e.signature)}</code></pre>`)
+  // A signature with each type it names linked to that type's entry (types outside purenet stay text).
+  const signatureHtml = (item: ApiItem): string => {
+    if (!(item instanceof ApiDeclaredItem)) return ''
+    return item.excerpt.spannedTokens.map((t, i) => {
+      const text = i === 0 ? readable(t.text.trimStart()) : t.text
+      if (t.kind === ExcerptTokenKind.Reference && t.canonicalReference !== undefined) {
+        const target = model.resolveDeclarationReference(t.canonicalReference, item).resolvedApiItem
+        const href = target === undefined || target === item ? undefined : hrefOf(target)
+        if (href !== undefined) return `<a href="${href}">${escape(text)}</a>`
+      }
+      return escape(text)
+    }).join('').trim()
+  }
+
+  const exportHtml = (e: Entry): string => {
+    const parts = [`<h3 id="${escape(e.anchor)}">${escape(e.qualified)} <small class="kind">${escape(kindWord[e.kind] ?? e.kind)}</small></h3>`]
+    for (const d of e.declarations) parts.push(`<pre class="sig"><code>${signatureHtml(d)}</code></pre>`)
     parts.push(html(e.summary, e))
     if (e.params.length > 0) parts.push(`<dl>${e.params.map((p) => `<dt>${escape(p.name)}</dt><dd>${html(p.content, e)}</dd>`).join('')}</dl>`)
     if (e.returns !== undefined) parts.push(`<p><b>Returns</b></p>${html(e.returns, e)}`)
     if (e.remarks !== undefined) parts.push(`<p><b>Remarks and laws</b></p>${html(e.remarks, e)}`)
     for (const t of e.throws) parts.push(`<p><b>Errors</b></p>${html(t, e)}`)
     e.examples.forEach((x, i) => parts.push(`<p><b>Example${e.examples.length > 1 ? ` ${i + 1}` : ''}</b></p>${html(x, e)}`))
-    if (e.sourceFile !== undefined) parts.push(`<p class="kind">declared in ${escape(e.sourceFile.replace(/^dist\//, 'src/').replace(/\.d\.ts$/, '.ts'))}</p>`)
+    if (e.sourceFile !== undefined) parts.push(`<p class="src">declared in ${escape(e.sourceFile.replace(/^dist\//, 'src/').replace(/\.d\.ts$/, '.ts'))}</p>`)
     return parts.join('\n')
   }
 
-  const nav = `<a href="index.html">purenet API</a>` + namespaces.map((ns) => `<a href="${pageOf(ns)}">${escape(ns === '' ? 'top level' : ns)}</a>`).join('')
+  const label = (ns: string): string => (ns === '' ? 'top level' : ns)
+  const nav = (here: string): string => [['index.html', 'purenet API'], ...namespaces.map((ns) => [pageOf(ns), label(ns)] as const)]
+    .map(([href, text]) => `<a href="${href}"${href === here ? ' class="here" aria-current="page"' : ''}>${escape(text)}</a>`).join('\n')
   const files: Array<{ path: string; html: string }> = []
   for (const ns of namespaces) {
-    const mine = exports.filter((e) => e.namespace === ns)
+    const mine = entries.filter((e) => e.namespace === ns)
     const categories = [...new Set(mine.map((e) => e.category))].sort()
-    const toc = categories.map((c) => `<li>${escape(c)}: ${mine.filter((e) => e.category === c).map((e) => `<a href="#${escape(e.anchor)}">${escape(e.anchor)}</a>`).join(', ')}</li>`).join('\n')
-    const body = categories.map((c) => `<h2 id="category-${escape(c)}">${escape(c)}</h2>\n${mine.filter((e) => e.category === c).map(exportHtml).join('\n')}`).join('\n')
+    const toc = categories.map((c) => `<li><a href="#${categoryId(c)}">${escape(c)}</a>: ${mine.filter((e) => e.category === c).map((e) => `<a href="#${escape(e.anchor)}">${escape(e.name)}</a>`).join(', ')}</li>`).join('\n')
+    const body = categories.map((c) => `<h2 id="${categoryId(c)}">${escape(c)}</h2>\n${mine.filter((e) => e.category === c).map(exportHtml).join('\n')}`).join('\n')
     const title = ns === '' ? 'purenet (top level)' : `purenet: ${ns}`
-    files.push({ path: pageOf(ns), html: page(title, nav, `<h1>${escape(title)}</h1>\n<ul>${toc}</ul>\n${body}`) })
+    files.push({ path: pageOf(ns), html: page(title, nav(pageOf(ns)), `<h1>${escape(title)}</h1>\n<p>${mine.length} exports${ns === '' ? ", imported as <code>import { grad, tensor } from 'purenet'</code>" : `, imported as <code>import { ${escape(ns.split('.')[0]!)} } from 'purenet'</code> and used as <code>${escape(ns)}.${escape(mine[0]?.name ?? '')}</code>`}.</p>\n<ul class="toc">${toc}</ul>\n${body}`) })
   }
   const rows = namespaces.map((ns) => {
-    const mine = exports.filter((e) => e.namespace === ns)
+    const mine = entries.filter((e) => e.namespace === ns)
     const cats = [...new Set(mine.map((e) => e.category))].sort()
-    return `<tr><td><a href="${pageOf(ns)}">${escape(ns === '' ? 'top level' : ns)}</a></td><td>${mine.length}</td><td>${cats.map((c) => `<a href="${pageOf(ns)}#category-${escape(c)}">${escape(c)}</a>`).join(', ')}</td></tr>`
+    return `<tr><td><a href="${pageOf(ns)}">${escape(label(ns))}</a></td><td>${mine.length}</td><td>${cats.map((c) => `<a href="${pageOf(ns)}#${categoryId(c)}">${escape(c)}</a>`).join(', ')}</td></tr>`
   }).join('\n')
   files.push({
     path: 'index.html',
-    html: page('purenet API reference', nav, `<h1>purenet API reference</h1>
-<p>Generated from the TSDoc of the sources by <code>npm run docs:api</code>. Examples are type-checked; an example without an import line is written against</p>
-<pre><code>${escape(importLine)}</code></pre>
+    html: page('purenet API reference', nav('index.html'), `<h1>purenet API reference</h1>
+<p>${entries.length} exports in ${namespaces.length} namespaces, each with a description and a type-checked example. Type in the box above to find one by name, category or summary.
+Generated from the TSDoc of the sources by <code>npm run docs:api</code>. An example without an import line is written against</p>
+<pre class="imports"><code>${escape(importLine)}</code></pre>
 <table><tr><th>namespace</th><th>exports</th><th>categories</th></tr>\n${rows}</table>`),
   })
+  const index = entries.map((e) => [e.qualified, kindWord[e.kind] ?? e.kind, e.category, `${pageOf(e.namespace)}#${e.anchor}`, firstSentence(textOf(e.summary))])
+  files.push({ path: 'search.js', html: searchScript(JSON.stringify(index)) })
+  problems.push(...checkLinks(files))
   return { files, problems }
 }

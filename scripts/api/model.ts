@@ -5,7 +5,9 @@
  * signature and the TSDoc parts the pages show and the checks need.
  *
  * Every message api-extractor reports (an undefined tag, an unescaped `>`, a broken `{@link}`, a
- * forgotten export) is returned as a problem: a clean run has none.
+ * forgotten export) is returned as a problem: a clean run has none. The one exception is a helper
+ * type listed with its reason in scripts/api/internalTypes.ts; a listed type that is no longer
+ * reported is a problem too.
  */
 import { Extractor, ExtractorConfig, ExtractorLogLevel, type IConfigFile } from '@microsoft/api-extractor'
 import { ApiDeclaredItem, ApiDocumentedItem, ApiItemKind, ApiModel, type ApiItem, type ApiPackage } from '@microsoft/api-extractor-model'
@@ -13,6 +15,7 @@ import { TSDocConfigFile } from '@microsoft/tsdoc-config'
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { forgottenSymbol, internalTypes } from './internalTypes.js'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** Where the doc model and the examples' scratch files go (covered by .gitignore's /build/). */
@@ -116,10 +119,8 @@ export const extract = (): { readonly apiJson: string; readonly problems: Readon
         default: { logLevel: ExtractorLogLevel.Warning },
         // Everything a user can import is public: purenet has no alpha/beta/internal release tags.
         'ae-missing-release-tag': { logLevel: ExtractorLogLevel.None },
-        // Helper types of the signatures (the size arithmetic of nn.serial, a namespace alias such as
-        // io_2) that the entries do not export by name; the pages show them as written in the
-        // signature. Exporting them is an API decision, not a documentation one.
-        'ae-forgotten-export': { logLevel: ExtractorLogLevel.None },
+        // A type that public signatures mention must be exported, or listed in internalTypes.ts with its reason.
+        'ae-forgotten-export': { logLevel: ExtractorLogLevel.Warning },
       },
       tsdocMessageReporting: { default: { logLevel: ExtractorLogLevel.Warning } },
     },
@@ -131,16 +132,22 @@ export const extract = (): { readonly apiJson: string; readonly problems: Readon
     tsdocConfigFile: TSDocConfigFile.loadFile(join(root, 'scripts', 'api', 'tsdoc.json')),
   })
   const problems: Problem[] = []
+  const internal = new Set<string>()
   Extractor.invoke(config, {
     localBuild: true,
     messageCallback: (m) => {
-      if (m.logLevel === ExtractorLogLevel.Warning || m.logLevel === ExtractorLogLevel.Error) {
+      const symbol = m.messageId === 'ae-forgotten-export' ? forgottenSymbol(m.text) : undefined
+      if (symbol !== undefined && Object.hasOwn(internalTypes, symbol)) internal.add(symbol)
+      else if (m.logLevel === ExtractorLogLevel.Warning || m.logLevel === ExtractorLogLevel.Error) {
         const where = m.sourceFilePath === undefined ? '(api-extractor)' : `${m.sourceFilePath.replace(root + '/', '')}:${m.sourceFileLine ?? 0}`
         problems.push({ where, message: `${m.messageId}: ${m.text}` })
       }
       m.handled = true
     },
   })
+  for (const name of Object.keys(internalTypes)) {
+    if (!internal.has(name)) problems.push({ where: 'scripts/api/internalTypes.ts', message: `${name} is listed as an internal helper type, but no public signature mentions it any more: delete its line` })
+  }
   return { apiJson, problems }
 }
 

@@ -11,6 +11,11 @@ import type { Tensor } from '../tensor/index.js'
  * `real` anywhere, `positive` on (0, inf), `nonzero` away from a kink at 0, `unit` inside (-1, 1),
  * `separated` where no two arguments or elements are tied (`max`, `maximum`), `none` for
  * primitives that are not differentiable (their derivative is zero).
+ * @example
+ * ```ts
+ * const domain: check.Domain = 'positive'
+ * const xs = check.arbitraryTensor({ shape: [3], domain }) // values kept above 0.1, as ops.log needs
+ * ```
  * @category model
  */
 export type Domain = 'real' | 'positive' | 'nonzero' | 'unit' | 'separated' | 'none'

@@ -9,4 +9,5 @@
 export * from './checkGrad.js'
 export * from './finiteDifferences.js'
 export * from './arbitraries.js'
+export type { Domain } from '../autodiff/index.js'
 export * from './checkLayer.js'

@@ -45,6 +45,18 @@ export interface RunFacts {
  * A training run at a step as a checkpoint file holds it (the shape of `train.Checkpoint`): the
  * network, its training state, the history and the run's facts.
  * @category checkpoints
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const params = net.init(random.key(0))
+ * const checkpoint: io.CheckpointDocument<typeof net, typeof params, optim.CountState> = {
+ *   net,
+ *   state: { params, optState: { count: 0 }, step: 0, key: random.key(1) },
+ *   history: { loss: [], epochs: [] },
+ *   run: { key: random.key(2), batchSize: 8, examples: 64, dropLast: false },
+ * }
+ * const text = io.encodeCheckpointText(checkpoint, io.layerLayout)
+ * ```
  */
 export interface CheckpointDocument<N extends { readonly name: string }, P = Tree, S = StateTree> {
   readonly net: N
@@ -53,7 +65,17 @@ export interface CheckpointDocument<N extends { readonly name: string }, P = Tre
   readonly run: RunFacts
 }
 
-/** A checkpoint decoded from a model: the checkpoint, the user's `extra` data and the run's fingerprint. @category checkpoints */
+/**
+ * A checkpoint decoded from a model: the checkpoint, the user's `extra` data and the run's fingerprint. @category checkpoints
+ * @example
+ * ```ts
+ * const r = io.decodeCheckpointText('{}', {}, io.specArchitecture())
+ * if (r._tag === 'Right') {
+ *   const decoded: io.DecodedCheckpoint<nn.AnyLayer> = r.right
+ *   console.log(decoded.checkpoint.state.step, decoded.extra, decoded.fingerprint)
+ * }
+ * ```
+ */
 export interface DecodedCheckpoint<N extends Network> {
   readonly checkpoint: CheckpointDocument<N, Tree, StateTree>
   readonly extra: JsonObject
@@ -175,6 +197,18 @@ export const fingerprintDifference = (file: RunFingerprint, run: RunFingerprint)
  * The model file a checkpoint is: the network, its state, history and run facts, plus the user's
  * `extra` data (which may not use the key `checkpoint`). `Left` for a network without a spec.
  * @category checkpoints
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const params = net.init(random.key(0))
+ * const checkpoint: io.CheckpointDocument<typeof net> = {
+ *   net,
+ *   state: { params, optState: { count: 0 }, step: 0, key: random.key(1) },
+ *   history: { loss: [], epochs: [] },
+ *   run: { key: random.key(2), batchSize: 8, examples: 64, dropLast: false },
+ * }
+ * const model = io.checkpointToModel(checkpoint, { note: 'baseline' }) // Right(the model document, its run under extra.checkpoint)
+ * ```
  */
 export const checkpointToModel = <N extends { readonly name: string }, P, S>(
   checkpoint: CheckpointDocument<N, P, S>,
@@ -218,6 +252,17 @@ export const checkpointToModel = <N extends { readonly name: string }, P, S>(
  * be saved (a network without a spec, a NaN in the state); the writer of `io.checkpoints` reports
  * it the same way.
  * @category checkpoints
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const params = net.init(random.key(0))
+ * const text = io.encodeCheckpointText({
+ *   net,
+ *   state: { params, optState: { count: 0 }, step: 0, key: random.key(1) },
+ *   history: { loss: [], epochs: [] },
+ *   run: { key: random.key(2), batchSize: 8, examples: 64, dropLast: false },
+ * }, io.layerLayout) // io.encodeCheckpoint is this for a train.Checkpoint
+ * ```
  */
 export const encodeCheckpointText = <N extends { readonly name: string }, P, S>(checkpoint: CheckpointDocument<N, P, S>, layout: (net: N & Network) => TreeLayout, extra: JsonObject = {}): string => {
   const model = checkpointToModel(checkpoint, extra)
@@ -268,6 +313,11 @@ const decodeRun = (u: Json | undefined): E.Either<Problem, RunFacts & RunFingerp
  * The checkpoint a decoded model file holds, or `Left` naming the part it lacks (a model saved
  * without its optimizer state is not a checkpoint). The user's `extra` data is returned beside it.
  * @category checkpoints
+ * @example
+ * ```ts
+ * const model = io.decodeModel('{"format": "purenet-model"}')
+ * const checkpoint = model._tag === 'Right' ? io.checkpointFromModel(model.right) : model // Left('optState: missing; ...') for a plain model file
+ * ```
  */
 export const checkpointFromModel = <N extends Network>(
   model: ModelDocument<N, unknown>,
@@ -302,6 +352,12 @@ export const checkpointFromModel = <N extends Network>(
  * user's `extra` data, or `Left(ModelError)` naming the path of the first problem. With
  * `options.net`, the file's architecture must be that network's. Pure; never throws.
  * @category checkpoints
+ * @example
+ * ```ts
+ * const text = '{"format": "purenet-model"}' // the text of a checkpoint file
+ * const r = io.decodeCheckpointText(text, { maxBytes: 1e6 }, io.specArchitecture()) // io.decodeCheckpoint is this with nn's architectures
+ * if (r._tag === 'Left') console.error(r.left.message) // names the path of the first problem
+ * ```
  */
 export const decodeCheckpointText = <N extends Network>(text: string, options: ModelLimits, arch: Architecture<N>): E.Either<ModelError, DecodedCheckpoint<N>> => {
   const model = decodeModelText(text, options, arch, 'io.decodeCheckpoint')

@@ -125,6 +125,10 @@ const writeAtomicSync = (path: string, text: string): void => {
  * (`io.checkpoints: runs/x/checkpoint-000000100.json: cannot write the file: no space left on the device`),
  * which stops `fit`.
  * @category checkpoints
+ * @example
+ * ```ts
+ * const write = io.checkpointFolderWriter('runs/iris', { keep: 3 }, io.layerLayout) // io.checkpointWriter is this with nn's layouts
+ * ```
  */
 export const checkpointFolderWriter = <N extends { readonly name: string }>(folder: string, options: CheckpointFolderOptions, layout: (net: N & Network) => TreeLayout): (<P, S>(checkpoint: CheckpointDocument<N, P, S>) => void) => {
   const keep = options.keep ?? 3
@@ -208,7 +212,17 @@ export const listCheckpoints = async (folder: string): Promise<E.Either<ModelErr
   }
 }
 
-/** A checkpoint read from a file: the checkpoint, the file, the user's `extra` data and the run's fingerprint. @category checkpoints */
+/**
+ * A checkpoint read from a file: the checkpoint, the file, the user's `extra` data and the run's fingerprint. @category checkpoints
+ * @example
+ * ```ts
+ * const r = await io.newestCheckpoint('runs/iris', {}, io.specArchitecture())
+ * if (r._tag === 'Right' && r.right !== undefined) {
+ *   const found: io.CheckpointInFile<nn.AnyLayer> = r.right // the checkpoint, its file, extra data and fingerprint
+ *   console.log(found.file, found.checkpoint.state.step)
+ * }
+ * ```
+ */
 export interface CheckpointInFile<N extends Network> extends DecodedCheckpoint<N> {
   readonly file: string
 }
@@ -231,6 +245,11 @@ const readCheckpoint = async <N extends Network>(file: CheckpointFile, options: 
  * checkpoint (the file is left alone; delete it to fall back to the one before). Never rejects.
  * `io.latestCheckpoint` is this with the architectures of `nn`.
  * @category checkpoints
+ * @example
+ * ```ts
+ * const r = await io.newestCheckpoint('runs/iris', {}, io.specArchitecture()) // io.latestCheckpoint is this with nn's architectures
+ * if (r._tag === 'Right' && r.right !== undefined) console.log(r.right.file, r.right.checkpoint.state.step)
+ * ```
  */
 export const newestCheckpoint = async <N extends Network>(folder: string, options: ModelLimits, arch: Architecture<N>): Promise<E.Either<ModelError, CheckpointInFile<N> | undefined>> => {
   const files = await listCheckpoints(folder)

@@ -157,6 +157,13 @@ export type ModelDocument<N extends Network, P = Tree> = {
  * of layers: `nn` gives one built on `nn.fromSpec` and `nn.paramLayout` (see `src/models.ts`),
  * and `fixedArchitecture(net, layout)` checks a file against a network built in code.
  * @category model
+ * @example
+ * ```ts
+ * const net = nn.dense(2, 1)
+ * const arch: io.Architecture<typeof net> = io.fixedArchitecture(net, io.layerLayout) // files must hold exactly this network
+ * const text = io.encodeModel({ net, params: net.init(random.key(0)) })
+ * const model = io.decodeModelText(text, {}, arch) // Right({ net, params }); another architecture gives Left naming the path
+ * ```
  */
 export interface Architecture<N extends Network> {
   /** The network an architecture describes, or the problem at a path inside the architecture (`layers[2].outSize`). */

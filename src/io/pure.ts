@@ -9,7 +9,7 @@ export {
   type Architecture, type KeyWords, type ModelDocument, type ModelHistory, type ModelLimits, type Network,
   decodeModelText, defaultMaxBytes, defaultMaxElements, encodeModelText, fixedArchitecture, modelFormat, modelVersion, readableVersions,
 } from './modelFile.js'
-export { type StateTree, type TreeLayout, layoutElements } from './tensorTree.js'
+export { type StateTree, type TreeLayout, type TreeProblem, layoutElements } from './tensorTree.js'
 export { type Json, type JsonObject, defaultMaxNodes } from './jsonText.js'
 export {
   type CheckpointDocument, type DecodedCheckpoint, type RunFacts, type RunFingerprint, type TensorFingerprint,

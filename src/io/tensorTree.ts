@@ -38,7 +38,13 @@ export { type TreeLayout, layoutElements } from '../tree/index.js'
  */
 export type StateTree = number | Tensor | ReadonlyArray<StateTree> | { readonly [key: string]: StateTree }
 
-/** A problem at a path of the document. @category model */
+/**
+ * A problem at a path of the document (what an `io.Architecture` returns for a bad architecture). @category model
+ * @example
+ * ```ts
+ * const problem: io.TreeProblem = { path: 'layers[2].outSize', detail: 'expected a positive integer, got 0' }
+ * ```
+ */
 export interface TreeProblem {
   readonly path: string
   readonly detail: string

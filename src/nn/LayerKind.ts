@@ -91,7 +91,14 @@ export interface SpecField<A> {
  */
 export type SpecFields<F> = { readonly [K in keyof F]-?: SpecField<Exclude<F[K], undefined>> }
 
-/** What a kind's build gets besides its fields: where the spec is, and how to decode a nested spec. @category specs */
+/**
+ * What a kind's build gets besides its fields: where the spec is, and how to decode a nested spec. @category specs
+ * @example
+ * ```ts
+ * // a kind's build gets the spec's path (for errors) and decodes nested specs through context.child
+ * const build = (f: { readonly layer: unknown }, context: nn.SpecContext) => context.child(f.layer, `${context.path}.layer`)
+ * ```
+ */
 export interface SpecContext {
   /** The path of this spec (`layers[2]`, `''` for the whole spec). */
   readonly path: string
@@ -122,6 +129,17 @@ export interface Declared {
  * TypeScript checks method parameters bivariantly, and a registry only ever hands a kind the
  * fields its own codecs decoded and the specs of its own `kind`.)
  * @category specs
+ * @example
+ * ```ts
+ * type ScaleSpec = { readonly kind: 'scale'; readonly size: number }
+ * const scaleKind: nn.LayerKindDefinition<{ readonly size: number }, ScaleSpec> = nn.layerKind({
+ *   kind: 'scale' as const,
+ *   fields: { size: nn.sizeField },
+ *   build: (f: { readonly size: number }, context: nn.SpecContext) => nn.buildWith(context.path, () => nn.dense(f.size, f.size)),
+ *   layout: (spec: ScaleSpec) => nn.paramLayout(nn.dense(spec.size, spec.size).spec),
+ * })
+ * const registry = nn.registry.with(scaleKind)
+ * ```
  */
 export interface LayerKindDefinition<F = Readonly<Record<string, unknown>>, S extends { readonly kind: string } = { readonly kind: string }> {
   /** The value of the spec's `kind` field. */
@@ -316,7 +334,17 @@ export const layersField: SpecField<ReadonlyArray<unknown>> = Object.freeze({
  */
 export type Child = readonly [AnyLayer, string]
 
-/** Decodes the `layers` of a combinator's spec: at least one, each through `context.child`. @category specs */
+/**
+ * Decodes the `layers` of a combinator's spec: at least one, each through `context.child`. @category specs
+ * @example
+ * ```ts
+ * // the build of a combinator kind: decode its nested specs, then make the layer
+ * const build = (f: { readonly layers: ReadonlyArray<unknown> }, context: nn.SpecContext) => {
+ *   const children = nn.decodeLayers(f.layers, context) // Right([[layer, 'layers[0]'], ...]) or Left at the first bad spec
+ *   return children._tag === 'Left' ? children : nn.buildWith(context.path, () => nn.serial(...children.right.map(([l]) => l) as [nn.AnyLayer]))
+ * }
+ * ```
+ */
 export const decodeLayers = (list: ReadonlyArray<unknown>, context: SpecContext): SpecResult<ReadonlyArray<Child>> => {
   const at = pathKey(context.path, 'layers')
   if (list.length === 0) return specFail(at, `expected at least one layer, got an empty array; use { "kind": "identity" } for a layer that does nothing`)

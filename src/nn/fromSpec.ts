@@ -24,7 +24,7 @@ import type { AnyLayer, Layer } from './Layer.js'
 import { type LayerRegistry, type SpecField, type SpecResult, maxSpecDepth, specError, specFail } from './LayerKind.js'
 import { registry as builtins } from './registry.js'
 
-export type { DecodeError } from '../tensor/index.js'
+export type { DecodeError, DecodeLocation } from '../tensor/index.js'
 
 /**
  * A `DecodeError` of a spec from its source (e.g. 'nn.fromSpec'), path and detail. @category errors

@@ -39,6 +39,14 @@ type SharedIn<Ls extends ReadonlyArray<AnyLayer>> =
  * The layers `fanOut` accepts: each sized layer must take the shared input size; a mismatch is
  * reported at the offending argument with the size it should have.
  * @category combinators
+ * @example
+ * ```ts
+ * const a = nn.dense(4, 3)
+ * const b = nn.dense(4, 2)
+ * type Checked = nn.FanOutChain<readonly [typeof a, typeof b]> // what fanOut(a, b) checks its arguments against
+ * const ok: Checked = [a, b]
+ * // nn.fanOut(a, nn.dense(5, 2)) does not compile: the second layer should take 4 features
+ * ```
  */
 export type FanOutChain<Ls extends ReadonlyArray<AnyLayer>, In extends number = SharedIn<Ls>> = {
   readonly [K in keyof Ls]: Ls[K] extends SizePreserving ? Ls[K] : Fits<In, InSizeOf<Ls[K]>> extends true ? Ls[K] : Layer<ParamsOf<Ls[K]>, In, OutSizeOf<Ls[K]>>

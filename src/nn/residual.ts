@@ -13,6 +13,12 @@ import type { ResidualSpec } from './LayerSpec.js'
  * The layers `residual` accepts: size-preserving ones, and sized ones whose input and output
  * sizes agree (a mismatch is reported with the size the output should have).
  * @category combinators
+ * @example
+ * ```ts
+ * const block = nn.dense(8, 8)
+ * const ok: nn.ResidualCheck<typeof block> = block // what residual checks its argument against
+ * // nn.residual(nn.dense(8, 4)) does not compile: the output should have 8 features
+ * ```
  */
 export type ResidualCheck<L extends AnyLayer> = [L] extends [SizePreserving]
   ? L

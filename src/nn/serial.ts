@@ -32,6 +32,14 @@ type Fits<A extends number, B extends number> = number extends A ? true : number
  * reports the offending argument with the size it expected. Layers spread from an array of
  * unknown length are accepted as they are.
  * @category combinators
+ * @example
+ * ```ts
+ * const a = nn.dense(4, 8)
+ * const b = nn.dense(8, 3)
+ * type Checked = nn.SerialChain<readonly [typeof a, typeof nn.relu, typeof b]> // what serial(a, relu, b) checks its arguments against
+ * const ok: Checked = [a, nn.relu, b]
+ * // nn.serial(a, nn.relu, nn.dense(6, 3)) does not compile: the third layer should take 8 features
+ * ```
  */
 export type SerialChain<Ls extends ReadonlyArray<AnyLayer>, Cur extends number = number> =
   Ls extends readonly [infer H extends AnyLayer, ...infer T extends ReadonlyArray<AnyLayer>]

@@ -6,7 +6,7 @@
  */
 import * as P from '../autodiff/primitives/index.js'
 import { maxPool } from '../autodiff/primitives/maxPool.js'
-import { type Tensor, ShapeError, ones, patchGeometry } from '../tensor/index.js'
+import { type Pair, type Tensor, type WindowOptions, ShapeError, ones, patchGeometry } from '../tensor/index.js'
 
 const rank4 = (op: string, x: Tensor, layout: string): void => {
   if (x.shape.length !== 4) throw new ShapeError(op, [x.shape], `expects a ${layout} image batch of rank 4, got rank ${x.shape.length}`)
@@ -58,7 +58,7 @@ const onImage = (x: Tensor, window: P.Pair, options: P.WindowOptions): Tensor =>
  * ```
  * @category composites
  */
-export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
+export const maxPool2d = (x: Tensor, window: Pair, options: WindowOptions = {}): Tensor => {
   return maxPool(x, patchGeometry('maxPool2d', x.shape, window, poolOptions(window, options)))
 }
 
@@ -73,7 +73,7 @@ export const maxPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = 
  * ```
  * @category composites
  */
-export const avgPool2d = (x: Tensor, window: P.Pair, options: P.WindowOptions = {}): Tensor => {
+export const avgPool2d = (x: Tensor, window: Pair, options: WindowOptions = {}): Tensor => {
   const o = poolOptions(window, options)
   const total = P.sum(P.extractPatches(x, window, o), [3, 4])
   if (!padded(o)) {

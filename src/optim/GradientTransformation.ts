@@ -130,6 +130,15 @@ export const gradientTransformation = <S extends OptState>(
  * declared on the value for `chain` and `applyGradients`. The rule's `end` must return frozen
  * states.
  * @category constructors
+ * @example
+ * ```ts
+ * // the sign of every gradient as a declared rule (so chain and a jit training step can fuse it)
+ * const sign = optim.ruleTransformation(() => optim.emptyState, {
+ *   name: 'sign',
+ *   begin: (state) => ({ steps: [{ kind: 'map', name: 'sign', moments: [], readsParams: false, scalars: [], ops: ({ u }) => ({ out: ops.sign(u), next: [] }) }], end: () => state }),
+ * })
+ * const signSgd = optim.chain(sign, optim.scale(-0.01))
+ * ```
  */
 export const ruleTransformation = <S extends OptState>(init: <T extends Tree>(params: T) => S, rule: LeafRule<S>): GradientTransformation<S> =>
   Object.freeze({ init, update: <T extends Tree>(updates: T, state: S, params: T): readonly [T, S] => runUpdate(rule, updates, state, params), rule })

@@ -32,10 +32,24 @@
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 
-/** A per-step number as a rule's ops see it: a JavaScript number, or a scalar tensor of a compiled step. @category model */
+/**
+ * A per-step number as a rule's ops see it: a JavaScript number, or a scalar tensor of a compiled step. @category model
+ * @example
+ * ```ts
+ * // a rule's ops get numbers when eager and scalar tensors when compiled; ops take both
+ * const halve = (u: Tensor, factor: optim.Scalar): Tensor => ops.mul(u, factor)
+ * halve(tensor([2, 4]), 0.5)
+ * ```
+ */
 export type Scalar = number | Tensor
 
-/** One leaf as the tensor form of a step (`MapStep.ops`) sees it. @category model */
+/**
+ * One leaf as the tensor form of a step (`MapStep.ops`) sees it. @category model
+ * @example
+ * ```ts
+ * const leaf: optim.TensorLeaf = { u: tensor([0.1, -0.2]), p: undefined, moments: [tensor([0, 0])] }
+ * ```
+ */
 export interface TensorLeaf {
   /** The incoming updates. */
   readonly u: Tensor
@@ -45,13 +59,33 @@ export interface TensorLeaf {
   readonly moments: ReadonlyArray<Tensor>
 }
 
-/** What the tensor form of a step returns: the outgoing updates and the new moments, in order. @category model */
+/**
+ * What the tensor form of a step returns: the outgoing updates and the new moments, in order. @category model
+ * @example
+ * ```ts
+ * // momentum's math for one leaf: the outgoing update and the new trace
+ * const momentum = ({ u, moments: [m] }: optim.TensorLeaf): optim.TensorStep => {
+ *   const y = ops.add(u, ops.mul(m!, 0.9))
+ *   return { out: y, next: [y] }
+ * }
+ * ```
+ */
 export interface TensorStep {
   readonly out: Tensor
   readonly next: ReadonlyArray<Tensor>
 }
 
-/** An element-wise step that reads and writes moments shaped like the parameters. @category model */
+/**
+ * An element-wise step that reads and writes moments shaped like the parameters. @category model
+ * @example
+ * ```ts
+ * // u ↦ u · lr with the learning rate as a per-step scalar, so one compiled program serves every step
+ * const step = (lr: number): optim.MapStep => ({
+ *   kind: 'map', name: 'scaleBy', moments: [], readsParams: false, scalars: [lr],
+ *   ops: ({ u }, [rate]) => ({ out: ops.mul(u, rate!), next: [] }),
+ * })
+ * ```
+ */
 export interface MapStep {
   readonly kind: 'map'
   /** The transformation's name, for errors about its moments (`optim.adam`). */
@@ -66,16 +100,38 @@ export interface MapStep {
   readonly ops: (leaf: TensorLeaf, scalars: ReadonlyArray<Scalar>) => TensorStep
 }
 
-/** `u ↦ u · factor`. @category model */
+/**
+ * `u ↦ u · factor`. @category model
+ * @example
+ * ```ts
+ * const negate: optim.ScaleStep = { kind: 'scale', factor: -1 } // u ↦ -u
+ * ```
+ */
 export interface ScaleStep {
   readonly kind: 'scale'
   readonly factor: number
 }
 
-/** One element-wise step of a rule. @category model */
+/**
+ * One element-wise step of a rule. @category model
+ * @example
+ * ```ts
+ * const steps: ReadonlyArray<optim.LeafStep> = [
+ *   { kind: 'map', name: 'clip', moments: [], readsParams: false, scalars: [], ops: ({ u }) => ({ out: ops.tanh(u), next: [] }) },
+ *   { kind: 'scale', factor: -0.1 },
+ * ]
+ * optim.stepsShape(steps) // 'clip:0:0:|scale'
+ * ```
+ */
 export type LeafStep = MapStep | ScaleStep
 
-/** What `begin` returns for one update. @category model */
+/**
+ * What `begin` returns for one update. @category model
+ * @example
+ * ```ts
+ * const begin = (state: optim.EmptyState): optim.RuleStep<optim.EmptyState> => ({ steps: [{ kind: 'scale', factor: -0.1 }], end: () => state })
+ * ```
+ */
 export interface RuleStep<S> {
   /** The steps, run in order on every leaf; none means the updates pass unchanged. */
   readonly steps: ReadonlyArray<LeafStep>
@@ -83,7 +139,18 @@ export interface RuleStep<S> {
   readonly end: (next: ReadonlyArray<ReadonlyArray<Tree>>) => S
 }
 
-/** The declared element-wise form of a gradient transformation. @category model */
+/**
+ * The declared element-wise form of a gradient transformation. @category model
+ * @example
+ * ```ts
+ * // sign descent as a rule: one element-wise map step, no moments and no per-step numbers
+ * const rule: optim.LeafRule<optim.EmptyState> = {
+ *   name: 'signDescent',
+ *   begin: () => ({ steps: [{ kind: 'map', name: 'signDescent', moments: [], readsParams: false, scalars: [], ops: ({ u }) => ({ out: ops.sign(u), next: [] }) }], end: () => optim.emptyState }),
+ * }
+ * const signDescent = optim.chain(optim.ruleTransformation(() => optim.emptyState, rule), optim.scale(-0.01))
+ * ```
+ */
 export interface LeafRule<S> {
   /** The transformation's name, for errors (`optim.adam`). */
   readonly name: string
@@ -95,6 +162,10 @@ export interface LeafRule<S> {
  * The per-step numbers of a list of steps, one list per step: a scale step's factor, a map
  * step's `scalars`. What a compiled step passes as its program's inputs.
  * @category internals
+ * @example
+ * ```ts
+ * optim.scalarsOf([{ kind: 'scale', factor: -0.1 }]) // [[-0.1]]: the inputs a compiled step passes its program
+ * ```
  */
 export const scalarsOf = (steps: ReadonlyArray<LeafStep>): number[][] => steps.map((s) => (s.kind === 'scale' ? [s.factor] : s.scalars.slice()))
 
@@ -102,6 +173,10 @@ export const scalarsOf = (steps: ReadonlyArray<LeafStep>): number[][] => steps.m
  * A description of the steps' shape (kinds, names, numbers of moments and scalars): two states
  * whose steps have the same shape are served by the same compiled program (contract point 4).
  * @category internals
+ * @example
+ * ```ts
+ * optim.stepsShape([{ kind: 'scale', factor: -0.1 }]) === optim.stepsShape([{ kind: 'scale', factor: -0.2 }]) // true: one compiled program serves both
+ * ```
  */
 export const stepsShape = (steps: ReadonlyArray<LeafStep>): string =>
   steps.map((s) => (s.kind === 'scale' ? 'scale' : `${s.name}:${s.moments.length}:${s.scalars.length}:${s.readsParams ? 'p' : ''}`)).join('|')

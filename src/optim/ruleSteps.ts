@@ -39,6 +39,11 @@ const asDType = (x: Tensor, like: Tensor): Tensor => (x.dtype === like.dtype ? x
  * step); `scalars`, per step, its per-step numbers (`scalarsOf`), as numbers or scalar tensors.
  * Checks that the moments (and the parameters, when a step reads them) match the updates.
  * @category internals
+ * @example
+ * ```ts
+ * const params = { w: tensor([1, 2]) }
+ * const [updates] = optim.runSteps([{ kind: 'scale', factor: -0.1 }], { w: tensor([0.5, -0.5]) }, params, [[]], [[-0.1]], 'mySgd') // { w: [-0.05, 0.05] }
+ * ```
  */
 export const runSteps = <T extends Tree>(
   steps: ReadonlyArray<LeafStep>,

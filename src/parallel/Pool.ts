@@ -16,7 +16,15 @@
 import { ARG, type Announcement, CONTROL_WORDS, DONE, ERROR_BYTES, ERROR_LENGTH, type Init, LOAD, type Layout, OP, REQUEST, RUN, STATUS, STOP, encode } from './protocol.js'
 import type { WireProgram } from './wire.js'
 
-/** Options of `parallel`. @category parallel */
+/**
+ * Options of `parallel`. @category parallel
+ * @example
+ * ```ts
+ * const options: ParallelOptions = { workers: 2, timeoutMs: 60_000 }
+ * const pool = await parallel(options)
+ * await pool.close()
+ * ```
+ */
 export interface ParallelOptions {
   /** Threads that compute, the caller's included (at least 1; 2 uses both cores of a 2-core machine). */
   readonly workers: number
@@ -52,6 +60,12 @@ export interface PoolChannel {
 /**
  * A pool of worker threads (see the file's contract).
  * @category parallel
+ * @example
+ * ```ts
+ * const pool: Pool = await parallel({ workers: 2 })
+ * try { console.log(pool.workers) } // 2: the caller's thread and one worker thread
+ * finally { await pool.close() }
+ * ```
  */
 export interface Pool {
   /** Threads that compute, the caller's included. */

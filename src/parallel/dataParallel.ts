@@ -23,7 +23,14 @@ import type { Loaded, Pool } from './Pool.js'
 import { type Slot, layoutOf, viewOf } from './protocol.js'
 import { toWire } from './wire.js'
 
-/** Options of `dataParallel`. @category parallel */
+/**
+ * Options of `dataParallel`. @category parallel
+ * @example
+ * ```ts
+ * // f(params, xs, ys): the parameters whole on every thread, xs and ys split along the batch axis
+ * const options: DataParallelOptions = { batched: [false, true, true] }
+ * ```
+ */
 export interface DataParallelOptions {
   /** For each argument of `f`, whether it is batched (split along the leading axis of its leaves). */
   readonly batched: ReadonlyArray<boolean>

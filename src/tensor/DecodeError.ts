@@ -17,7 +17,14 @@
  * It lives at the bottom of the layers (tensor) because every decoder above uses it.
  */
 
-/** Where a decoding problem is; every field is optional. @category errors */
+/**
+ * Where a decoding problem is; every field is optional. @category errors
+ * @example
+ * ```ts
+ * const r = nn.fromSpec({ kind: 'dense', inSize: 0, outSize: 2 })
+ * if (r._tag === 'Left') { const where: nn.DecodeLocation = r.left; console.log(where.path) } // the path of the bad field
+ * ```
+ */
 export interface DecodeLocation {
   /** The file the input came from. */
   readonly file?: string

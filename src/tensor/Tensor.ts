@@ -43,12 +43,26 @@ export interface Tensor {
  */
 export type NestedArray = number | ReadonlyArray<NestedArray>
 
-/** Options of the constructors. @category constructors */
+/**
+ * Options of the constructors. @category constructors
+ * @example
+ * ```ts
+ * const options: DTypeOptions = { dtype: 'float64' }
+ * zeros([2, 3], options)
+ * ```
+ */
 export interface DTypeOptions {
   readonly dtype?: DType
 }
 
-/** Options of `tensor` when it is given flat data and an explicit shape. @category constructors */
+/**
+ * Options of `tensor` when it is given flat data and an explicit shape. @category constructors
+ * @example
+ * ```ts
+ * const options: FlatOptions = { shape: [2, 3] }
+ * tensor([1, 2, 3, 4, 5, 6], options) // [[1, 2, 3], [4, 5, 6]]
+ * ```
+ */
 export interface FlatOptions {
   readonly shape: Shape
   readonly dtype?: DType

@@ -14,7 +14,13 @@
  */
 export type DType = 'float32' | 'float64'
 
-/** The typed array behind a tensor of each dtype. @category model */
+/**
+ * The typed array behind a tensor of each dtype. @category model
+ * @example
+ * ```ts
+ * const buffer: Data = tensor([1, 2]).data // a Float32Array; float64 tensors hold a Float64Array
+ * ```
+ */
 export type Data = Float32Array | Float64Array
 
 /** Allocates a zero-filled buffer of `size` elements for `dtype`. @category constructors */

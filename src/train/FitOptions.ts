@@ -3,7 +3,7 @@
  * `trainStates`, the snapshot of each step, and the result. `plan.ts` checks the options once and
  * turns them into a run plan; `scan.ts` is the one loop over that plan; `fit.ts` holds its views.
  */
-import type * as D from '../data/index.js'
+import type { Dataset } from '../data/index.js'
 import type { Key } from '../random/index.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
@@ -22,7 +22,7 @@ import type { EpochRecord, History, TrainState } from './TrainState.js'
  * ```
  */
 export interface FitOptions<P extends Tree, S> extends StepConfig<P, S> {
-  readonly data: D.Dataset
+  readonly data: Dataset
   readonly epochs: number
   readonly batchSize: number
   readonly key: Key
@@ -45,7 +45,7 @@ export interface FitOptions<P extends Tree, S> extends StepConfig<P, S> {
    * is recorded in the epoch's metrics as `val_loss`, each of `validationMetrics` as `val_<name>`
    * (Keras's names). It never trains the network. Only `fit` and `resume` evaluate it.
    */
-  readonly validation?: D.Dataset
+  readonly validation?: Dataset
   /** Metrics of the validation predictions, by name, e.g. `{ accuracy: losses.accuracy }` (recorded as `val_accuracy`). */
   readonly validationMetrics?: Readonly<Record<string, (prediction: Tensor, target: Tensor) => number>>
   /**

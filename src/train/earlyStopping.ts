@@ -134,6 +134,11 @@ export const watch = (es: EarlyStopping, epochs: ReadonlyArray<EpochRecord>): Wa
  * ends). It lives there because a checkpoint file keeps parameters, optimizer state, step and key
  * and nothing else; `resume` takes it apart again.
  * @category checkpoints
+ * @example
+ * ```ts
+ * const params = { w: tensor([1]) }
+ * const state: train.WithBest<typeof params, optim.CountState> = { optimizer: { count: 3 }, best: { params, optState: { count: 2 }, step: 2 } }
+ * ```
  */
 export interface WithBest<P, S> {
   readonly optimizer: S

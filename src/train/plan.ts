@@ -5,6 +5,7 @@
  * callbacks). The scan (`scan.ts`) never looks at the options again.
  */
 import * as D from '../data/index.js'
+import type { Dataset } from '../data/index.js'
 import type { Tensor } from '../tensor/index.js'
 import type { Tree } from '../tree/index.js'
 import { type CheckpointEvery, type Checkpointing, type RunInfo, everyProblem, runInfo } from './checkpoint.js'
@@ -13,9 +14,18 @@ import type { FitOptions, Snapshot } from './FitOptions.js'
 import type { StepConfig } from './step.js'
 import type { EpochRecord, TrainState } from './TrainState.js'
 
-/** A checked run: what the scan of training folds over. Make one with `plan(options)`. @category training */
+/**
+ * A checked run: what the scan of training folds over. Make one with `plan(options)`. @category training
+ * @example
+ * ```ts
+ * const net = nn.serial(nn.dense(2, 4), nn.tanh, nn.dense(4, 2))
+ * const xs = data.dataset(random.normal(random.key(0), [16, 2]), data.oneHot(Array.from({ length: 16 }, (_, i) => i % 2), 2))
+ * const plan = train.plan({ net, loss: losses.softmaxCrossEntropy, optimizer: optim.sgd(0.1), data: xs, epochs: 3, batchSize: 5, key: random.key(1) })
+ * console.log(plan.stepsPerEpoch, plan.run.examples) // 4 16
+ * ```
+ */
 export interface RunPlan<P extends Tree, S> extends StepConfig<P, S> {
-  readonly data: D.Dataset
+  readonly data: Dataset
   /** The number of examples in `data`, and the facts that fix the order of the batches. */
   readonly run: RunInfo
   /** Steps per epoch: `examples / batchSize`, rounded up, or down with `dropLast`; may be 0. */
@@ -26,7 +36,7 @@ export interface RunPlan<P extends Tree, S> extends StepConfig<P, S> {
   readonly checkpoint?: { readonly every: CheckpointEvery; readonly write: Checkpointing<P, S>['write'] }
   /** Computed from the parameters at the end of each epoch. */
   readonly metrics?: (params: P) => Readonly<Record<string, number>>
-  readonly validation?: { readonly data: D.Dataset; readonly metrics: Readonly<Record<string, (prediction: Tensor, target: Tensor) => number>> }
+  readonly validation?: { readonly data: Dataset; readonly metrics: Readonly<Record<string, (prediction: Tensor, target: Tensor) => number>> }
   readonly earlyStopping?: { readonly rule: EarlyStopping; readonly restoreBest: boolean }
   readonly onStep?: (snapshot: Snapshot<P, S>) => void
   readonly onEpoch?: (record: EpochRecord) => void

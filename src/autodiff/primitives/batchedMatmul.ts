@@ -20,7 +20,14 @@ const check = (a: Tensor, b: Tensor, ta: boolean, tb: boolean): void => {
   }
 }
 
-/** Which operands of each product are transposed (as matmul's options). @category model */
+/**
+ * Which operands of each product are transposed (as matmul's options). @category model
+ * @example
+ * ```ts
+ * const options: ops.BatchedMatmulOptions = { transposeB: true }
+ * ops.batchedMatmul(ones([5, 2, 3]), ones([5, 4, 3]), options) // a·bᵀ per example, shape [5, 2, 4]
+ * ```
+ */
 export interface BatchedMatmulOptions {
   readonly transposeA?: boolean
   readonly transposeB?: boolean

@@ -1,6 +1,6 @@
 import * as K from '../../kernels/index.js'
 import * as T from '../../tensor/index.js'
-import { type Tensor, ShapeError } from '../../tensor/index.js'
+import { type Tensor, type WindowOptions, ShapeError } from '../../tensor/index.js'
 import { batchByLoop } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import { add } from './add.js'
@@ -19,7 +19,7 @@ import { slice } from './slicePad.js'
  * ops.conv2d(zeros([1, 8, 8, 3]), zeros([3, 3, 3, 4]), options)
  * ```
  */
-export interface Conv2dOptions extends T.WindowOptions {
+export interface Conv2dOptions extends WindowOptions {
   readonly groups?: number
 }
 

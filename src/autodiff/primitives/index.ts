@@ -12,7 +12,7 @@
 export { abs } from './abs.js'
 export { add } from './add.js'
 export { atan } from './atan.js'
-export { batchedMatmul } from './batchedMatmul.js'
+export { batchedMatmul, type BatchedMatmulOptions } from './batchedMatmul.js'
 export { broadcastTo } from './sumBroadcast.js'
 export { cast } from './cast.js'
 export { concat } from './concat.js'

@@ -6,7 +6,7 @@
  */
 import * as K from '../../kernels/index.js'
 import * as T from '../../tensor/index.js'
-import { type Shape, type Tensor, ShapeError, showShape } from '../../tensor/index.js'
+import { type Pair, type PatchGeometry, type Shape, type Tensor, type WindowOptions, ShapeError, showShape } from '../../tensor/index.js'
 import { toFront } from '../batchRules.js'
 import { type Primitive, primitive } from '../Primitive.js'
 import type { BatchInput, Batched } from '../PrimitiveRules.js'
@@ -45,7 +45,7 @@ export const batchIntoImages = <P>({ args, dims, params, size, bind }: BatchInpu
  * ```
  * @category primitives
  */
-export const extractPatches: Primitive<(x: Tensor, kernel: T.Pair, options?: T.WindowOptions) => Tensor, T.PatchGeometry> = primitive({
+export const extractPatches: Primitive<(x: Tensor, kernel: Pair, options?: WindowOptions) => Tensor, PatchGeometry> = primitive({
   name: 'extractPatches',
   domain: 'real',
   call: (bind) => (x: Tensor, kernel: T.Pair, options: T.WindowOptions = {}): Tensor => bind([x], T.patchGeometry('extractPatches', x.shape, kernel, options)),
@@ -78,7 +78,7 @@ const checkFold = (p: Tensor, shape: Shape, options: T.WindowOptions): T.PatchGe
  * ```
  * @category primitives
  */
-export const foldPatches: Primitive<(p: Tensor, shape: Shape, options?: T.WindowOptions) => Tensor, T.PatchGeometry> = primitive({
+export const foldPatches: Primitive<(p: Tensor, shape: Shape, options?: WindowOptions) => Tensor, PatchGeometry> = primitive({
   name: 'foldPatches',
   domain: 'real',
   call: (bind) => (p: Tensor, shape: Shape, options: T.WindowOptions = {}): Tensor => bind([p], checkFold(p, shape, options)),
