@@ -82,6 +82,14 @@ const laws: Record<keyof typeof primitives, Law> & Record<string, Law> = {
     drawn([s, s.map((d, i) => (i === axis ? d + 1 : d))], dtype).map((args) => ({ args, call: (xs: ReadonlyArray<Tensor>) => P.concat(xs, axis), differentiable: true })))),
   conv2d: (dtype) => fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([x, o]) => drawn([x, [2, 2, x[3], o]], dtype))
     .map((args) => ({ args, call: ([x, w]: ReadonlyArray<Tensor>) => P.conv2d(x!, w!, windowOptions), differentiable: true })),
+  conv2dBackpropInput: (dtype) => fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([x, o]) => {
+    const g = patchGeometry('test', x, [2, 2], windowOptions)
+    return drawn([[x[0], g.outH, g.outW, o], [2, 2, x[3], o]], dtype).map((args) => ({ args, call: ([d, w]: ReadonlyArray<Tensor>) => primitives.conv2dBackpropInput(d!, w!, g), differentiable: true }))
+  }),
+  conv2dBackpropFilter: (dtype) => fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([x, o]) => {
+    const g = patchGeometry('test', x, [2, 2], windowOptions)
+    return drawn([x, [x[0], g.outH, g.outW, o]], dtype).map((args) => ({ args, call: ([a, d]: ReadonlyArray<Tensor>) => primitives.conv2dBackpropFilter(a!, d!, g), differentiable: true }))
+  }),
   cos: unary(P.cos),
   div: binary(P.div, { domain: 'nonzero', gap: 0.3 }),
   equal: binary(P.equal, {}, false),
@@ -102,11 +110,11 @@ const laws: Record<keyof typeof primitives, Law> & Record<string, Law> = {
     drawn([a, b], dtype).map((args) => ({ args, call: ([x, y]: ReadonlyArray<Tensor>) => P.matmul(x!, y!, { transposeA, transposeB }), differentiable: true }))),
   max: reduction(P.max, { domain: 'separated' }),
   maxPool: (dtype) => imageShape.chain((x) => drawn([x], dtype, { domain: 'separated' }))
-    .map((args) => ({ args, call: ([x]: ReadonlyArray<Tensor>) => primitives.maxPool(x!, 2, windowOptions), differentiable: true })),
-  maxPoolBackward: (dtype) => imageShape.chain(([n, h, w, c]) => {
-    const g = patchGeometry('test', [n, h, w, c], 2, windowOptions)
-    return drawn([[n, g.outH, g.outW, c], [n, h, w, c]], dtype, { domain: 'separated' })
-      .map((args) => ({ args, call: ([ct, x]: ReadonlyArray<Tensor>) => primitives.maxPoolBackward(ct!, x!, g), differentiable: true }))
+    .map((args) => ({ args, call: ([x]: ReadonlyArray<Tensor>) => primitives.maxPool(x!, patchGeometry('test', x!.shape, [2, 2], windowOptions)), differentiable: true })),
+  maxPoolBackward: (dtype) => imageShape.chain((x) => {
+    const g = patchGeometry('test', x, [2, 2], windowOptions)
+    return fc.tuple(drawn([x], dtype, { domain: 'separated' }), drawn([[x[0], g.outH, g.outW, x[3]]], dtype))
+      .map(([[a], [d]]) => ({ args: [a!, d!], call: ([u, v]: ReadonlyArray<Tensor>) => primitives.maxPoolBackward(u!, v!, g), differentiable: true }))
   }),
   maximum: binary(P.maximum),
   mul: binary(P.mul),

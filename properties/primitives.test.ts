@@ -261,6 +261,16 @@ const conv2dCases: fc.Arbitrary<Case> = fc.tuple(fc.integer({ min: 1, max: 2 }),
     drawn([c.image, [c.kernel[0], c.kernel[1], cg, groups * og]], { domain: 'real' }).map((xs) =>
       makeCase(`conv2d(${names(xs)}, ${JSON.stringify({ ...c.options, groups })})`, xs, ([x, w]) => P.conv2d(x!, w!, { ...c.options, groups })))))
 
+// the two gradients of a one-group convolution, 1 or 2 channels in and out
+const conv2dGradientCases = (which: 'input' | 'filter'): fc.Arbitrary<Case> => fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })).chain(([ci, co]) =>
+  windowCases(fc.constant(ci)).chain((c) => {
+    const g = K.patchGeometry('test', c.image, c.kernel, c.options)
+    const ct = [c.image[0], g.outH, g.outW, co]
+    return which === 'input'
+      ? drawn([ct, [g.kh, g.kw, ci, co]], { domain: 'real' }).map((xs) => makeCase(`conv2dBackpropInput(${names(xs)}, [${c.image}], ${showWindow(c)})`, xs, ([d, w]) => primitives.conv2dBackpropInput(d!, w!, g)))
+      : drawn([c.image, ct], { domain: 'real' }).map((xs) => makeCase(`conv2dBackpropFilter(${names(xs)}, ${showWindow(c)})`, xs, ([x, d]) => primitives.conv2dBackpropFilter(x!, d!, g)))
+  }))
+
 const conv1dCases: fc.Arbitrary<Case> = fc.record({
   n: fc.integer({ min: 1, max: 2 }), l: fc.integer({ min: 3, max: 5 }), k: fc.integer({ min: 1, max: 3 }), ci: fc.integer({ min: 1, max: 2 }), co: fc.integer({ min: 1, max: 2 }),
   stride: fc.integer({ min: 1, max: 2 }), padding: fc.constantFrom<'valid' | 'same' | 1>('valid', 'same', 1),
@@ -277,17 +287,18 @@ const poolLaw = (name: string, op: (x: Tensor, window: P.Pair, options: P.Window
   }).filter((c) => { try { c.call(c.args); return true } catch { return false } }),
 })
 
-// maxPoolBackward(ct, x): linear in ct, piecewise constant in x (separated values: no ties to break)
-const maxPoolBackwardCases: fc.Arbitrary<Case> = windowCases(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })).map((c) => {
-  const o: P.WindowOptions = { stride: c.options.stride!, padding: c.options.padding === 'valid' || c.options.padding === 'same' ? c.options.padding : 'valid' }
-  try {
-    return { c, o, g: K.patchGeometry('test', c.image, c.kernel, o) }
-  } catch {
-    return undefined
-  }
-}).filter((w) => w !== undefined).chain(({ c, o, g }) => {
-  return drawn([[c.image[0], g.outH, g.outW, c.image[3]], c.image], { domain: 'separated' })
-    .map((xs) => makeCase(`maxPoolBackward(${names(xs)}, ${showWindow({ ...c, options: o })})`, xs, ([ct, x]) => primitives.maxPoolBackward(ct!, x!, g)))
+// the fused max pool and its gradient, on the pools' windows (geometry resolved from the image)
+const poolWindows = windowCases(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })).map((c) => ({
+  ...c, options: { stride: c.options.stride!, padding: c.options.padding === 'valid' || c.options.padding === 'same' ? c.options.padding : 'valid' } as P.WindowOptions,
+})).filter((c) => { try { return K.patchGeometry('test', c.image, c.kernel, c.options).outH > 0 } catch { return false } })
+const maxPoolCases: fc.Arbitrary<Case> = poolWindows.chain((c) => {
+  const g = K.patchGeometry('maxPool', c.image, c.kernel, c.options)
+  return drawn([c.image], { domain: 'separated' }).map((xs) => makeCase(`maxPool(${names(xs)}, ${showWindow(c)})`, xs, ([x]) => primitives.maxPool(x!, g)))
+})
+const maxPoolBackwardCases: fc.Arbitrary<Case> = poolWindows.chain((c) => {
+  const g = K.patchGeometry('maxPoolBackward', c.image, c.kernel, c.options)
+  return fc.tuple(drawn([c.image], { domain: 'separated' }), drawn([[c.image[0], g.outH, g.outW, c.image[3]]], { domain: 'real' }))
+    .map(([[x], [d]]) => makeCase(`maxPoolBackward(${names([x!, d!])}, ${showWindow(c)})`, [x!, d!], ([a, b]) => primitives.maxPoolBackward(a!, b!, g)))
 })
 
 const imageLaw = (name: string, op: (x: Tensor) => Tensor, domain: Domain): Law => ({
@@ -323,6 +334,8 @@ const laws = {
   cast: unaryLaw('cast', (x) => P.cast(x, 'float64'), 'real'),
   concat: { domain: 'real', cases: concatCases },
   conv2d: { domain: 'real', cases: conv2dCases },
+  conv2dBackpropInput: { domain: 'real', cases: conv2dGradientCases('input') },
+  conv2dBackpropFilter: { domain: 'real', cases: conv2dGradientCases('filter') },
   cos: unaryLaw('cos', P.cos, 'real'),
   div: binaryLaw('div', P.div, 'real', { domain: 'real' }, { domain: 'nonzero', gap: 0.3 }),
   equal: binaryLaw('equal', P.equal, 'none'),
@@ -337,7 +350,7 @@ const laws = {
   batchedMatmul: { domain: 'real', cases: batchedMatmulCases },
   matmul: { domain: 'real', cases: matmulCases },
   max: reductionLaw('max', P.max, 'separated'),
-  maxPool: poolLaw('maxPool', primitives.maxPool, 'separated'),
+  maxPool: { domain: 'separated', cases: maxPoolCases },
   maxPoolBackward: { domain: 'separated', cases: maxPoolBackwardCases },
   maximum: binaryLaw('maximum', P.maximum, 'separated'),
   mul: binaryLaw('mul', P.mul, 'real'),

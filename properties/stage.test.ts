@@ -87,6 +87,19 @@ const cases = {
       .chain(([axis, sizes]) => drawn(sizes.map((n) => s.map((e, i) => (i === axis ? n : e))), d).map((xs) => makeCase(`concat[${axis}]`, xs, (ys) => P.concat(ys, axis))))),
   conv2d: fc.tuple(imageShape, fc.integer({ min: 1, max: 2 }), dtypes).chain(([s, o, d]) => drawn([s, [2, 2, s[3], o]], d))
     .map((xs) => makeCase('conv2d', xs, ([x, w]) => P.conv2d(x!, w!, windowOptions))),
+  conv2dBackpropInput: fc.tuple(imageShape, fc.integer({ min: 1, max: 2 }), dtypes).chain(([s, o, d]) => {
+    const g = patchGeometry('test', s, [2, 2], windowOptions)
+    return drawn([[s[0], g.outH, g.outW, o], [2, 2, s[3], o]], d).map((xs) => makeCase('conv2dBackpropInput', xs, ([c, w]) => primitives.conv2dBackpropInput(c!, w!, g)))
+  }),
+  conv2dBackpropFilter: fc.tuple(imageShape, fc.integer({ min: 1, max: 2 }), dtypes).chain(([s, o, d]) => {
+    const g = patchGeometry('test', s, [2, 2], windowOptions)
+    return drawn([s, [s[0], g.outH, g.outW, o]], d).map((xs) => makeCase('conv2dBackpropFilter', xs, ([x, c]) => primitives.conv2dBackpropFilter(x!, c!, g)))
+  }),
+  maxPool: fc.tuple(imageShape, dtypes).chain(([s, d]) => drawn([s], d).map((xs) => makeCase('maxPool', xs, ([x]) => primitives.maxPool(x!, patchGeometry('test', s, [2, 2], windowOptions))))),
+  maxPoolBackward: fc.tuple(imageShape, dtypes).chain(([s, d]) => {
+    const g = patchGeometry('test', s, [2, 2], windowOptions)
+    return drawn([s, [s[0], g.outH, g.outW, s[3]]], d).map((xs) => makeCase('maxPoolBackward', xs, ([x, c]) => primitives.maxPoolBackward(x!, c!, g)))
+  }),
   cos: unary('cos', P.cos),
   div: binary('div', P.div, 'nonzero'),
   equal: binary('equal', P.equal),

@@ -117,6 +117,19 @@ const maxPoolBackwardCases = imageShape.chain(([n, h, w, c]) => {
   return drawn([[n, g.outH, g.outW, c], [n, h, w, c]], 'separated').map((xs) => makeCase('maxPoolBackward', xs, (ct, x) => primitives.maxPoolBackward(ct, x, g)))
 })
 const conv2dCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => drawn([s, [2, 2, s[3], o]])).map((xs) => makeCase('conv2d', xs, (x, w) => P.conv2d(x, w, windowOptions)))
+const maxPoolCases = imageShape.chain((s) => drawn([s], 'separated')).map((xs) => makeCase('maxPool', xs, (x) => primitives.maxPool(x, patchGeometry('test', x.shape, [2, 2], windowOptions))))
+const maxPoolBackwardCases = imageShape.chain((s) => {
+  const g = patchGeometry('test', s, [2, 2], windowOptions)
+  return fc.tuple(drawn([s], 'separated'), drawn([[s[0], g.outH, g.outW, s[3]]])).map(([a, b]) => makeCase('maxPoolBackward', [...a, ...b], (x, c) => primitives.maxPoolBackward(x, c, g)))
+})
+const conv2dBackpropInputCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => {
+  const g = patchGeometry('test', s, [2, 2], windowOptions)
+  return drawn([[s[0], g.outH, g.outW, o], [2, 2, s[3], o]]).map((xs) => makeCase('conv2dBackpropInput', xs, (c, w) => primitives.conv2dBackpropInput(c, w, g)))
+})
+const conv2dBackpropFilterCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => {
+  const g = patchGeometry('test', s, [2, 2], windowOptions)
+  return drawn([s, [s[0], g.outH, g.outW, o]]).map((xs) => makeCase('conv2dBackpropFilter', xs, (x, c) => primitives.conv2dBackpropFilter(x, c, g)))
+})
 // indices from the sign of an argument (0 or 1), so that batched indices stay whole numbers
 const gatherCases = fc.tuple(small, fc.array(fc.integer({ min: 1, max: 2 }), { maxLength: 2 })).chain(([i, rest]) => drawn([[2, ...rest], i]))
   .map((xs) => makeCase('gather', xs, (x, c) => P.gather(x, P.greater(c, 0))))
@@ -135,6 +148,10 @@ const batchLaws = {
   cast: unaryCases('cast', (x) => P.cast(x, 'float32')),
   concat: concatCases,
   conv2d: conv2dCases,
+  maxPool: maxPoolCases,
+  maxPoolBackward: maxPoolBackwardCases,
+  conv2dBackpropInput: conv2dBackpropInputCases,
+  conv2dBackpropFilter: conv2dBackpropFilterCases,
   cos: unaryCases('cos', P.cos),
   div: binaryCases('div', P.div, 'nonzero'),
   equal: binaryCases('equal', (a, b) => P.equal(P.sign(a), P.sign(b))),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { type DType, type Tensor, alloc, fromData } from '../tensor/index.js'
 import { type PatchGeometry, type WindowOptions, patchGeometry } from '../tensor/index.js'
 import fc from 'fast-check'
-import { conv2d, conv2dPortable, extractPatches, extractPatchesPortable, foldPatches, foldPatchesPortable } from './patches.js'
+import { conv2d, conv2dBackwardFilter, conv2dBackwardFilterPortable, conv2dBackwardInput, conv2dBackwardInputPortable, conv2dPortable, extractPatches, extractPatchesPortable, foldPatches, foldPatchesPortable } from './patches.js'
+import { maxPool, maxPoolBackward, maxPoolBackwardPortable, maxPoolPortable } from './pool.js'
 import { rng } from './seeded.fixture.js'
 import { patchesWasmAvailable } from './wasm/patches.js'
 
@@ -104,5 +105,44 @@ describe.runIf(patchesWasmAvailable)('WebAssembly patches kernels', () => {
     const g = patchGeometry('t', [2, 9, 9, 6], [5, 5], { padding: 'same' })
     const p = random(next, [2, 9, 9, 5, 5, 6], 'float32')
     expect(bits(foldPatches(p, g))).toEqual(bits(foldPatchesPortable(p, g)))
+  })
+
+  // The gradients run block by block of output rows; these cases span several blocks (400 or
+  // 25 patch entries a row) as well as the drawn small geometries.
+  const close = (a: Tensor, b: Tensor): void => {
+    expect(a.shape).toEqual(b.shape)
+    const scale = Math.max(1, ...Array.from(b.data, Math.abs))
+    Array.from(a.data).forEach((v, i) => expect(Math.abs(v - b.data[i]!)).toBeLessThan(1e-5 * scale))
+  }
+  const gradients = (x: Tensor, w: Tensor, g: PatchGeometry, next: () => number): void => {
+    const dy = random(next, [x.shape[0]!, g.outH, g.outW, w.shape[3]!], 'float32')
+    expect(bits(conv2dBackwardInput(dy, w, g))).toEqual(bits(conv2dBackwardInputPortable(dy, w, g)))
+    close(conv2dBackwardFilter(x, dy, g), conv2dBackwardFilterPortable(x, dy, g))
+  }
+  it('the gradients of a convolution: at the image the portable bits, at the weights the portable values to rounding', () => {
+    fc.assert(fc.property(geometry, (c) => {
+      const next = rng(c.seed)
+      const x = random(next, [c.n, c.h, c.w, c.cg], 'float32')
+      const g = patchGeometry('t', x.shape, [c.kh, c.kw], { stride: [c.sh, c.sw], dilation: [c.dh, c.dw], padding: c.pad })
+      gradients(x, random(next, [c.kh, c.kw, c.cg, c.og], 'float32'), g, next)
+    }), { numRuns: 100 })
+    const next = rng(5)
+    for (const [xs, ws, padding] of [[[16, 14, 14, 16], [5, 5, 16, 32], 'valid'], [[4, 28, 28, 1], [5, 5, 1, 16], 'same']] as const) {
+      const x = random(next, xs, 'float32')
+      gradients(x, random(next, ws, 'float32'), patchGeometry('t', xs, [ws[0], ws[1]], { padding }), next)
+    }
+  })
+
+  it('max pooling and its gradient give the portable loops\' values bit for bit (ties, NaN, padding, odd channels)', () => {
+    fc.assert(fc.property(geometry, fc.boolean(), (c, withNaN) => {
+      const next = rng(c.seed)
+      const x = random(next, [c.n, c.h, c.w, c.cg + c.og], 'float32')
+      // a coarse grid of values, so that windows hold ties; a NaN now and then
+      for (let i = 0; i < x.data.length; i++) x.data[i] = withNaN && i % 7 === 3 ? NaN : Math.round(x.data[i]! * 2) / 2
+      const g = patchGeometry('t', x.shape, [c.kh, c.kw], { stride: [c.sh, c.sw], dilation: [c.dh, c.dw], padding: c.pad })
+      expect(bits(maxPool(x, g))).toEqual(bits(maxPoolPortable(x, g)))
+      const dy = random(next, [c.n, g.outH, g.outW, c.cg + c.og], 'float32')
+      expect(bits(maxPoolBackward(x, dy, g))).toEqual(bits(maxPoolBackwardPortable(x, dy, g)))
+    }), { numRuns: 150 })
   })
 })

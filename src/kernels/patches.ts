@@ -159,7 +159,7 @@ const convolve = (x: Tensor, w: Tensor, g: PatchGeometry, groups: number, fast: 
   const k = g.kh * g.kw * cg
   const dtype = promote(x.dtype, w.dtype)
   const shape = [batch, g.outH, g.outW, outChannels]
-  const wasm = fast && x.dtype === 'float32' && w.dtype === 'float32' && W.patchesFit(x.data.length + m * k + k * og + m * og)
+  const wasm = fast && x.dtype === 'float32' && w.dtype === 'float32' && W.patchesFit(x.data.length + k * og + m * og + W.blockFloats(k))
   // the patches times `b` [k, n]: in WebAssembly memory with no copy of the patches, or portably
   const product = (c0: number, b: Data, n: number): Data =>
     wasm ? W.conv2d(x.data as Float32Array, b as Float32Array, n, batch, channels, g, c0, cg) : matmul(cols(c0), fromData([k, n], b), false, false).data
@@ -178,4 +178,61 @@ const convolve = (x: Tensor, w: Tensor, g: PatchGeometry, groups: number, fast: 
     for (let r = 0; r < m; r++) for (let c = 0; c < og; c++) out[r * outChannels + group * og + c] = y[r * og + c]!
   }
   return fromData(shape, out)
+}
+
+/**
+ * The gradient of a one-group convolution at its image (a transposed convolution):
+ * dx = col2im(dy · Wᵀ) for the cotangent dy [n, outH, outW, co] and HWIO weights
+ * w [kh, kw, c, co], an image [n, inH, inW, c]. float32 runs in WebAssembly block by block of
+ * output rows (the product dy · Wᵀ, [n·outH·outW, kh·kw·c], is never laid out whole); the
+ * portable path is `foldPatches` of the matrix product. The caller has checked the shapes.
+ * @category kernels
+ */
+export const conv2dBackwardInput = (dy: Tensor, w: Tensor, g: PatchGeometry): Tensor => {
+  const [batch, , , co] = dy.shape as [number, number, number, number]
+  const channels = w.shape[2]!
+  const size = batch * g.inH * g.inW * channels
+  if (dy.dtype === 'float32' && w.dtype === 'float32' && W.patchesFit(dy.data.length + w.data.length + size + W.blockFloats(g.kh * g.kw * channels))) {
+    return fromData([batch, g.inH, g.inW, channels], W.conv2dBackwardInput(dy.data as Float32Array, w.data as Float32Array, co, batch, channels, g))
+  }
+  return conv2dBackwardInputPortable(dy, w, g)
+}
+
+/** `conv2dBackwardInput` by the portable matmul and col2im (the reference of the WebAssembly path). @category kernels */
+export const conv2dBackwardInputPortable = (dy: Tensor, w: Tensor, g: PatchGeometry): Tensor => {
+  const [batch, , , co] = dy.shape as [number, number, number, number]
+  const [kh, kw, channels] = w.shape as [number, number, number, number]
+  const m = batch * g.outH * g.outW
+  const dp = matmul(fromData([m, co], dy.data), fromData([kh * kw * channels, co], w.data), false, true)
+  return foldPatchesPortable(fromData([batch, g.outH, g.outW, kh, kw, channels], dp.data), g)
+}
+
+/**
+ * The gradient of a one-group convolution at its weights: dW = patches(x)ᵀ · dy for the NHWC
+ * image x [n, inH, inW, c] and the cotangent dy [n, outH, outW, co], as HWIO weights
+ * [kh, kw, c, co]. float32 runs in WebAssembly, the patches laid out one block of output rows at
+ * a time and never whole; the portable path multiplies the whole patches matrix.
+ * The caller has checked the shapes.
+ * @category kernels
+ */
+export const conv2dBackwardFilter = (x: Tensor, dy: Tensor, g: PatchGeometry): Tensor => {
+  const [batch, , , channels] = x.shape as [number, number, number, number]
+  const co = dy.shape[3]!
+  const k = g.kh * g.kw * channels
+  if (x.dtype === 'float32' && dy.dtype === 'float32' && W.patchesFit(x.data.length + dy.data.length + k * co + W.blockFloats(k))) {
+    return fromData([g.kh, g.kw, channels, co], W.conv2dBackwardFilter(x.data as Float32Array, dy.data as Float32Array, co, batch, channels, g))
+  }
+  return conv2dBackwardFilterPortable(x, dy, g)
+}
+
+/** `conv2dBackwardFilter` by the portable im2col and matmul (the reference of the WebAssembly path). @category kernels */
+export const conv2dBackwardFilterPortable = (x: Tensor, dy: Tensor, g: PatchGeometry): Tensor => {
+  const [batch, , , channels] = x.shape as [number, number, number, number]
+  const co = dy.shape[3]!
+  const m = batch * g.outH * g.outW
+  const k = g.kh * g.kw * channels
+  const o = alloc(x.dtype, m * k)
+  fill(x.data, o, batch, channels, g, 0, channels)
+  const dw = matmul(fromData([m, k], o), fromData([m, co], dy.data), true, false)
+  return fromData([g.kh, g.kw, channels, co], dw.data)
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { grad } from '../autodiff/index.js'
-import { ShapeError, type Tensor, tensor, toFlatArray } from '../tensor/index.js'
+import * as P from '../autodiff/primitives/index.js'
+import { ShapeError, type Tensor, ones, tensor, toFlatArray } from '../tensor/index.js'
 import * as O from './index.js'
 
 // x: NHWC [1, 4, 5, 2] with ((i mod 7) - 3) / 4; w: HWIO [3, 2, 1, 4] with ((i mod 5) - 2) / 3.
@@ -70,4 +71,26 @@ describe('window ops', () => {
     expect(() => O.maxPool2d(tensor([[1, 2]]), 2)).toThrow(/rank 4/)
     expect(() => O.conv1d(image, weights)).toThrow(/conv1d: expects an input \[batch, length, channels\]/)
   })
+})
+
+describe('maxPool2d, the fused primitive', () => {
+  // the composite it replaces: max over the taps, padding at -Infinity
+  const composite = (x: Tensor, window: number, options: P.WindowOptions): Tensor => {
+    const o = { ...options, stride: options.stride ?? window }
+    const patches = P.extractPatches(x, window, o)
+    const onImage = P.extractPatches(ones([1, x.shape[1]!, x.shape[2]!, 1], { dtype: x.dtype }), window, o)
+    return P.max(P.where(onImage, patches, -Infinity), [3, 4])
+  }
+  const bits = (t: Tensor): number[] => Array.from(toFlatArray(t), (v) => (Object.is(v, -0) ? -0.5 : v))
+  // relu-like inputs (many tied zeros in a window), overlapping and padded windows
+  const x = tensor(Array.from({ length: 2 * 7 * 6 * 3 }, (_, i) => Math.max(0, ((i * 37) % 11) - 6) / 3), { shape: [2, 7, 6, 3] })
+  const ct = (y: Tensor): Tensor => tensor(Array.from({ length: y.size }, (_, i) => ((i * 13) % 9) - 4.5), { shape: y.shape })
+  it.each([[2, {}], [3, { stride: 2, padding: 'same' }], [2, { stride: 1, padding: [[1, 0], [0, 1]] }], [3, { stride: 1, dilation: 2 }]] as const)(
+    'window %s, %j: the composite\'s values and gradient (ties split evenly) bit for bit', (window, options) => {
+      const y = O.maxPool2d(x, window, options)
+      expect(bits(y)).toEqual(bits(composite(x, window, options)))
+      const c = ct(y)
+      const loss = (f: (t: Tensor) => Tensor) => (t: Tensor): Tensor => P.sum(P.mul(f(t), c))
+      expect(bits(grad(loss((t) => O.maxPool2d(t, window, options)))(x))).toEqual(bits(grad(loss((t) => composite(t, window, options)))(x)))
+    })
 })

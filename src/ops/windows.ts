@@ -1,13 +1,13 @@
 /**
  * Window ops on NHWC images composed from primitives: the pools (reductions over
- * `extractPatches`), the global pools, `conv1d` (a `conv2d` of height 1) and the layout
+ * `extractPatches`; max pooling through its fused primitive `maxPool`), the global pools, `conv1d` (a `conv2d` of height 1) and the layout
  * helpers between NCHW (PyTorch) and NHWC (purenet, TensorFlow). None has derivative code of its
  * own; the derivatives of `extractPatches`, `max` and `sum` carry them, at every order (max
  * pooling runs as the fused primitive `maxPool`, for speed, with the same values and gradients).
  */
 import * as P from '../autodiff/primitives/index.js'
 import { maxPool } from '../autodiff/primitives/maxPool.js'
-import { type Pair, type Tensor, type WindowOptions, ShapeError, ones } from '../tensor/index.js'
+import { type Pair, type Tensor, type WindowOptions, ShapeError, ones, patchGeometry } from '../tensor/index.js'
 
 const rank4 = (op: string, x: Tensor, layout: string): void => {
   if (x.shape.length !== 4) throw new ShapeError(op, [x.shape], `expects a ${layout} image batch of rank 4, got rank ${x.shape.length}`)
@@ -49,9 +49,8 @@ const onImage = (x: Tensor, window: P.Pair, options: P.WindowOptions): Tensor =>
 /**
  * Max pooling of an NHWC batch [n, h, w, c] over `window` (stride defaults to the window;
  * padding taps never win): y[n, oh, ow, c] = max over the window of x. The derivative flows to the
- * maximum, split evenly among ties (`max`'s rule). It is the fused primitive `maxPool`
- * (autodiff/primitives/maxPool.ts), one loop forward and one backward, which computes exactly
- * what `max(extractPatches(x), [3, 4])` with -Infinity padding taps computes. PyTorch: `F.max_pool2d` (NCHW); TensorFlow:
+ * maximum, split evenly among ties (`max`'s rule). Runs as the fused primitive `maxPool` (the
+ * values of `max` over `extractPatches`, with no patches laid out). PyTorch: `F.max_pool2d` (NCHW); TensorFlow:
  * `tf.nn.max_pool2d` (NHWC, same 'same' padding).
  * @example
  * ```ts
@@ -60,7 +59,9 @@ const onImage = (x: Tensor, window: P.Pair, options: P.WindowOptions): Tensor =>
  * ```
  * @category composites
  */
-export const maxPool2d = (x: Tensor, window: Pair, options: WindowOptions = {}): Tensor => maxPool(x, window, poolOptions(window, options))
+export const maxPool2d = (x: Tensor, window: Pair, options: WindowOptions = {}): Tensor => {
+  return maxPool(x, patchGeometry('maxPool2d', x.shape, window, poolOptions(window, options)))
+}
 
 /**
  * Average pooling of an NHWC batch [n, h, w, c] over `window` (stride defaults to the window):

@@ -10,7 +10,6 @@ import { matmul } from './matmul.js'
 import { batchIntoImages, extractPatches, foldPatches, windowOptionsOf } from './patches.js'
 import { reshape } from './reshape.js'
 import { slice } from './slicePad.js'
-import { transpose } from './transpose.js'
 
 /**
  * Options of `conv2d`: the window options and the number of channel groups (default 1). @category model
@@ -45,25 +44,6 @@ const check = (x: Tensor, w: Tensor, options: Conv2dOptions): Conv2dParams => {
   return { geometry, groups }
 }
 
-/**
- * dW for one group as a convolution: dW[i, j, c, o] = Σ_{n, oh, ow} x[n, oh·sh - padTop + i·dh, ·, c] · ct[n, oh, ow, o]
- * is the convolution of the images with channels as the batch, [c, h, w, n], by the cotangent
- * as weights, [outH, outW, n, o], with stride and dilation swapped, then [c, kh, kw, o] to HWIO.
- * The patches then stay in the WebAssembly memory of the convolution kernel instead of being
- * laid out in a tensor of n·outH·outW·kh·kw·c entries. Undefined when the forward padding left
- * unread rows or columns at the bottom or right that a smaller padding cannot drop (stride > 1
- * with no padding there); the caller then multiplies the patches.
- */
-const filterGradient = (x: Tensor, ct: Tensor, g: T.PatchGeometry): Tensor | undefined => {
-  const extraH = g.inH + g.padTop + g.padBottom - (g.outH - 1) * g.sh - 1 - (g.kh - 1) * g.dh
-  const extraW = g.inW + g.padLeft + g.padRight - (g.outW - 1) * g.sw - 1 - (g.kw - 1) * g.dw
-  if (extraH > g.padBottom || extraW > g.padRight) return undefined
-  const y = conv2d(transpose(x, [3, 1, 2, 0]), transpose(ct, [1, 2, 0, 3]), {
-    stride: [g.dh, g.dw], dilation: [g.sh, g.sw], padding: [[g.padTop, g.padBottom - extraH], [g.padLeft, g.padRight - extraW]],
-  })
-  return transpose(y, [1, 2, 0, 3])
-}
-
 // A cotangent in its argument's dtype: mixed float32/float64 products are float64.
 const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g, x.dtype))
 
@@ -79,9 +59,10 @@ const like = (g: Tensor, x: Tensor): Tensor => (g.dtype === x.dtype ? g : cast(g
  * Kernel: im2col and one gemm per group (WebAssembly SIMD for float32). Rules, with
  * P = extractPatches(x) as a matrix [n·outH·outW, kh·kw·c] per group and W the weights as
  * [kh·kw·c / groups, outChannels]: conv is bilinear, so d y = conv2d(dx, w) + conv2d(x, dw);
- * the transposes are dW = Pᵀ · dY and dx = foldPatches(dY · Wᵀ), per group (dW for one group is
- * computed as a convolution of the images by the cotangent, see `filterGradient`). Both are written with
- * primitives, so derivatives of every order follow.
+ * the transposes are dW = Pᵀ · dY and dx = foldPatches(dY · Wᵀ), per group. With one group they
+ * are the primitives `conv2dBackpropInput` and `conv2dBackpropFilter` (kernels that never lay
+ * the patches or dY · Wᵀ out whole); with several, matrix products of the patches. Both are
+ * written with primitives, so derivatives of every order follow.
  * @example
  * ```ts
  * const images = zeros([8, 28, 28, 3]) // NHWC
@@ -114,6 +95,7 @@ export const conv2d: Primitive<(x: Tensor, w: Tensor, options?: Conv2dOptions) =
     const ctOf = (j: number): Tensor => (groups === 1 ? ct2 : slice(ct2, [0, j * og], [m, og]))
     const wOf = (j: number): Tensor => (groups === 1 ? w2 : slice(w2, [0, j * og], [taps * cg, og]))
     const group = Array.from({ length: groups }, (_, j) => j)
+    if (groups === 1) return [needs[0] ? like(conv2dBackpropInput(ct, w, g), x) : undefined, needs[1] ? like(conv2dBackpropFilter(x, ct, g), w) : undefined]
     let dx: Tensor | undefined
     if (needs[0]) {
       // dP = dY · Wᵀ per group, channels of the groups side by side, then folded back
@@ -122,9 +104,7 @@ export const conv2d: Primitive<(x: Tensor, w: Tensor, options?: Conv2dOptions) =
       dx = like(foldPatches(dp, x.shape, windowOptionsOf(g)), x)
     }
     let dw: Tensor | undefined
-    const direct = needs[1] && groups === 1 ? filterGradient(x, ct, g) : undefined
-    if (direct !== undefined) dw = like(direct, w)
-    else if (needs[1]) {
+    if (needs[1]) {
       const p = reshape(extractPatches(x, [kh, kw], windowOptionsOf(g)), [m, taps, groups, cg])
       const pOf = (j: number): Tensor => reshape(groups === 1 ? p : slice(p, [0, 0, j, 0], [m, taps, 1, cg]), [m, taps * cg])
       const parts = group.map((j) => matmul(pOf(j), ctOf(j), { transposeA: true }))
@@ -135,4 +115,73 @@ export const conv2d: Primitive<(x: Tensor, w: Tensor, options?: Conv2dOptions) =
   // images batched over shared weights fold into the image batch (one im2col and gemm); batched
   // weights (per-example filters) go example by example
   batch: (input) => (input.dims[1] === undefined ? batchIntoImages(input) : batchByLoop(input)),
+})
+
+const checkGradient = (op: string, image: T.Shape, ct: T.Shape, w: T.Shape, g: T.PatchGeometry): T.PatchGeometry => {
+  const [n, h, wd, c] = image as [number, number, number, number]
+  const [kh, kw, ci, co] = w as [number, number, number, number]
+  const ok = image.length === 4 && ct.length === 4 && w.length === 4 && ct[0] === n && h === g.inH && wd === g.inW && ci === c && kh === g.kh && kw === g.kw &&
+    ct[1] === g.outH && ct[2] === g.outW && ct[3] === co
+  if (!ok) {
+    throw new ShapeError(op, [image, ct, w], `expects an image [n, ${g.inH}, ${g.inW}, c], a cotangent [n, ${g.outH}, ${g.outW}, co] and weights [${g.kh}, ${g.kw}, c, co] of one convolution geometry; build the geometry with patchGeometry from the image's shape`)
+  }
+  return g
+}
+
+/**
+ * The gradient of a one-group `conv2d` at its image (the transposed convolution):
+ * dx[n, h, w, c] = Σ_\{oh, ow, i, j, o\} ct[n, oh, ow, o] · w[i, j, c, o] over the taps (i, j) of
+ * output (oh, ow) that read pixel (h, w), i.e. foldPatches(ct · Wᵀ) for the convolution of
+ * geometry `g`. One primitive rather than the composite so that its kernel folds dY · Wᵀ block
+ * by block instead of laying out n·outH·outW·kh·kw·c entries. Bilinear; its transpose in ct
+ * is `conv2d` by w, in w `conv2dBackpropFilter`. As TensorFlow's `Conv2DBackpropInput`.
+ * @category primitives
+ */
+export const conv2dBackpropInput: Primitive<(ct: Tensor, w: Tensor, g: T.PatchGeometry) => Tensor, T.PatchGeometry> = primitive({
+  name: 'conv2dBackpropInput',
+  domain: 'real',
+  call: (bind) => (ct: Tensor, w: Tensor, g: T.PatchGeometry): Tensor =>
+    bind([ct, w], checkGradient('conv2dBackpropInput', [ct.shape[0]!, g.inH, g.inW, w.shape[2]!], ct.shape, w.shape, g)),
+  impl: ([ct, w], g: T.PatchGeometry) => K.conv2dBackwardInput(ct!, w!, g),
+  jvp: ([dct, dw], { args, params: g }) => {
+    const [ct, w] = args as [Tensor, Tensor]
+    const left = dct === undefined ? undefined : conv2dBackpropInput(dct, w, g)
+    const right = dw === undefined ? undefined : conv2dBackpropInput(ct, dw, g)
+    return left === undefined ? right : right === undefined ? left : add(left, right)
+  },
+  vjp: (u, { args, params: g }, needs) => {
+    const [ct, w] = args as [Tensor, Tensor]
+    return [needs[0] ? like(conv2d(u, w, windowOptionsOf(g)), ct) : undefined, needs[1] ? like(conv2dBackpropFilter(u, ct, g), w) : undefined]
+  },
+  // cotangents batched over shared weights fold into the image batch, as conv2d's images
+  batch: (input) => (input.dims[1] === undefined ? batchIntoImages(input) : batchByLoop(input)),
+})
+
+/**
+ * The gradient of a one-group `conv2d` at its weights: dW[i, j, c, o] =
+ * Σ_\{n, oh, ow\} x[n, oh·sh - padTop + i·dh, ow·sw - padLeft + j·dw, c] · ct[n, oh, ow, o], i.e.
+ * Pᵀ · dY with P = extractPatches(x) for the convolution of geometry `g`, as HWIO weights
+ * [kh, kw, c, co]. One primitive rather than the composite so that its kernel lays the patches
+ * out one block at a time instead of whole. Bilinear; its transpose in x is
+ * `conv2dBackpropInput`, in ct `conv2d` of x. As TensorFlow's `Conv2DBackpropFilter`.
+ * @category primitives
+ */
+export const conv2dBackpropFilter: Primitive<(x: Tensor, ct: Tensor, g: T.PatchGeometry) => Tensor, T.PatchGeometry> = primitive({
+  name: 'conv2dBackpropFilter',
+  domain: 'real',
+  call: (bind) => (x: Tensor, ct: Tensor, g: T.PatchGeometry): Tensor =>
+    bind([x, ct], checkGradient('conv2dBackpropFilter', x.shape, ct.shape, [g.kh, g.kw, x.shape[3]!, ct.shape[3]!], g)),
+  impl: ([x, ct], g: T.PatchGeometry) => K.conv2dBackwardFilter(x!, ct!, g),
+  jvp: ([dx, dct], { args, params: g }) => {
+    const [x, ct] = args as [Tensor, Tensor]
+    const left = dx === undefined ? undefined : conv2dBackpropFilter(dx, ct, g)
+    const right = dct === undefined ? undefined : conv2dBackpropFilter(x, dct, g)
+    return left === undefined ? right : right === undefined ? left : add(left, right)
+  },
+  vjp: (v, { args, params: g }, needs) => {
+    const [x, ct] = args as [Tensor, Tensor]
+    return [needs[0] ? like(conv2dBackpropInput(ct, v, g), x) : undefined, needs[1] ? like(conv2d(x, v, windowOptionsOf(g)), ct) : undefined]
+  },
+  // a sum over the examples: one call per example of the batch
+  batch: batchByLoop,
 })
