@@ -118,11 +118,6 @@ const cases = {
   matmul: fc.tuple(C.arbitraryMatmulShapes({ maxDim: 4 }), dtypes).chain(([{ a, b, transposeA, transposeB }, d]) =>
     drawn([a, b], d).map((xs) => makeCase(`matmul[${transposeA}, ${transposeB}]`, xs, ([x, y]) => P.matmul(x!, y!, { transposeA, transposeB })))),
   max: reduction('max', P.max),
-  maxPool: fc.tuple(imageShape, dtypes).chain(([s, d]) => drawn([s], d, 'separated')).map((xs) => makeCase('maxPool', xs, ([x]) => primitives.maxPool(x!, 2, windowOptions))),
-  maxPoolBackward: fc.tuple(imageShape, dtypes).chain(([[n, h, w, c], d]) => {
-    const g = patchGeometry('test', [n, h, w, c], 2, windowOptions)
-    return drawn([[n, g.outH, g.outW, c], [n, h, w, c]], d, 'separated').map((xs) => makeCase('maxPoolBackward', xs, ([ct, x]) => primitives.maxPoolBackward(ct!, x!, g)))
-  }),
   maximum: binary('maximum', P.maximum),
   mul: binary('mul', P.mul),
   pad: fc.tuple(small, dtypes).chain(([s, d]) =>

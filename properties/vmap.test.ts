@@ -111,11 +111,6 @@ const windowOptions = { padding: 'same', stride: [2, 1] } as const
 const imageShape = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }))
 const extractPatchesCases = imageShape.chain((s) => drawn([s])).map((xs) => makeCase('extractPatches', xs, (x) => P.extractPatches(x, 2, windowOptions)))
 const foldPatchesCases = imageShape.chain(([n, h, w, c]) => drawn([[n, Math.ceil(h / 2), w, 2, 2, c]]).map((xs) => makeCase(`foldPatches([${n}, ${h}, ${w}, ${c}])`, xs, (p) => P.foldPatches(p, [n, h, w, c], windowOptions))))
-const maxPoolCases = imageShape.chain((s) => drawn([s], 'separated')).map((xs) => makeCase('maxPool', xs, (x) => primitives.maxPool(x, 2, windowOptions)))
-const maxPoolBackwardCases = imageShape.chain(([n, h, w, c]) => {
-  const g = patchGeometry('test', [n, h, w, c], 2, windowOptions)
-  return drawn([[n, g.outH, g.outW, c], [n, h, w, c]], 'separated').map((xs) => makeCase('maxPoolBackward', xs, (ct, x) => primitives.maxPoolBackward(ct, x, g)))
-})
 const conv2dCases = fc.tuple(imageShape, fc.integer({ min: 1, max: 2 })).chain(([s, o]) => drawn([s, [2, 2, s[3], o]])).map((xs) => makeCase('conv2d', xs, (x, w) => P.conv2d(x, w, windowOptions)))
 const maxPoolCases = imageShape.chain((s) => drawn([s], 'separated')).map((xs) => makeCase('maxPool', xs, (x) => primitives.maxPool(x, patchGeometry('test', x.shape, [2, 2], windowOptions))))
 const maxPoolBackwardCases = imageShape.chain((s) => {
@@ -148,8 +143,6 @@ const batchLaws = {
   cast: unaryCases('cast', (x) => P.cast(x, 'float32')),
   concat: concatCases,
   conv2d: conv2dCases,
-  maxPool: maxPoolCases,
-  maxPoolBackward: maxPoolBackwardCases,
   conv2dBackpropInput: conv2dBackpropInputCases,
   conv2dBackpropFilter: conv2dBackpropFilterCases,
   cos: unaryCases('cos', P.cos),
