@@ -5,13 +5,19 @@
  * names the file.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { readBoundedFile } from '../io/boundedRead.js'
+import { type ReadProblem, readBoundedFile } from '../io/boundedRead.js'
 import { describeSystemError } from '../io/systemError.js'
 import { writeFileAtomic } from '../io/writeAtomic.js'
 import { type Failure, inputError } from './outcome.js'
 
 /** The largest file the command reads, 1 GiB (a CSV is read chunk by chunk, a spec or model as one string). */
 export const maxFileBytes = 2 ** 30
+
+/** The one-line failure of a bounded read of `path`, which was to hold `what`. */
+export const readFailure = <A>(path: string, what: string, p: ReadProblem): E.Either<Failure, A> =>
+  inputError(p.kind === 'not-a-file' ? `${path}: ${p.detail}; give the path of ${what}`
+    : p.kind === 'system' ? `${path}: cannot read the file: ${p.detail}`
+    : `${path}: ${p.detail}`)
 
 /**
  * The text of a file, or an `input` failure naming it (missing, a folder, a FIFO or a device, too
@@ -20,12 +26,7 @@ export const maxFileBytes = 2 ** 30
  */
 export const readText = async (path: string, what: string): Promise<E.Either<Failure, string>> => {
   const read = await readBoundedFile(path, maxFileBytes)
-  if (E.isLeft(read)) {
-    const p = read.left
-    return inputError(p.kind === 'not-a-file' ? `${path}: ${p.detail}; give the path of ${what}`
-      : p.kind === 'system' ? `${path}: cannot read the file: ${p.detail}`
-      : `${path}: ${p.detail}`)
-  }
+  if (E.isLeft(read)) return readFailure(path, what, read.left)
   try {
     return E.right(new TextDecoder('utf-8', { fatal: true }).decode(read.right))
   } catch {

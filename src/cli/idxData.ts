@@ -20,7 +20,7 @@ import * as data from '../data/index.js'
 import { readBoundedFile } from '../io/boundedRead.js'
 import type { ImageShape } from '../nn/index.js'
 import { type Tensor, alloc, fromData } from '../tensor/index.js'
-import { maxFileBytes } from './files.js'
+import { maxFileBytes, readFailure } from './files.js'
 import { type Failure, inputError } from './outcome.js'
 
 /** What pixels are multiplied by: bytes 0..255 to [0, 1]. */
@@ -39,12 +39,7 @@ const plural = (n: number, what: string): string => `${n.toLocaleString('en-US')
 // The bytes of a file and its decoded tensor, or the failure naming it.
 const readIdx = async (path: string, what: string, scale: number): Promise<E.Either<Failure, { readonly code: number; readonly t: Tensor }>> => {
   const read = await readBoundedFile(path, maxFileBytes)
-  if (E.isLeft(read)) {
-    const p = read.left
-    return inputError(p.kind === 'not-a-file' ? `${path}: ${p.detail}; give the path of ${what}`
-      : p.kind === 'system' ? `${path}: cannot read the file: ${p.detail}`
-      : `${path}: ${p.detail}`)
-  }
+  if (E.isLeft(read)) return readFailure(path, what, read.left)
   const bytes = read.right
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     return inputError(`${path}: the file is gzip-compressed (the MNIST downloads are .gz files); decompress it first (gunzip -k ${path}) and give the decompressed file`)

@@ -21,7 +21,7 @@
  * `optim.applyGradients(optimizer, grads, state, params)` then needs nothing new.
  */
 import { isTracer } from '../autodiff/index.js'
-import { type JitStats, type Jitted, jit } from '../stage/index.js'
+import { type JitStats, type Jitted, jit, sumStats } from '../stage/index.js'
 import { type DType, type Tensor, scalar } from '../tensor/index.js'
 import { type Tree, leaves } from '../tree/index.js'
 import { applyUpdates } from './applyUpdates.js'
@@ -66,15 +66,7 @@ export const compiledRule = <S>(rule: LeafRule<S>): CompiledRule<S> & { readonly
     programs.set(shape, { ops: opsOf(steps), run })
     return run
   }
-  const stats = (): JitStats => {
-    let compiles = 0, calls = 0
-    for (const p of programs.values()) {
-      const s = p.run.stats()
-      compiles += s.compiles
-      calls += s.calls
-    }
-    return { compiles, calls }
-  }
+  const stats = (): JitStats => sumStats([...programs.values()].map((p) => p.run))
   const run = <T extends Tree>(grads: T, state: S, params: T): readonly [T, S] | undefined => {
     const gs = leaves(grads), ps = leaves(params)
     if (gs.some(isTracer) || ps.some(isTracer)) return undefined

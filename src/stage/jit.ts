@@ -54,6 +54,26 @@ export interface JitStats {
 }
 
 /**
+ * The sum of the statistics of several jitted functions (the programs a compiled optimizer or
+ * training step keeps, one per signature). @category internals
+ * @example
+ * ```ts
+ * const double = jit((x: Tensor) => ops.mul(x, 2))
+ * double(tensor([1]))
+ * const total: JitStats = sumStats([double, double]) // { compiles: 2, calls: 2 }
+ * ```
+ */
+export const sumStats = (runs: Iterable<{ readonly stats: () => JitStats }>): JitStats => {
+  let compiles = 0, calls = 0
+  for (const r of runs) {
+    const s = r.stats()
+    compiles += s.compiles
+    calls += s.calls
+  }
+  return { compiles, calls }
+}
+
+/**
  * A jitted function: `f`'s signature, and its statistics. @category model
  * @example
  * ```ts

@@ -22,7 +22,7 @@ import { valueAndGrad } from '../autodiff/index.js'
 import type { Dataset } from '../data/index.js'
 import { type LeafRule, type LeafStep, applyUpdates, runSteps, scalarsOf, stepsShape } from '../optim/index.js'
 import { type Key, key as makeKey } from '../random/index.js'
-import { type JitStats, type Jitted, type Program, StagingError, jit, trace } from '../stage/index.js'
+import { type JitStats, type Jitted, type Program, StagingError, jit, sumStats, trace } from '../stage/index.js'
 import { type Pool, dataParallel } from '../parallel/index.js'
 import { type DType, type Tensor, scalar } from '../tensor/index.js'
 import { type Tree, leaves } from '../tree/index.js'
@@ -155,14 +155,6 @@ export const lossAndGradient = <P extends Tree>(net: Model<P>, loss: Loss, compi
     if (!Number.isFinite(loss) || !allFinite(leaves(next)) || !nextMoments.every((ms) => ms.every((m) => allFinite(leaves(m))))) return undefined
     return { loss, params: next, state: end(nextMoments) }
   }
-  const updateStats = (): JitStats => {
-    let compiles = 0, calls = 0
-    for (const p of programs.values()) {
-      const s = p.run.stats()
-      compiles += s.compiles
-      calls += s.calls
-    }
-    return { compiles, calls }
-  }
+  const updateStats = (): JitStats => sumStats([...programs.values()].map((p) => p.run))
   return Object.assign(run, { mode: () => mode, update, updateStats })
 }
