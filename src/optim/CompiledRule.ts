@@ -11,7 +11,7 @@
  *
  * Where the programs live. Each transformation made by `ruleTransformation` (every optimizer of
  * `optim`, each `chain` of rules) owns one `CompiledRule`, made with it: the programs it compiled
- * (one per shape of the rule's steps, `stepsShape`, and inside that, as any `jitted` function,
+ * (one per shape of the rule's steps, `stepsShape`, and inside that, like every `jitted` function,
  * one per tree signature: structure, shapes and dtypes of the leaves) live in that value's
  * closure, as a jitted function's programs live in its own. Nothing is global: two optimizer
  * values never share a program, a program goes away with the optimizer value that made it, and
