@@ -26,7 +26,7 @@ import {
 } from './Layer.js'
 import { type Child, type LayerKindDefinition, type SpecContext, type SpecResult, buildWith, decodeLayers, declaresLayers, layerKind, layersField, sizePath, specFail } from './LayerKind.js'
 import type { FanOutSpec, ParallelSpec } from './LayerSpec.js'
-import { type SerialParams, checkParamsArray, childContext } from './serial.js'
+import { type SerialParams, checkParamsArray, childContext, childTrainSteps, keepChildren } from './serial.js'
 import type { SumSizes } from './sizes.js'
 
 type Fits<A extends number, B extends number> = number extends A ? true : number extends B ? true : [A] extends [B] ? true : false
@@ -98,12 +98,7 @@ const branchesState = (
 ): StateRules<ReadonlyArray<unknown>> => Object.freeze({
   train: (params: ReadonlyArray<unknown>) => {
     const ps = checkParamsArray(name, params, list.length)
-    const fs = list.map((l, i) => {
-      const r = rules[i]
-      if (r !== undefined) return r.train(ps[i])
-      const f = (l.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor)(ps[i])
-      return (x: Tensor, key: Key): readonly [Tensor, unknown] => [f(x, { mode: 'train', key }), ps[i]]
-    })
+    const fs = childTrainSteps(list, rules, ps)
     return (x: Tensor, key: Key): readonly [Tensor, ReadonlyArray<unknown>] => {
       checkInput(name, inSize, x)
       const results = fs.map((f, i) => f(inputOf(x, i), foldIn(key, i)))
@@ -111,8 +106,7 @@ const branchesState = (
       return [outs.length === 1 ? outs[0]! : concat(outs, 1), Object.freeze(results.map(([, p]) => p))]
     }
   },
-  keep: (updated: ReadonlyArray<unknown>, next: ReadonlyArray<unknown>) =>
-    Object.freeze(updated.map((u, i) => (rules[i] === undefined ? u : rules[i]!.keep(u, next[i])))),
+  keep: keepChildren(rules),
 })
 
 const stateOf = (

@@ -165,18 +165,35 @@ export const serial = <const Ls extends readonly [AnyLayer, ...AnyLayer[]]>(...l
   return Object.freeze(layer) as unknown as Serial<Ls>
 }
 
+/**
+ * The training forward of each child of a combinator, given its parameters: a stateful child's
+ * `train`, any other child's `apply` in training mode returning its parameters unchanged. Shared
+ * by serial, parallel, fanOut and residual's state rules. @category internals
+ */
+export const childTrainSteps = (
+  list: ReadonlyArray<AnyLayer>,
+  rules: ReadonlyArray<StateRules<unknown> | undefined>,
+  ps: ReadonlyArray<unknown>,
+): Array<(x: Tensor, key: Key) => readonly [Tensor, unknown]> =>
+  list.map((l, i) => {
+    const r = rules[i]
+    if (r !== undefined) return r.train(ps[i])
+    const f = (l.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor)(ps[i])
+    return (x: Tensor, key: Key): readonly [Tensor, unknown] => [f(x, { mode: 'train', key }), ps[i]]
+  })
+
+/** `keep` of a combinator's children: each stateful child's own `keep`, the others' updated parameters. @category internals */
+export const keepChildren = (rules: ReadonlyArray<StateRules<unknown> | undefined>) =>
+  (updated: ReadonlyArray<unknown>, next: ReadonlyArray<unknown>): ReadonlyArray<unknown> =>
+    Object.freeze(updated.map((u, i) => (rules[i] === undefined ? u : rules[i]!.keep(u, next[i]))))
+
 // The state rules of a serial with a stateful layer: the training forward threads the input
 // through every layer (stateful ones by their `train`, the others by `apply` in training mode)
 // and collects each layer's parameters with its new state; `keep` takes each stateful layer's.
 const serialState = (name: string, rules: ReadonlyArray<StateRules<unknown> | undefined>, list: ReadonlyArray<AnyLayer>): StateRules<ReadonlyArray<unknown>> => Object.freeze({
   train: (params: ReadonlyArray<unknown>) => {
     const ps = checkParamsArray(name, params, list.length)
-    const fs = list.map((l, i) => {
-      const r = rules[i]
-      if (r !== undefined) return r.train(ps[i])
-      const f = (l.apply as (p: unknown) => (x: Tensor, ctx?: ApplyContext) => Tensor)(ps[i])
-      return (x: Tensor, key: Key): readonly [Tensor, unknown] => [f(x, { mode: 'train', key }), ps[i]]
-    })
+    const fs = childTrainSteps(list, rules, ps)
     return (x: Tensor, key: Key): readonly [Tensor, ReadonlyArray<unknown>] => {
       const next: unknown[] = []
       let h = x
@@ -188,8 +205,7 @@ const serialState = (name: string, rules: ReadonlyArray<StateRules<unknown> | un
       return [h, Object.freeze(next)]
     }
   },
-  keep: (updated: ReadonlyArray<unknown>, next: ReadonlyArray<unknown>) =>
-    Object.freeze(updated.map((u, i) => (rules[i] === undefined ? u : rules[i]!.keep(u, next[i])))),
+  keep: keepChildren(rules),
 })
 
 // The size rule of a chain: each sized layer takes what the sized layer before it gives.
